@@ -1,0 +1,107 @@
+#include "agent/cli.h"
+
+#include <CLI/CLI.hpp>
+
+#include "agent/add_upgrade_cli.h"
+#include "agent/build_info_probe.h"
+#include "agent/cli_support.h"
+#include "agent/exec_command.h"
+#include "agent/init_cli.h"
+#include "agent/layout.h"
+#include "agent/version.h"
+
+namespace nymvisor {
+namespace {
+
+/// The small subcommands: config, build-info, daemon-build-info and exec.
+struct SimpleCommands {
+  CLI::App* config = nullptr;
+  CLI::App* build_info = nullptr;
+  CLI::App* daemon_build_info = nullptr;
+  CLI::App* exec = nullptr;
+  std::string exec_id;
+};
+
+void AddSimpleCommands(CLI::App* app, Invocation* inv, SimpleCommands* cmds) {
+  cmds->config = app->add_subcommand("config", "Show the effective configuration");
+  AddOutputOption(cmds->config, inv);
+  cmds->build_info = app->add_subcommand("build-info", "Show nymvisor's build information");
+  AddOutputOption(cmds->build_info, inv);
+  cmds->daemon_build_info = app->add_subcommand(
+      "daemon-build-info", "Show the build information of the daemon binary in use");
+  AddOutputOption(cmds->daemon_build_info, inv);
+  cmds->exec = app->add_subcommand(
+      "exec", "Replace this process with the instance's current daemon binary (for its unit)");
+  cmds->exec->add_option("ID", cmds->exec_id, "The instance id")->required();
+}
+
+Status RunDaemonBuildInfo(const Invocation& inv) {
+  NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigForCommand(inv));
+  std::string binary = MakeLayout(loaded.config).CurrentBinary().string();
+  NV_ASSIGN_OR_RETURN(BuildInfo info, ProbeBuildInfo(inv.ctx.runner, binary));
+  PrintBuildInfo(inv, info);
+  return {};
+}
+
+Status RunExec(const Invocation& inv, const std::string& id) {
+  NV_RETURN_IF_ERROR(ValidateInstanceId(id));
+  NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigForCommand(inv, id));
+  NV_ASSIGN_OR_RETURN(std::vector<std::string> argv, NodeCommandLine(loaded.config, inv.ctx.files));
+  return inv.ctx.exec(argv, inv.env_file);
+}
+
+Status RunSelected(const Invocation& inv, const SimpleCommands& cmds, InitCli& init,
+                   AddUpgradeCli& add_upgrade) {
+  if (init.selected()) return init.Run();
+  if (add_upgrade.selected()) return add_upgrade.Run();
+  if (cmds.build_info->parsed()) {
+    PrintBuildInfo(inv, NymvisorBuildInfo());
+    return {};
+  }
+  if (cmds.config->parsed()) {
+    NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigForCommand(inv));
+    PrintConfig(inv, loaded.config);
+    return {};
+  }
+  if (cmds.daemon_build_info->parsed()) return RunDaemonBuildInfo(inv);
+  if (cmds.exec->parsed()) return RunExec(inv, cmds.exec_id);
+  return Status::Error("no command given");
+}
+
+/// Reads the -c/--config-env-file file; a missing or malformed file is fatal.
+Status LoadEnvFile(const std::string& path, Invocation* inv) {
+  Result<std::string> text = inv->ctx.files.ReadFile(path);
+  if (!text.ok()) return text.status().WithContext("--config-env-file");
+  NV_ASSIGN_OR_RETURN(inv->env_file, ParseEnvFile(*text, path, inv->ctx.env));
+  return {};
+}
+
+}  // namespace
+
+int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
+  Invocation inv{ctx, {}, "text"};
+  CLI::App app{"nymvisor: upgrades a Nym node's systemd unit safely and unattended", "nymvisor"};
+  app.set_version_flag("-V,--version", std::string("nymvisor ") + kVersion);
+  app.require_subcommand(1);
+  std::string env_file;
+  app.add_option("-c,--config-env-file", env_file,
+                 "Load environment variables from this file first (they override the environment)");
+  SimpleCommands cmds;
+  InitCli init(&app, &inv);
+  AddUpgradeCli add_upgrade(&app, &inv);
+  AddSimpleCommands(&app, &inv, &cmds);
+  std::vector<const char*> argv = {"nymvisor"};
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::ParseError& e) {  // library boundary: usage errors exit with 2
+    return app.exit(e, ctx.out, ctx.err) == 0 ? 0 : 2;
+  }
+  Status st = env_file.empty() ? Status() : LoadEnvFile(env_file, &inv);
+  if (st.ok()) st = RunSelected(inv, cmds, init, add_upgrade);
+  if (st.ok()) return 0;
+  ctx.err << "error: " << st.message() << "\n";
+  return 1;
+}
+
+}  // namespace nymvisor

@@ -1,0 +1,161 @@
+#include "agent/init_command.h"
+
+#include "agent/build_info_probe.h"
+#include "agent/instance_config.h"
+#include "agent/layout.h"
+#include "agent/record_store.h"
+
+namespace nymvisor {
+namespace {
+
+template <typename T>
+void SetIf(const std::optional<T>& flag, T* field) {
+  if (flag) *field = *flag;
+}
+
+void ApplyFlags(const InitFlags& flags, Config* config) {
+  NymvisorSection& n = config->nymvisor;
+  DaemonSection& d = config->daemon;
+  SetIf(flags.id, &n.id);
+  SetIf(flags.upstream_base_upgrade_url, &n.upstream_base_upgrade_url);
+  SetIf(flags.upstream_polling_rate, &n.upstream_polling_rate);
+  if (flags.disable_nymvisor_logs) n.disable_logs = true;
+  SetIf(flags.upgrade_data_directory, &n.upgrade_data_directory);
+  SetIf(flags.daemon_home, &d.home);
+  SetIf(flags.daemon_absolute_upstream_upgrade_url, &d.absolute_upstream_upgrade_url);
+  SetIf(flags.allow_download_upgrade_binaries, &d.allow_binaries_download);
+  SetIf(flags.enforce_download_checksum, &d.enforce_download_checksum);
+  SetIf(flags.restart_daemon_after_upgrade, &d.restart_after_upgrade);
+  if (flags.restart_daemon_on_failure) d.restart_on_failure = true;
+  SetIf(flags.on_failure_daemon_restart_delay, &d.failure_restart_delay);
+  SetIf(flags.max_daemon_startup_failures, &d.max_startup_failures);
+  SetIf(flags.startup_period_duration, &d.startup_period_duration);
+  SetIf(flags.daemon_shutdown_grace_period, &d.shutdown_grace_period);
+  SetIf(flags.daemon_backup_data_directory, &d.backup_data_directory);
+  if (flags.unsafe_skip_backup) d.unsafe_skip_backup = true;
+  SetIf(flags.daemon_unit, &d.unit);
+  SetIf(flags.daemon_user, &d.user);
+  d.args = flags.daemon_args;
+}
+
+std::string MakeAbsolute(const std::string& path) {
+  if (path.empty() || path.front() == '/') return path;
+  return std::filesystem::absolute(path).lexically_normal().string();
+}
+
+/// Makes sure genesis/bin/<name> holds `binary`: copies it, or accepts an
+/// identical existing copy, or refuses a different one.
+Status InstallGenesisBinary(const Layout& layout, const std::string& binary, const BuildInfo& build,
+                            const InitFlags& flags, const InitDeps& deps) {
+  std::filesystem::path target = layout.UpgradeBinary("genesis");
+  if (Exists(deps.files, target)) {
+    NV_ASSIGN_OR_RETURN(BuildInfo existing,
+                        ProbeBuildInfo(deps.runner, target.string(), flags.build_info_timeout));
+    if (existing == build) return {};
+    return Status::Error("a different genesis binary is already installed at " + target.string() +
+                         " (version " + existing.build_version + ", commit " + existing.commit_sha +
+                         "); refusing to replace it with version " + build.build_version +
+                         ", commit " + build.commit_sha);
+  }
+  NV_RETURN_IF_ERROR(deps.files.CopyFile(binary, target));
+  NV_ASSIGN_OR_RETURN(FileInfo info, deps.files.Stat(target));
+  return deps.files.SetMode(target, info.mode | 0555);
+}
+
+/// Writes genesis/upgrade-info.json, or checks an existing one matches.
+Status InstallGenesisRecord(RecordStore& store, const UpgradeInfo& genesis) {
+  Result<UpgradeInfo> existing = store.LoadUpgradeInfo("genesis");
+  if (existing.status().IsNotFound()) return store.SaveUpgradeInfo(genesis);
+  if (!existing.ok()) return existing.status();
+  if (existing->binary_details != genesis.binary_details) {
+    return Status::Error(store.layout().UpgradeInfoFile("genesis").string() +
+                         " describes a different binary (version " + existing->version + ")");
+  }
+  return {};
+}
+
+/// Creates upgrade-plan.json, or checks an existing plan starts from this genesis.
+Status InstallPlan(RecordStore& store, const UpgradeInfo& genesis) {
+  Result<UpgradePlan> plan = store.LoadPlan();
+  if (plan.status().IsNotFound()) return store.SavePlan(UpgradePlan{genesis, {}});
+  if (!plan.ok()) return plan.status();
+  const UpgradeInfo& current = plan->current;
+  if (current.name != "genesis") return {};  // already upgraded: left as it is
+  if (current.binary_details && *current.binary_details != *genesis.binary_details) {
+    return Status::Error(store.layout().PlanFile().string() +
+                         " already exists for a different genesis binary");
+  }
+  return {};
+}
+
+/// Points `current` at genesis with a matching current-version.json, unless the
+/// instance already runs an upgrade, which is left untouched.
+Status InstallCurrent(RecordStore& store, const UpgradeInfo& genesis, const InitDeps& deps,
+                      InitResult* result) {
+  const Layout& layout = store.layout();
+  Result<std::string> target = deps.files.ReadSymlink(layout.CurrentLink());
+  if (target.ok() && std::filesystem::path(*target) != layout.GenesisDir()) {
+    result->notes.push_back("'current' already points at " + *target + "; left unchanged");
+    return {};
+  }
+  if (!target.ok() && !target.status().IsNotFound()) return target.status();
+  Result<CurrentVersion> existing = store.LoadCurrentVersion();
+  if (!existing.ok() || existing->name != "genesis" ||
+      existing->binary_details != *genesis.binary_details) {
+    NV_RETURN_IF_ERROR(store.SaveCurrentVersion(
+        {"genesis", genesis.version, deps.clock.Now(), *genesis.binary_details}));
+  }
+  if (target.ok()) return {};
+  return deps.files.ReplaceSymlink(layout.CurrentLink(), layout.GenesisDir());
+}
+
+Status CreateDirectories(const Layout& layout, FileSystem& files) {
+  NV_RETURN_IF_ERROR(files.CreateDirectories(layout.nymvisor_dir, 0755));
+  NV_RETURN_IF_ERROR(files.CreateDirectories(layout.backup_dir, 0700));
+  NV_RETURN_IF_ERROR(files.CreateDirectories(layout.data_dir, 0755));
+  NV_RETURN_IF_ERROR(files.CreateDirectories(layout.GenesisDir() / "bin", 0755));
+  return files.CreateDirectories(layout.UpgradesDir(), 0755);
+}
+
+}  // namespace
+
+Result<Config> BuildInitConfig(const BuildInfo& build, const InitFlags& flags,
+                               const EnvLookup& env) {
+  Config config = DefaultConfig(build.binary_name);
+  ApplyFlags(flags, &config);
+  NV_RETURN_IF_ERROR(ApplyEnvOverrides(env, &config));
+  if (config.daemon.home.empty()) {
+    return Status::Error("the daemon home is not known: pass --daemon-home or set DAEMON_HOME");
+  }
+  config.daemon.home = MakeAbsolute(config.daemon.home);
+  config.nymvisor.upgrade_data_directory = MakeAbsolute(config.nymvisor.upgrade_data_directory);
+  config.daemon.backup_data_directory = MakeAbsolute(config.daemon.backup_data_directory);
+  config.daemon.unit = EffectiveUnit(config);
+  NV_RETURN_IF_ERROR(ValidateConfig(config));
+  return config;
+}
+
+Result<InitResult> RunInit(const InitFlags& flags, const LocatorContext& ctx, const EnvLookup& env,
+                           const InitDeps& deps) {
+  NV_ASSIGN_OR_RETURN(BuildInfo build,
+                      ProbeBuildInfo(deps.runner, flags.daemon_binary, flags.build_info_timeout));
+  InitResult result;
+  NV_ASSIGN_OR_RETURN(result.config, BuildInitConfig(build, flags, env));
+  Config& config = result.config;
+  Layout layout = MakeLayout(config);
+  NV_RETURN_IF_ERROR(CreateDirectories(layout, deps.files));
+  if (config.daemon.user.empty()) {
+    NV_ASSIGN_OR_RETURN(config.daemon.user, deps.files.OwnerName(layout.home));
+  }
+  RecordStore store(deps.files, layout);
+  UpgradeInfo genesis = MakeGenesisInfo(build);
+  NV_RETURN_IF_ERROR(InstallGenesisBinary(layout, flags.daemon_binary, build, flags, deps));
+  NV_RETURN_IF_ERROR(InstallGenesisRecord(store, genesis));
+  NV_RETURN_IF_ERROR(InstallPlan(store, genesis));
+  NV_RETURN_IF_ERROR(InstallCurrent(store, genesis, deps, &result));
+  result.config_path = InitConfigPath(ctx, config.nymvisor.id);
+  NV_RETURN_IF_ERROR(SaveConfigFile(config, result.config_path, deps.files));
+  return result;
+}
+
+}  // namespace nymvisor

@@ -1,0 +1,22 @@
+#!/bin/bash
+# Installs everything nymvisor needs to build, test and package, from Debian's
+# package registry. Safe to run again; run as root on Debian 12 (bookworm).
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake ninja-build pkgconf git clang-format
+  libsdbus-c++-dev libsdbus-c++-bin libsystemd-dev libcurl4-openssl-dev
+  nlohmann-json3-dev libinih-dev libssl-dev libcli11-dev libgtest-dev libgmock-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,188 @@
+#include "agent/cli.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "tests/test_support.h"
+
+namespace nymvisor {
+namespace {
+
+using testing::FakeClock;
+using testing::MapEnv;
+using testing::StampFakeNode;
+using testing::TempDir;
+using testing::WriteFile;
+
+class CliTest : public ::testing::Test {
+ protected:
+  CliTest() : clock_(*ParseTimestamp("2026-11-26T12:00:00Z")) {
+    node_ = StampFakeNode(dir_ / "dist/nym-node", {{"version", "1.1.0"}});
+    env_ = {{"HOME", (dir_ / "root").string()}};
+  }
+
+  int Run(std::vector<std::string> args) {
+    out_.str("");
+    err_.str("");
+    CliContext ctx{
+        files_,
+        runner_,
+        clock_,
+        MapEnv(env_),
+        true,
+        dir_ / "etc",
+        out_,
+        err_,
+        [this](const std::vector<std::string>& argv, const std::vector<EnvAssignment>& extra) {
+          exec_argv_ = argv;
+          exec_env_ = extra;
+          return Status::Error("exec recorded by the test");
+        }};
+    return RunCli(args, ctx);
+  }
+
+  int InitMixnode() {
+    return Run({"init", "--id", "mixnode", "--daemon-home", (dir_ / "home").string(), node_, "--",
+                "run", "--id", "mixnode"});
+  }
+
+  TempDir dir_;
+  RealFileSystem files_;
+  PosixProcessRunner runner_;
+  FakeClock clock_;
+  std::map<std::string, std::string> env_;
+  std::ostringstream out_, err_;
+  std::string node_;
+  std::vector<std::string> exec_argv_;
+  std::vector<EnvAssignment> exec_env_;
+};
+
+TEST_F(CliTest, InitThenConfigShowsTheInstance) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  EXPECT_NE(err_.str().find("config written to " + (dir_ / "etc/mixnode.toml").string()),
+            std::string::npos);
+  EXPECT_NE(out_.str().find("daemon args:                       run --id mixnode"),
+            std::string::npos);
+  env_["NYMVISOR_ID"] = "mixnode";
+  ASSERT_EQ(Run({"config", "-o", "json"}), 0) << err_.str();
+  Json j = *ParseJson(out_.str());
+  EXPECT_EQ(j["daemon"]["name"], "nym-node");
+  EXPECT_EQ(j["daemon"]["unit"], "nymvisor-daemon@mixnode.service");
+}
+
+TEST_F(CliTest, ConfigUsesTheSingletonInstance) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  ASSERT_EQ(Run({"config"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("id:                                mixnode"), std::string::npos);
+}
+
+TEST_F(CliTest, EnvironmentOverridesTheConfigFile) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  env_["DAEMON_FAILURE_RESTART_DELAY"] = "42s";
+  ASSERT_EQ(Run({"config", "-o", "json"}), 0) << err_.str();
+  EXPECT_EQ((*ParseJson(out_.str()))["daemon"]["failure_restart_delay"], "42s");
+}
+
+TEST_F(CliTest, EnvFileOverridesTheEnvironment) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  env_["DAEMON_FAILURE_RESTART_DELAY"] = "42s";
+  WriteFile(dir_ / "vars.env", "DAEMON_FAILURE_RESTART_DELAY=7s\n");
+  ASSERT_EQ(Run({"-c", (dir_ / "vars.env").string(), "config", "-o", "json"}), 0) << err_.str();
+  EXPECT_EQ((*ParseJson(out_.str()))["daemon"]["failure_restart_delay"], "7s");
+}
+
+TEST_F(CliTest, MissingOrBadEnvFileIsFatal) {
+  EXPECT_EQ(Run({"-c", (dir_ / "missing.env").string(), "build-info"}), 1);
+  EXPECT_NE(err_.str().find("error: --config-env-file"), std::string::npos);
+  WriteFile(dir_ / "bad.env", "no equals sign\n");
+  EXPECT_EQ(Run({"-c", (dir_ / "bad.env").string(), "build-info"}), 1);
+  EXPECT_NE(err_.str().find("bad.env:1"), std::string::npos);
+}
+
+TEST_F(CliTest, BadFlagValuesNameTheFlag) {
+  EXPECT_EQ(Run({"init", "--daemon-home", "/h", "--upstream-polling-rate", "often", node_}), 1);
+  EXPECT_NE(err_.str().find("error: --upstream-polling-rate: invalid duration 'often'"),
+            std::string::npos)
+      << err_.str();
+  EXPECT_EQ(Run({"init", "--daemon-home", "/h", "--enforce-download-checksum", "maybe", node_}), 1);
+  EXPECT_NE(err_.str().find("--enforce-download-checksum"), std::string::npos);
+  EXPECT_EQ(Run({"init", "--daemon-home", "/h", "--max-daemon-startup-failures", "-2", node_}), 1);
+  EXPECT_NE(err_.str().find("--max-daemon-startup-failures"), std::string::npos);
+}
+
+TEST_F(CliTest, UsageErrorsExitWithTwo) {
+  EXPECT_EQ(Run({}), 2);
+  EXPECT_EQ(Run({"frobnicate"}), 2);
+  EXPECT_EQ(Run({"init"}), 2);
+  EXPECT_EQ(Run({"config", "-o", "yaml"}), 2);
+  EXPECT_EQ(Run({"add-upgrade", node_, "--upgrade-name", "x", "--now", "--upgrade-delay", "1m"}),
+            2);
+  EXPECT_EQ(Run({"add-upgrade", node_, "--upgrade-name", "x", "--add-binary", "--now"}), 2);
+  EXPECT_EQ(Run({"add-upgrade", node_}), 2);
+}
+
+TEST_F(CliTest, HelpAndVersionSucceed) {
+  EXPECT_EQ(Run({"--version"}), 0);
+  EXPECT_NE(out_.str().find("nymvisor "), std::string::npos);
+  for (const char* cmd :
+       {"init", "add-upgrade", "config", "build-info", "daemon-build-info", "exec"}) {
+    EXPECT_EQ(Run({cmd, "--help"}), 0) << cmd;
+    EXPECT_FALSE(out_.str().empty()) << cmd;
+  }
+  EXPECT_EQ(Run({"--help"}), 0);
+  EXPECT_NE(out_.str().find("add-upgrade"), std::string::npos);
+}
+
+TEST_F(CliTest, BuildInfoAndDaemonBuildInfo) {
+  ASSERT_EQ(Run({"build-info", "-o", "json"}), 0);
+  EXPECT_EQ((*ParseJson(out_.str()))["binary_name"], "nymvisor");
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  ASSERT_EQ(Run({"daemon-build-info", "-o", "json"}), 0) << err_.str();
+  EXPECT_EQ((*ParseJson(out_.str()))["build_version"], "1.1.0");
+  ASSERT_EQ(Run({"daemon-build-info"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("Build Version:      1.1.0"), std::string::npos);
+}
+
+TEST_F(CliTest, AddUpgradeQueuesAnUpgrade) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  std::string v2 = StampFakeNode(dir_ / "dist/v2", {{"version", "1.2.0"}});
+  ASSERT_EQ(Run({"add-upgrade", v2, "--upgrade-name", "v2", "--upgrade-delay", "1h"}), 0)
+      << err_.str();
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "home/nymvisor/upgrades/v2/upgrade-info.json"));
+  EXPECT_EQ(Run({"add-upgrade", v2, "--upgrade-name", "../escape"}), 1);
+  EXPECT_NE(err_.str().find("invalid upgrade name '../escape'"), std::string::npos);
+  EXPECT_EQ(Run({"add-upgrade", v2, "--upgrade-name", "v3", "--upgrade-time", "noon"}), 1);
+  EXPECT_NE(err_.str().find("--upgrade-time: invalid RFC 3339 timestamp 'noon'"),
+            std::string::npos);
+}
+
+TEST_F(CliTest, ExecReplacesTheProcessWithTheCurrentBinary) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  WriteFile(dir_ / "vars.env", "EXTRA=1\n");
+  EXPECT_EQ(Run({"-c", (dir_ / "vars.env").string(), "exec", "mixnode"}), 1);
+  EXPECT_EQ(exec_argv_,
+            (std::vector<std::string>{(dir_ / "home/nymvisor/current/bin/nym-node").string(), "run",
+                                      "--id", "mixnode"}));
+  EXPECT_EQ(exec_env_, (std::vector<EnvAssignment>{{"EXTRA", "1"}}));
+}
+
+TEST_F(CliTest, ExecOfAnUnknownInstanceSaysSo) {
+  EXPECT_EQ(Run({"exec", "ghost"}), 1);
+  EXPECT_NE(err_.str().find("no config for instance 'ghost'"), std::string::npos) << err_.str();
+  EXPECT_EQ(Run({"exec", "../x"}), 1);
+  EXPECT_NE(err_.str().find("invalid instance id"), std::string::npos);
+}
+
+TEST_F(CliTest, BrokenConfigNamesFileAndLine) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  WriteFile(dir_ / "etc/mixnode.toml",
+            "[nymvisor]\nid = 'mixnode'\n[daemon]\nname = 'nym-node'\nhome = '/h'\n"
+            "max_startup_failures = 'many'\n");
+  EXPECT_EQ(Run({"config"}), 1);
+  EXPECT_NE(err_.str().find("mixnode.toml:6: daemon.max_startup_failures"), std::string::npos)
+      << err_.str();
+}
+
+}  // namespace
+}  // namespace nymvisor

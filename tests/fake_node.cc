@@ -1,0 +1,204 @@
+// fake-node: stands in for a Nym node binary in tests.
+//
+//   fake-node [--no-banner] build-info [--output=json|text]
+//   fake-node [--no-banner] run [ARGS...]      runs until SIGINT/SIGTERM
+//   fake-node stamp OUT [--KEY VALUE]...       writes a copy with settings baked in
+//
+// Settings come from (later wins): built-in defaults, a JSON trailer that `stamp`
+// appends to the executable (so a downloaded copy carries its own behaviour), and
+// FAKE_NODE_<KEY> environment variables. Keys:
+//   version, binary_name         what build-info reports
+//   exit_at_start=N              `run` exits with status N right away
+//   crash_after_seconds=N        `run` aborts (SIGABRT) after N seconds
+//   ignore_sigterm, ignore_sigint=true
+//   hang_build_info=true         build-info never answers
+//   bad_build_info=true          build-info prints something that is not JSON
+//   notify_ready=true            `run` sends READY=1 over sd_notify
+//   ready_delay_ms=N             wait before READY=1
+//   mutate_file=PATH             `run` appends a line to PATH first (a "migration")
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#ifndef FAKE_NODE_DEFAULT_VERSION
+#define FAKE_NODE_DEFAULT_VERSION "1.1.0"
+#endif
+
+namespace {
+
+using nlohmann::json;
+
+constexpr char kMagic[] = "FAKENODE";  // 8 bytes, last in the file
+constexpr size_t kMagicLen = 8;
+constexpr size_t kLengthLen = 8;  // hex length of the JSON, before the magic
+
+const char* const kKeys[] = {
+    "version",        "binary_name",    "exit_at_start",   "crash_after_seconds",
+    "ignore_sigterm", "ignore_sigint",  "hang_build_info", "bad_build_info",
+    "notify_ready",   "ready_delay_ms", "mutate_file"};
+
+std::string ReadSelf() {
+  std::ifstream in("/proc/self/exe", std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+/// Splits the executable into its code and the stamped settings (if any).
+std::pair<std::string, json> SplitTrailer(const std::string& exe) {
+  if (exe.size() < kMagicLen + kLengthLen ||
+      exe.compare(exe.size() - kMagicLen, kMagicLen, kMagic) != 0) {
+    return {exe, json::object()};
+  }
+  size_t len = std::stoul(exe.substr(exe.size() - kMagicLen - kLengthLen, kLengthLen), nullptr, 16);
+  size_t start = exe.size() - kMagicLen - kLengthLen - len;
+  return {exe.substr(0, start), json::parse(exe.substr(start, len))};
+}
+
+json LoadSettings() {
+  json s = {{"version", FAKE_NODE_DEFAULT_VERSION}, {"binary_name", "nym-node"}};
+  json stamped = SplitTrailer(ReadSelf()).second;
+  for (auto& [k, v] : stamped.items()) s[k] = v;
+  for (const char* key : kKeys) {
+    std::string var = "FAKE_NODE_" + std::string(key);
+    for (char& c : var) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (const char* v = std::getenv(var.c_str())) s[key] = v;
+  }
+  return s;
+}
+
+std::string Get(const json& s, const char* key, const std::string& fallback = "") {
+  if (!s.contains(key)) return fallback;
+  return s[key].is_string() ? s[key].get<std::string>() : s[key].dump();
+}
+
+bool Flag(const json& s, const char* key) { return Get(s, key) == "true"; }
+
+json BuildInfo(const json& s) {
+  std::string version = Get(s, "version");
+  return {{"binary_name", Get(s, "binary_name")},
+          {"build_timestamp", "2024-11-18T12:00:00.000000000Z"},
+          {"build_version", version},
+          {"commit_sha", "fake" + std::to_string(std::hash<std::string>{}(version))},
+          {"commit_timestamp", "2024-11-18T10:00:00.000000000+00:00"},
+          {"commit_branch", "HEAD"},
+          {"rustc_version", "1.84.1"},
+          {"rustc_channel", "stable"},
+          {"cargo_profile", "release"},
+          {"cargo_triple", "x86_64-unknown-linux-gnu"}};
+}
+
+int CmdBuildInfo(const json& s, const std::vector<std::string>& args) {
+  if (Flag(s, "hang_build_info")) {
+    while (true) pause();
+  }
+  if (Flag(s, "bad_build_info")) {
+    std::cout << "this is not build information\n";
+    return 0;
+  }
+  bool text = true;
+  for (const std::string& a : args) text = text && a != "--output=json" && a != "json";
+  if (!text) {
+    std::cout << BuildInfo(s).dump() << "\n";
+    return 0;
+  }
+  for (auto& [k, v] : BuildInfo(s).items()) std::cout << k << ": " << v.get<std::string>() << "\n";
+  return 0;
+}
+
+volatile sig_atomic_t g_stop = 0;
+void OnSignal(int) { g_stop = 1; }
+
+void Mutate(const std::string& path, const std::string& version) {
+  std::ofstream out(path, std::ios::app);
+  out << "migrated by fake-node " << version << "\n";
+  out.flush();
+  ::sync();
+}
+
+int CmdRun(const json& s, const std::vector<std::string>& args) {
+  std::string version = Get(s, "version");
+  std::cout << "fake-node " << version << " starting with";
+  for (const std::string& a : args) std::cout << " " << a;
+  std::cout << std::endl;
+  if (!Get(s, "mutate_file").empty()) Mutate(Get(s, "mutate_file"), version);
+  if (!Get(s, "exit_at_start").empty()) {
+    std::cerr << "fake-node " << version << ": failing at start as configured" << std::endl;
+    return std::stoi(Get(s, "exit_at_start"));
+  }
+  signal(SIGTERM, Flag(s, "ignore_sigterm") ? SIG_IGN : OnSignal);
+  signal(SIGINT, Flag(s, "ignore_sigint") ? SIG_IGN : OnSignal);
+  int ready_delay = std::stoi(Get(s, "ready_delay_ms", "0"));
+  int crash_after = std::stoi(Get(s, "crash_after_seconds", "0"));
+  auto start = std::chrono::steady_clock::now();
+  bool ready_sent = false;
+  while (!g_stop) {
+    auto elapsed = std::chrono::steady_clock::now() - start;
+    if (!ready_sent && Flag(s, "notify_ready") &&
+        elapsed >= std::chrono::milliseconds(ready_delay)) {
+      sd_notifyf(0, "READY=1\nSTATUS=fake-node %s serving", version.c_str());
+      ready_sent = true;
+    }
+    if (crash_after > 0 && elapsed >= std::chrono::seconds(crash_after)) {
+      std::cerr << "fake-node " << version << ": crashing as configured" << std::endl;
+      std::abort();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::cout << "fake-node " << version << " stopping" << std::endl;
+  return 0;
+}
+
+int CmdStamp(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    std::cerr << "usage: fake-node stamp OUT [--KEY VALUE]...\n";
+    return 2;
+  }
+  json settings = json::object();
+  for (size_t i = 1; i + 1 < args.size(); i += 2) {
+    std::string key = args[i].starts_with("--") ? args[i].substr(2) : args[i];
+    for (char& c : key) c = c == '-' ? '_' : c;
+    settings[key] = args[i + 1];
+  }
+  std::string payload = settings.dump();
+  char len[16];
+  std::snprintf(len, sizeof len, "%08zx", payload.size());
+  std::string out = SplitTrailer(ReadSelf()).first + payload + len + kMagic;
+  std::string tmp = args[0] + ".stamping";
+  std::ofstream(tmp, std::ios::binary) << out;
+  ::chmod(tmp.c_str(), 0755);
+  return std::rename(tmp.c_str(), args[0].c_str()) == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0] == "--no-banner") args.erase(args.begin());
+  if (args.empty()) {
+    std::cerr << "usage: fake-node [--no-banner] build-info|run|stamp ...\n";
+    return 2;
+  }
+  std::string cmd = args[0];
+  args.erase(args.begin());
+  if (cmd == "stamp") return CmdStamp(args);
+  json settings = LoadSettings();
+  if (cmd == "build-info") return CmdBuildInfo(settings, args);
+  if (cmd == "run") return CmdRun(settings, args);
+  std::cerr << "fake-node: unknown command " << cmd << "\n";
+  return 2;
+}

@@ -1,0 +1,64 @@
+#include "agent/process_runner.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include "tests/test_support.h"
+
+namespace nymvisor {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(PosixProcessRunner, CapturesOutputAndExitCode) {
+  PosixProcessRunner runner;
+  Result<ProcessResult> r = runner.Run({"/bin/sh", "-c", "echo out; echo err >&2; exit 3"}, 10s);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->out, "out\n");
+  EXPECT_EQ(r->err, "err\n");
+  EXPECT_EQ(r->exit_code, 3);
+  EXPECT_FALSE(r->Succeeded());
+  EXPECT_EQ(r->Describe(), "exited with status 3");
+}
+
+TEST(PosixProcessRunner, ReportsSignals) {
+  PosixProcessRunner runner;
+  Result<ProcessResult> r = runner.Run({"/bin/sh", "-c", "kill -TERM $$"}, 10s);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->signal, SIGTERM);
+  EXPECT_NE(r->Describe().find("killed by signal 15"), std::string::npos);
+}
+
+TEST(PosixProcessRunner, KillsTheProcessGroupOnTimeout) {
+  PosixProcessRunner runner;
+  Result<ProcessResult> r = runner.Run({"/bin/sh", "-c", "sleep 30 & sleep 30"}, 200ms);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->timed_out);
+  EXPECT_FALSE(r->Succeeded());
+}
+
+TEST(PosixProcessRunner, CapsOutput) {
+  PosixProcessRunner runner;
+  Result<ProcessResult> r = runner.Run({"/bin/sh", "-c", "head -c 100000 /dev/zero"}, 10s, 1000);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->out.size(), 1000u);
+  EXPECT_TRUE(r->Succeeded());
+}
+
+TEST(PosixProcessRunner, MissingBinaryIsAnError) {
+  PosixProcessRunner runner;
+  Result<ProcessResult> r = runner.Run({"/nonexistent/binary"}, 1s);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("/nonexistent/binary"), std::string::npos);
+}
+
+TEST(PosixProcessRunner, ChildGetsNoStdin) {
+  PosixProcessRunner runner;
+  Result<ProcessResult> r = runner.Run({"/bin/cat"}, 5s);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->Succeeded());
+  EXPECT_EQ(r->out, "");
+}
+
+}  // namespace
+}  // namespace nymvisor

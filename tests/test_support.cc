@@ -1,0 +1,109 @@
+#include "tests/test_support.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace nymvisor::testing {
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "nymvisor-test-XXXXXX").string();
+  char* made = ::mkdtemp(tmpl.data());
+  if (made == nullptr) std::abort();
+  path_ = made;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+void WriteFile(const std::filesystem::path& path, const std::string& content, int mode) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
+  ::chmod(path.c_str(), static_cast<mode_t>(mode));
+}
+
+std::string ReadFileOrDie(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) ADD_FAILURE() << "cannot read " << path;
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+EnvLookup MapEnv(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
+    auto it = vars.find(std::string(name));
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+void FakeProcessRunner::SetBuildInfo(const std::string& binary, const BuildInfo& info) {
+  ProcessResult result;
+  result.exit_code = 0;
+  result.out = DumpJsonCompact(BuildInfoToJson(info)) + "\n";
+  results_[binary] = result;
+}
+
+void FakeProcessRunner::SetResult(const std::string& binary, const ProcessResult& result) {
+  results_[binary] = result;
+}
+
+Result<ProcessResult> FakeProcessRunner::Run(const std::vector<std::string>& argv, Duration,
+                                             size_t) {
+  calls_.push_back(argv);
+  auto it = results_.find(argv.at(0));
+  if (it == results_.end()) return Status::Error("cannot run " + argv[0] + ": No such file");
+  return it->second;
+}
+
+Status FaultyFileSystem::WriteFileAtomic(const fs::path& path, std::string_view content,
+                                         mode_t mode) {
+  if (fail_write && fail_write(path)) {
+    return Status::Error("writing " + path.string() + ": No space left on device");
+  }
+  return RealFileSystem::WriteFileAtomic(path, content, mode);
+}
+
+Status FaultyFileSystem::CopyFile(const fs::path& from, const fs::path& to) {
+  if (fail_write && fail_write(to)) {
+    return Status::Error("writing " + to.string() + ": No space left on device");
+  }
+  return RealFileSystem::CopyFile(from, to);
+}
+
+BuildInfo NodeBuildInfo(const std::string& version, const std::string& name) {
+  BuildInfo info;
+  info.binary_name = name;
+  info.build_timestamp = "2025-02-13T11:49:34.670488195Z";
+  info.build_version = version;
+  info.commit_sha = "a3e19b4563843055b305ea9a397eb1ad84b5c378-" + version;
+  info.commit_timestamp = "2025-02-10T18:14:47.000000000+01:00";
+  info.commit_branch = "HEAD";
+  info.rustc_version = "1.84.1";
+  info.rustc_channel = "stable";
+  info.cargo_profile = "release";
+  info.cargo_triple = "x86_64-unknown-linux-gnu";
+  return info;
+}
+
+std::string FakeNodePath() { return FAKE_NODE_PATH; }
+
+std::filesystem::path FixturesDir() { return FIXTURES_DIR; }
+
+std::string StampFakeNode(const std::filesystem::path& out,
+                          const std::map<std::string, std::string>& settings) {
+  std::filesystem::create_directories(out.parent_path());
+  std::string cmd = "'" + FakeNodePath() + "' stamp '" + out.string() + "'";
+  for (const auto& [k, v] : settings) cmd += " --" + k + " '" + v + "'";
+  if (std::system(cmd.c_str()) != 0) ADD_FAILURE() << "stamping failed: " << cmd;
+  return out.string();
+}
+
+}  // namespace nymvisor::testing

@@ -1,0 +1,90 @@
+#ifndef NYMVISOR_TESTS_TEST_SUPPORT_H_
+#define NYMVISOR_TESTS_TEST_SUPPORT_H_
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent/build_info.h"
+#include "agent/clock.h"
+#include "agent/env_overrides.h"
+#include "agent/file_system.h"
+#include "agent/process_runner.h"
+
+namespace nymvisor::testing {
+
+/// A fresh directory under the test temp dir, removed when destroyed.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& rel) const { return path_ / rel; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// Writes `content` to `path`, creating parent directories.
+void WriteFile(const std::filesystem::path& path, const std::string& content, int mode = 0644);
+std::string ReadFileOrDie(const std::filesystem::path& path);
+
+/// A clock that returns whatever the test sets.
+class FakeClock : public Clock {
+ public:
+  explicit FakeClock(Timestamp now) : now_(now) {}
+  Timestamp Now() override { return now_; }
+  void Set(Timestamp t) { now_ = t; }
+  void Advance(Duration d) { now_ += d; }
+
+ private:
+  Timestamp now_;
+};
+
+/// An environment backed by a map.
+EnvLookup MapEnv(std::map<std::string, std::string> vars);
+
+/// Answers build-info for known binaries with canned results and records calls.
+class FakeProcessRunner : public ProcessRunner {
+ public:
+  /// Makes `binary` answer build-info with `info`.
+  void SetBuildInfo(const std::string& binary, const BuildInfo& info);
+  /// Makes `binary` end as `result` describes.
+  void SetResult(const std::string& binary, const ProcessResult& result);
+  Result<ProcessResult> Run(const std::vector<std::string>& argv, Duration timeout,
+                            size_t max_output = kDefaultMaxOutput) override;
+  const std::vector<std::vector<std::string>>& calls() const { return calls_; }
+
+ private:
+  std::map<std::string, ProcessResult> results_;
+  std::vector<std::vector<std::string>> calls_;
+};
+
+/// The real filesystem with hooks: a test sets `fail_write` to make writes to
+/// matching paths fail, as a full disk would.
+class FaultyFileSystem : public RealFileSystem {
+ public:
+  std::function<bool(const fs::path&)> fail_write;
+  Status WriteFileAtomic(const fs::path& path, std::string_view content, mode_t mode) override;
+  Status CopyFile(const fs::path& from, const fs::path& to) override;
+};
+
+/// A realistic build info for a nym-node of `version`.
+BuildInfo NodeBuildInfo(const std::string& version, const std::string& name = "nym-node");
+
+/// Path of the fake-node test binary and the fixtures directory.
+std::string FakeNodePath();
+std::filesystem::path FixturesDir();
+
+/// Runs `fake-node stamp out --key value...` to make a fake node with settings.
+std::string StampFakeNode(const std::filesystem::path& out,
+                          const std::map<std::string, std::string>& settings);
+
+}  // namespace nymvisor::testing
+
+#endif  // NYMVISOR_TESTS_TEST_SUPPORT_H_
