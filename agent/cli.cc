@@ -8,6 +8,7 @@
 #include "agent/exec_command.h"
 #include "agent/init_cli.h"
 #include "agent/layout.h"
+#include "agent/unit_dropins.h"
 #include "agent/version.h"
 
 namespace nymvisor {
@@ -20,6 +21,7 @@ struct SimpleCommands {
   CLI::App* daemon_build_info = nullptr;
   CLI::App* exec = nullptr;
   std::string exec_id;
+  CLI::App* run = nullptr;
 };
 
 void AddSimpleCommands(CLI::App* app, Invocation* inv, SimpleCommands* cmds) {
@@ -33,6 +35,8 @@ void AddSimpleCommands(CLI::App* app, Invocation* inv, SimpleCommands* cmds) {
   cmds->exec = app->add_subcommand(
       "exec", "Replace this process with the instance's current daemon binary (for its unit)");
   cmds->exec->add_option("ID", cmds->exec_id, "The instance id")->required();
+  cmds->run = app->add_subcommand("run", "Run the upgrade agent for an instance (for its unit)");
+  cmds->run->allow_extras();  // the original's `run ARGS...`, refused with an explanation
 }
 
 Status RunDaemonBuildInfo(const Invocation& inv) {
@@ -43,15 +47,42 @@ Status RunDaemonBuildInfo(const Invocation& inv) {
   return {};
 }
 
+/// In the node's unit the config arrives as a systemd credential, because the
+/// node's user cannot read the root-only file in /etc/nymvisor.
+std::optional<std::string> ConfigCredential(const Invocation& inv) {
+  std::optional<std::string> dir = inv.Env()("CREDENTIALS_DIRECTORY");
+  if (!dir) return std::nullopt;
+  std::filesystem::path path = std::filesystem::path(*dir) / kCredentialName;
+  if (!Exists(inv.ctx.files, path)) return std::nullopt;
+  return path.string();
+}
+
 Status RunExec(const Invocation& inv, const std::string& id) {
   NV_RETURN_IF_ERROR(ValidateInstanceId(id));
-  NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigForCommand(inv, id));
+  LocatorContext locator = inv.Locator();
+  locator.id = id;
+  if (auto credential = ConfigCredential(inv)) locator.config_path_env = credential;
+  NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigWith(inv, locator));
   NV_ASSIGN_OR_RETURN(std::vector<std::string> argv, NodeCommandLine(loaded.config, inv.ctx.files));
   return inv.ctx.exec(argv, inv.env_file);
 }
 
+/// The original passed `run ARGS` to the daemon; here the node's arguments
+/// live in daemon.args and the node runs in its own unit, so say so.
+Status RunAgentCommand(const Invocation& inv, const std::vector<std::string>& args,
+                       int* exit_code) {
+  NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigForCommand(inv));
+  if (!args.empty()) {
+    return Status::Error("'nymvisor run' takes no daemon arguments: the node runs in " +
+                         EffectiveUnit(loaded.config) + " with daemon.args from " +
+                         loaded.path.string());
+  }
+  *exit_code = inv.ctx.run_agent(loaded);
+  return {};
+}
+
 Status RunSelected(const Invocation& inv, const SimpleCommands& cmds, InitCli& init,
-                   AddUpgradeCli& add_upgrade) {
+                   AddUpgradeCli& add_upgrade, int* exit_code) {
   if (init.selected()) return init.Run();
   if (add_upgrade.selected()) return add_upgrade.Run();
   if (cmds.build_info->parsed()) {
@@ -65,6 +96,7 @@ Status RunSelected(const Invocation& inv, const SimpleCommands& cmds, InitCli& i
   }
   if (cmds.daemon_build_info->parsed()) return RunDaemonBuildInfo(inv);
   if (cmds.exec->parsed()) return RunExec(inv, cmds.exec_id);
+  if (cmds.run->parsed()) return RunAgentCommand(inv, cmds.run->remaining(), exit_code);
   return Status::Error("no command given");
 }
 
@@ -98,8 +130,9 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
     return app.exit(e, ctx.out, ctx.err) == 0 ? 0 : 2;
   }
   Status st = env_file.empty() ? Status() : LoadEnvFile(env_file, &inv);
-  if (st.ok()) st = RunSelected(inv, cmds, init, add_upgrade);
-  if (st.ok()) return 0;
+  int exit_code = 0;
+  if (st.ok()) st = RunSelected(inv, cmds, init, add_upgrade, &exit_code);
+  if (st.ok()) return exit_code;
   ctx.err << "error: " << st.message() << "\n";
   return 1;
 }

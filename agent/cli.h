@@ -32,6 +32,8 @@ struct CliContext {
   std::function<Status(const std::vector<std::string>& argv,
                        const std::vector<EnvAssignment>& extra_env)>
       exec;
+  /// Runs the agent for a loaded instance; returns the exit code.
+  std::function<int(const LoadedConfig& loaded)> run_agent;
 };
 
 /// Parses the command line and runs one subcommand. Returns the process exit

@@ -42,6 +42,10 @@ void AddOutputOption(CLI::App* app, Invocation* inv) {
 Result<LoadedConfig> LoadConfigForCommand(const Invocation& inv, std::optional<std::string> id) {
   LocatorContext locator = inv.Locator();
   if (id) locator.id = id;
+  return LoadConfigWith(inv, locator);
+}
+
+Result<LoadedConfig> LoadConfigWith(const Invocation& inv, const LocatorContext& locator) {
   Result<LoadedConfig> loaded = LoadInstanceConfig(locator, inv.Env(), inv.ctx.files);
   if (loaded.ok()) {
     for (const std::string& w : loaded->warnings) inv.ctx.err << "warning: " << w << "\n";

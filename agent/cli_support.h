@@ -58,6 +58,8 @@ void AddOutputOption(CLI::App* app, Invocation* inv);
 /// NYMVISOR_ID), printing its warnings to the error stream.
 Result<LoadedConfig> LoadConfigForCommand(const Invocation& inv,
                                           std::optional<std::string> id = std::nullopt);
+/// The same with a locator the caller has adjusted.
+Result<LoadedConfig> LoadConfigWith(const Invocation& inv, const LocatorContext& locator);
 
 void PrintConfig(const Invocation& inv, const Config& config);
 void PrintBuildInfo(const Invocation& inv, const BuildInfo& info);

@@ -14,6 +14,14 @@ EnvLookup ProcessEnv() {
   };
 }
 
+EnvLookup EnvFromMap(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
+    auto it = vars.find(std::string(name));
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
 Status ApplyEnvOverrides(const EnvLookup& env, Config* config) {
   for (const ConfigKey& key : AllConfigKeys()) {
     if (key.env_var.empty()) continue;

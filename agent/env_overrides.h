@@ -2,6 +2,7 @@
 #define NYMVISOR_AGENT_ENV_OVERRIDES_H_
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,9 @@ using EnvLookup = std::function<std::optional<std::string>(std::string_view name
 
 /// The real process environment (getenv). Read on the calling thread.
 EnvLookup ProcessEnv();
+
+/// An environment made of the given variables only (a copy is kept).
+EnvLookup EnvFromMap(std::map<std::string, std::string> vars);
 
 /// Applies every set NYMVISOR_* / DAEMON_* variable on top of `config`, which is
 /// how environment beats both the file and (at init) the flags. A variable that

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "agent/cli.h"
+#include "agent/run_command.h"
 
 namespace {
 
@@ -29,7 +30,7 @@ int main(int argc, char** argv) {
   nymvisor::PosixProcessRunner runner;
   nymvisor::SystemClock clock;
   nymvisor::CliContext ctx{
-      files,     runner,    clock,   nymvisor::ProcessEnv(), ::geteuid() == 0, "/etc/nymvisor",
-      std::cout, std::cerr, ExecNode};
+      files,     runner,    clock,    nymvisor::ProcessEnv(), ::geteuid() == 0, "/etc/nymvisor",
+      std::cout, std::cerr, ExecNode, nymvisor::RunAgent};
   return nymvisor::RunCli(std::vector<std::string>(argv + 1, argv + argc), ctx);
 }

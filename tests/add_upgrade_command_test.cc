@@ -14,7 +14,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::FakeClock;
-using testing::MapEnv;
 using testing::ReadFileOrDie;
 using testing::StampFakeNode;
 using testing::TempDir;
@@ -28,7 +27,7 @@ class AddUpgradeTest : public ::testing::Test {
     init.id = "mixnode";
     InitDeps deps{files_, runner_, clock_};
     Result<InitResult> r =
-        RunInit(init, MakeLocatorContext(MapEnv({}), true, dir_ / "etc"), MapEnv({}), deps);
+        RunInit(init, MakeLocatorContext(EnvFromMap({}), true, dir_ / "etc"), EnvFromMap({}), deps);
     EXPECT_TRUE(r.ok()) << r.status().message();
     config_ = r->config;
     v2_ = StampFakeNode(dir_ / "dist/v2", {{"version", "1.2.0"}});

@@ -10,7 +10,6 @@ namespace nymvisor {
 namespace {
 
 using testing::FakeClock;
-using testing::MapEnv;
 using testing::StampFakeNode;
 using testing::TempDir;
 using testing::WriteFile;
@@ -29,7 +28,7 @@ class CliTest : public ::testing::Test {
         files_,
         runner_,
         clock_,
-        MapEnv(env_),
+        EnvFromMap(env_),
         true,
         dir_ / "etc",
         out_,
@@ -38,6 +37,10 @@ class CliTest : public ::testing::Test {
           exec_argv_ = argv;
           exec_env_ = extra;
           return Status::Error("exec recorded by the test");
+        },
+        [this](const LoadedConfig& loaded) {
+          agent_config_ = loaded.config;
+          return 7;
         }};
     return RunCli(args, ctx);
   }
@@ -56,6 +59,7 @@ class CliTest : public ::testing::Test {
   std::string node_;
   std::vector<std::string> exec_argv_;
   std::vector<EnvAssignment> exec_env_;
+  std::optional<Config> agent_config_;
 };
 
 TEST_F(CliTest, InitThenConfigShowsTheInstance) {
@@ -165,6 +169,35 @@ TEST_F(CliTest, ExecReplacesTheProcessWithTheCurrentBinary) {
             (std::vector<std::string>{(dir_ / "home/nymvisor/current/bin/nym-node").string(), "run",
                                       "--id", "mixnode"}));
   EXPECT_EQ(exec_env_, (std::vector<EnvAssignment>{{"EXTRA", "1"}}));
+}
+
+TEST_F(CliTest, ExecPrefersTheConfigCredential) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  std::filesystem::path creds = dir_ / "creds";
+  std::filesystem::create_directories(creds);
+  std::string config = testing::ReadFileOrDie(dir_ / "etc/mixnode.toml");
+  size_t at = config.find("args = ");
+  config.replace(at, config.find('\n', at) - at, "args = ['from-credential']");
+  WriteFile(creds / "nymvisor.toml", config);
+  env_["CREDENTIALS_DIRECTORY"] = creds.string();
+  EXPECT_EQ(Run({"exec", "mixnode"}), 1);
+  ASSERT_EQ(exec_argv_.size(), 2u);
+  EXPECT_EQ(exec_argv_[1], "from-credential");
+}
+
+TEST_F(CliTest, RunStartsTheAgentWithTheInstanceConfig) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  env_["NYMVISOR_ID"] = "mixnode";
+  EXPECT_EQ(Run({"run"}), 7);
+  ASSERT_TRUE(agent_config_.has_value());
+  EXPECT_EQ(agent_config_->nymvisor.id, "mixnode");
+}
+
+TEST_F(CliTest, RunRefusesDaemonArgumentsWithAnExplanation) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  EXPECT_EQ(Run({"run", "run", "--id", "mixnode"}), 1);
+  EXPECT_NE(err_.str().find("takes no daemon arguments"), std::string::npos) << err_.str();
+  EXPECT_FALSE(agent_config_.has_value());
 }
 
 TEST_F(CliTest, ExecOfAnUnknownInstanceSaysSo) {

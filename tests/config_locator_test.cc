@@ -7,7 +7,6 @@
 namespace nymvisor {
 namespace {
 
-using testing::MapEnv;
 using testing::TempDir;
 using testing::WriteFile;
 
@@ -15,7 +14,7 @@ class ConfigLocatorTest : public ::testing::Test {
  protected:
   LocatorContext Ctx(bool root, std::map<std::string, std::string> env = {}) {
     env.emplace("HOME", (dir_ / "home").string());
-    return MakeLocatorContext(MapEnv(env), root, dir_ / "etc");
+    return MakeLocatorContext(EnvFromMap(env), root, dir_ / "etc");
   }
   std::filesystem::path UserPath(const std::string& id) {
     return dir_ / "home/.nym/nymvisors/instances" / id / "config/config.toml";

@@ -7,11 +7,9 @@
 namespace nymvisor {
 namespace {
 
-using testing::MapEnv;
-
 std::vector<EnvAssignment> Parse(std::string_view text,
                                  std::map<std::string, std::string> env = {}) {
-  Result<std::vector<EnvAssignment>> r = ParseEnvFile(text, "f.env", MapEnv(env));
+  Result<std::vector<EnvAssignment>> r = ParseEnvFile(text, "f.env", EnvFromMap(env));
   EXPECT_TRUE(r.ok()) << r.status().message();
   return r.ok() ? *r : std::vector<EnvAssignment>{};
 }
@@ -49,7 +47,7 @@ TEST(ParseEnvFile, ErrorsNameFileAndLine) {
                         Case{"=x\n", "f.env:1: missing variable name"},
                         Case{"A=\"x\\q\"\n", "f.env:1: invalid escape"},
                         Case{"A=${B\n", "f.env:1: unterminated ${...}"}}) {
-    Result<std::vector<EnvAssignment>> r = ParseEnvFile(c.text, "f.env", MapEnv({}));
+    Result<std::vector<EnvAssignment>> r = ParseEnvFile(c.text, "f.env", EnvFromMap({}));
     ASSERT_FALSE(r.ok()) << c.text;
     EXPECT_EQ(r.status().message().rfind(c.expected, 0), 0u) << r.status().message();
   }

@@ -7,8 +7,6 @@
 namespace nymvisor {
 namespace {
 
-using testing::MapEnv;
-
 Config Base() {
   Config c = DefaultConfig("nym-node");
   c.daemon.home = "/from/file";
@@ -34,24 +32,24 @@ TEST(KnownEnvVars, AreTheOriginalNineteen) {
 TEST(ApplyEnvOverrides, EveryVariableOverridesItsKey) {
   Config c = Base();
   ASSERT_TRUE(ApplyEnvOverrides(
-                  MapEnv({{"NYMVISOR_ID", "env-id"},
-                          {"NYMVISOR_UPSTREAM_BASE_UPGRADE_URL", "http://127.0.0.1:1/"},
-                          {"NYMVISOR_UPSTREAM_POLLING_RATE", "1h30m"},
-                          {"NYMVISOR_DISABLE_LOGS", "T"},
-                          {"NYMVISOR_UPGRADE_DATA_DIRECTORY", "/data"},
-                          {"DAEMON_NAME", "nym-gateway"},
-                          {"DAEMON_HOME", "/env/home"},
-                          {"DAEMON_ABSOLUTE_UPSTREAM_UPGRADE_URL", "https://127.0.0.1/x.json"},
-                          {"DAEMON_ALLOW_BINARIES_DOWNLOAD", "0"},
-                          {"DAEMON_ENFORCE_DOWNLOAD_CHECKSUM", "false"},
-                          {"DAEMON_RESTART_AFTER_UPGRADE", "F"},
-                          {"DAEMON_RESTART_ON_FAILURE", "TRUE"},
-                          {"DAEMON_FAILURE_RESTART_DELAY", "5s"},
-                          {"DAEMON_MAX_STARTUP_FAILURES", "3"},
-                          {"DAEMON_STARTUP_PERIOD_DURATION", "90s"},
-                          {"DAEMON_SHUTDOWN_GRACE_PERIOD", "1m"},
-                          {"DAEMON_BACKUP_DATA_DIRECTORY", "/backups"},
-                          {"DAEMON_UNSAFE_SKIP_BACKUP", "1"}}),
+                  EnvFromMap({{"NYMVISOR_ID", "env-id"},
+                              {"NYMVISOR_UPSTREAM_BASE_UPGRADE_URL", "http://127.0.0.1:1/"},
+                              {"NYMVISOR_UPSTREAM_POLLING_RATE", "1h30m"},
+                              {"NYMVISOR_DISABLE_LOGS", "T"},
+                              {"NYMVISOR_UPGRADE_DATA_DIRECTORY", "/data"},
+                              {"DAEMON_NAME", "nym-gateway"},
+                              {"DAEMON_HOME", "/env/home"},
+                              {"DAEMON_ABSOLUTE_UPSTREAM_UPGRADE_URL", "https://127.0.0.1/x.json"},
+                              {"DAEMON_ALLOW_BINARIES_DOWNLOAD", "0"},
+                              {"DAEMON_ENFORCE_DOWNLOAD_CHECKSUM", "false"},
+                              {"DAEMON_RESTART_AFTER_UPGRADE", "F"},
+                              {"DAEMON_RESTART_ON_FAILURE", "TRUE"},
+                              {"DAEMON_FAILURE_RESTART_DELAY", "5s"},
+                              {"DAEMON_MAX_STARTUP_FAILURES", "3"},
+                              {"DAEMON_STARTUP_PERIOD_DURATION", "90s"},
+                              {"DAEMON_SHUTDOWN_GRACE_PERIOD", "1m"},
+                              {"DAEMON_BACKUP_DATA_DIRECTORY", "/backups"},
+                              {"DAEMON_UNSAFE_SKIP_BACKUP", "1"}}),
                   &c)
                   .ok());
   EXPECT_EQ(c.nymvisor.id, "env-id");
@@ -76,14 +74,14 @@ TEST(ApplyEnvOverrides, EveryVariableOverridesItsKey) {
 
 TEST(ApplyEnvOverrides, UnsetVariablesLeaveTheFileValues) {
   Config c = Base();
-  ASSERT_TRUE(ApplyEnvOverrides(MapEnv({}), &c).ok());
+  ASSERT_TRUE(ApplyEnvOverrides(EnvFromMap({}), &c).ok());
   EXPECT_EQ(c, Base());
 }
 
 TEST(ApplyEnvOverrides, EmptyPathStaysEmptyRatherThanUnset) {
   Config c = Base();
   c.daemon.backup_data_directory = "/file/backups";
-  ASSERT_TRUE(ApplyEnvOverrides(MapEnv({{"DAEMON_BACKUP_DATA_DIRECTORY", ""}}), &c).ok());
+  ASSERT_TRUE(ApplyEnvOverrides(EnvFromMap({{"DAEMON_BACKUP_DATA_DIRECTORY", ""}}), &c).ok());
   EXPECT_EQ(c.daemon.backup_data_directory, "");
 }
 
@@ -99,7 +97,7 @@ TEST(ApplyEnvOverrides, InvalidValuesNameTheVariable) {
         Case{"DAEMON_FAILURE_RESTART_DELAY", "10"}, Case{"NYMVISOR_UPSTREAM_POLLING_RATE", "soon"},
         Case{"NYMVISOR_UPSTREAM_BASE_UPGRADE_URL", "not a url"}}) {
     Config config = Base();
-    Status st = ApplyEnvOverrides(MapEnv({{c.name, c.value}}), &config);
+    Status st = ApplyEnvOverrides(EnvFromMap({{c.name, c.value}}), &config);
     ASSERT_FALSE(st.ok()) << c.name << "=" << c.value;
     EXPECT_EQ(st.message().rfind(std::string("environment variable ") + c.name + ": ", 0), 0u)
         << st.message();

@@ -12,7 +12,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::FakeClock;
-using testing::MapEnv;
 using testing::ReadFileOrDie;
 using testing::StampFakeNode;
 using testing::TempDir;
@@ -30,9 +29,9 @@ class InitCommandTest : public ::testing::Test {
 
   Result<InitResult> Init(std::map<std::string, std::string> env = {}) {
     LocatorContext ctx =
-        MakeLocatorContext(MapEnv({{"HOME", (dir_ / "root").string()}}), true, dir_ / "etc");
+        MakeLocatorContext(EnvFromMap({{"HOME", (dir_ / "root").string()}}), true, dir_ / "etc");
     InitDeps deps{files_, runner_, clock_};
-    return RunInit(flags_, ctx, MapEnv(std::move(env)), deps);
+    return RunInit(flags_, ctx, EnvFromMap(std::move(env)), deps);
   }
 
   std::filesystem::path Data(const std::string& rel) { return dir_ / "home/nymvisor" / rel; }
@@ -68,7 +67,7 @@ TEST_F(InitCommandTest, WritesTheConfigWithOurKeysAndMode0600) {
   struct stat st {};
   ASSERT_EQ(::stat(r->config_path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
-  Result<LoadedConfig> loaded = LoadConfigFile(r->config_path, MapEnv({}), files_);
+  Result<LoadedConfig> loaded = LoadConfigFile(r->config_path, EnvFromMap({}), files_);
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   EXPECT_EQ(loaded->config.daemon.args, (std::vector<std::string>{"run", "--id", "mixnode"}));
   EXPECT_EQ(loaded->config.daemon.unit, "nymvisor-daemon@mixnode.service");
@@ -168,9 +167,9 @@ TEST_F(InitCommandTest, BuildInfoFailuresCreateNothing) {
 TEST_F(InitCommandTest, AFailedConfigWriteCanBeRetried) {
   testing::FaultyFileSystem faulty;
   faulty.fail_write = [](const fs::path& p) { return p.extension() == ".toml"; };
-  LocatorContext ctx = MakeLocatorContext(MapEnv({}), true, dir_ / "etc");
+  LocatorContext ctx = MakeLocatorContext(EnvFromMap({}), true, dir_ / "etc");
   InitDeps deps{faulty, runner_, clock_};
-  Status st = RunInit(flags_, ctx, MapEnv({}), deps).status();
+  Status st = RunInit(flags_, ctx, EnvFromMap({}), deps).status();
   EXPECT_NE(st.message().find("No space left on device"), std::string::npos);
   Result<InitResult> r = Init();
   ASSERT_TRUE(r.ok()) << r.status().message();

@@ -36,14 +36,6 @@ std::string ReadFileOrDie(const std::filesystem::path& path) {
   return buf.str();
 }
 
-EnvLookup MapEnv(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
-    auto it = vars.find(std::string(name));
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
-
 void FakeProcessRunner::SetBuildInfo(const std::string& binary, const BuildInfo& info) {
   ProcessResult result;
   result.exit_code = 0;

@@ -12,6 +12,7 @@
 #include "agent/clock.h"
 #include "agent/env_overrides.h"
 #include "agent/file_system.h"
+#include "agent/journal.h"
 #include "agent/process_runner.h"
 
 namespace nymvisor::testing {
@@ -46,9 +47,6 @@ class FakeClock : public Clock {
   Timestamp now_;
 };
 
-/// An environment backed by a map.
-EnvLookup MapEnv(std::map<std::string, std::string> vars);
-
 /// Answers build-info for known binaries with canned results and records calls.
 class FakeProcessRunner : public ProcessRunner {
  public:
@@ -72,6 +70,17 @@ class FaultyFileSystem : public RealFileSystem {
   std::function<bool(const fs::path&)> fail_write;
   Status WriteFileAtomic(const fs::path& path, std::string_view content, mode_t mode) override;
   Status CopyFile(const fs::path& from, const fs::path& to) override;
+};
+
+/// Keeps every journal entry, with "file:line" of where it was logged.
+class RecordingJournal : public Journal {
+ public:
+  void Send(const JournalEntry& entry, const std::source_location& where) override {
+    entries.push_back(entry);
+    locations.push_back(std::string(where.file_name()) + ":" + std::to_string(where.line()));
+  }
+  std::vector<JournalEntry> entries;
+  std::vector<std::string> locations;
 };
 
 /// A realistic build info for a nym-node of `version`.

@@ -1,0 +1,71 @@
+# bash completion for nymvisor(1)
+
+_nymvisor() {
+  local cur prev cmd i
+  COMPREPLY=()
+  cur=${COMP_WORDS[COMP_CWORD]}
+  prev=${COMP_WORDS[COMP_CWORD - 1]}
+  local commands="init add-upgrade config build-info daemon-build-info exec run"
+
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    case ${COMP_WORDS[i]} in
+      init | add-upgrade | config | build-info | daemon-build-info | exec | run)
+        cmd=${COMP_WORDS[i]}
+        break
+        ;;
+    esac
+  done
+
+  case $prev in
+    -c | --config-env-file | --upgrade-data-directory | --daemon-home | --daemon-backup-data-directory)
+      COMPREPLY=($(compgen -f -- "$cur"))
+      return
+      ;;
+    -o | --output)
+      COMPREPLY=($(compgen -W "text json" -- "$cur"))
+      return
+      ;;
+    --allow-download-upgrade-binaries | --enforce-download-checksum | --restart-daemon-after-upgrade)
+      COMPREPLY=($(compgen -W "true false" -- "$cur"))
+      return
+      ;;
+  esac
+
+  case $cmd in
+    "")
+      COMPREPLY=($(compgen -W "$commands -c --config-env-file -h --help -V --version" -- "$cur"))
+      ;;
+    init)
+      if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "--id --upstream-base-upgrade-url --upstream-polling-rate
+          --disable-nymvisor-logs --upgrade-data-directory --daemon-home
+          --daemon-absolute-upstream-upgrade-url --allow-download-upgrade-binaries
+          --enforce-download-checksum --restart-daemon-after-upgrade --restart-daemon-on-failure
+          --on-failure-daemon-restart-delay --max-daemon-startup-failures
+          --startup-period-duration --daemon-shutdown-grace-period --daemon-backup-data-directory
+          --unsafe-skip-backup --daemon-unit --daemon-user --build-info-timeout --output --help" \
+          -- "$cur"))
+      else
+        COMPREPLY=($(compgen -f -- "$cur"))
+      fi
+      ;;
+    add-upgrade)
+      if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "--upgrade-name --force --add-binary --now --upgrade-time
+          --upgrade-delay --publish-date --build-info-timeout --output --help" -- "$cur"))
+      else
+        COMPREPLY=($(compgen -f -- "$cur"))
+      fi
+      ;;
+    exec)
+      local ids
+      ids=$(ls /etc/nymvisor 2>/dev/null | sed -n 's/\.toml$//p')
+      COMPREPLY=($(compgen -W "$ids --help" -- "$cur"))
+      ;;
+    *)
+      COMPREPLY=($(compgen -W "--output --help" -- "$cur"))
+      ;;
+  esac
+}
+
+complete -F _nymvisor nymvisor
