@@ -34,6 +34,9 @@ struct CliContext {
       exec;
   /// Runs the agent for a loaded instance; returns the exit code.
   std::function<int(const LoadedConfig& loaded)> run_agent;
+  /// daemon-reload, so nymvisor-generator applies a new config to the units.
+  /// NotFound when systemd is not running; unset in tests.
+  std::function<Status()> reload_systemd;
 };
 
 /// Parses the command line and runs one subcommand. Returns the process exit

@@ -45,8 +45,29 @@ Status InitCli::Run() {
   for (const std::string& note : result.notes) inv_->ctx.err << "note: " << note << "\n";
   inv_->ctx.err << "nymvisor instance '" << result.config.nymvisor.id
                 << "' initialised; config written to " << result.config_path.string() << "\n";
+  ApplyToSystemd(result);
   PrintConfig(*inv_, result.config);
   return {};
+}
+
+void InitCli::ApplyToSystemd(const InitResult& result) {
+  std::ostream& err = inv_->ctx.err;
+  const std::string& id = result.config.nymvisor.id;
+  if (!inv_->ctx.is_root || !inv_->ctx.reload_systemd) return;
+  if (result.config_path != inv_->ctx.etc_dir / (id + ".toml")) {
+    err << "note: the units only see configs in " << inv_->ctx.etc_dir.string()
+        << "; set NYMVISOR_CONFIG_PATH=" << result.config_path.string() << " in "
+        << (inv_->ctx.etc_dir / (id + ".env")).string() << "\n";
+  }
+  Status reloaded = inv_->ctx.reload_systemd();
+  if (reloaded.IsNotFound()) return;
+  if (!reloaded.ok()) {
+    err << "warning: " << reloaded.message() << "; run 'systemctl daemon-reload'\n";
+    return;
+  }
+  err << "systemd reloaded: " << EffectiveUnit(result.config) << " runs the node as "
+      << result.config.daemon.user << "; start it with 'systemctl enable --now nymvisor@" << id
+      << "'\n";
 }
 
 Status InitCli::ConvertFlags() {

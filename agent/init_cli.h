@@ -23,6 +23,7 @@ class InitCli {
   Status ConvertFlags();
   Status ConvertBools();
   Status ConvertDurations();
+  void ApplyToSystemd(const InitResult& result);
 
   Invocation* inv_;
   CLI::App* app_ = nullptr;

@@ -8,6 +8,7 @@
 
 #include "agent/cli.h"
 #include "agent/run_command.h"
+#include "agent/systemd_dbus.h"
 
 namespace {
 
@@ -23,14 +24,32 @@ nymvisor::Status ExecNode(const std::vector<std::string>& argv,
   return nymvisor::Status::Error("cannot execute " + argv[0] + ": " + std::strerror(errno));
 }
 
+/// daemon-reload over D-Bus, when systemd runs this machine.
+nymvisor::Status ReloadSystemd() {
+  if (::access("/run/systemd/system", F_OK) != 0) {
+    return nymvisor::Status::NotFound("systemd is not running");
+  }
+  auto manager = nymvisor::DbusSystemdManager::Connect(nullptr);
+  if (!manager.ok()) return manager.status();
+  return (*manager)->Reload();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   nymvisor::RealFileSystem files;
   nymvisor::PosixProcessRunner runner;
   nymvisor::SystemClock clock;
-  nymvisor::CliContext ctx{
-      files,     runner,    clock,    nymvisor::ProcessEnv(), ::geteuid() == 0, "/etc/nymvisor",
-      std::cout, std::cerr, ExecNode, nymvisor::RunAgent};
+  nymvisor::CliContext ctx{.files = files,
+                           .runner = runner,
+                           .clock = clock,
+                           .env = nymvisor::ProcessEnv(),
+                           .is_root = ::geteuid() == 0,
+                           .etc_dir = "/etc/nymvisor",
+                           .out = std::cout,
+                           .err = std::cerr,
+                           .exec = ExecNode,
+                           .run_agent = nymvisor::RunAgent,
+                           .reload_systemd = ReloadSystemd};
   return nymvisor::RunCli(std::vector<std::string>(argv + 1, argv + argc), ctx);
 }

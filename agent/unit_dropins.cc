@@ -52,6 +52,7 @@ std::string RenderNodeDropIn(const Config& config, const InstanceSources& source
   out +=
       "LoadCredential=" + std::string(kCredentialName) + ":" + UnitPath(sources.config_path) + "\n";
   out += "EnvironmentFile=-" + UnitPath(sources.env_file) + "\n";
+  out += "SyslogIdentifier=" + d.name + "\n";
   if (!UsesNodeTemplate(config)) {
     out += "ExecStart=\n";
     out += "ExecStart=" + sources.nymvisor_binary + " exec " + config.nymvisor.id + "\n";
@@ -68,7 +69,9 @@ std::string RenderUnusedTemplateDropIn(const Config& config, const InstanceSourc
 
 std::string RenderAgentDropIn(const Config& config, const InstanceSources& sources) {
   Layout layout = MakeLayout(config);
-  std::string out = Header(sources) + "\n[Service]\n";
+  std::string out = Header(sources);
+  if (!UsesNodeTemplate(config)) out += "\n[Unit]\nWants=" + EffectiveUnit(config) + "\n";
+  out += "\n[Service]\n";
   bool under_home = false;
   for (const auto& path : {layout.home, layout.data_dir, layout.backup_dir}) {
     out += "ReadWritePaths=-" + UnitPath(path) + "\n";

@@ -1,13 +1,17 @@
 #!/bin/bash
-# Installs everything nymvisor needs to build, test and package, from Debian's
+# Installs everything nymvisor needs to build, package and test, from Debian's
 # package registry. Safe to run again; run as root on Debian 12 (bookworm).
 set -euo pipefail
 
 packages=(
-  # build
-  build-essential cmake ninja-build pkgconf git clang-format
+  # build (keep in step with Build-Depends in debian/control)
+  build-essential cmake ninja-build pkgconf git clang-format scdoc systemd
   libsdbus-c++-dev libsdbus-c++-bin libsystemd-dev libcurl4-openssl-dev
   nlohmann-json3-dev libinih-dev libssl-dev libcli11-dev libgtest-dev libgmock-dev
+  # packaging
+  debhelper dpkg-dev lintian
+  # end-to-end tests: a real systemd in a container, a loopback upstream
+  systemd-container mmdebstrap python3 openssl util-linux procps
 )
 
 missing=()

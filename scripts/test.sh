@@ -1,7 +1,8 @@
 #!/bin/bash
 # The whole test suite, from a fresh Debian 12 machine (run as root):
-# installs what it needs, checks formatting, builds warning-free and runs the
-# unit tests. CI (.ci/run) runs exactly this.
+# formatting, a warning-free build of the .deb with the unit tests, lintian,
+# the units' hardening score, and the end-to-end suite in a real systemd.
+# CI (.ci/run) runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,11 +14,16 @@ scripts/install-deps.sh
 step "checking formatting (clang-format, Google style)"
 clang-format --dry-run --Werror agent/*.h agent/*.cc tests/*.h tests/*.cc
 
-step "building (warnings are errors)"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS="-Werror"
-cmake --build build
+step "building the .deb (dpkg-buildpackage runs the unit tests through ctest)"
+deb=$(scripts/build-deb.sh)
 
-step "unit tests"
-ctest --test-dir build --output-on-failure -j"$(nproc)"
+step "lintian"
+lintian --fail-on error,warning --pedantic -I "${deb%.deb}.changes"
+
+step "hardening of the agent unit (systemd-analyze security, exposure <= 2.5)"
+systemd-analyze security --offline=true --threshold=25 units/nymvisor@.service | tail -1
+
+step "end-to-end tests in a real systemd (tests/e2e)"
+python3 tests/e2e/run_e2e.py --deb "$deb" --fake-node obj-*/tests/fake-node
 
 step "all tests passed"

@@ -25,23 +25,30 @@ class CliTest : public ::testing::Test {
     out_.str("");
     err_.str("");
     CliContext ctx{
-        files_,
-        runner_,
-        clock_,
-        EnvFromMap(env_),
-        true,
-        dir_ / "etc",
-        out_,
-        err_,
-        [this](const std::vector<std::string>& argv, const std::vector<EnvAssignment>& extra) {
-          exec_argv_ = argv;
-          exec_env_ = extra;
-          return Status::Error("exec recorded by the test");
-        },
-        [this](const LoadedConfig& loaded) {
-          agent_config_ = loaded.config;
-          return 7;
-        }};
+        .files = files_,
+        .runner = runner_,
+        .clock = clock_,
+        .env = EnvFromMap(env_),
+        .is_root = true,
+        .etc_dir = dir_ / "etc",
+        .out = out_,
+        .err = err_,
+        .exec =
+            [this](const std::vector<std::string>& argv, const std::vector<EnvAssignment>& extra) {
+              exec_argv_ = argv;
+              exec_env_ = extra;
+              return Status::Error("exec recorded by the test");
+            },
+        .run_agent =
+            [this](const LoadedConfig& loaded) {
+              agent_config_ = loaded.config;
+              return 7;
+            },
+        .reload_systemd =
+            [this] {
+              ++reloads_;
+              return reload_result_;
+            }};
     return RunCli(args, ctx);
   }
 
@@ -60,7 +67,31 @@ class CliTest : public ::testing::Test {
   std::vector<std::string> exec_argv_;
   std::vector<EnvAssignment> exec_env_;
   std::optional<Config> agent_config_;
+  int reloads_ = 0;
+  Status reload_result_ = Status::NotFound("systemd is not running");
 };
+
+TEST_F(CliTest, InitReloadsSystemdSoTheGeneratorAppliesTheConfig) {
+  reload_result_ = Status();
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  EXPECT_EQ(reloads_, 1);
+  EXPECT_NE(err_.str().find("systemd reloaded: nymvisor-daemon@mixnode.service runs the node as"),
+            std::string::npos)
+      << err_.str();
+  reload_result_ = Status::Error("Reload: org.freedesktop.DBus.Error.AccessDenied: denied");
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  EXPECT_NE(err_.str().find("warning: Reload: org.freedesktop.DBus.Error.AccessDenied"),
+            std::string::npos);
+}
+
+TEST_F(CliTest, InitWithAConfigOutsideEtcExplainsHowUnitsFindIt) {
+  env_["NYMVISOR_CONFIG_PATH"] = (dir_ / "elsewhere.toml").string();
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  EXPECT_NE(err_.str().find("set NYMVISOR_CONFIG_PATH=" + (dir_ / "elsewhere.toml").string() +
+                            " in " + (dir_ / "etc/mixnode.env").string()),
+            std::string::npos)
+      << err_.str();
+}
 
 TEST_F(CliTest, InitThenConfigShowsTheInstance) {
   ASSERT_EQ(InitMixnode(), 0) << err_.str();

@@ -44,6 +44,7 @@ TEST(RenderNodeDropIn, MapsTheRestartSettingsToSystemd) {
   EXPECT_TRUE(Has(d, "StartLimitIntervalSec=90s"));
   EXPECT_TRUE(Has(d, "TimeoutStopSec=20s"));
   EXPECT_TRUE(Has(d, "User=nym"));
+  EXPECT_TRUE(Has(d, "SyslogIdentifier=nym-node"));
   EXPECT_TRUE(Has(d, "LoadCredential=nymvisor.toml:/etc/nymvisor/mixnode.toml"));
   EXPECT_TRUE(Has(d, "EnvironmentFile=-/etc/nymvisor/mixnode.env"));
   EXPECT_EQ(d.find("ExecStart="), std::string::npos) << "the template has its own ExecStart";
@@ -65,6 +66,7 @@ TEST(RenderNodeDropIn, AnOperatorsOwnUnitRunsTheNodeThroughExec) {
   EXPECT_FALSE(UsesNodeTemplate(c));
   std::string d = RenderNodeDropIn(c, Sources());
   EXPECT_TRUE(Has(d, "ExecStart=\nExecStart=/usr/bin/nymvisor exec mixnode"));
+  EXPECT_TRUE(Has(RenderAgentDropIn(c, Sources()), "[Unit]\nWants=nym-node.service"));
   std::string unused = RenderUnusedTemplateDropIn(c, Sources());
   EXPECT_NE(unused.find("ConditionPathExists=/nonexistent/"), std::string::npos);
 }
@@ -76,6 +78,7 @@ TEST(RenderAgentDropIn, AllowsWritesToTheInstanceDirectories) {
   EXPECT_TRUE(Has(d, "ReadWritePaths=-/var/lib/nym/mixnode"));
   EXPECT_TRUE(Has(d, "ReadWritePaths=-/srv/backups"));
   EXPECT_EQ(d.find("ProtectHome"), std::string::npos);
+  EXPECT_EQ(d.find("Wants="), std::string::npos) << "the template unit already wants its node";
 }
 
 TEST(RenderAgentDropIn, HomesUnderHomeRelaxProtectHomeToReadOnly) {

@@ -36,6 +36,7 @@ def parse_args(argv):
     ap.add_argument("--keep", action="store_true",
                     help="keep the containers of failed tests running")
     ap.add_argument("--deb", help="nymvisor .deb to install (sets NYMVISOR_DEB)")
+    ap.add_argument("--fake-node", help="the fake-node test binary (sets NYMVISOR_FAKE_NODE)")
     ap.add_argument("--rootfs", help="rootfs tarball path (default: cached build)")
     ap.add_argument("--rebuild-rootfs", action="store_true",
                     help="rebuild the rootfs tarball even if cached")
@@ -59,6 +60,8 @@ def prepare_env(args):
     """Build/find the rootfs and export the harness environment variables."""
     if args.deb:
         os.environ["NYMVISOR_DEB"] = os.path.abspath(args.deb)
+    if args.fake_node:
+        os.environ["NYMVISOR_FAKE_NODE"] = os.path.abspath(args.fake_node)
     if args.keep:
         os.environ["NYMVISOR_E2E_KEEP"] = "1"
     start = time.monotonic()
@@ -82,8 +85,9 @@ def main(argv=None):
     need_build = args.rebuild_rootfs or not os.path.isfile(
         args.rootfs or rootfs.default_path())
     problems = check_host(need_build)
-    if args.deb and not os.path.isfile(args.deb):
-        problems.append("--deb %s: no such file" % args.deb)
+    for flag, path in (("--deb", args.deb), ("--fake-node", args.fake_node)):
+        if path and not os.path.isfile(path):
+            problems.append("%s %s: no such file" % (flag, path))
     if problems:
         for p in problems:
             print("e2e: " + p, file=sys.stderr)
