@@ -174,8 +174,7 @@ Status DbusSystemdManager::ResetFailedUnit(const std::string& unit) {
 Result<std::string> DbusSystemdManager::UnitPath(const std::string& unit) {
   sdbus::ObjectPath path;
   try {
-    manager_->callMethod("LoadUnit").onInterface(kManager).withArguments(unit).storeResultsTo(
-        path);
+    manager_->callMethod("LoadUnit").onInterface(kManager).withArguments(unit).storeResultsTo(path);
   } catch (const sdbus::Error& e) {
     return DbusError("LoadUnit " + unit, e);
   }
@@ -212,7 +211,9 @@ Result<UnitState> DbusSystemdManager::GetUnitState(const std::string& unit) {
     auto proxy = sdbus::createProxy(*connection_, kService, path);
     for (const char* iface : {kUnit, kServiceIface}) {
       PropertyMap props;
-      proxy->callMethod("GetAll").onInterface(kProperties).withArguments(std::string(iface))
+      proxy->callMethod("GetAll")
+          .onInterface(kProperties)
+          .withArguments(std::string(iface))
           .storeResultsTo(props);
       Merge(iface, props, &state);
     }

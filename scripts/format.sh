@@ -1,0 +1,5 @@
+#!/bin/bash
+# Formats the C++ sources in place with the project's .clang-format.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+clang-format -i agent/*.h agent/*.cc tests/*.h tests/*.cc
