@@ -18,6 +18,12 @@ std::string EffectiveUnit(const Config& config) {
   return "nymvisor-daemon@" + config.nymvisor.id + ".service";
 }
 
+Duration HealthCheckPeriod(const Config& config) {
+  if (config.daemon.health_check_period > Duration::zero())
+    return config.daemon.health_check_period;
+  return config.daemon.startup_period_duration;
+}
+
 Status ValidateInstanceId(std::string_view id) {
   auto refuse = [&](std::string_view why) {
     return Status::Error("invalid instance id '" + std::string(id) + "': " + std::string(why));

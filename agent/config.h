@@ -23,7 +23,8 @@ struct NymvisorSection {
   bool operator==(const NymvisorSection&) const = default;
 };
 
-/// The [daemon] table. `unit`, `args` and `user` are ours; the rest is the original's.
+/// The [daemon] table. `unit`, `args`, `user`, `backups_to_keep` and
+/// `health_check_period` are ours; the rest is the original's.
 struct DaemonSection {
   std::string name;
   std::string home;
@@ -41,6 +42,8 @@ struct DaemonSection {
   std::string unit;  ///< unset: nymvisor-daemon@<id>.service
   std::vector<std::string> args;
   std::string user;  ///< unset: the owner of `home`, resolved by init
+  uint32_t backups_to_keep = 3;
+  Duration health_check_period = Duration::zero();  ///< unset: startup_period_duration
   bool operator==(const DaemonSection&) const = default;
 };
 
@@ -58,6 +61,9 @@ Config DefaultConfig(const std::string& daemon_name);
 
 /// The systemd unit that runs the node: daemon.unit, or the default for the id.
 std::string EffectiveUnit(const Config& config);
+
+/// How long a new version must stay healthy before an upgrade is committed.
+Duration HealthCheckPeriod(const Config& config);
 
 /// The instance id becomes a file name and a systemd instance name, so it is
 /// limited to [A-Za-z0-9_.:-], does not start with '.', and is at most 128 long.

@@ -165,6 +165,10 @@ std::string_view KeyComment(std::string_view full_name) {
       {"daemon.unit", "The systemd unit that runs the node."},
       {"daemon.args", "Arguments the node is started with."},
       {"daemon.user", "The account the node runs as (User=)."},
+      {"daemon.backups_to_keep", "How many pre-upgrade backups to keep (older ones are deleted)."},
+      {"daemon.health_check_period",
+       "How long a new version must stay healthy before the upgrade is kept. Empty: the "
+       "startup period."},
   };
   for (const auto& [name, comment] : kComments) {
     if (name == full_name) return comment;

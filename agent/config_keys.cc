@@ -66,6 +66,8 @@ const std::vector<ConfigKey>& AllConfigKeys() {
       NV_KEY(daemon, unit, "", kText, true),
       NV_KEY(daemon, args, "", kList, false),
       NV_KEY(daemon, user, "", kText, true),
+      NV_KEY(daemon, backups_to_keep, "", kCount, false),
+      NV_KEY(daemon, health_check_period, "", kDuration, true),
   };
   return keys;
 }
@@ -92,6 +94,10 @@ Status SetFromText(const ConfigKey& key, std::string_view text, Config* config) 
       return {};
     }
     case ValueKind::kDuration: {
+      if (key.optional && text.empty()) {
+        *std::get<Duration*>(ref) = Duration::zero();
+        return {};
+      }
       NV_ASSIGN_OR_RETURN(*std::get<Duration*>(ref), ParseDuration(text));
       return {};
     }
@@ -118,8 +124,10 @@ std::string ValueAsText(const ConfigKey& key, const Config& config) {
   switch (key.kind) {
     case ValueKind::kBool:
       return *std::get<bool*>(ref) ? "true" : "false";
-    case ValueKind::kDuration:
-      return FormatDuration(*std::get<Duration*>(ref));
+    case ValueKind::kDuration: {
+      Duration d = *std::get<Duration*>(ref);
+      return key.optional && d == Duration::zero() ? "" : FormatDuration(d);
+    }
     case ValueKind::kCount:
       return std::to_string(*std::get<uint32_t*>(ref));
     case ValueKind::kList:

@@ -30,6 +30,8 @@ const std::pair<const char*, const char*> kLabels[] = {
     {"daemon.unit", "daemon unit:"},
     {"daemon.args", "daemon args:"},
     {"daemon.user", "daemon user:"},
+    {"daemon.backups_to_keep", "backups to keep:"},
+    {"daemon.health_check_period", "health check period:"},
 };
 
 const ConfigKey& KeyByFullName(std::string_view full) {

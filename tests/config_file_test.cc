@@ -84,6 +84,8 @@ TEST(RenderConfigToml, RoundTripsEveryKey) {
   c.daemon.unit = "nym-node.service";
   c.daemon.args = {"run", "--id", "mixnode", "--with \"quotes\""};
   c.daemon.user = "nym";
+  c.daemon.backups_to_keep = 5;
+  c.daemon.health_check_period = std::chrono::seconds(45);
   std::string text = RenderConfigToml(c);
   Result<ParsedConfig> parsed = ParseConfigToml(text, "rendered");
   ASSERT_TRUE(parsed.ok()) << parsed.status().message() << "\n" << text;
@@ -101,6 +103,7 @@ TEST(RenderConfigToml, WritesTheOriginalsShape) {
   EXPECT_NE(text.find("startup_period_duration = '2m'\n"), std::string::npos);
   EXPECT_NE(text.find("max_startup_failures = 10\n"), std::string::npos);
   EXPECT_NE(text.find("restart_on_failure = false\n"), std::string::npos);
+  EXPECT_NE(text.find("health_check_period = ''\n"), std::string::npos);
   EXPECT_LT(text.find("[nymvisor]"), text.find("[daemon]"));
 }
 

@@ -38,7 +38,9 @@ TEST(ConfigToJson, UsesSnakeCaseHumantimeAndNull) {
   EXPECT_EQ(j["daemon"]["restart_on_failure"], false);
   EXPECT_EQ(j["daemon"]["startup_period_duration"], "2m");
   EXPECT_EQ(j["daemon"]["args"], Json::array({"run", "--id", "mixnode"}));
-  EXPECT_EQ(j["daemon"].size(), 16u);
+  EXPECT_EQ(j["daemon"]["backups_to_keep"], 3);
+  EXPECT_TRUE(j["daemon"]["health_check_period"].is_null());
+  EXPECT_EQ(j["daemon"].size(), 18u);
   EXPECT_EQ(j["nymvisor"].size(), 5u);
 }
 

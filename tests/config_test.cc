@@ -36,6 +36,13 @@ TEST(EffectiveUnit, DefaultsToTheTemplateInstance) {
   EXPECT_EQ(EffectiveUnit(c), "nym-node.service");
 }
 
+TEST(HealthCheckPeriod, DefaultsToTheStartupPeriod) {
+  Config c = Valid();
+  EXPECT_EQ(HealthCheckPeriod(c), std::chrono::seconds(120));
+  c.daemon.health_check_period = std::chrono::seconds(30);
+  EXPECT_EQ(HealthCheckPeriod(c), std::chrono::seconds(30));
+}
+
 TEST(ValidateConfig, AcceptsDefaults) { EXPECT_TRUE(ValidateConfig(Valid()).ok()); }
 
 TEST(ValidateConfig, NamesTheBadKey) {

@@ -1,0 +1,110 @@
+#include "agent/upgrade_state.h"
+
+#include <utility>
+
+namespace nymvisor {
+namespace {
+
+constexpr std::pair<UpgradeStep, std::string_view> kSteps[] = {
+    {UpgradeStep::kStopping, "stopping"},
+    {UpgradeStep::kBackingUp, "backing-up"},
+    {UpgradeStep::kSwapping, "swapping"},
+    {UpgradeStep::kStarting, "starting"},
+    {UpgradeStep::kHealthCheck, "health-check"},
+    {UpgradeStep::kCommitting, "committing"},
+    {UpgradeStep::kAborting, "aborting"},
+    {UpgradeStep::kRollbackStopping, "rollback-stopping"},
+    {UpgradeStep::kRestoring, "restoring"},
+    {UpgradeStep::kRollbackStarting, "rollback-starting"},
+    {UpgradeStep::kRollbackVerifying, "rollback-verifying"},
+    {UpgradeStep::kRecordingFailure, "recording-failure"},
+};
+
+Result<UpgradeStep> ParseStep(const std::string& name) {
+  for (const auto& [step, step_name] : kSteps) {
+    if (step_name == name) return step;
+  }
+  return Status::Error("unknown upgrade step '" + name + "'");
+}
+
+Result<uint32_t> GetCount(const Json& j, std::string_view key) {
+  const Json* value = FindMember(j, key);
+  if (value == nullptr || !value->is_number_unsigned()) {
+    return Status::Error("key '" + std::string(key) + "' must be an unsigned integer");
+  }
+  return value->get<uint32_t>();
+}
+
+Status FillState(const Json& j, UpgradeState* s) {
+  NV_RETURN_IF_ERROR(RequireObject(j, "upgrade state"));
+  const Json* target = FindMember(j, "target");
+  if (target == nullptr) return Status::Error("missing key 'target'");
+  NV_ASSIGN_OR_RETURN(s->target, UpgradeInfoFromJson(*target));
+  NV_ASSIGN_OR_RETURN(s->from_name, GetString(j, "fromName"));
+  NV_ASSIGN_OR_RETURN(s->from_version, GetString(j, "fromVersion"));
+  const Json* from_build = FindMember(j, "fromBuild");
+  if (from_build == nullptr) return Status::Error("missing key 'fromBuild'");
+  NV_ASSIGN_OR_RETURN(s->from_build, BuildInfoFromJson(*from_build));
+  NV_ASSIGN_OR_RETURN(std::string step, GetString(j, "step"));
+  NV_ASSIGN_OR_RETURN(s->step, ParseStep(step));
+  NV_ASSIGN_OR_RETURN(s->started_at, GetTimestamp(j, "startedAt"));
+  NV_ASSIGN_OR_RETURN(s->attempts, GetCount(j, "attempts"));
+  NV_ASSIGN_OR_RETURN(s->backup_path, GetString(j, "backupPath"));
+  NV_ASSIGN_OR_RETURN(s->node_was_active, GetBool(j, "nodeWasActive"));
+  NV_ASSIGN_OR_RETURN(s->skip_backup, GetBool(j, "skipBackup"));
+  NV_ASSIGN_OR_RETURN(s->leave_stopped, GetBool(j, "leaveStopped"));
+  NV_ASSIGN_OR_RETURN(s->node_down, GetBool(j, "nodeDown"));
+  NV_ASSIGN_OR_RETURN(s->failure, GetString(j, "failure"));
+  NV_ASSIGN_OR_RETURN(s->restarts_before, GetCount(j, "restartsBefore"));
+  NV_ASSIGN_OR_RETURN(s->health_started_at, GetOptionalTimestamp(j, "healthStartedAt"));
+  return {};
+}
+
+}  // namespace
+
+std::string_view StepName(UpgradeStep step) {
+  for (const auto& [s, name] : kSteps) {
+    if (s == step) return name;
+  }
+  return "unknown";
+}
+
+bool IsRollbackStep(UpgradeStep step) {
+  return step == UpgradeStep::kRollbackStopping || step == UpgradeStep::kRestoring ||
+         step == UpgradeStep::kRollbackStarting || step == UpgradeStep::kRollbackVerifying;
+}
+
+Result<UpgradeState> UpgradeStateFromJson(const Json& j) {
+  UpgradeState s;
+  Status st = FillState(j, &s);
+  if (!st.ok()) return st.WithContext("upgrade state");
+  return s;
+}
+
+Result<UpgradeState> ParseUpgradeState(std::string_view text) {
+  NV_ASSIGN_OR_RETURN(Json j, ParseJson(text));
+  return UpgradeStateFromJson(j);
+}
+
+Json UpgradeStateToJson(const UpgradeState& s) {
+  Json j = Json::object();
+  j["step"] = StepName(s.step);
+  j["target"] = UpgradeInfoToJson(s.target);
+  j["fromName"] = s.from_name;
+  j["fromVersion"] = s.from_version;
+  j["fromBuild"] = BuildInfoToJson(s.from_build);
+  j["startedAt"] = FormatTimestamp(s.started_at);
+  j["attempts"] = s.attempts;
+  j["backupPath"] = s.backup_path;
+  j["nodeWasActive"] = s.node_was_active;
+  j["skipBackup"] = s.skip_backup;
+  j["leaveStopped"] = s.leave_stopped;
+  j["nodeDown"] = s.node_down;
+  j["failure"] = s.failure;
+  j["restartsBefore"] = s.restarts_before;
+  j["healthStartedAt"] =
+      s.health_started_at ? Json(FormatTimestamp(*s.health_started_at)) : Json(nullptr);
+  return j;
+}
+
+}  // namespace nymvisor
