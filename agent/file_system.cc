@@ -257,6 +257,52 @@ Result<std::unique_ptr<FileLock>> RealFileSystem::LockExclusive(const fs::path& 
   return std::unique_ptr<FileLock>(std::make_unique<FlockLock>(fd));
 }
 
+namespace {
+
+class PosixWritableFile : public WritableFile {
+ public:
+  PosixWritableFile(int fd, fs::path path) : fd_(fd), path_(std::move(path)) {}
+  ~PosixWritableFile() override { ::close(fd_); }
+  Status Append(std::string_view data) override { return WriteAll(fd_, data, path_); }
+  Status Sync() override {
+    if (::fsync(fd_) != 0) return ErrnoStatus("syncing", path_, errno);
+    return {};
+  }
+
+ private:
+  int fd_;
+  fs::path path_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<WritableFile>> RealFileSystem::OpenForAppend(const fs::path& path,
+                                                                    mode_t mode, bool truncate) {
+  int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0);
+  int fd = ::open(path.c_str(), flags, mode);
+  if (fd < 0) return ErrnoStatus("opening", path, errno);
+  return std::unique_ptr<WritableFile>(std::make_unique<PosixWritableFile>(fd, path));
+}
+
+Status RealFileSystem::ReadChunks(const fs::path& path,
+                                  const std::function<Status(std::string_view)>& fn) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return ErrnoStatus("reading", path, errno);
+  std::vector<char> buf(1 << 20);
+  while (true) {
+    ssize_t n = ::read(fd.get(), buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoStatus("reading", path, errno);
+    if (n == 0) return {};
+    NV_RETURN_IF_ERROR(fn(std::string_view(buf.data(), static_cast<size_t>(n))));
+  }
+}
+
+Status RealFileSystem::Rename(const fs::path& from, const fs::path& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) return ErrnoStatus("renaming to", to, errno);
+  return FsyncDirectory(to.parent_path());
+}
+
 bool Exists(FileSystem& files, const fs::path& path) { return files.Stat(path).ok(); }
 
 }  // namespace nymvisor

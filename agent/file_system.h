@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,6 +32,15 @@ struct FileInfo {
 class FileLock {
  public:
   virtual ~FileLock() = default;
+};
+
+/// A file written in pieces, as a download arrives. Not thread-safe.
+class WritableFile {
+ public:
+  virtual ~WritableFile() = default;
+  virtual Status Append(std::string_view data) = 0;
+  /// fsync: the data is on disk when this returns OK.
+  virtual Status Sync() = 0;
 };
 
 /// Every filesystem effect of the core goes through this interface, so tests can
@@ -66,6 +76,14 @@ class FileSystem {
   /// the agent and the CLI.
   virtual Result<std::unique_ptr<FileLock>> LockExclusive(const fs::path& path,
                                                           Duration timeout) = 0;
+  /// Opens for appending (creating it with `mode`); `truncate` empties it first.
+  virtual Result<std::unique_ptr<WritableFile>> OpenForAppend(const fs::path& path, mode_t mode,
+                                                              bool truncate) = 0;
+  /// Feeds the file to `fn` in chunks, without holding it all in memory.
+  virtual Status ReadChunks(const fs::path& path,
+                            const std::function<Status(std::string_view)>& fn) = 0;
+  /// rename(2), then fsync of the target's directory.
+  virtual Status Rename(const fs::path& from, const fs::path& to) = 0;
 };
 
 /// The real, POSIX implementation.
@@ -83,6 +101,11 @@ class RealFileSystem : public FileSystem {
   Status RemoveAll(const fs::path& path) override;
   Result<std::string> OwnerName(const fs::path& path) override;
   Result<std::unique_ptr<FileLock>> LockExclusive(const fs::path& path, Duration timeout) override;
+  Result<std::unique_ptr<WritableFile>> OpenForAppend(const fs::path& path, mode_t mode,
+                                                      bool truncate) override;
+  Status ReadChunks(const fs::path& path,
+                    const std::function<Status(std::string_view)>& fn) override;
+  Status Rename(const fs::path& from, const fs::path& to) override;
 };
 
 /// True when `path` exists (without following a final symlink).

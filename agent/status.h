@@ -14,7 +14,7 @@ namespace nymvisor {
 /// into a Status at the boundary where they are caught. Plain value, any thread.
 class [[nodiscard]] Status {
  public:
-  enum class Code { kOk, kError, kNotFound };
+  enum class Code { kOk, kError, kNotFound, kUnavailable };
 
   Status() = default;
   static Status Error(std::string message) { return Status(Code::kError, std::move(message)); }
@@ -23,8 +23,14 @@ class [[nodiscard]] Status {
     return Status(Code::kNotFound, std::move(message));
   }
 
+  /// A passing condition (network down, server busy): trying again later may work.
+  static Status Unavailable(std::string message) {
+    return Status(Code::kUnavailable, std::move(message));
+  }
+
   bool ok() const { return code_ == Code::kOk; }
   bool IsNotFound() const { return code_ == Code::kNotFound; }
+  bool IsUnavailable() const { return code_ == Code::kUnavailable; }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
 

@@ -10,7 +10,9 @@ dpkg-buildpackage -us -uc -b >&2
 version=$(dpkg-parsechangelog -S Version)
 arch=$(dpkg --print-architecture)
 mkdir -p build/deb
-for f in "nymvisor_${version}_${arch}.deb" "nymvisor_${version}_${arch}.changes"; do
+# The .changes file lists the others; lintian reads them all.
+for f in "nymvisor_${version}_${arch}".{deb,changes,buildinfo} \
+         "nymvisor-dbgsym_${version}_${arch}.deb"; do
   cp "../$f" build/deb/
 done
 echo "build/deb/nymvisor_${version}_${arch}.deb"

@@ -70,6 +70,43 @@ Status FaultyFileSystem::CopyFile(const fs::path& from, const fs::path& to) {
   return RealFileSystem::CopyFile(from, to);
 }
 
+Result<std::unique_ptr<WritableFile>> FaultyFileSystem::OpenForAppend(const fs::path& path,
+                                                                      mode_t mode, bool truncate) {
+  if (fail_write && fail_write(path)) {
+    return Status::Error("writing " + path.string() + ": No space left on device");
+  }
+  return RealFileSystem::OpenForAppend(path, mode, truncate);
+}
+
+Result<HttpResponse> FakeHttpClient::Get(const HttpRequest& request, const BodySink& sink) {
+  requests.push_back(request);
+  auto it = resources.find(request.url);
+  if (it == resources.end()) return Status::Unavailable("GET " + request.url + ": no route");
+  const Resource& r = it->second;
+  HttpResponse response;
+  response.status = r.status;
+  response.etag = r.etag;
+  if (r.status != 200) {
+    std::string message = "HTTP status " + std::to_string(r.status) + " from " + request.url;
+    if (r.status == 304) return response;
+    return r.status >= 500 ? Status::Unavailable(message) : Status::Error(message);
+  }
+  if (!request.if_none_match.empty() && request.if_none_match == r.etag) {
+    response.status = 304;
+    return response;
+  }
+  uint64_t from = r.honour_range ? std::min<uint64_t>(request.range_start, r.body.size()) : 0;
+  if (from > 0) response.status = 206;
+  response.total_size = r.announced_size.value_or(r.body.size());
+  size_t end = r.fail_after_half.ok() ? r.body.size() : r.body.size() / 2;
+  for (size_t at = from; at < end; at += 4096) {
+    std::string_view piece = std::string_view(r.body).substr(at, std::min<size_t>(4096, end - at));
+    NV_RETURN_IF_ERROR(sink(BodyChunk{piece, at}));
+  }
+  if (!r.fail_after_half.ok()) return r.fail_after_half;
+  return response;
+}
+
 BuildInfo NodeBuildInfo(const std::string& version, const std::string& name) {
   BuildInfo info;
   info.binary_name = name;

@@ -12,6 +12,7 @@
 #include "agent/clock.h"
 #include "agent/env_overrides.h"
 #include "agent/file_system.h"
+#include "agent/http_client.h"
 #include "agent/journal.h"
 #include "agent/process_runner.h"
 
@@ -70,6 +71,25 @@ class FaultyFileSystem : public RealFileSystem {
   std::function<bool(const fs::path&)> fail_write;
   Status WriteFileAtomic(const fs::path& path, std::string_view content, mode_t mode) override;
   Status CopyFile(const fs::path& from, const fs::path& to) override;
+  Result<std::unique_ptr<WritableFile>> OpenForAppend(const fs::path& path, mode_t mode,
+                                                      bool truncate) override;
+};
+
+/// Serves canned bodies by URL, honouring Range like a real server, in chunks.
+class FakeHttpClient : public HttpClient {
+ public:
+  struct Resource {
+    long status = 200;
+    std::string body;
+    bool honour_range = true;
+    std::string etag;
+    std::optional<uint64_t> announced_size;  ///< a Content-Length that lies
+    Status fail_after_half;                  ///< deliver half, then return this
+  };
+  std::map<std::string, Resource> resources;
+  std::vector<HttpRequest> requests;
+
+  Result<HttpResponse> Get(const HttpRequest& request, const BodySink& sink) override;
 };
 
 /// Keeps every journal entry, with "file:line" of where it was logged.

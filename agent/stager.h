@@ -1,0 +1,68 @@
+#ifndef NYMVISOR_AGENT_STAGER_H_
+#define NYMVISOR_AGENT_STAGER_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "agent/build_info.h"
+#include "agent/file_system.h"
+#include "agent/http_client.h"
+#include "agent/layout.h"
+#include "agent/process_runner.h"
+#include "agent/upgrade_info.h"
+
+namespace nymvisor {
+
+/// One upgrade to prepare.
+struct StageRequest {
+  UpgradeInfo info;
+  Layout layout;
+  std::string platform;  ///< CurrentPlatform(), then "any"
+  bool allow_download = true;
+  bool enforce_checksum = true;
+  Duration probe_timeout = std::chrono::seconds(30);
+  uint64_t max_binary_bytes = uint64_t{1} << 30;
+};
+
+struct StagedBinary {
+  BuildInfo build;
+  bool downloaded = false;
+  uint64_t bytes = 0;
+};
+
+/// Download progress: bytes so far and the total when the server said it.
+using StageProgress = std::function<void(uint64_t done, std::optional<uint64_t> total)>;
+
+/// Puts upgrades/<name>/bin/<daemon> in place and verifies it well before the
+/// upgrade time, so no download or hashing happens while the node is down:
+/// the body is hashed as it streams (one pass) into <daemon>.tmp, which a
+/// restarted agent resumes with a Range request; the checksum and size are
+/// checked, the file is synced, made executable and renamed into place; then
+/// its build-info must match the upgrade record. Results:
+///  - OK: staged and verified;
+///  - NotFound: no binary yet and downloads are disabled (wait for add-upgrade);
+///  - Unavailable: network trouble, try again later;
+///  - Error: the upgrade can never be applied (bad checksum, wrong version...).
+/// Blocking: runs on the worker thread.
+class Stager {
+ public:
+  Stager(HttpClient& http, FileSystem& files, ProcessRunner& runner)
+      : http_(http), files_(files), runner_(runner) {}
+
+  Result<StagedBinary> Stage(const StageRequest& request, const StageProgress& progress);
+
+ private:
+  Result<uint64_t> Download(const StageRequest& request, const DownloadUrl& source,
+                            const StageProgress& progress);
+  Result<BuildInfo> Verify(const StageRequest& request);
+
+  HttpClient& http_;
+  FileSystem& files_;
+  ProcessRunner& runner_;
+};
+
+}  // namespace nymvisor
+
+#endif  // NYMVISOR_AGENT_STAGER_H_
