@@ -21,4 +21,42 @@ Layout MakeLayout(const Config& config) {
   return layout;
 }
 
+namespace {
+
+/// The first path component of `path` below `dir`, or empty if not below it.
+std::filesystem::path TopLevelEntry(const std::filesystem::path& dir,
+                                    const std::filesystem::path& path) {
+  std::filesystem::path rel = path.lexically_normal().lexically_relative(dir.lexically_normal());
+  if (rel.empty() || *rel.begin() == ".." || rel == ".") return {};
+  return dir / *rel.begin();
+}
+
+}  // namespace
+
+std::vector<std::filesystem::path> NymvisorPathsInHome(const Layout& layout) {
+  std::vector<std::filesystem::path> paths = {layout.nymvisor_dir};
+  for (const auto& dir : {layout.data_dir, layout.backup_dir}) {
+    std::filesystem::path top = TopLevelEntry(layout.home, dir);
+    if (!top.empty() && top != layout.nymvisor_dir) paths.push_back(dir.lexically_normal());
+  }
+  return paths;
+}
+
+Status ValidateLayout(const Layout& layout) {
+  for (const auto& [key, dir] : {std::pair{"nymvisor.upgrade_data_directory", layout.data_dir},
+                                 std::pair{"daemon.backup_data_directory", layout.backup_dir}}) {
+    std::filesystem::path top = TopLevelEntry(layout.home, dir);
+    if (top.empty() || top == layout.nymvisor_dir || top == dir.lexically_normal()) continue;
+    return Status::Error(std::string(key) + ": " + dir.string() +
+                         " is nested inside the daemon home; put it directly in " +
+                         layout.home.string() + ", inside " + layout.nymvisor_dir.string() +
+                         " or outside the home");
+  }
+  if (layout.data_dir.lexically_normal() == layout.home.lexically_normal() ||
+      layout.backup_dir.lexically_normal() == layout.home.lexically_normal()) {
+    return Status::Error("the data and backup directories must not be the daemon home itself");
+  }
+  return {};
+}
+
 }  // namespace nymvisor

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "agent/config.h"
 
@@ -38,6 +39,15 @@ struct Layout {
 };
 
 Layout MakeLayout(const Config& config);
+
+/// Paths inside DAEMON_HOME that belong to nymvisor and are never backed up or
+/// restored: <home>/nymvisor, and the data and backup directories if they are
+/// elsewhere inside the home.
+std::vector<std::filesystem::path> NymvisorPathsInHome(const Layout& layout);
+
+/// Backups copy and restore the home's top-level entries, so a data or backup
+/// directory inside the home must be one of them (or inside <home>/nymvisor).
+Status ValidateLayout(const Layout& layout);
 
 }  // namespace nymvisor
 

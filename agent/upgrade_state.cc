@@ -35,6 +35,14 @@ Result<uint32_t> GetCount(const Json& j, std::string_view key) {
   return value->get<uint32_t>();
 }
 
+Result<BuildInfo> GetBuildInfo(const Json& j, std::string_view key) {
+  const Json* value = FindMember(j, key);
+  if (value == nullptr) return Status::Error("missing key '" + std::string(key) + "'");
+  Result<BuildInfo> build = BuildInfoFromJson(*value);
+  if (!build.ok()) return build.status().WithContext("key '" + std::string(key) + "'");
+  return build;
+}
+
 Status FillState(const Json& j, UpgradeState* s) {
   NV_RETURN_IF_ERROR(RequireObject(j, "upgrade state"));
   const Json* target = FindMember(j, "target");
@@ -42,9 +50,8 @@ Status FillState(const Json& j, UpgradeState* s) {
   NV_ASSIGN_OR_RETURN(s->target, UpgradeInfoFromJson(*target));
   NV_ASSIGN_OR_RETURN(s->from_name, GetString(j, "fromName"));
   NV_ASSIGN_OR_RETURN(s->from_version, GetString(j, "fromVersion"));
-  const Json* from_build = FindMember(j, "fromBuild");
-  if (from_build == nullptr) return Status::Error("missing key 'fromBuild'");
-  NV_ASSIGN_OR_RETURN(s->from_build, BuildInfoFromJson(*from_build));
+  NV_ASSIGN_OR_RETURN(s->from_build, GetBuildInfo(j, "fromBuild"));
+  NV_ASSIGN_OR_RETURN(s->target_build, GetBuildInfo(j, "targetBuild"));
   NV_ASSIGN_OR_RETURN(std::string step, GetString(j, "step"));
   NV_ASSIGN_OR_RETURN(s->step, ParseStep(step));
   NV_ASSIGN_OR_RETURN(s->started_at, GetTimestamp(j, "startedAt"));
@@ -53,6 +60,8 @@ Status FillState(const Json& j, UpgradeState* s) {
   NV_ASSIGN_OR_RETURN(s->node_was_active, GetBool(j, "nodeWasActive"));
   NV_ASSIGN_OR_RETURN(s->skip_backup, GetBool(j, "skipBackup"));
   NV_ASSIGN_OR_RETURN(s->leave_stopped, GetBool(j, "leaveStopped"));
+  NV_ASSIGN_OR_RETURN(s->switched, GetBool(j, "switched"));
+  NV_ASSIGN_OR_RETURN(s->rolled_back, GetBool(j, "rolledBack"));
   NV_ASSIGN_OR_RETURN(s->node_down, GetBool(j, "nodeDown"));
   NV_ASSIGN_OR_RETURN(s->failure, GetString(j, "failure"));
   NV_ASSIGN_OR_RETURN(s->restarts_before, GetCount(j, "restartsBefore"));
@@ -93,12 +102,15 @@ Json UpgradeStateToJson(const UpgradeState& s) {
   j["fromName"] = s.from_name;
   j["fromVersion"] = s.from_version;
   j["fromBuild"] = BuildInfoToJson(s.from_build);
+  j["targetBuild"] = BuildInfoToJson(s.target_build);
   j["startedAt"] = FormatTimestamp(s.started_at);
   j["attempts"] = s.attempts;
   j["backupPath"] = s.backup_path;
   j["nodeWasActive"] = s.node_was_active;
   j["skipBackup"] = s.skip_backup;
   j["leaveStopped"] = s.leave_stopped;
+  j["switched"] = s.switched;
+  j["rolledBack"] = s.rolled_back;
   j["nodeDown"] = s.node_down;
   j["failure"] = s.failure;
   j["restartsBefore"] = s.restarts_before;

@@ -39,7 +39,8 @@ struct UpgradeState {
   UpgradeInfo target;     ///< the upgrade being applied
   std::string from_name;  ///< what `current` pointed at before
   std::string from_version;
-  BuildInfo from_build;  ///< the old binary's build information
+  BuildInfo from_build;    ///< the old binary's build information
+  BuildInfo target_build;  ///< the staged binary's build information
   UpgradeStep step = UpgradeStep::kStopping;
   Timestamp started_at;          ///< also identifies this attempt in the history
   uint32_t attempts = 1;         ///< how many agent runs have worked on it
@@ -47,6 +48,8 @@ struct UpgradeState {
   bool node_was_active = true;   ///< whether to start the old version after an abort
   bool skip_backup = false;      ///< DAEMON_UNSAFE_SKIP_BACKUP: no backup, no data restore
   bool leave_stopped = false;    ///< manual upgrade: switch, then do not start
+  bool switched = false;         ///< `current` points at the target (a failure rolls back)
+  bool rolled_back = false;      ///< the new version ran and is being (was) rolled back
   bool node_down = false;        ///< a rollback could not bring the old version back
   std::string failure;           ///< why it is being aborted or rolled back
   uint32_t restarts_before = 0;  ///< NRestarts when the health check began

@@ -1,0 +1,52 @@
+#ifndef NYMVISOR_AGENT_UPGRADE_RECORDS_H_
+#define NYMVISOR_AGENT_UPGRADE_RECORDS_H_
+
+#include <optional>
+#include <string>
+
+#include "agent/record_store.h"
+#include "agent/upgrade_state.h"
+
+namespace nymvisor {
+
+/// The record-keeping steps of an upgrade, each one an idempotent change to
+/// the instance's files. Plan edits hold the plan lock, so `add-upgrade` can
+/// run at the same time. Main thread (or any single thread).
+class UpgradeRecords {
+ public:
+  UpgradeRecords(FileSystem& files, const Layout& layout) : files_(files), store_(files, layout) {}
+
+  RecordStore& store() { return store_; }
+
+  /// Adds an upstream upgrade: its upgrade-info.json, then the plan entry.
+  Status Queue(const UpgradeInfo& info);
+  /// Points `current` at the upgrade `name` and writes current-version.json
+  /// to match; `current` is replaced atomically.
+  Status SwitchCurrent(const std::string& name, const std::string& version, const BuildInfo& build,
+                       Timestamp now);
+  /// The upgrade is kept: it becomes the plan's current entry, leaves the
+  /// queue and is appended to the history once (a repeat is a no-op).
+  Status Commit(const UpgradeState& state);
+  /// The upgrade will not be applied: history records why, and it leaves the
+  /// queue, so it is not tried again until an operator re-queues it.
+  Status RecordFailure(const UpgradeInfo& info, UpgradeOutcome outcome, const std::string& reason,
+                       Timestamp started_at);
+
+  /// upgrade-state.json: present only while an upgrade is in flight.
+  Result<std::optional<UpgradeState>> LoadState();
+  Status SaveState(const UpgradeState& state);
+  Status ClearState();
+
+ private:
+  std::filesystem::path StateFile() const {
+    return store_.layout().data_dir / "upgrade-state.json";
+  }
+  Status AppendHistoryOnce(const HistoryEntry& entry);
+
+  FileSystem& files_;
+  RecordStore store_;
+};
+
+}  // namespace nymvisor
+
+#endif  // NYMVISOR_AGENT_UPGRADE_RECORDS_H_

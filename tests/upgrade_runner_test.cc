@@ -1,0 +1,305 @@
+#include "agent/upgrade_runner.h"
+
+#include <gtest/gtest.h>
+
+#include "agent/message_ids.h"
+#include "tests/agent_fakes.h"
+
+namespace nymvisor {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::NodeBuildInfo;
+
+constexpr char kUnit[] = "nymvisor-daemon@mixnode.service";
+
+class UpgradeRunnerTest : public ::testing::Test {
+ protected:
+  UpgradeRunnerTest()
+      : clock_(*ParseTimestamp("2026-11-26T12:00:00Z")),
+        scheduler_(clock_),
+        log_(journal_, "mixnode", false) {
+    Config c = DefaultConfig("nym-node");
+    c.daemon.home = dir_.path().string();
+    layout_ = MakeLayout(c);
+    records_.emplace(files_, layout_);
+    for (const char* d : {"genesis/bin", "upgrades/v2/bin"}) {
+      std::filesystem::create_directories(layout_.data_dir / d);
+    }
+    genesis_ = MakeGenesisInfo(NodeBuildInfo("1.1.0"));
+    target_.name = "v2";
+    target_.version = "1.2.0";
+    target_.upgrade_time = clock_.Now();
+    UpgradePlan plan{genesis_, {target_}};
+    EXPECT_TRUE(records_->store().SavePlan(plan).ok());
+    EXPECT_TRUE(
+        records_->SwitchCurrent("genesis", "1.1.0", NodeBuildInfo("1.1.0"), clock_.Now()).ok());
+    UnitState& unit = systemd_.units[kUnit];
+    unit.load_state = "loaded";
+    unit.active_state = "active";
+    unit.sub_state = "running";
+    systemd_.SetEvents(
+        {[this](const std::string& job, const std::string&, const std::string& r) {
+           runner_->OnJobRemoved(job, r);
+         },
+         [this](const std::string& unit, const UnitState& s) { runner_->OnUnitChanged(unit, s); }});
+    MakeRunner();
+  }
+
+  void MakeRunner() {
+    RunnerSettings settings{kUnit, HealthPolicy{120s, 2}, 3};
+    RunnerDeps deps{
+        systemd_,   backups_, *records_, clock_,
+        scheduler_, worker_,  log_,      [this](const std::string& s) { statuses_.push_back(s); }};
+    runner_.emplace(deps, settings, [this](const UpgradeState& s, bool committed) {
+      finished_ = s;
+      committed_ = committed;
+    });
+  }
+
+  UpgradeState Initial() {
+    UpgradeState s;
+    s.target = target_;
+    s.target_build = NodeBuildInfo("1.2.0");
+    s.from_name = "genesis";
+    s.from_version = "1.1.0";
+    s.from_build = NodeBuildInfo("1.1.0");
+    s.started_at = clock_.Now();
+    return s;
+  }
+
+  /// Drives an upgrade up to the health check.
+  void UpToHealthCheck() {
+    ASSERT_TRUE(runner_->Begin(Initial()).ok());
+    systemd_.Finish();  // stop
+    worker_.RunAll();   // backup
+    systemd_.Finish();  // start
+    ASSERT_EQ(runner_->state()->step, UpgradeStep::kHealthCheck);
+  }
+
+  std::string CurrentTarget() { return std::filesystem::read_symlink(layout_.CurrentLink()); }
+  UpgradeStep RecordedStep() { return (*records_->LoadState())->step; }
+  bool Logged(std::string_view id) {
+    for (const auto& e : journal_.entries) {
+      if (e.message_id == id) return true;
+    }
+    return false;
+  }
+
+  testing::TempDir dir_;
+  RealFileSystem files_;
+  testing::FakeClock clock_;
+  testing::FakeScheduler scheduler_;
+  testing::FakeSystemdManager systemd_;
+  testing::FakeBackupStore backups_;
+  testing::ManualWorker worker_;
+  testing::RecordingJournal journal_;
+  Logger log_;
+  Layout layout_;
+  std::optional<UpgradeRecords> records_;
+  std::optional<UpgradeRunner> runner_;
+  UpgradeInfo genesis_, target_;
+  std::vector<std::string> statuses_;
+  std::optional<UpgradeState> finished_;
+  bool committed_ = false;
+};
+
+TEST_F(UpgradeRunnerTest, AHealthyUpgradeIsCommitted) {
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  EXPECT_EQ(systemd_.calls.back(), std::string("stop ") + kUnit);
+  EXPECT_EQ(RecordedStep(), UpgradeStep::kStopping);
+  systemd_.Finish();
+  EXPECT_EQ(RecordedStep(), UpgradeStep::kBackingUp);
+  EXPECT_EQ(backups_.calls, std::vector<std::string>{}) << "the backup runs on the worker";
+  worker_.RunAll();
+  EXPECT_EQ(backups_.calls.front(), "create v2");
+  EXPECT_EQ(CurrentTarget(), layout_.UpgradeDir("v2"));
+  EXPECT_EQ(records_->store().LoadCurrentVersion()->version, "1.2.0");
+  EXPECT_EQ(RecordedStep(), UpgradeStep::kStarting);
+  systemd_.Finish();
+  EXPECT_EQ(RecordedStep(), UpgradeStep::kHealthCheck);
+  scheduler_.Advance(119s);
+  EXPECT_FALSE(finished_.has_value());
+  scheduler_.Advance(2s);
+  ASSERT_TRUE(committed_);
+  UpgradePlan plan = *records_->store().LoadPlan();
+  EXPECT_EQ(plan.current.name, "v2");
+  EXPECT_TRUE(plan.queued_up.empty());
+  UpgradeHistory history = *records_->store().LoadHistory();
+  ASSERT_EQ(history.history.size(), 1u);
+  EXPECT_EQ(history.history[0].outcome, UpgradeOutcome::kCompleted);
+  EXPECT_FALSE(records_->LoadState()->has_value()) << "upgrade-state.json is gone";
+  EXPECT_TRUE(Logged(message_ids::kUpgradeStarted));
+  EXPECT_TRUE(Logged(message_ids::kUpgradeSucceeded));
+  worker_.RunAll();
+  EXPECT_EQ(backups_.calls.back(), "prune 3");
+}
+
+TEST_F(UpgradeRunnerTest, AUnitThatFailsDuringTheHealthCheckIsRolledBack) {
+  UpToHealthCheck();
+  scheduler_.Advance(30s);
+  systemd_.Change(kUnit, [](UnitState& u) {
+    u.active_state = "failed";
+    u.sub_state = "failed";
+    u.result = "exit-code";
+  });
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kRollbackStopping);
+  systemd_.Finish();  // stop the new version
+  EXPECT_EQ(CurrentTarget(), layout_.GenesisDir()) << "current points back before the restore";
+  worker_.RunAll();  // restore
+  EXPECT_EQ(backups_.calls.back(), "restore /backups/v2/backup-1-preupgrade");
+  systemd_.Finish();  // start the old version
+  scheduler_.Advance(10s);
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_FALSE(committed_);
+  UpgradeHistory history = *records_->store().LoadHistory();
+  EXPECT_EQ(history.history.back().outcome, UpgradeOutcome::kRolledBack);
+  EXPECT_EQ(history.history.back().reason, "the unit failed (result exit-code)");
+  EXPECT_TRUE(records_->store().LoadPlan()->queued_up.empty());
+  EXPECT_EQ(records_->store().LoadCurrentVersion()->name, "genesis");
+  EXPECT_TRUE(Logged(message_ids::kUpgradeRolledBack));
+}
+
+TEST_F(UpgradeRunnerTest, AFailedStartJobIsRolledBack) {
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  systemd_.Finish();
+  worker_.RunAll();
+  systemd_.Finish("failed");
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kRollbackStopping);
+  EXPECT_EQ(runner_->state()->failure,
+            std::string("the start job of ") + kUnit + " ended with 'failed'");
+}
+
+TEST_F(UpgradeRunnerTest, TooManyRestartsFailTheHealthCheck) {
+  UpToHealthCheck();
+  systemd_.Change(kUnit, [](UnitState& u) { u.n_restarts = 3; });
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kRollbackStopping);
+  EXPECT_EQ(runner_->state()->failure, "the unit restarted 3 times (limit 2)");
+}
+
+TEST_F(UpgradeRunnerTest, AFailedBackupAbortsAndStartsTheOldVersion) {
+  backups_.fail_create = Status::Error("No space left on device");
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  systemd_.Finish();
+  worker_.RunAll();
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kAborting);
+  EXPECT_EQ(CurrentTarget(), layout_.GenesisDir());
+  EXPECT_EQ(systemd_.calls.back(), std::string("start ") + kUnit);
+  systemd_.Finish();
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_EQ(records_->store().LoadHistory()->history.back().outcome, UpgradeOutcome::kFailed);
+  EXPECT_TRUE(Logged(message_ids::kUpgradeAborted));
+  EXPECT_EQ(systemd_.units[kUnit].active_state, "active");
+}
+
+TEST_F(UpgradeRunnerTest, AnUpgradeOfAStoppedNodeLeavesItStoppedOnAbort) {
+  systemd_.units[kUnit].active_state = "inactive";
+  backups_.fail_create = Status::Error("No space left on device");
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  systemd_.Finish();
+  worker_.RunAll();
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_EQ(std::count(systemd_.calls.begin(), systemd_.calls.end(), std::string("start ") + kUnit),
+            0);
+}
+
+TEST_F(UpgradeRunnerTest, AManualUpgradeSwitchesAndLeavesTheNodeStopped) {
+  UpgradeState s = Initial();
+  s.leave_stopped = true;
+  ASSERT_TRUE(runner_->Begin(s).ok());
+  systemd_.Finish();
+  worker_.RunAll();
+  ASSERT_TRUE(committed_);
+  EXPECT_EQ(CurrentTarget(), layout_.UpgradeDir("v2"));
+  EXPECT_EQ(std::count(systemd_.calls.begin(), systemd_.calls.end(), std::string("start ") + kUnit),
+            0);
+  EXPECT_TRUE(Logged(message_ids::kManualStartRequired));
+}
+
+TEST_F(UpgradeRunnerTest, SkipBackupMeansNoBackupAndNoRestore) {
+  UpgradeState s = Initial();
+  s.skip_backup = true;
+  ASSERT_TRUE(runner_->Begin(s).ok());
+  systemd_.Finish();
+  systemd_.Finish("failed");
+  systemd_.Finish();
+  systemd_.Finish();
+  scheduler_.Advance(10s);
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_TRUE(backups_.calls.empty());
+}
+
+TEST_F(UpgradeRunnerTest, AnAgentThatDiesDuringTheBackupResumesIt) {
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  systemd_.Finish();
+  ASSERT_EQ(worker_.queued(), 1u);
+  // The agent is killed: the queued backup never completes.
+  testing::ManualWorker fresh_worker;
+  std::swap(worker_, fresh_worker);
+  MakeRunner();
+  std::optional<UpgradeState> saved = *records_->LoadState();
+  ASSERT_TRUE(saved.has_value());
+  EXPECT_EQ(saved->step, UpgradeStep::kBackingUp);
+  runner_->Resume(*saved);
+  EXPECT_EQ(runner_->state()->attempts, 2u);
+  worker_.RunAll();
+  systemd_.Finish();
+  scheduler_.Advance(121s);
+  EXPECT_TRUE(committed_);
+}
+
+TEST_F(UpgradeRunnerTest, AnAgentThatDiesDuringTheHealthCheckKeepsItsClock) {
+  UpToHealthCheck();
+  scheduler_.Advance(100s);
+  std::optional<UpgradeState> saved = *records_->LoadState();
+  MakeRunner();
+  runner_->Resume(*saved);
+  scheduler_.Advance(19s);
+  EXPECT_FALSE(finished_.has_value());
+  scheduler_.Advance(2s);
+  EXPECT_TRUE(committed_);
+}
+
+TEST_F(UpgradeRunnerTest, RepeatedAgentDeathsGiveTheUpgradeUp) {
+  UpgradeState s = Initial();
+  s.step = UpgradeStep::kStarting;
+  s.switched = true;
+  s.attempts = 3;
+  runner_->Resume(s);
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kRollbackStopping);
+  EXPECT_NE(runner_->state()->failure.find("stopped 3 times"), std::string::npos);
+}
+
+TEST_F(UpgradeRunnerTest, ARollbackThatCannotStartTheOldVersionSaysTheNodeIsDown) {
+  UpToHealthCheck();
+  systemd_.Change(kUnit, [](UnitState& u) { u.active_state = "failed"; });
+  systemd_.Finish();
+  worker_.RunAll();
+  systemd_.Finish("failed");
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_TRUE(Logged(message_ids::kRollbackFailed));
+}
+
+TEST_F(UpgradeRunnerTest, ALostJobTimesOut) {
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  scheduler_.Advance(10min);
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kAborting);
+  EXPECT_NE(runner_->state()->failure.find("did not finish the stop job"), std::string::npos);
+}
+
+TEST_F(UpgradeRunnerTest, HurryingJudgesTheHealthCheckNow) {
+  UpToHealthCheck();
+  scheduler_.Advance(5s);
+  runner_->Hurry();
+  EXPECT_TRUE(committed_);
+}
+
+TEST_F(UpgradeRunnerTest, ReportsEachStepAndTheHealthCheckProgress) {
+  UpToHealthCheck();
+  scheduler_.Advance(20s);
+  EXPECT_EQ(statuses_.front(), "upgrading 1.1.0 -> 1.2.0: stopping the node");
+  EXPECT_EQ(statuses_.back(), "health check 20/120 s of 1.2.0");
+}
+
+}  // namespace
+}  // namespace nymvisor
