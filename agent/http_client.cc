@@ -73,8 +73,9 @@ size_t OnBody(char* data, size_t size, size_t count, void* userdata) {
     t->error = Status::Error("response from " + t->request->url + " is larger than " +
                              std::to_string(t->request->max_bytes) + " bytes");
   }
-  if (t->error.ok() && success)
-    t->error = (*t->sink)(BodyChunk{std::string_view(data, n), t->offset});
+  if (t->error.ok() && success) {
+    t->error = (*t->sink)(BodyChunk{std::string_view(data, n), t->offset, t->response.total_size});
+  }
   t->offset += n;
   return t->error.ok() ? n : 0;  // returning less than n aborts the transfer
 }

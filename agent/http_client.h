@@ -39,6 +39,7 @@ struct HttpResponse {
 struct BodyChunk {
   std::string_view data;
   uint64_t offset;
+  std::optional<uint64_t> total;  ///< size of the whole resource, when announced
 };
 using BodySink = std::function<Status(const BodyChunk& chunk)>;
 

@@ -34,6 +34,9 @@ InitCli::InitCli(CLI::App* parent, Invocation* inv) : inv_(inv) {
                  "Upgrade without backing up the daemon's data");
   Add("--daemon-unit", "systemd unit running the daemon [default: nymvisor-daemon@<id>.service]");
   Add("--daemon-user", "Account the daemon runs as [default: owner of the daemon home]");
+  Add("--backups-to-keep", "Pre-upgrade backups to keep [default: 3]");
+  Add("--health-check-period",
+      "How long a new version must stay healthy [default: the startup period]");
   Add("--build-info-timeout", "Time limit for the binary's build-info [default: 30s]");
   AddOutputOption(app_, inv);
 }
@@ -91,6 +94,8 @@ Status InitCli::ConvertFlags() {
                              "--daemon-backup-data-directory", AsText,
                              &f.daemon_backup_data_directory));
   NV_RETURN_IF_ERROR(Convert(raw_["--daemon-unit"], "--daemon-unit", AsText, &f.daemon_unit));
+  NV_RETURN_IF_ERROR(
+      Convert(raw_["--backups-to-keep"], "--backups-to-keep", ParseCountText, &f.backups_to_keep));
   return Convert(raw_["--daemon-user"], "--daemon-user", AsText, &f.daemon_user);
 }
 
@@ -108,7 +113,8 @@ Status InitCli::ConvertDurations() {
   for (auto [flag, field] :
        {std::pair{"--on-failure-daemon-restart-delay", &flags_.on_failure_daemon_restart_delay},
         std::pair{"--startup-period-duration", &flags_.startup_period_duration},
-        std::pair{"--daemon-shutdown-grace-period", &flags_.daemon_shutdown_grace_period}}) {
+        std::pair{"--daemon-shutdown-grace-period", &flags_.daemon_shutdown_grace_period},
+        std::pair{"--health-check-period", &flags_.health_check_period}}) {
     NV_RETURN_IF_ERROR(Convert(raw_[flag], flag, ParseDuration, field));
   }
   std::optional<Duration> timeout;

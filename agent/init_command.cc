@@ -35,6 +35,8 @@ void ApplyFlags(const InitFlags& flags, Config* config) {
   if (flags.unsafe_skip_backup) d.unsafe_skip_backup = true;
   SetIf(flags.daemon_unit, &d.unit);
   SetIf(flags.daemon_user, &d.user);
+  SetIf(flags.backups_to_keep, &d.backups_to_keep);
+  SetIf(flags.health_check_period, &d.health_check_period);
   d.args = flags.daemon_args;
 }
 
@@ -143,6 +145,7 @@ Result<InitResult> RunInit(const InitFlags& flags, const LocatorContext& ctx, co
   NV_ASSIGN_OR_RETURN(result.config, BuildInitConfig(build, flags, env));
   Config& config = result.config;
   Layout layout = MakeLayout(config);
+  NV_RETURN_IF_ERROR(ValidateLayout(layout));
   NV_RETURN_IF_ERROR(CreateDirectories(layout, deps.files));
   if (config.daemon.user.empty()) {
     NV_ASSIGN_OR_RETURN(config.daemon.user, deps.files.OwnerName(layout.home));

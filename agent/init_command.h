@@ -38,8 +38,10 @@ struct InitFlags {
   std::optional<Duration> daemon_shutdown_grace_period;
   std::optional<std::string> daemon_backup_data_directory;
   bool unsafe_skip_backup = false;
-  std::optional<std::string> daemon_unit;  ///< ours: --daemon-unit
-  std::optional<std::string> daemon_user;  ///< ours: --daemon-user
+  std::optional<std::string> daemon_unit;       ///< ours: --daemon-unit
+  std::optional<std::string> daemon_user;       ///< ours: --daemon-user
+  std::optional<uint32_t> backups_to_keep;      ///< ours: --backups-to-keep
+  std::optional<Duration> health_check_period;  ///< ours: --health-check-period
   Duration build_info_timeout = std::chrono::seconds(30);
 };
 

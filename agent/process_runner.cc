@@ -1,14 +1,16 @@
 #include "agent/process_runner.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 
 extern char** environ;
@@ -28,28 +30,84 @@ Result<Pipe> MakePipe() {
   return Pipe{fds[0], fds[1]};
 }
 
-/// Starts argv[0] (searched in PATH when it has no '/') in a new process group.
-Result<pid_t> Spawn(const std::vector<std::string>& argv, const Pipe& out, const Pipe& err) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out.write, 1);
-  posix_spawn_file_actions_adddup2(&actions, err.write, 2);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
-  posix_spawnattr_setpgroup(&attr, 0);
+struct Credentials {
+  bool set = false;
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+Result<Credentials> ResolveUser(const std::string& name) {
+  Credentials creds;
+  if (name.empty() || ::geteuid() != 0) return creds;
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  char buf[4096];
+  if (::getpwnam_r(name.c_str(), &pw, buf, sizeof buf, &found) != 0 || found == nullptr) {
+    return Status::Error("unknown user '" + name + "'");
+  }
+  return Credentials{true, found->pw_uid, found->pw_gid};
+}
+
+/// argv[0] itself when it has a '/', else its first match in $PATH.
+std::string ResolveExecutable(const std::string& name) {
+  if (name.find('/') != std::string::npos) return name;
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  for (size_t start = 0; start <= dirs.size();) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    std::string candidate = dirs.substr(start, end - start) + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return name;
+}
+
+/// In the child, between fork and exec: only async-signal-safe calls.
+[[noreturn]] void ExecChild(const char* path, char* const* args, const Pipe& out, const Pipe& err,
+                            const Credentials& creds, int report_fd) {
+  ::setpgid(0, 0);
   sigset_t none;
   sigemptyset(&none);
-  posix_spawnattr_setsigmask(&attr, &none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  int null = ::open("/dev/null", O_RDONLY);
+  ::dup2(null, 0);
+  ::dup2(out.write, 1);
+  ::dup2(err.write, 2);
+  if (creds.set &&
+      (::setgroups(1, &creds.gid) != 0 || ::setgid(creds.gid) != 0 || ::setuid(creds.uid) != 0)) {
+    int e = errno;
+    ssize_t ignored = ::write(report_fd, &e, sizeof e);
+    (void)ignored;
+    ::_exit(126);
+  }
+  ::execve(path, args, environ);
+  int e = errno;
+  ssize_t ignored = ::write(report_fd, &e, sizeof e);
+  (void)ignored;
+  ::_exit(127);
+}
+
+/// Starts argv[0] (searched in PATH when it has no '/') in a new process
+/// group, as `creds` when set. Exec failures come back through a pipe.
+Result<pid_t> Spawn(const std::vector<std::string>& argv, const Pipe& out, const Pipe& err,
+                    const Credentials& creds) {
+  std::string path = ResolveExecutable(argv[0]);
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = ::posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) return Status::Error("cannot run " + argv[0] + ": " + std::strerror(rc));
+  NV_ASSIGN_OR_RETURN(Pipe report, MakePipe());
+  pid_t pid = ::fork();
+  if (pid == 0) ExecChild(path.c_str(), args.data(), out, err, creds, report.write);
+  ::close(report.write);
+  int child_errno = 0;
+  ssize_t n = pid < 0 ? 0 : ::read(report.read, &child_errno, sizeof child_errno);
+  ::close(report.read);
+  if (pid < 0) return Status::Error("cannot fork: " + std::string(std::strerror(errno)));
+  if (n == sizeof child_errno) {
+    ::waitpid(pid, nullptr, 0);
+    return Status::Error("cannot run " + argv[0] + ": " + std::strerror(child_errno));
+  }
   return pid;
 }
 
@@ -124,9 +182,10 @@ std::string ProcessResult::Describe() const {
 Result<ProcessResult> PosixProcessRunner::Run(const std::vector<std::string>& argv,
                                               Duration timeout, size_t max_output) {
   if (argv.empty()) return Status::Error("no command to run");
+  NV_ASSIGN_OR_RETURN(Credentials creds, ResolveUser(run_as_));
   NV_ASSIGN_OR_RETURN(Pipe out, MakePipe());
   Result<Pipe> err = MakePipe();
-  Result<pid_t> pid = err.ok() ? Spawn(argv, out, *err) : Result<pid_t>(err.status());
+  Result<pid_t> pid = err.ok() ? Spawn(argv, out, *err, creds) : Result<pid_t>(err.status());
   ::close(out.write);
   if (err.ok()) ::close(err->write);
   if (!pid.ok()) {

@@ -2,24 +2,65 @@
 
 #include <signal.h>
 
+#include <cstdlib>
 #include <iostream>
+#include <random>
 
+#include "agent/agent.h"
+#include "agent/backup_store.h"
 #include "agent/event_loop.h"
-#include "agent/file_system.h"
 #include "agent/journal.h"
-#include "agent/layout.h"
-#include "agent/logger.h"
 #include "agent/notifier.h"
-#include "agent/record_store.h"
+#include "agent/plan_watcher.h"
+#include "agent/systemd_dbus.h"
+#include "agent/worker.h"
 
 namespace nymvisor {
 namespace {
 
-std::string IdleStatus(const Config& config, FileSystem& files) {
-  RecordStore store(files, MakeLayout(config));
-  Result<CurrentVersion> current = store.LoadCurrentVersion();
-  std::string running = current.ok() ? current->version + " (" + current->name + ")" : "unknown";
-  return "idle, running " + running + " in " + EffectiveUnit(config);
+/// A uniformly random delay in [0, max).
+Duration Jitter(Duration max) {
+  static std::mt19937_64 rng{std::random_device{}()};
+  if (max <= Duration::zero()) return Duration::zero();
+  return Duration(static_cast<int64_t>(rng() % static_cast<uint64_t>(max.count())));
+}
+
+/// The real effects, in the order they must be torn down in reverse.
+struct RealWorld {
+  std::unique_ptr<EventLoop> loop;
+  RealFileSystem files;
+  SystemClock clock;
+  CurlHttpClient http;
+  std::unique_ptr<PosixProcessRunner> probe_runner;
+  std::unique_ptr<DbusSystemdManager> systemd;
+  std::unique_ptr<DirectoryBackupStore> backups;
+  SystemdNotifier notifier;
+  std::unique_ptr<ThreadWorker> worker;
+};
+
+Status Build(const Config& config, RealWorld* w) {
+  NV_ASSIGN_OR_RETURN(w->loop, EventLoop::Create());
+  Layout layout = MakeLayout(config);
+  w->probe_runner = std::make_unique<PosixProcessRunner>(config.daemon.user);
+  NV_ASSIGN_OR_RETURN(w->systemd, DbusSystemdManager::Connect(w->loop.get()));
+  w->backups = std::make_unique<DirectoryBackupStore>(layout.home, layout.backup_dir,
+                                                      NymvisorPathsInHome(layout), w->clock);
+  NV_ASSIGN_OR_RETURN(w->worker, ThreadWorker::Create(*w->loop));
+  return {};
+}
+
+Status WireSignals(EventLoop& loop, Agent& agent) {
+  for (int signo : {SIGTERM, SIGINT}) {
+    NV_RETURN_IF_ERROR(
+        loop.OnSignal(signo, [&loop, &agent] { agent.Stop([&loop] { loop.Exit(0); }); }));
+  }
+  return loop.OnSignal(SIGHUP, [&agent] { agent.OnPlanChanged(); });
+}
+
+int Fail(Logger& log, const Status& st) {
+  log.Error("nymvisor agent cannot run: " + st.message());
+  std::cerr << "error: " << st.message() << "\n";
+  return 1;
 }
 
 }  // namespace
@@ -29,25 +70,28 @@ int RunAgent(const LoadedConfig& loaded) {
   SystemdJournal journal;
   Logger log(journal, config.nymvisor.id, config.nymvisor.disable_logs);
   for (const std::string& w : loaded.warnings) log.Warning(w);
-  Result<std::unique_ptr<EventLoop>> loop = EventLoop::Create();
-  if (!loop.ok()) {
-    std::cerr << "error: " << loop.status().message() << "\n";
-    return 1;
+  RealWorld w;
+  if (Status st = Build(config, &w); !st.ok()) return Fail(log, st);
+  StepDelays delays;
+  if (const char* hook = std::getenv("NYMVISOR_TEST_STEP_DELAY")) {
+    Result<StepDelays> parsed = ParseStepDelays(hook);
+    if (!parsed.ok()) return Fail(log, parsed.status().WithContext("NYMVISOR_TEST_STEP_DELAY"));
+    delays = *parsed;
   }
-  RealFileSystem files;
-  SystemdNotifier notifier;
-  for (int signo : {SIGTERM, SIGINT}) {
-    Status st = (*loop)->OnSignal(signo, [&, signo] {
-      log.Info("received signal " + std::to_string(signo) + ", stopping");
-      notifier.Stopping("stopping");
-      (*loop)->Exit(0);
-    });
-    if (!st.ok()) std::cerr << "error: " << st.message() << "\n";
-  }
-  log.Info("nymvisor agent starting for instance " + config.nymvisor.id + " (config " +
-           loaded.path.string() + ", node unit " + EffectiveUnit(config) + ")");
-  notifier.Ready(IdleStatus(config, files));
-  return (*loop)->Run();
+  auto agent =
+      std::make_unique<Agent>(config,
+                              AgentDeps{*w.systemd, w.http, w.files, *w.probe_runner, *w.backups,
+                                        w.clock, *w.loop, *w.worker, w.notifier, log, Jitter},
+                              delays);
+  auto watcher = PlanWatcher::Create(*w.loop, MakeLayout(config).PlanFile(),
+                                     [&agent] { agent->OnPlanChanged(); });
+  if (!watcher.ok()) return Fail(log, watcher.status());
+  if (Status st = WireSignals(*w.loop, *agent); !st.ok()) return Fail(log, st);
+  if (Status st = agent->Start(); !st.ok()) return Fail(log, st);
+  int rc = w.loop->Run();
+  w.worker.reset();  // joins the worker before the agent its jobs point into goes
+  agent.reset();
+  return rc;
 }
 
 }  // namespace nymvisor

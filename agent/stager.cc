@@ -100,11 +100,12 @@ Result<uint64_t> Stager::Download(const StageRequest& request, const DownloadUrl
   NV_RETURN_IF_ERROR(files_.CreateDirectories(final_path.parent_path(), 0755));
   DownloadSink sink(files_, tmp, source.algorithm);
   NV_RETURN_IF_ERROR(sink.Resume());
-  std::optional<uint64_t> total;
   Result<HttpResponse> response =
       http_.Get(DownloadRequest(request, source, sink.written()), [&](const BodyChunk& chunk) {
         NV_RETURN_IF_ERROR(sink.Write(chunk));
-        if (progress) progress(sink.written(), total);
+        if (progress && !progress(sink.written(), chunk.total)) {
+          return Status::Unavailable("download of " + source.url + " cancelled");
+        }
         return Status();
       });
   if (!response.ok()) return response.status();

@@ -33,7 +33,8 @@ struct StagedBinary {
 };
 
 /// Download progress: bytes so far and the total when the server said it.
-using StageProgress = std::function<void(uint64_t done, std::optional<uint64_t> total)>;
+/// Returning false cancels the download (it can be resumed later).
+using StageProgress = std::function<bool(uint64_t done, std::optional<uint64_t> total)>;
 
 /// Puts upgrades/<name>/bin/<daemon> in place and verifies it well before the
 /// upgrade time, so no download or hashing happens while the node is down:

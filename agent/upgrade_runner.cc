@@ -37,6 +37,27 @@ std::string StepStatus(UpgradeStep step) {
 
 }  // namespace
 
+Result<StepDelays> ParseStepDelays(std::string_view text) {
+  StepDelays delays;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = std::min(text.find(',', start), text.size());
+    std::string_view item = text.substr(start, end - start);
+    size_t eq = item.find('=');
+    std::optional<UpgradeStep> step;
+    for (int i = 0; i <= static_cast<int>(UpgradeStep::kRecordingFailure); ++i) {
+      if (eq != std::string_view::npos &&
+          StepName(static_cast<UpgradeStep>(i)) == item.substr(0, eq)) {
+        step = static_cast<UpgradeStep>(i);
+      }
+    }
+    if (!step) return Status::Error("'" + std::string(item) + "' is not <step>=<duration>");
+    NV_ASSIGN_OR_RETURN(delays[*step], ParseDuration(item.substr(eq + 1)));
+    start = end + 1;
+  }
+  return delays;
+}
+
 UpgradeRunner::UpgradeRunner(RunnerDeps deps, RunnerSettings settings, Finished on_finished)
     : deps_(std::move(deps)),
       settings_(std::move(settings)),
@@ -91,7 +112,14 @@ void UpgradeRunner::Enter(UpgradeStep step) {
     deps_.log.Error("cannot record upgrade step " + std::string(StepName(step)) + ": " +
                     st.message());
   }
-  RunStep();
+  auto delay = settings_.step_delays.find(step);
+  if (delay == settings_.step_delays.end()) return RunStep();
+  deps_.log.Warning("test hook: pausing " + FormatDuration(delay->second) + " before step " +
+                    std::string(StepName(step)));
+  timer_ = deps_.scheduler.After(delay->second, [this] {
+    timer_ = 0;
+    RunStep();
+  });
 }
 
 void UpgradeRunner::RunStep() {

@@ -2,6 +2,7 @@
 #define NYMVISOR_AGENT_UPGRADE_RUNNER_H_
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -29,6 +30,13 @@ struct RunnerDeps {
   std::function<void(const std::string& status)> report;  ///< STATUS= text
 };
 
+/// Test-only pauses before steps (from NYMVISOR_TEST_STEP_DELAY), which give
+/// the end-to-end suite a window to kill the agent at a chosen step.
+using StepDelays = std::map<UpgradeStep, Duration>;
+
+/// Parses "backing-up=5s,health-check=2s"; errors name the bad item.
+Result<StepDelays> ParseStepDelays(std::string_view text);
+
 struct RunnerSettings {
   std::string unit;  ///< the node's unit
   HealthPolicy health;
@@ -37,6 +45,7 @@ struct RunnerSettings {
   Duration rollback_check = std::chrono::seconds(10);  ///< the old version must stay up this long
   Duration retry_delay = std::chrono::seconds(10);     ///< before repeating a failed write
   uint32_t max_attempts = 3;  ///< agent runs an upgrade may take before it is given up
+  StepDelays step_delays;
 };
 
 /// Carries one upgrade through the state machine of upgrade_steps.h, talking

@@ -62,3 +62,23 @@ TEST(PosixProcessRunner, ChildGetsNoStdin) {
 
 }  // namespace
 }  // namespace nymvisor
+
+namespace nymvisor {
+namespace {
+
+TEST(PosixProcessRunner, RunsAsTheGivenUserWhenRoot) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+  PosixProcessRunner runner("nobody");
+  Result<ProcessResult> r = runner.Run({"/usr/bin/id", "-un"}, std::chrono::seconds(10));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->out, "nobody\n");
+  PosixProcessRunner unknown("no-such-user-here");
+  EXPECT_NE(unknown.Run({"/bin/true"}, std::chrono::seconds(1))
+                .status()
+                .message()
+                .find("unknown user 'no-such-user-here'"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace nymvisor

@@ -39,8 +39,10 @@ class StagerTest : public ::testing::Test {
   std::filesystem::path Final() { return request_.layout.UpgradeBinary("v2"); }
   std::filesystem::path Tmp() { return Final().string() + ".tmp"; }
   Result<StagedBinary> Stage() {
-    return stager_.Stage(
-        request_, [this](uint64_t done, std::optional<uint64_t>) { progress_.push_back(done); });
+    return stager_.Stage(request_, [this](uint64_t done, std::optional<uint64_t>) {
+      progress_.push_back(done);
+      return !cancel_;
+    });
   }
 
   TempDir dir_;
@@ -51,6 +53,7 @@ class StagerTest : public ::testing::Test {
   Stager stager_;
   StageRequest request_;
   std::vector<uint64_t> progress_;
+  bool cancel_ = false;
 };
 
 TEST_F(StagerTest, DownloadsVerifiesAndInstallsTheBinary) {
@@ -111,6 +114,17 @@ TEST_F(StagerTest, AnInterruptedDownloadResumesWithARangeRequest) {
   ASSERT_TRUE(staged.ok()) << staged.status().message();
   EXPECT_EQ(http_.requests.back().range_start, body_.size() / 2);
   EXPECT_EQ(ReadFileOrDie(Final()), body_);
+}
+
+TEST_F(StagerTest, ACancelledDownloadCanBeResumed) {
+  cancel_ = true;
+  Status st = Stage().status();
+  EXPECT_TRUE(st.IsUnavailable());
+  EXPECT_NE(st.message().find("cancelled"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(Tmp()));
+  cancel_ = false;
+  ASSERT_TRUE(Stage().ok());
+  EXPECT_GT(http_.requests.back().range_start, 0u);
 }
 
 TEST_F(StagerTest, AServerThatIgnoresRangeMakesTheDownloadStartOver) {

@@ -101,7 +101,7 @@ Result<HttpResponse> FakeHttpClient::Get(const HttpRequest& request, const BodyS
   size_t end = r.fail_after_half.ok() ? r.body.size() : r.body.size() / 2;
   for (size_t at = from; at < end; at += 4096) {
     std::string_view piece = std::string_view(r.body).substr(at, std::min<size_t>(4096, end - at));
-    NV_RETURN_IF_ERROR(sink(BodyChunk{piece, at}));
+    NV_RETURN_IF_ERROR(sink(BodyChunk{piece, at, response.total_size}));
   }
   if (!r.fail_after_half.ok()) return r.fail_after_half;
   return response;

@@ -47,7 +47,10 @@ class UpgradeRunnerTest : public ::testing::Test {
   }
 
   void MakeRunner() {
-    RunnerSettings settings{kUnit, HealthPolicy{120s, 2}, 3};
+    RunnerSettings settings;
+    settings.unit = kUnit;
+    settings.health = {120s, 2};
+    settings.step_delays = step_delays_;
     RunnerDeps deps{
         systemd_,   backups_, *records_, clock_,
         scheduler_, worker_,  log_,      [this](const std::string& s) { statuses_.push_back(s); }};
@@ -102,6 +105,7 @@ class UpgradeRunnerTest : public ::testing::Test {
   std::vector<std::string> statuses_;
   std::optional<UpgradeState> finished_;
   bool committed_ = false;
+  StepDelays step_delays_;
 };
 
 TEST_F(UpgradeRunnerTest, AHealthyUpgradeIsCommitted) {
@@ -292,6 +296,26 @@ TEST_F(UpgradeRunnerTest, HurryingJudgesTheHealthCheckNow) {
   scheduler_.Advance(5s);
   runner_->Hurry();
   EXPECT_TRUE(committed_);
+}
+
+TEST_F(UpgradeRunnerTest, TestHookDelaysAStepAfterRecordingIt) {
+  step_delays_ = *ParseStepDelays("backing-up=5s");
+  MakeRunner();
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  systemd_.Finish();
+  EXPECT_EQ(RecordedStep(), UpgradeStep::kBackingUp);
+  EXPECT_EQ(worker_.queued(), 0u) << "the backup waits for the delay";
+  scheduler_.Advance(5s);
+  EXPECT_EQ(worker_.queued(), 1u);
+}
+
+TEST(ParseStepDelays, ReadsStepDurationPairs) {
+  StepDelays d = *ParseStepDelays("backing-up=5s,health-check=1m");
+  EXPECT_EQ(d.at(UpgradeStep::kBackingUp), 5s);
+  EXPECT_EQ(d.at(UpgradeStep::kHealthCheck), 1min);
+  EXPECT_FALSE(ParseStepDelays("dancing=5s").ok());
+  EXPECT_FALSE(ParseStepDelays("backing-up").ok());
+  EXPECT_FALSE(ParseStepDelays("backing-up=soon").ok());
 }
 
 TEST_F(UpgradeRunnerTest, ReportsEachStepAndTheHealthCheckProgress) {

@@ -1,0 +1,72 @@
+#ifndef NYMVISOR_AGENT_UPSTREAM_POLLER_H_
+#define NYMVISOR_AGENT_UPSTREAM_POLLER_H_
+
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "agent/clock.h"
+#include "agent/http_client.h"
+#include "agent/logger.h"
+#include "agent/scheduler.h"
+#include "agent/upgrade_records.h"
+#include "agent/worker.h"
+
+namespace nymvisor {
+
+struct PollerDeps {
+  HttpClient& http;
+  UpgradeRecords& records;
+  Clock& clock;
+  Scheduler& scheduler;
+  Worker& worker;
+  Logger& log;
+  /// A random delay in [0, max), so a fleet does not poll in lockstep.
+  std::function<Duration(Duration max)> jitter;
+};
+
+/// Asks upstream for upgrade-info.json once at start and then every polling
+/// period (plus jitter), with conditional GETs. A newer version is queued in
+/// the plan; older ones, conflicts and earlier failures are refused and logged
+/// once each. The fetch runs on the worker; everything else on the main thread.
+class UpstreamPoller {
+ public:
+  UpstreamPoller(PollerDeps deps, std::string url, Duration period,
+                 std::function<void(const UpgradeInfo&)> on_queued);
+
+  /// Checks now, then keeps checking.
+  void Start();
+  /// When the next check is due (wall clock), for the status line.
+  std::optional<Timestamp> next_check() const { return next_check_; }
+  /// Stops scheduling checks (the agent is stopping).
+  void Stop();
+
+ private:
+  struct Fetched {
+    Result<HttpResponse> response = Status::Error("not fetched");
+    std::string body;
+  };
+  void Check();
+  void ScheduleNext();
+  void OnFetched(const Fetched& fetched);
+  void Handle(const UpgradeInfo& offered);
+  void ReportOnce(const std::string& key, int priority, std::string_view message_id,
+                  const std::string& message, Logger::Fields fields);
+
+  PollerDeps deps_;
+  std::string url_;
+  Duration period_;
+  std::function<void(const UpgradeInfo&)> on_queued_;
+  std::string etag_;
+  std::string last_modified_;
+  std::set<std::string> reported_;  ///< refusals already logged
+  bool unreachable_ = false;        ///< inside a streak of failed fetches
+  bool stopped_ = false;
+  Scheduler::TimerId timer_ = 0;
+  std::optional<Timestamp> next_check_;
+};
+
+}  // namespace nymvisor
+
+#endif  // NYMVISOR_AGENT_UPSTREAM_POLLER_H_

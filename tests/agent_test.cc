@@ -1,0 +1,213 @@
+#include "agent/agent.h"
+
+#include <gtest/gtest.h>
+
+#include "agent/digest.h"
+#include "agent/message_ids.h"
+#include "tests/agent_fakes.h"
+
+namespace nymvisor {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::NodeBuildInfo;
+
+constexpr char kUnit[] = "nymvisor-daemon@mixnode.service";
+constexpr char kInfoUrl[] = "https://upstream.example/nym-node/upgrade-info.json";
+constexpr char kBinUrl[] = "https://upstream.example/v2/nym-node";
+
+class RecordingNotifier : public Notifier {
+ public:
+  void Ready(const std::string& s) override { events.push_back("READY " + s); }
+  void Status(const std::string& s) override { events.push_back("STATUS " + s); }
+  void Stopping(const std::string& s) override { events.push_back("STOPPING " + s); }
+  std::vector<std::string> events;
+};
+
+class AgentTest : public ::testing::Test {
+ protected:
+  AgentTest()
+      : clock_(*ParseTimestamp("2026-11-26T12:00:00Z")),
+        scheduler_(clock_),
+        log_(journal_, "mixnode", false) {
+    config_ = DefaultConfig("nym-node");
+    config_.nymvisor.id = "mixnode";
+    config_.daemon.home = dir_.path().string();
+    config_.daemon.absolute_upstream_upgrade_url = kInfoUrl;
+    config_.daemon.health_check_period = 30s;
+    Layout layout = MakeLayout(config_);
+    std::filesystem::create_directories(layout.GenesisDir() / "bin");
+    UpgradeRecords records(files_, layout);
+    EXPECT_TRUE(records.store().SavePlan({MakeGenesisInfo(NodeBuildInfo("1.1.0")), {}}).ok());
+    EXPECT_TRUE(
+        records.SwitchCurrent("genesis", "1.1.0", NodeBuildInfo("1.1.0"), clock_.Now()).ok());
+    layout_ = layout;
+    worker_.inline_jobs = true;
+    systemd_.units[kUnit].active_state = "active";
+    binary_ = std::string(10'000, 'n');
+    runner_.SetBuildInfo(layout.UpgradeBinary("v2").string(), NodeBuildInfo("1.2.0"));
+    http_.resources[kBinUrl].body = binary_;
+  }
+
+  void Publish(Duration in, const std::string& checksum = "") {
+    UpgradeInfo info;
+    info.name = "v2";
+    info.version = "1.2.0";
+    info.upgrade_time = clock_.Now() + in;
+    Hasher h(ChecksumAlgorithm::kSha256);
+    h.Update(binary_);
+    info.platforms[CurrentPlatform()] = {checksum.empty() ? h.FinalHex() : checksum,
+                                         ChecksumAlgorithm::kSha256, kBinUrl};
+    http_.resources[kInfoUrl].body = DumpJsonPretty(UpgradeInfoToJson(info));
+  }
+
+  void StartAgent() {
+    agent_.emplace(
+        config_, AgentDeps{systemd_, http_, files_, runner_, backups_, clock_, scheduler_, worker_,
+                           notifier_, log_, [](Duration) { return Duration::zero(); }});
+    ASSERT_TRUE(agent_->Start().ok());
+  }
+
+  int Count(std::string_view id) {
+    int n = 0;
+    for (const auto& e : journal_.entries) n += e.message_id == id;
+    return n;
+  }
+  int Calls(const std::string& call) {
+    return static_cast<int>(std::count(systemd_.calls.begin(), systemd_.calls.end(), call));
+  }
+  UpgradeRecords Records() { return UpgradeRecords(files_, layout_); }
+
+  testing::TempDir dir_;
+  RealFileSystem files_;
+  testing::FakeClock clock_;
+  testing::FakeScheduler scheduler_;
+  testing::FakeSystemdManager systemd_;
+  testing::FakeHttpClient http_;
+  testing::FakeProcessRunner runner_;
+  testing::FakeBackupStore backups_;
+  testing::ManualWorker worker_;
+  RecordingNotifier notifier_;
+  testing::RecordingJournal journal_;
+  Logger log_;
+  Config config_;
+  Layout layout_;
+  std::string binary_;
+  std::optional<Agent> agent_;
+};
+
+TEST_F(AgentTest, StartsSubscribedAndReady) {
+  http_.resources[kInfoUrl].status = 404;
+  StartAgent();
+  EXPECT_TRUE(systemd_.subscribed);
+  EXPECT_EQ(Calls(std::string("watch ") + kUnit), 1);
+  ASSERT_FALSE(notifier_.events.empty());
+  auto ready = std::find_if(notifier_.events.begin(), notifier_.events.end(),
+                            [](const std::string& e) { return e.starts_with("READY"); });
+  EXPECT_NE(ready, notifier_.events.end());
+  EXPECT_EQ(http_.requests.size(), 1u) << "upstream is checked once at start";
+}
+
+TEST_F(AgentTest, StagesAheadOfTimeAndUpgradesAtTheUpgradeTime) {
+  Publish(2h);
+  StartAgent();
+  EXPECT_EQ(Count(message_ids::kUpgradeQueued), 1);
+  EXPECT_EQ(Count(message_ids::kUpgradeStaged), 1) << "staged right after queuing";
+  EXPECT_TRUE(std::filesystem::exists(layout_.UpgradeBinary("v2")));
+  EXPECT_EQ(Calls(std::string("stop ") + kUnit), 0) << "not before its time";
+  EXPECT_NE(notifier_.events.back().find("next upgrade v2 (1.2.0) at 2026-11-26 14:00 UTC, staged"),
+            std::string::npos)
+      << notifier_.events.back();
+  scheduler_.Advance(2h);
+  EXPECT_EQ(Calls(std::string("stop ") + kUnit), 1);
+  systemd_.Finish();  // stop
+  systemd_.Finish();  // start
+  scheduler_.Advance(31s);
+  EXPECT_EQ(Count(message_ids::kUpgradeSucceeded), 1);
+  EXPECT_EQ(Records().store().LoadPlan()->current.name, "v2");
+  EXPECT_EQ(std::count_if(http_.requests.begin(), http_.requests.end(),
+                          [](const HttpRequest& r) { return r.url == kBinUrl; }),
+            1)
+      << "downloaded once, ahead of time";
+}
+
+TEST_F(AgentTest, APastDueUpgradeIsAppliedAtOnce) {
+  Publish(-1h);
+  StartAgent();
+  EXPECT_EQ(Calls(std::string("stop ") + kUnit), 1);
+}
+
+TEST_F(AgentTest, AChecksumMismatchIsNeverAppliedAndTheNodeIsNotTouched) {
+  Publish(-1h, std::string(64, 'a'));
+  StartAgent();
+  EXPECT_EQ(Count(message_ids::kVerificationFailed), 1);
+  EXPECT_EQ(Calls(std::string("stop ") + kUnit), 0);
+  UpgradeHistory history = *Records().store().LoadHistory();
+  ASSERT_EQ(history.history.size(), 1u);
+  EXPECT_EQ(history.history[0].outcome, UpgradeOutcome::kFailed);
+  EXPECT_TRUE(Records().store().LoadPlan()->queued_up.empty());
+  scheduler_.Advance(1h);  // the next poll sees the same upgrade: still refused
+  EXPECT_EQ(Calls(std::string("stop ") + kUnit), 0);
+}
+
+TEST_F(AgentTest, AWrongBuildInfoVersionIsNeverApplied) {
+  runner_.SetBuildInfo(layout_.UpgradeBinary("v2").string(), NodeBuildInfo("9.9.9"));
+  Publish(-1h);
+  StartAgent();
+  EXPECT_EQ(Count(message_ids::kVerificationFailed), 1);
+  EXPECT_EQ(Calls(std::string("stop ") + kUnit), 0);
+}
+
+TEST_F(AgentTest, WithDownloadsDisabledItWaitsForAddUpgrade) {
+  config_.daemon.allow_binaries_download = false;
+  Publish(-1h);
+  StartAgent();
+  EXPECT_EQ(Calls(std::string("stop ") + kUnit), 0);
+  EXPECT_NE(notifier_.events.back().find("waiting for its binary"), std::string::npos)
+      << notifier_.events.back();
+  testing::WriteFile(layout_.UpgradeBinary("v2"), binary_, 0755);
+  agent_->OnPlanChanged();
+  EXPECT_EQ(Calls(std::string("stop ") + kUnit), 1);
+}
+
+TEST_F(AgentTest, ResumesAnUpgradeLeftByAnEarlierRun) {
+  UpgradeState state;
+  state.target.name = "v2";
+  state.target.version = "1.2.0";
+  state.from_name = "genesis";
+  state.from_version = "1.1.0";
+  state.step = UpgradeStep::kStarting;
+  state.started_at = clock_.Now();
+  ASSERT_TRUE(Records().SaveState(state).ok());
+  std::filesystem::create_directories(layout_.UpgradeDir("v2") / "bin");
+  http_.resources[kInfoUrl].status = 404;
+  StartAgent();
+  EXPECT_EQ(Calls(std::string("start ") + kUnit), 1);
+}
+
+TEST_F(AgentTest, StoppingWaitsForTheUpgradeInProgress) {
+  Publish(-1h);
+  StartAgent();
+  systemd_.Finish();
+  systemd_.Finish();
+  bool stopped = false;
+  agent_->Stop([&] { stopped = true; });
+  EXPECT_TRUE(stopped) << "a healthy node is committed at once";
+  EXPECT_EQ(Count(message_ids::kUpgradeSucceeded), 1);
+  EXPECT_NE(std::find(notifier_.events.begin(), notifier_.events.end(),
+                      "STOPPING stopping after the upgrade in progress"),
+            notifier_.events.end());
+}
+
+TEST_F(AgentTest, StoppingWhenIdleIsImmediate) {
+  http_.resources[kInfoUrl].status = 404;
+  StartAgent();
+  bool stopped = false;
+  agent_->Stop([&] { stopped = true; });
+  EXPECT_TRUE(stopped);
+  scheduler_.Advance(5h);
+  EXPECT_EQ(http_.requests.size(), 1u) << "no more polling";
+}
+
+}  // namespace
+}  // namespace nymvisor

@@ -1,0 +1,121 @@
+#include "agent/upstream_poller.h"
+
+#include <gtest/gtest.h>
+
+#include "agent/message_ids.h"
+#include "tests/agent_fakes.h"
+
+namespace nymvisor {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::NodeBuildInfo;
+
+constexpr char kUrl[] = "https://upstream.example/nym-node/upgrade-info.json";
+
+class UpstreamPollerTest : public ::testing::Test {
+ protected:
+  UpstreamPollerTest()
+      : clock_(*ParseTimestamp("2026-11-26T12:00:00Z")),
+        scheduler_(clock_),
+        log_(journal_, "mixnode", false) {
+    Config c = DefaultConfig("nym-node");
+    c.daemon.home = dir_.path().string();
+    layout_ = MakeLayout(c);
+    std::filesystem::create_directories(layout_.data_dir);
+    records_.emplace(files_, layout_);
+    EXPECT_TRUE(records_->store().SavePlan({MakeGenesisInfo(NodeBuildInfo("1.1.0")), {}}).ok());
+    worker_.inline_jobs = true;
+    poller_.emplace(PollerDeps{http_, *records_, clock_, scheduler_, worker_, log_,
+                               [](Duration) { return Duration::zero(); }},
+                    kUrl, 1h, [this](const UpgradeInfo& info) { queued_.push_back(info.name); });
+  }
+
+  void Offer(const std::string& name, const std::string& version, const std::string& etag = "") {
+    UpgradeInfo info;
+    info.name = name;
+    info.version = version;
+    info.upgrade_time = clock_.Now() + 1h;
+    http_.resources[kUrl].body = DumpJsonPretty(UpgradeInfoToJson(info));
+    http_.resources[kUrl].status = 200;
+    http_.resources[kUrl].etag = etag;
+  }
+  int Count(std::string_view id) {
+    int n = 0;
+    for (const auto& e : journal_.entries) n += e.message_id == id;
+    return n;
+  }
+
+  testing::TempDir dir_;
+  RealFileSystem files_;
+  testing::FakeClock clock_;
+  testing::FakeScheduler scheduler_;
+  testing::FakeHttpClient http_;
+  testing::ManualWorker worker_;
+  testing::RecordingJournal journal_;
+  Logger log_;
+  Layout layout_;
+  std::optional<UpgradeRecords> records_;
+  std::optional<UpstreamPoller> poller_;
+  std::vector<std::string> queued_;
+};
+
+TEST_F(UpstreamPollerTest, QueuesANewerVersionAtOnceAndPollsPeriodically) {
+  Offer("v2", "1.2.0");
+  poller_->Start();
+  EXPECT_EQ(queued_, std::vector<std::string>{"v2"});
+  EXPECT_EQ(records_->store().LoadPlan()->queued_up.size(), 1u);
+  EXPECT_EQ(records_->store().LoadUpgradeInfo("v2")->version, "1.2.0");
+  EXPECT_EQ(Count(message_ids::kUpgradeQueued), 1);
+  EXPECT_EQ(poller_->next_check(), clock_.Now() + 1h);
+  scheduler_.Advance(1h);
+  EXPECT_EQ(http_.requests.size(), 2u);
+  EXPECT_EQ(queued_.size(), 1u) << "already queued";
+}
+
+TEST_F(UpstreamPollerTest, UsesConditionalGets) {
+  Offer("v2", "1.2.0", "\"etag-1\"");
+  poller_->Start();
+  scheduler_.Advance(1h);
+  EXPECT_EQ(http_.requests.back().if_none_match, "\"etag-1\"");
+}
+
+TEST_F(UpstreamPollerTest, RefusesADowngradeAndSaysSoOnce) {
+  Offer("old", "1.0.0");
+  poller_->Start();
+  scheduler_.Advance(1h);
+  EXPECT_TRUE(queued_.empty());
+  EXPECT_EQ(Count(message_ids::kDowngradeRefused), 1);
+  EXPECT_TRUE(records_->store().LoadPlan()->queued_up.empty());
+}
+
+TEST_F(UpstreamPollerTest, ReportsAnUnreachableUpstreamOncePerOutage) {
+  http_.resources[kUrl].status = 503;
+  poller_->Start();
+  scheduler_.Advance(1h);
+  EXPECT_EQ(Count(message_ids::kUpstreamUnreachable), 1);
+  Offer("v2", "1.2.0");
+  scheduler_.Advance(1h);
+  EXPECT_EQ(queued_, std::vector<std::string>{"v2"});
+  http_.resources[kUrl].status = 503;
+  scheduler_.Advance(1h);
+  EXPECT_EQ(Count(message_ids::kUpstreamUnreachable), 2);
+}
+
+TEST_F(UpstreamPollerTest, GarbageFromUpstreamIsReportedNotQueued) {
+  http_.resources[kUrl].body = "<html>maintenance</html>";
+  poller_->Start();
+  EXPECT_TRUE(queued_.empty());
+  EXPECT_EQ(Count(message_ids::kUpstreamUnreachable), 1);
+}
+
+TEST_F(UpstreamPollerTest, StopEndsThePolling) {
+  Offer("v2", "1.2.0");
+  poller_->Start();
+  poller_->Stop();
+  scheduler_.Advance(5h);
+  EXPECT_EQ(http_.requests.size(), 1u);
+}
+
+}  // namespace
+}  // namespace nymvisor
