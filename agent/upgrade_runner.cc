@@ -103,7 +103,11 @@ void UpgradeRunner::Resume(UpgradeState state) {
         "the agent stopped " + std::to_string(state_->attempts - 1) + " times during this upgrade";
     return Enter(state_->switched ? UpgradeStep::kRollbackStopping : UpgradeStep::kAborting);
   }
-  Enter(state_->step);
+  // While the agent was down systemd may have started the node again (the
+  // agent's unit wants it), so every step before the health check starts over
+  // from stopping it; a completed backup is kept.
+  bool before_health_check = forward && state_->step != UpgradeStep::kHealthCheck;
+  Enter(before_health_check ? UpgradeStep::kStopping : state_->step);
 }
 
 void UpgradeRunner::Enter(UpgradeStep step) {
@@ -195,6 +199,7 @@ void UpgradeRunner::OnJobRemoved(const std::string& job, const std::string& resu
 }
 
 void UpgradeRunner::RunBackup() {
+  if (!state_->backup_path.empty()) return Advance(true);  // taken before a restart
   std::string name = state_->target.name;
   auto result = std::make_shared<Result<std::filesystem::path>>(Status::Error("not run"));
   deps_.worker.Post([this, name, result] { *result = deps_.backups.Create(name); },

@@ -182,6 +182,8 @@ TEST_F(AgentTest, ResumesAnUpgradeLeftByAnEarlierRun) {
   std::filesystem::create_directories(layout_.UpgradeDir("v2") / "bin");
   http_.resources[kInfoUrl].status = 404;
   StartAgent();
+  EXPECT_EQ(Calls(std::string("stop ") + kUnit), 1) << "re-established: the node is stopped";
+  systemd_.Finish();
   EXPECT_EQ(Calls(std::string("start ") + kUnit), 1);
 }
 

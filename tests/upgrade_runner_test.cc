@@ -246,10 +246,27 @@ TEST_F(UpgradeRunnerTest, AnAgentThatDiesDuringTheBackupResumesIt) {
   EXPECT_EQ(saved->step, UpgradeStep::kBackingUp);
   runner_->Resume(*saved);
   EXPECT_EQ(runner_->state()->attempts, 2u);
-  worker_.RunAll();
-  systemd_.Finish();
+  EXPECT_EQ(RecordedStep(), UpgradeStep::kStopping)
+      << "systemd may have restarted the node meanwhile: stop it again";
+  systemd_.Finish();  // stop
+  worker_.RunAll();   // backup
+  systemd_.Finish();  // start
   scheduler_.Advance(121s);
   EXPECT_TRUE(committed_);
+}
+
+TEST_F(UpgradeRunnerTest, AResumedUpgradeKeepsACompletedBackup) {
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  systemd_.Finish();
+  worker_.RunAll();
+  ASSERT_EQ(RecordedStep(), UpgradeStep::kStarting);
+  std::optional<UpgradeState> saved = *records_->LoadState();
+  systemd_.Finish();  // the dead agent's start job still completes; nobody listens
+  MakeRunner();
+  runner_->Resume(*saved);
+  systemd_.Finish();  // stop again
+  EXPECT_EQ(RecordedStep(), UpgradeStep::kStarting) << "no second backup";
+  EXPECT_EQ(backups_.calls.size(), 1u);
 }
 
 TEST_F(UpgradeRunnerTest, AnAgentThatDiesDuringTheHealthCheckKeepsItsClock) {

@@ -72,3 +72,116 @@ class NymvisorTestCase(SystemdTestCase):
                   "find . -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum"
                   % shlex.quote(path))
         return self.container.out("(%s) | sha256sum" % script)
+
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def message_ids():
+    """{name: id} of the agent's MESSAGE_IDs, read from agent/message_ids.h."""
+    import re
+    with open(os.path.join(REPO, "agent", "message_ids.h")) as f:
+        text = f.read()
+    return dict(re.findall(r'k(\w+) = "([0-9a-f]{32})"', text))
+
+
+class UpgradeTestCase(NymvisorTestCase):
+    """Adds a loopback upstream and helpers to publish upgrades on it."""
+
+    health_period = "6s"
+    polling_rate = "2s"
+
+    def setUp(self):
+        super().setUp()
+        self.ids = message_ids()
+        self.upstream = self.start_upstream(https=False)
+        self.home = "/var/lib/nym/mixnode"
+
+    def start_instance(self, flags=(), env=""):
+        """init against the upstream, seed some node data, enable the units."""
+        c = self.container
+        self.init_instance(flags=["--upstream-base-upgrade-url", self.upstream.http_url + "/",
+                                  "--upstream-polling-rate", self.polling_rate,
+                                  "--health-check-period", self.health_period] + list(flags))
+        c.sh("install -d -o nym -g nym %s/data %s/config && echo 'id = 1' > %s/config/node.toml "
+             "&& echo rows > %s/data/state.db && chown -R nym:nym %s/data %s/config"
+             % ((self.home,) * 6))
+        if env:
+            c.write_file("/etc/nymvisor/mixnode.env", env)
+            c.run(["systemctl", "daemon-reload"])
+        c.run(["systemctl", "enable", "--now", AGENT % "mixnode"])
+        c.wait_for_state(NODE % "mixnode", "active", timeout=30)
+        c.wait_for_journal(r"nymvisor agent started", unit=AGENT % "mixnode")
+
+    def stamp_on_host(self, **settings):
+        """Bytes of a fake node stamped with settings (built on the host)."""
+        import subprocess
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "nym-node")
+            args = [os.environ["NYMVISOR_FAKE_NODE"], "stamp", out]
+            for key, value in settings.items():
+                args += ["--" + key, str(value)]
+            subprocess.run(args, check=True)
+            with open(out, "rb") as f:
+                return f.read()
+
+    def publish(self, name, version, in_seconds, checksum=None, binary=None, **settings):
+        """Put a node binary and its upgrade-info.json on the upstream."""
+        import datetime
+        import hashlib
+        import json
+        binary = binary or self.stamp_on_host(version=version, **settings)
+        self.upstream.put("/bin/%s/nym-node" % name, binary)
+        when = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=in_seconds)
+        info = {"manual": False, "name": name, "notes": "e2e", "publishDate": None,
+                "version": version,
+                "platforms": {"linux-x86_64": {
+                    "checksum": checksum or hashlib.sha256(binary).hexdigest(),
+                    "checksumAlgorithm": "sha256",
+                    "url": "%s/bin/%s/nym-node" % (self.upstream.http_url, name)}},
+                "upgradeTime": when.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "binaryDetails": None}
+        self.upstream.put("/nym-node/upgrade-info.json", json.dumps(info))
+        return when
+
+    # ----------------------------------------------------------- journal
+    def agent_events(self):
+        """[(MESSAGE_ID name, realtime usec, fields)] of the agent's catalogued events."""
+        import json
+        names = {v: k for k, v in self.ids.items()}
+        out = self.container.out(["journalctl", "-u", AGENT % "mixnode", "-o", "json",
+                                  "--no-pager"])
+        events = []
+        for line in out.splitlines():
+            entry = json.loads(line)
+            if entry.get("MESSAGE_ID") in names:
+                events.append((names[entry["MESSAGE_ID"]],
+                               int(entry["__REALTIME_TIMESTAMP"]), entry))
+        return events
+
+    def wait_for_event(self, name, timeout=60):
+        """Wait for a catalogued event; return its journal entry."""
+        found = self.container.wait_for(
+            lambda: [e for e in self.agent_events() if e[0] == name], timeout,
+            "the agent to log %s" % name)
+        return found[0][2]
+
+    def state_step(self):
+        """The step in upgrade-state.json, or None when no upgrade is in flight."""
+        import json
+        try:
+            raw = self.container.read_file(self.home + "/nymvisor/upgrade-state.json")
+        except FileNotFoundError:
+            return None
+        return json.loads(raw)["step"]
+
+    def read_json(self, path):
+        import json
+        return json.loads(self.container.read_file(path))
+
+    def data_digest(self):
+        """Checksum of DAEMON_HOME without nymvisor's own directory."""
+        return self.container.out(
+            "cd %s && find . -path ./nymvisor -prune -o -printf '%%p %%m %%u %%s\\n' "
+            "| LC_ALL=C sort | sha256sum && find . -path ./nymvisor -prune -o -type f "
+            "-print0 | LC_ALL=C sort -z | xargs -0r sha256sum | sha256sum" % self.home)

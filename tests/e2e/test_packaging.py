@@ -22,7 +22,7 @@ class EnableTest(NymvisorTestCase):
         c.wait_for_journal(r"nymvisor agent starting for instance mixnode",
                            unit=AGENT % "mixnode")
         status = c.out(["systemctl", "status", "--no-pager", AGENT % "mixnode"], check=False)
-        self.assertRegex(status, r'Status: "idle, running 1\.1\.0 \(genesis\)')
+        self.assertRegex(status, r'Status: "idle, running 1\.1\.0, next check \d\d:\d\d UTC')
         self.assertRegex(c.journal(NODE % "mixnode"),
                          r"nym-node\[\d+\]: fake-node 1\.1\.0 starting with --id mixnode")
 

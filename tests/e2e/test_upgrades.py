@@ -1,0 +1,176 @@
+"""The agent end to end: upgrades, rollbacks, refusals, manual binaries and a
+killed agent, each in a fresh real-systemd container with a loopback upstream.
+"""
+
+import sys
+import time
+
+from nymvisor_case import AGENT, NODE, UpgradeTestCase
+
+
+class UpgradeTest(UpgradeTestCase):
+
+    def test_a_published_upgrade_is_staged_early_and_applied_at_its_time(self):
+        c = self.container
+        self.start_instance()
+        before = self.prop(NODE % "mixnode", "InvocationID")
+        when = self.publish("v2", "1.2.0", in_seconds=20)
+        staged = self.wait_for_event("UpgradeStaged", timeout=20)
+        self.assertLess(int(staged["__REALTIME_TIMESTAMP"]), when.timestamp() * 1e6,
+                        "staged before upgradeTime")
+        self.assertEqual(self.prop(NODE % "mixnode", "InvocationID"), before,
+                         "staging does not touch the node")
+        self.wait_for_event("UpgradeSucceeded", timeout=60)
+        self.assertEqual(self.main_exe(NODE % "mixnode"),
+                         self.home + "/nymvisor/upgrades/v2/bin/nym-node")
+        self.assertIn('"build_version":"1.2.0"', c.out(["nymvisor", "daemon-build-info", "-o",
+                                                        "json"], env={"NYMVISOR_ID": "mixnode"}))
+        history = self.read_json(self.home + "/nymvisor/upgrade-history.json")["history"]
+        self.assertEqual([h["info"]["name"] for h in history], ["v2"])
+        self.assertNotIn("outcome", history[0])
+        self.assertEqual(self.read_json(self.home + "/nymvisor/current-version.json")["name"], "v2")
+        backups = c.out("ls %s/nymvisor/backups/v2" % self.home).split()
+        self.assertEqual(len(backups), 1)
+        self.assertRegex(backups[0], r"^backup-\d{4}-\d\d-\d\d-\d{9}-preupgrade$")
+        self.assertEqual(c.out("cat %s/nymvisor/backups/v2/%s/data/state.db"
+                               % (self.home, backups[0])), "rows")
+        order = [name for name, _, _ in self.agent_events() if name != "UpstreamUnreachable"]
+        self.assertEqual(order, ["UpgradeQueued", "UpgradeStaged", "UpgradeStarted",
+                                 "UpgradeSucceeded"])
+        self.assertIsNone(self.state_step(), "upgrade-state.json is removed at the end")
+        self.report_downtime()
+
+    def report_downtime(self):
+        """Print the node's inactive time during the upgrade (not asserted)."""
+        p = self.container.show(NODE % "mixnode", "ActiveExitTimestampMonotonic",
+                                "ActiveEnterTimestampMonotonic")
+        down = (int(p["ActiveEnterTimestampMonotonic"]) -
+                int(p["ActiveExitTimestampMonotonic"])) / 1000.0
+        event = self.wait_for_event("UpgradeSucceeded")
+        print("\nDOWNTIME of the node during the upgrade: %.1f ms (the agent measured %s us)"
+              % (down, event.get("NYMVISOR_DOWNTIME_USEC")), file=sys.stderr)
+        self.assertGreater(down, 0)
+
+
+class RollbackTest(UpgradeTestCase):
+
+    def test_an_unhealthy_version_is_rolled_back_with_its_data(self):
+        c = self.container
+        self.start_instance()
+        before = self.data_digest()
+        self.publish("v2", "1.2.0", in_seconds=3, exit_at_start=1,
+                     mutate_file=self.home + "/data/state.db")
+        entry = self.wait_for_event("UpgradeRolledBack", timeout=90)
+        self.assertIn(entry["NYMVISOR_VERSION_TO"], "1.2.0")
+        c.wait_for_state(NODE % "mixnode", "active", timeout=30)
+        self.assertEqual(self.main_exe(NODE % "mixnode"),
+                         self.home + "/nymvisor/genesis/bin/nym-node")
+        self.assertEqual(self.data_digest(), before, "the data equals what it was")
+        self.assertNotIn("migrated", c.out("cat %s/data/state.db" % self.home))
+        history = self.read_json(self.home + "/nymvisor/upgrade-history.json")["history"]
+        self.assertEqual(history[-1]["outcome"], "rolled-back")
+        self.assertEqual(self.read_json(self.home + "/nymvisor/upgrade-plan.json")["queuedUp"], [])
+        self.assertEqual(self.read_json(self.home + "/nymvisor/current-version.json")["name"],
+                         "genesis")
+        status = c.out(["systemctl", "show", "-p", "StatusText", "--value", AGENT % "mixnode"])
+        self.assertIn("v2 rolled back", status)
+        time.sleep(5)  # later polls see the same upgrade: it is not retried
+        self.assertEqual(len([e for e in self.agent_events() if e[0] == "UpgradeStarted"]), 1)
+
+
+class RefusalTest(UpgradeTestCase):
+
+    def assert_never_applied(self, invocation):
+        self.assertEqual(self.prop(NODE % "mixnode", "InvocationID"), invocation,
+                         "the node was never stopped")
+        self.assertEqual(self.main_exe(NODE % "mixnode"),
+                         self.home + "/nymvisor/genesis/bin/nym-node")
+        self.assertFalse([e for e in self.agent_events() if e[0] == "UpgradeStarted"])
+
+    def test_a_checksum_mismatch_is_never_applied(self):
+        self.start_instance()
+        invocation = self.prop(NODE % "mixnode", "InvocationID")
+        self.publish("v2", "1.2.0", in_seconds=0, checksum="ab" * 32)
+        entry = self.wait_for_event("VerificationFailed", timeout=30)
+        self.assertIn("checksum mismatch", entry["NYMVISOR_REASON"])
+        time.sleep(4)
+        self.assert_never_applied(invocation)
+
+    def test_a_wrong_build_info_version_is_never_applied(self):
+        self.start_instance()
+        invocation = self.prop(NODE % "mixnode", "InvocationID")
+        self.publish("v2", "1.2.0", in_seconds=0, binary=self.stamp_on_host(version="1.3.0"))
+        entry = self.wait_for_event("VerificationFailed", timeout=30)
+        self.assertIn("expects version 1.2.0 but the binary reports 1.3.0", entry["NYMVISOR_REASON"])
+        time.sleep(4)
+        self.assert_never_applied(invocation)
+
+    def test_a_downgrade_is_never_applied(self):
+        self.start_instance()
+        invocation = self.prop(NODE % "mixnode", "InvocationID")
+        self.publish("old", "1.0.0", in_seconds=0)
+        self.wait_for_event("DowngradeRefused", timeout=30)
+        time.sleep(4)
+        self.assert_never_applied(invocation)
+        refusals = [e for e in self.agent_events() if e[0] == "DowngradeRefused"]
+        self.assertEqual(len(refusals), 1, "logged once, not at every poll")
+
+
+class ManualBinaryTest(UpgradeTestCase):
+
+    def test_add_upgrade_now_is_applied_with_downloads_disabled(self):
+        c = self.container
+        self.start_instance(flags=["--allow-download-upgrade-binaries", "false"])
+        node = self.stamp("/opt/dist/v2/nym-node", version="1.2.0")
+        c.run(["nymvisor", "add-upgrade", node, "--upgrade-name", "v2", "--now"],
+              env={"NYMVISOR_ID": "mixnode"})
+        self.wait_for_event("UpgradeSucceeded", timeout=60)
+        self.assertEqual(self.main_exe(NODE % "mixnode"),
+                         self.home + "/nymvisor/upgrades/v2/bin/nym-node")
+        self.assertEqual(self.upstream.requests("/bin/v2/nym-node"), [], "nothing downloaded")
+
+
+class AgentKilledTest(UpgradeTestCase):
+
+    health_period = "12s"
+
+    def kill_agent_at(self, step):
+        c = self.container
+        c.wait_for(self.state_step, 60, "the upgrade to reach step %s" % step,
+                   until=lambda s: s == step)
+        pid = self.prop(AGENT % "mixnode", "MainPID")
+        c.run(["kill", "-KILL", pid])
+        c.wait_for(lambda: self.prop(AGENT % "mixnode", "MainPID"), 30,
+                   "systemd to restart the agent", until=lambda p: p not in ("0", pid))
+
+    def assert_consistent_on(self, name, version):
+        c = self.container
+        c.wait_for(self.state_step, 90, "the upgrade to finish", until=lambda s: s is None)
+        c.wait_for_state(NODE % "mixnode", "active", timeout=30)
+        self.assertEqual(self.main_exe(NODE % "mixnode"),
+                         "%s/nymvisor/%s/bin/nym-node" % (
+                             self.home, "genesis" if name == "genesis" else "upgrades/" + name))
+        current = self.read_json(self.home + "/nymvisor/current-version.json")
+        self.assertEqual((current["name"], current["version"]), (name, version))
+        link = c.out(["readlink", self.home + "/nymvisor/current"])
+        self.assertTrue(link.endswith(name), link)
+        plan = self.read_json(self.home + "/nymvisor/upgrade-plan.json")
+        self.assertEqual(plan["current"]["name"], name)
+
+    def test_killed_during_the_backup(self):
+        self.start_instance(env="NYMVISOR_TEST_STEP_DELAY=backing-up=4s\n")
+        self.publish("v2", "1.2.0", in_seconds=0)
+        self.kill_agent_at("backing-up")
+        self.container.wait_for_journal(r"resuming upgrade v2 at step 'backing-up'",
+                                        unit=AGENT % "mixnode", timeout=30)
+        self.assert_consistent_on("v2", "1.2.0")
+
+    def test_killed_during_the_health_check(self):
+        self.start_instance()
+        self.publish("v2", "1.2.0", in_seconds=0)
+        self.kill_agent_at("health-check")
+        self.container.wait_for_journal(r"resuming upgrade v2 at step 'health-check'",
+                                        unit=AGENT % "mixnode", timeout=30)
+        self.assert_consistent_on("v2", "1.2.0")
+        history = self.read_json(self.home + "/nymvisor/upgrade-history.json")["history"]
+        self.assertEqual(len(history), 1, "committed once")
