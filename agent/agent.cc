@@ -74,7 +74,7 @@ Status Agent::Start() {
   deps_.log.Info("nymvisor agent started for " + unit_ + "; upstream " + url);
   if (in_flight) runner_.Resume(*in_flight);
   Reconcile();
-  deps_.notifier.Ready(progress_.empty() ? "starting" : progress_);
+  deps_.notifier.Ready(status_);
   poller_->Start();
   return {};
 }
@@ -267,6 +267,9 @@ void Agent::ReportIdle(const UpgradePlan& plan, const ScheduleDecision& decision
   Report(progress_.empty() ? text : progress_);
 }
 
-void Agent::Report(const std::string& status) { deps_.notifier.Status(status); }
+void Agent::Report(const std::string& status) {
+  status_ = status;
+  deps_.notifier.Status(status);
+}
 
 }  // namespace nymvisor

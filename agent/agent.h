@@ -85,6 +85,7 @@ class Agent {
   Scheduler::TimerId retry_timer_ = 0;
   std::string last_outcome_;                     ///< "v2 rolled back: ..." for the status line
   std::string progress_;                         ///< "downloading v2 45%"
+  std::string status_ = "starting";              ///< the last STATUS= sent
   std::shared_ptr<std::atomic<bool>> stopping_;  ///< read by the worker to cancel downloads
   std::function<void()> on_stopped_;
 };

@@ -104,7 +104,8 @@ TEST_F(AgentTest, StartsSubscribedAndReady) {
   ASSERT_FALSE(notifier_.events.empty());
   auto ready = std::find_if(notifier_.events.begin(), notifier_.events.end(),
                             [](const std::string& e) { return e.starts_with("READY"); });
-  EXPECT_NE(ready, notifier_.events.end());
+  ASSERT_NE(ready, notifier_.events.end());
+  EXPECT_EQ(ready->rfind("READY idle, running 1.1.0", 0), 0u) << *ready;
   EXPECT_EQ(http_.requests.size(), 1u) << "upstream is checked once at start";
 }
 

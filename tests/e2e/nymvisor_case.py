@@ -45,8 +45,11 @@ class NymvisorTestCase(SystemdTestCase):
         home = home or "/var/lib/nym/%s" % instance
         node = node or self.stamp("/opt/dist/%s/nym-node" % version, version=version)
         self.container.sh("install -d -o nym -g nym -m 0700 %s" % shlex.quote(home))
+        flags = list(flags)
+        if "--upstream-base-upgrade-url" not in flags:  # tests only ever talk to loopback
+            flags += ["--upstream-base-upgrade-url", "http://127.0.0.1:9/"]
         self.container.run(["nymvisor", "init", "--id", instance, "--daemon-home", home]
-                           + list(flags) + [node, "--", "run", "--id", instance])
+                           + flags + [node, "--", "run", "--id", instance])
         return home
 
     # --------------------------------------------------------------- units

@@ -19,7 +19,7 @@ class EnableTest(NymvisorTestCase):
                          home + "/nymvisor/genesis/bin/nym-node")
         self.assertEqual(self.main_user(NODE % "mixnode"), "nym")
         self.assertEqual(self.prop(NODE % "mixnode", "UnitFileState"), "enabled")
-        c.wait_for_journal(r"nymvisor agent starting for instance mixnode",
+        c.wait_for_journal(r"nymvisor agent started for nymvisor-daemon@mixnode\.service",
                            unit=AGENT % "mixnode")
         status = c.out(["systemctl", "status", "--no-pager", AGENT % "mixnode"], check=False)
         self.assertRegex(status, r'Status: "idle, running 1\.1\.0, next check \d\d:\d\d UTC')
