@@ -70,7 +70,8 @@ Status Agent::Start() {
   poller_ = std::make_unique<UpstreamPoller>(
       PollerDeps{deps_.http, records_, deps_.clock, deps_.scheduler, deps_.worker, deps_.log,
                  deps_.jitter},
-      url, config_.nymvisor.upstream_polling_rate, [this](const UpgradeInfo&) { Reconcile(); });
+      url, config_.nymvisor.upstream_polling_rate, [](const UpgradeInfo&) {},
+      [this] { Reconcile(); });
   deps_.log.Info("nymvisor agent started for " + unit_ + "; upstream " + url);
   if (in_flight) runner_.Resume(*in_flight);
   Reconcile();

@@ -19,11 +19,13 @@ Logger::Fields OfferFields(const UpgradeInfo& offered, const std::string& curren
 }  // namespace
 
 UpstreamPoller::UpstreamPoller(PollerDeps deps, std::string url, Duration period,
-                               std::function<void(const UpgradeInfo&)> on_queued)
+                               std::function<void(const UpgradeInfo&)> on_queued,
+                               std::function<void()> on_checked)
     : deps_(std::move(deps)),
       url_(std::move(url)),
       period_(period),
-      on_queued_(std::move(on_queued)) {}
+      on_queued_(std::move(on_queued)),
+      on_checked_(std::move(on_checked)) {}
 
 void UpstreamPoller::Start() { Check(); }
 
@@ -60,6 +62,7 @@ void UpstreamPoller::Check() {
       [this, fetched] {
         OnFetched(*fetched);
         ScheduleNext();
+        if (on_checked_) on_checked_();
       });
 }
 

@@ -32,8 +32,10 @@ struct PollerDeps {
 /// once each. The fetch runs on the worker; everything else on the main thread.
 class UpstreamPoller {
  public:
+  /// `on_checked` runs after every check, once the next one is scheduled.
   UpstreamPoller(PollerDeps deps, std::string url, Duration period,
-                 std::function<void(const UpgradeInfo&)> on_queued);
+                 std::function<void(const UpgradeInfo&)> on_queued,
+                 std::function<void()> on_checked = {});
 
   /// Checks now, then keeps checking.
   void Start();
@@ -58,6 +60,7 @@ class UpstreamPoller {
   std::string url_;
   Duration period_;
   std::function<void(const UpgradeInfo&)> on_queued_;
+  std::function<void()> on_checked_;
   std::string etag_;
   std::string last_modified_;
   std::set<std::string> reported_;  ///< refusals already logged

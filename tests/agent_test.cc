@@ -107,6 +107,7 @@ TEST_F(AgentTest, StartsSubscribedAndReady) {
   ASSERT_NE(ready, notifier_.events.end());
   EXPECT_EQ(ready->rfind("READY idle, running 1.1.0", 0), 0u) << *ready;
   EXPECT_EQ(http_.requests.size(), 1u) << "upstream is checked once at start";
+  EXPECT_EQ(notifier_.events.back(), "STATUS idle, running 1.1.0, next check 13:00 UTC");
 }
 
 TEST_F(AgentTest, StagesAheadOfTimeAndUpgradesAtTheUpgradeTime) {

@@ -93,6 +93,7 @@ class UpgradeTestCase(NymvisorTestCase):
 
     health_period = "6s"
     polling_rate = "2s"
+    prefer_https = False  # publish download URLs on the upstream's HTTPS port
 
     def setUp(self):
         super().setUp()
@@ -135,6 +136,7 @@ class UpgradeTestCase(NymvisorTestCase):
         import hashlib
         import json
         binary = binary or self.stamp_on_host(version=version, **settings)
+        base = self.upstream.https_url if self.prefer_https else self.upstream.http_url
         self.upstream.put("/bin/%s/nym-node" % name, binary)
         when = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=in_seconds)
         info = {"manual": False, "name": name, "notes": "e2e", "publishDate": None,
@@ -142,7 +144,7 @@ class UpgradeTestCase(NymvisorTestCase):
                 "platforms": {"linux-x86_64": {
                     "checksum": checksum or hashlib.sha256(binary).hexdigest(),
                     "checksumAlgorithm": "sha256",
-                    "url": "%s/bin/%s/nym-node" % (self.upstream.http_url, name)}},
+                    "url": "%s/bin/%s/nym-node" % (base, name)}},
                 "upgradeTime": when.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "binaryDetails": None}
         self.upstream.put("/nym-node/upgrade-info.json", json.dumps(info))
         return when

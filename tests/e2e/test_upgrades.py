@@ -38,6 +38,9 @@ class UpgradeTest(UpgradeTestCase):
         self.assertEqual(order, ["UpgradeQueued", "UpgradeStaged", "UpgradeStarted",
                                  "UpgradeSucceeded"])
         self.assertIsNone(self.state_step(), "upgrade-state.json is removed at the end")
+        explained = c.out(["journalctl", "-x", "--no-pager", "-u", AGENT % "mixnode",
+                           "MESSAGE_ID=" + self.ids["UpgradeSucceeded"]])
+        self.assertIn("Subject: mixnode now runs 1.2.0", explained, "journalctl -x uses the catalog")
         self.report_downtime()
 
     def report_downtime(self):
@@ -50,6 +53,37 @@ class UpgradeTest(UpgradeTestCase):
         print("\nDOWNTIME of the node during the upgrade: %.1f ms (the agent measured %s us)"
               % (down, event.get("NYMVISOR_DOWNTIME_USEC")), file=sys.stderr)
         self.assertGreater(down, 0)
+
+
+class TlsTest(UpgradeTestCase):
+    """Upstream over HTTPS: certificates are always verified."""
+
+    prefer_https = True
+
+    def setUp(self):
+        super().setUp()
+        self.upstream = self.start_upstream(https=True)
+
+    def start_https_instance(self):
+        self.init_instance(flags=["--upstream-base-upgrade-url", self.upstream.https_url + "/",
+                                  "--upstream-polling-rate", "2s",
+                                  "--health-check-period", "3s"])
+        self.container.run(["systemctl", "enable", "--now", AGENT % "mixnode"])
+
+    def test_an_untrusted_certificate_is_refused(self):
+        self.start_https_instance()
+        self.publish("v2", "1.2.0", in_seconds=0)
+        entry = self.wait_for_event("UpstreamUnreachable", timeout=30)
+        self.assertIn("SSL", entry["NYMVISOR_REASON"])
+        self.assertEqual(self.upstream.requests("/nym-node/upgrade-info.json"), [],
+                         "no request gets through an unverified TLS handshake")
+        self.assertFalse([e for e in self.agent_events() if e[0] == "UpgradeQueued"])
+
+    def test_a_trusted_https_upstream_works(self):
+        self.install_test_ca(self.upstream)
+        self.start_https_instance()
+        self.publish("v2", "1.2.0", in_seconds=0)
+        self.wait_for_event("UpgradeSucceeded", timeout=60)
 
 
 class RollbackTest(UpgradeTestCase):
