@@ -43,7 +43,8 @@ _nymvisor() {
           --enforce-download-checksum --restart-daemon-after-upgrade --restart-daemon-on-failure
           --on-failure-daemon-restart-delay --max-daemon-startup-failures
           --startup-period-duration --daemon-shutdown-grace-period --daemon-backup-data-directory
-          --unsafe-skip-backup --daemon-unit --daemon-user --build-info-timeout --output --help" \
+          --unsafe-skip-backup --daemon-unit --daemon-user --backups-to-keep
+          --health-check-period --build-info-timeout --output --help" \
           -- "$cur"))
       else
         COMPREPLY=($(compgen -f -- "$cur"))
