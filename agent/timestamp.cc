@@ -96,19 +96,39 @@ Result<Timestamp> ParseTimestamp(std::string_view text) {
   return t - offset;
 }
 
-std::string FormatTimestamp(Timestamp t) {
+namespace {
+
+/// A UTC timestamp broken into calendar fields.
+struct CivilTime {
+  int year;
+  unsigned month, day;
+  int hour, minute, second;
+  int64_t nanos;
+};
+
+CivilTime ToCivil(Timestamp t) {
   auto day = std::chrono::floor<days>(t);
   std::chrono::year_month_day ymd(day);
   std::chrono::hh_mm_ss<nanoseconds> hms(t - day);
+  return {static_cast<int>(ymd.year()),
+          static_cast<unsigned>(ymd.month()),
+          static_cast<unsigned>(ymd.day()),
+          static_cast<int>(hms.hours().count()),
+          static_cast<int>(hms.minutes().count()),
+          static_cast<int>(hms.seconds().count()),
+          hms.subseconds().count()};
+}
+
+}  // namespace
+
+std::string FormatTimestamp(Timestamp t) {
+  CivilTime c = ToCivil(t);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", c.year, c.month, c.day, c.hour,
+                c.minute, c.second);
   std::string out = buf;
-  int64_t nanos = hms.subseconds().count();
-  if (nanos != 0) {
-    std::snprintf(buf, sizeof buf, ".%09lld", static_cast<long long>(nanos));
+  if (c.nanos != 0) {
+    std::snprintf(buf, sizeof buf, ".%09lld", static_cast<long long>(c.nanos));
     std::string fraction = buf;
     while (fraction.back() == '0') fraction.pop_back();
     out += fraction;
@@ -117,15 +137,10 @@ std::string FormatTimestamp(Timestamp t) {
 }
 
 std::string FormatBackupStamp(Timestamp t) {
-  auto day = std::chrono::floor<days>(t);
-  std::chrono::year_month_day ymd(day);
-  std::chrono::hh_mm_ss<nanoseconds> hms(t - day);
+  CivilTime c = ToCivil(t);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u-%02d%02d%02d%03lld", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()),
-                static_cast<long long>(hms.subseconds().count() / 1'000'000));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u-%02d%02d%02d%03lld", c.year, c.month, c.day,
+                c.hour, c.minute, c.second, static_cast<long long>(c.nanos / 1'000'000));
   return buf;
 }
 
