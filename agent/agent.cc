@@ -34,6 +34,16 @@ RunnerSettings MakeRunnerSettings(const Config& config, StepDelays step_delays) 
   return settings;
 }
 
+/// What the status line says about the last upgrade, once it is over.
+std::string OutcomeText(const UpgradeState& s, bool committed, const std::string& unit) {
+  if (committed && s.leave_stopped) {
+    return s.target.name + " switched to " + s.target.version + "; the node waits: run " +
+           "'systemctl start " + unit + "'";
+  }
+  if (committed) return "";
+  return s.target.name + (s.rolled_back ? " rolled back: " : " failed: ") + s.failure;
+}
+
 }  // namespace
 
 Agent::Agent(Config config, AgentDeps deps, StepDelays step_delays)
@@ -216,10 +226,7 @@ void Agent::BeginUpgrade(const UpgradeInfo& target) {
 void Agent::OnUpgradeFinished(const UpgradeState& state, bool committed) {
   stages_.erase(state.target.name);
   staged_builds_.erase(state.target.name);
-  last_outcome_ = committed
-                      ? ""
-                      : state.target.name + (state.rolled_back ? " rolled back: " : " failed: ") +
-                            state.failure;
+  last_outcome_ = OutcomeText(state, committed, unit_);
   if (*stopping_) {
     if (on_stopped_) on_stopped_();
     return;

@@ -241,48 +241,56 @@ void UpgradeRunner::RunRestore() {
 }
 
 void UpgradeRunner::BeginHealthCheck() {
+  Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
+  if (!unit.ok()) return Advance(false, unit.status().message());
   if (!state_->health_started_at) {
-    Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
-    state_->restarts_before = unit.ok() ? unit->n_restarts : 0;
+    state_->restarts_before = unit->n_restarts;
     state_->health_started_at = deps_.clock.Now();
     (void)deps_.records.SaveState(*state_);
   }
   Duration elapsed = deps_.clock.Now() - *state_->health_started_at;
   Duration left = std::max(Duration::zero(), settings_.health.period - elapsed);
-  timer_ = deps_.scheduler.After(left, [this] { JudgeNow(/*at_end=*/true); });
-  JudgeNow(/*at_end=*/false);
+  timer_ = deps_.scheduler.After(left, [this] { ReadAndJudge(/*at_end=*/true); });
+  ReportHealthProgress();
+  Judge(*unit, /*at_end=*/false);
 }
 
-void UpgradeRunner::JudgeNow(bool at_end) {
+void UpgradeRunner::ReadAndJudge(bool at_end) {
   if (!state_ || state_->step != UpgradeStep::kHealthCheck) return;
   Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
   if (!unit.ok()) return Advance(false, unit.status().message());
+  Judge(*unit, at_end);
+}
+
+void UpgradeRunner::Judge(const UnitState& unit, bool at_end) {
+  if (!state_ || state_->step != UpgradeStep::kHealthCheck) return;
   Duration elapsed = deps_.clock.Now() - *state_->health_started_at;
   Duration judged = at_end || hurried_ ? std::max(elapsed, settings_.health.period) : elapsed;
-  HealthJudgement j = JudgeHealth(settings_.health, state_->restarts_before, *unit, judged);
+  HealthJudgement j = JudgeHealth(settings_.health, state_->restarts_before, unit, judged);
   if (j.verdict != HealthVerdict::kPending) {
-    return Advance(j.verdict == HealthVerdict::kHealthy, j.reason);
-  }
-  deps_.report("health check " + std::to_string(duration_cast<seconds>(elapsed).count()) + "/" +
-               std::to_string(duration_cast<seconds>(settings_.health.period).count()) + " s of " +
-               state_->target.version);
-  if (tick_ == 0) {
-    tick_ = deps_.scheduler.After(std::chrono::seconds(5), [this] {
-      tick_ = 0;
-      JudgeNow(false);
-    });
+    Advance(j.verdict == HealthVerdict::kHealthy, j.reason);
   }
 }
 
-void UpgradeRunner::OnUnitChanged(const std::string& unit, const UnitState&) {
-  if (state_ && unit == settings_.unit && state_->step == UpgradeStep::kHealthCheck) {
-    JudgeNow(/*at_end=*/false);
-  }
+void UpgradeRunner::ReportHealthProgress() {
+  if (!state_ || state_->step != UpgradeStep::kHealthCheck) return;
+  Duration elapsed = deps_.clock.Now() - *state_->health_started_at;
+  deps_.report("health check " + std::to_string(duration_cast<seconds>(elapsed).count()) + "/" +
+               std::to_string(duration_cast<seconds>(settings_.health.period).count()) + " s of " +
+               state_->target.version);
+  tick_ = deps_.scheduler.After(std::chrono::seconds(5), [this] {
+    tick_ = 0;
+    ReportHealthProgress();
+  });
+}
+
+void UpgradeRunner::OnUnitChanged(const std::string& unit, const UnitState& unit_state) {
+  if (state_ && unit == settings_.unit) Judge(unit_state, /*at_end=*/false);
 }
 
 void UpgradeRunner::Hurry() {
   hurried_ = true;
-  if (state_ && state_->step == UpgradeStep::kHealthCheck) JudgeNow(/*at_end=*/true);
+  ReadAndJudge(/*at_end=*/true);
 }
 
 void UpgradeRunner::VerifyRollback() {

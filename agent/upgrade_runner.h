@@ -86,7 +86,11 @@ class UpgradeRunner {
   Status SwitchBack();
   void RunAbort();
   void BeginHealthCheck();
-  void JudgeNow(bool at_end);
+  /// Judges a state from a PropertiesChanged signal, or (ReadAndJudge) a
+  /// fresh read at the end of the period; the unit is never polled.
+  void Judge(const UnitState& unit, bool at_end);
+  void ReadAndJudge(bool at_end);
+  void ReportHealthProgress();
   void VerifyRollback();
   void RunCommit();
   void RunRecordFailure();

@@ -172,6 +172,18 @@ TEST_F(AgentTest, WithDownloadsDisabledItWaitsForAddUpgrade) {
   EXPECT_EQ(Calls(std::string("stop ") + kUnit), 1);
 }
 
+TEST_F(AgentTest, AManualUpgradeSaysHowToStartTheNode) {
+  config_.daemon.restart_after_upgrade = false;
+  Publish(-1h);
+  StartAgent();
+  systemd_.Finish();  // stop
+  EXPECT_EQ(Calls(std::string("start ") + kUnit), 0);
+  EXPECT_EQ(Count(message_ids::kManualStartRequired), 1);
+  EXPECT_NE(notifier_.events.back().find(std::string("run 'systemctl start ") + kUnit + "'"),
+            std::string::npos)
+      << notifier_.events.back();
+}
+
 TEST_F(AgentTest, ResumesAnUpgradeLeftByAnEarlierRun) {
   UpgradeState state;
   state.target.name = "v2";
