@@ -1,6 +1,7 @@
 #include "agent/build_info.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <utility>
 #include <vector>
 

@@ -1,5 +1,7 @@
 #include "agent/cli_support.h"
 
+#include <nlohmann/json.hpp>
+
 #include "agent/config_keys.h"
 #include "agent/config_report.h"
 

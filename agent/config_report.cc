@@ -1,5 +1,6 @@
 #include "agent/config_report.h"
 
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "agent/config_keys.h"

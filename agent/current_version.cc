@@ -1,5 +1,7 @@
 #include "agent/current_version.h"
 
+#include <nlohmann/json.hpp>
+
 namespace nymvisor {
 
 Result<CurrentVersion> CurrentVersionFromJson(const Json& j) {

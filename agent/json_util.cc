@@ -1,5 +1,7 @@
 #include "agent/json_util.h"
 
+#include <nlohmann/json.hpp>
+
 namespace nymvisor {
 
 Result<Json> ParseJson(std::string_view text) {

@@ -1,7 +1,7 @@
 #ifndef NYMVISOR_AGENT_JSON_UTIL_H_
 #define NYMVISOR_AGENT_JSON_UTIL_H_
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>  // the full header only where JSON is built or read
 #include <optional>
 #include <string>
 #include <string_view>

@@ -1,5 +1,7 @@
 #include "agent/record_store.h"
 
+#include <nlohmann/json.hpp>
+
 namespace nymvisor {
 
 Result<std::string> RecordStore::Read(const std::filesystem::path& path) {

@@ -1,5 +1,7 @@
 #include "agent/upgrade_history.h"
 
+#include <nlohmann/json.hpp>
+
 namespace nymvisor {
 namespace {
 

@@ -3,6 +3,7 @@
 #include <sys/utsname.h>
 
 #include <cctype>
+#include <nlohmann/json.hpp>
 
 namespace nymvisor {
 namespace {

@@ -1,6 +1,7 @@
 #include "agent/upgrade_plan.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 namespace nymvisor {
 

@@ -1,5 +1,6 @@
 #include "agent/upgrade_state.h"
 
+#include <nlohmann/json.hpp>
 #include <utility>
 
 namespace nymvisor {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "agent/digest.h"
 #include "agent/message_ids.h"
 #include "tests/agent_fakes.h"

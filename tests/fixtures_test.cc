@@ -2,6 +2,8 @@
 // must load as they are.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "agent/config_file.h"
 #include "agent/current_version.h"
 #include "agent/upgrade_history.h"

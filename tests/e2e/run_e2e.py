@@ -41,6 +41,9 @@ def parse_args(argv):
     ap.add_argument("--rebuild-rootfs", action="store_true",
                     help="rebuild the rootfs tarball even if cached")
     ap.add_argument("-f", "--failfast", action="store_true", help="stop at first failure")
+    ap.add_argument("-j", "--jobs", type=int, default=3,
+                    help="containers running at once (the scenarios mostly wait on "
+                         "timers, so this exceeds the core count; default %(default)s)")
     return ap.parse_args(argv)
 
 
@@ -100,8 +103,52 @@ def main(argv=None):
     if suite.countTestCases() == 0:
         print("e2e: no tests matched %s" % args.patterns, file=sys.stderr)
         return 2
-    result = unittest.TextTestRunner(verbosity=2, failfast=args.failfast).run(suite)
-    return 0 if result.wasSuccessful() else 1
+    if args.jobs <= 1 or suite.countTestCases() == 1:
+        result = unittest.TextTestRunner(verbosity=2, failfast=args.failfast).run(suite)
+        return 0 if result.wasSuccessful() else 1
+    return run_parallel(test_ids(suite), args.jobs)
+
+
+def test_ids(suite):
+    """Flatten a suite into test ids (module.Class.test_name)."""
+    ids = []
+    for item in suite:
+        if isinstance(item, unittest.TestSuite):
+            ids.extend(test_ids(item))
+        else:
+            ids.append(item.id())
+    return ids
+
+
+def run_parallel(ids, jobs):
+    """Run the tests in `jobs` unittest processes (round-robin over the ids,
+    slow classes spread out); print each process's output as it finishes."""
+    import subprocess
+    buckets = [ids[i::jobs] for i in range(jobs) if ids[i::jobs]]
+    procs = []
+    for n, bucket in enumerate(buckets):
+        log = open(os.path.join(os.environ.get("TMPDIR", "/tmp"),
+                                "nymvisor-e2e-worker-%d-%d.log" % (os.getpid(), n)), "w+")
+        cmd = [sys.executable, "-m", "unittest", "-v"] + bucket
+        procs.append((subprocess.Popen(cmd, cwd=HERE, stdout=log, stderr=subprocess.STDOUT), log))
+    failed = 0
+    for proc, log in procs:
+        try:
+            code = proc.wait()
+        except KeyboardInterrupt:  # let every worker power off its containers
+            for other, _ in procs:
+                other.send_signal(signal.SIGINT)
+            for other, _ in procs:
+                other.wait()
+            raise
+        log.seek(0)
+        print(log.read(), flush=True)
+        log.close()
+        os.unlink(log.name)
+        failed += code != 0
+    print("e2e: %d test(s) in %d processes, %d process(es) failed"
+          % (len(ids), len(procs), failed), flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
