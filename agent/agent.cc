@@ -73,6 +73,7 @@ Status Agent::Start() {
                                   const std::string& result) { runner_.OnJobRemoved(job, result); },
                            [this](const std::string& unit, const UnitState& state) {
                              runner_.OnUnitChanged(unit, state);
+                             if (unit == unit_) OnNodeChanged(state);
                            }});
   NV_RETURN_IF_ERROR(deps_.systemd.Subscribe());
   NV_RETURN_IF_ERROR(deps_.systemd.WatchUnit(unit_));
@@ -83,11 +84,45 @@ Status Agent::Start() {
       url, config_.nymvisor.upstream_polling_rate, [](const UpgradeInfo&) {},
       [this] { Reconcile(); });
   deps_.log.Info("nymvisor agent started for " + unit_ + "; upstream " + url);
-  if (in_flight) runner_.Resume(*in_flight);
+  if (in_flight) {
+    runner_.Resume(*in_flight);
+  } else {
+    StartNodeUnlessAwaited();
+  }
   Reconcile();
   deps_.notifier.Ready(status_);
   poller_->Start();
   return {};
+}
+
+// The agent's unit does not Wants= the node, so that a restart of the agent
+// cannot start a node that a manual upgrade left stopped; starting the agent
+// (as `systemctl enable --now` does) starts the node here instead.
+void Agent::StartNodeUnlessAwaited() {
+  awaiting_start_ = records_.AwaitingStart();
+  Result<UnitState> state = deps_.systemd.GetUnitState(unit_);
+  if (!state.ok())
+    return deps_.log.Warning("cannot read " + unit_ + ": " + state.status().message());
+  bool down = state->active_state == "inactive" || state->active_state == "failed";
+  if (awaiting_start_ && !down) return OnNodeChanged(*state);  // started while we were away
+  if (awaiting_start_) {
+    last_outcome_ = "after a manual upgrade the node waits: run 'systemctl start " + unit_ + "'";
+    deps_.log.Info("not starting " + unit_ + ": " + last_outcome_);
+    return;
+  }
+  if (!down || state->job_pending) return;
+  deps_.log.Info("starting " + unit_ + ", which is " + state->active_state);
+  Result<std::string> job = deps_.systemd.StartUnit(unit_);
+  if (!job.ok()) deps_.log.Warning("cannot start " + unit_ + ": " + job.status().message());
+}
+
+void Agent::OnNodeChanged(const UnitState& state) {
+  if (!awaiting_start_ || runner_.active() || state.active_state != "active") return;
+  awaiting_start_ = false;
+  if (Status st = records_.ClearAwaitingStart(); !st.ok()) deps_.log.Error(st.message());
+  deps_.log.Info(unit_ + " was started after the manual upgrade");
+  last_outcome_.clear();
+  Reconcile();
 }
 
 void Agent::OnPlanChanged() {
@@ -227,6 +262,7 @@ void Agent::OnUpgradeFinished(const UpgradeState& state, bool committed) {
   stages_.erase(state.target.name);
   staged_builds_.erase(state.target.name);
   last_outcome_ = OutcomeText(state, committed, unit_);
+  awaiting_start_ = committed && state.leave_stopped;
   if (*stopping_) {
     if (on_stopped_) on_stopped_();
     return;

@@ -51,7 +51,9 @@ class Agent {
   ~Agent();
 
   /// Subscribes to systemd, watches the node's unit, resumes an upgrade left
-  /// by an earlier run, sends READY=1 and checks upstream once.
+  /// by an earlier run (or else starts the node if it is down, unless a
+  /// manual upgrade left it for the operator), sends READY=1 and checks
+  /// upstream once.
   Status Start();
   /// upgrade-plan.json changed (add-upgrade, or our own write): look again.
   void OnPlanChanged();
@@ -60,6 +62,8 @@ class Agent {
   void Stop(std::function<void()> done);
 
  private:
+  void StartNodeUnlessAwaited();
+  void OnNodeChanged(const UnitState& state);
   void Reconcile();
   bool ApplyDecision(const ScheduleDecision& decision, const UpgradePlan& plan);
   void StartStaging(const UpgradeInfo& info);
@@ -88,6 +92,7 @@ class Agent {
   std::string status_ = "starting";              ///< the last STATUS= sent
   std::shared_ptr<std::atomic<bool>> stopping_;  ///< read by the worker to cancel downloads
   std::function<void()> on_stopped_;
+  bool awaiting_start_ = false;  ///< a manual upgrade left the node for the operator
 };
 
 }  // namespace nymvisor

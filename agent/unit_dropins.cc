@@ -70,7 +70,6 @@ std::string RenderUnusedTemplateDropIn(const Config& config, const InstanceSourc
 std::string RenderAgentDropIn(const Config& config, const InstanceSources& sources) {
   Layout layout = MakeLayout(config);
   std::string out = Header(sources);
-  if (!UsesNodeTemplate(config)) out += "\n[Unit]\nWants=" + EffectiveUnit(config) + "\n";
   out += "\n[Service]\n";
   bool under_home = false;
   for (const auto& path : {layout.home, layout.data_dir, layout.backup_dir}) {

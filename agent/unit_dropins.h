@@ -37,8 +37,8 @@ std::string RenderNodeDropIn(const Config& config, const InstanceSources& source
 std::string RenderUnusedTemplateDropIn(const Config& config, const InstanceSources& sources);
 
 /// The drop-in for the agent's unit (nymvisor@<id>.service): the paths it may
-/// write under ProtectSystem=strict (home, data and backup directories) and,
-/// for an operator's own node unit, Wants= on it so starting the agent starts it.
+/// write under ProtectSystem=strict (home, data and backup directories). No
+/// Wants= on the node: the agent starts it (see Agent::Start).
 std::string RenderAgentDropIn(const Config& config, const InstanceSources& sources);
 
 /// A duration in systemd's time-span syntax ("10s", "1500ms", "0").

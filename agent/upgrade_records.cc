@@ -39,6 +39,12 @@ Status UpgradeRecords::AppendHistoryOnce(const HistoryEntry& entry) {
 Status UpgradeRecords::Commit(const UpgradeState& state) {
   NV_ASSIGN_OR_RETURN(auto lock, files_.LockExclusive(store_.layout().LockFile(), kLockTimeout));
   NV_ASSIGN_OR_RETURN(UpgradePlan plan, store_.LoadPlan());
+  if (state.leave_stopped) {
+    NV_RETURN_IF_ERROR(files_.WriteFileAtomic(
+        AwaitingStartFile(), state.target.name + " " + state.target.version + "\n", 0644));
+  } else {
+    NV_RETURN_IF_ERROR(ClearAwaitingStart());
+  }
   plan.current = state.target;
   RemoveQueued(&plan, state.target.name);
   NV_RETURN_IF_ERROR(store_.SavePlan(plan));
@@ -67,5 +73,9 @@ Status UpgradeRecords::SaveState(const UpgradeState& state) {
 }
 
 Status UpgradeRecords::ClearState() { return files_.RemoveAll(StateFile()); }
+
+bool UpgradeRecords::AwaitingStart() { return files_.Stat(AwaitingStartFile()).ok(); }
+
+Status UpgradeRecords::ClearAwaitingStart() { return files_.RemoveAll(AwaitingStartFile()); }
 
 }  // namespace nymvisor

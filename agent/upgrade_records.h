@@ -25,7 +25,8 @@ class UpgradeRecords {
   Status SwitchCurrent(const std::string& name, const std::string& version, const BuildInfo& build,
                        Timestamp now);
   /// The upgrade is kept: it becomes the plan's current entry, leaves the
-  /// queue and is appended to the history once (a repeat is a no-op).
+  /// queue and is appended to the history once (a repeat is a no-op). A
+  /// manual upgrade (leave_stopped) also marks the node as awaiting start.
   Status Commit(const UpgradeState& state);
   /// The upgrade will not be applied: history records why, and it leaves the
   /// queue, so it is not tried again until an operator re-queues it.
@@ -37,9 +38,18 @@ class UpgradeRecords {
   Status SaveState(const UpgradeState& state);
   Status ClearState();
 
+  /// awaiting-start: present from a manual upgrade's commit until the node
+  /// is seen running, so that a restart of the agent does not start the
+  /// node on the operator's behalf.
+  bool AwaitingStart();
+  Status ClearAwaitingStart();
+
  private:
   std::filesystem::path StateFile() const {
     return store_.layout().data_dir / "upgrade-state.json";
+  }
+  std::filesystem::path AwaitingStartFile() const {
+    return store_.layout().data_dir / "awaiting-start";
   }
   Status AppendHistoryOnce(const HistoryEntry& entry);
 

@@ -186,6 +186,44 @@ TEST_F(AgentTest, AManualUpgradeSaysHowToStartTheNode) {
       << notifier_.events.back();
 }
 
+TEST_F(AgentTest, StartingTheAgentStartsADownNode) {
+  http_.resources[kInfoUrl].status = 404;
+  systemd_.units[kUnit].active_state = "inactive";
+  StartAgent();
+  EXPECT_EQ(Calls(std::string("start ") + kUnit), 1);
+}
+
+TEST_F(AgentTest, StartingTheAgentLeavesARunningOrStartingNodeAlone) {
+  http_.resources[kInfoUrl].status = 404;
+  systemd_.units[kUnit].active_state = "inactive";
+  systemd_.units[kUnit].job_pending = true;  // at boot, its own start job is queued
+  StartAgent();
+  EXPECT_EQ(Calls(std::string("start ") + kUnit), 0);
+}
+
+TEST_F(AgentTest, AManualUpgradeStaysStoppedAcrossAnAgentRestartUntilTheOperatorStartsIt) {
+  config_.daemon.restart_after_upgrade = false;
+  Publish(-1h);
+  StartAgent();
+  systemd_.Finish();  // stop
+  ASSERT_EQ(Count(message_ids::kManualStartRequired), 1);
+  agent_.reset();
+  http_.resources[kInfoUrl].status = 404;
+  StartAgent();
+  EXPECT_EQ(Calls(std::string("start ") + kUnit), 0) << "the operator starts it";
+  EXPECT_NE(notifier_.events.back().find("the node waits"), std::string::npos)
+      << notifier_.events.back();
+  EXPECT_TRUE(Records().AwaitingStart());
+  systemd_.Change(kUnit, [](UnitState& s) { s.active_state = "active"; });
+  EXPECT_FALSE(Records().AwaitingStart()) << "cleared once the node runs";
+  EXPECT_EQ(notifier_.events.back().find("the node waits"), std::string::npos)
+      << notifier_.events.back();
+  agent_.reset();
+  systemd_.units[kUnit].active_state = "inactive";
+  StartAgent();
+  EXPECT_EQ(Calls(std::string("start ") + kUnit), 1) << "back to normal";
+}
+
 TEST_F(AgentTest, ResumesAnUpgradeLeftByAnEarlierRun) {
   UpgradeState state;
   state.target.name = "v2";

@@ -164,6 +164,32 @@ class ManualBinaryTest(UpgradeTestCase):
         self.assertEqual(self.upstream.requests("/bin/v2/nym-node"), [], "nothing downloaded")
 
 
+class ManualUpgradeTest(UpgradeTestCase):
+
+    def test_the_node_waits_for_the_operator_even_across_an_agent_restart(self):
+        c = self.container
+        self.start_instance(env="DAEMON_RESTART_AFTER_UPGRADE=false\n")
+        self.publish("v2", "1.2.0", in_seconds=0)
+        self.wait_for_event("ManualStartRequired", timeout=60)
+        self.assertEqual(self.prop(NODE % "mixnode", "ActiveState"), "inactive")
+        status = self.prop(AGENT % "mixnode", "StatusText")
+        self.assertIn("run 'systemctl start %s'" % (NODE % "mixnode"), status)
+        c.run(["systemctl", "restart", AGENT % "mixnode"])
+        c.wait_for_journal(r"not starting %s: after a manual upgrade" % (NODE % "mixnode"),
+                           unit=AGENT % "mixnode", timeout=30)
+        self.assertEqual(self.prop(NODE % "mixnode", "ActiveState"), "inactive",
+                         "a restart of the agent does not start the node")
+        self.assertIn("the node waits", self.prop(AGENT % "mixnode", "StatusText"))
+        c.run(["systemctl", "start", NODE % "mixnode"])
+        c.wait_for_state(NODE % "mixnode", "active", timeout=30)
+        self.assertEqual(self.main_exe(NODE % "mixnode"),
+                         self.home + "/nymvisor/upgrades/v2/bin/nym-node")
+        c.wait_for(lambda: c.run(["test", "-e", self.home + "/nymvisor/awaiting-start"],
+                                 check=False).returncode, 30,
+                   "the agent to clear awaiting-start", until=lambda rc: rc != 0)
+        self.assertNotIn("the node waits", self.prop(AGENT % "mixnode", "StatusText"))
+
+
 class AgentKilledTest(UpgradeTestCase):
 
     health_period = "12s"
