@@ -103,9 +103,10 @@ void UpgradeRunner::Resume(UpgradeState state) {
         "the agent stopped " + std::to_string(state_->attempts - 1) + " times during this upgrade";
     return Enter(state_->switched ? UpgradeStep::kRollbackStopping : UpgradeStep::kAborting);
   }
-  // While the agent was down systemd may have started the node again (the
-  // agent's unit wants it), so every step before the health check starts over
-  // from stopping it; a completed backup is kept.
+  // While the agent was down the node may have been started again (by an
+  // operator, or a unit that wants it), so every step before the health
+  // check starts over from stopping it (a no-op if it is still stopped); a
+  // completed backup is kept.
   bool before_health_check = forward && state_->step != UpgradeStep::kHealthCheck;
   Enter(before_health_check ? UpgradeStep::kStopping : state_->step);
 }
