@@ -7,16 +7,27 @@ std::filesystem::path Layout::UpgradeDir(const std::string& name) const {
   return UpgradesDir() / name;
 }
 
+namespace {
+
+/// "/h/x/", "/h/./x" and "/h/y/../x" all become "/h/x", so paths compare equal.
+std::filesystem::path CleanPath(const std::string& text) {
+  std::filesystem::path path = std::filesystem::path(text).lexically_normal();
+  if (path.has_relative_path() && path.filename().empty()) path = path.parent_path();
+  return path;
+}
+
+}  // namespace
+
 Layout MakeLayout(const Config& config) {
   Layout layout;
-  layout.home = config.daemon.home;
+  layout.home = CleanPath(config.daemon.home);
   layout.nymvisor_dir = layout.home / "nymvisor";
   layout.data_dir = config.nymvisor.upgrade_data_directory.empty()
                         ? layout.nymvisor_dir
-                        : std::filesystem::path(config.nymvisor.upgrade_data_directory);
+                        : CleanPath(config.nymvisor.upgrade_data_directory);
   layout.backup_dir = config.daemon.backup_data_directory.empty()
                           ? layout.nymvisor_dir / "backups"
-                          : std::filesystem::path(config.daemon.backup_data_directory);
+                          : CleanPath(config.daemon.backup_data_directory);
   layout.daemon_name = config.daemon.name;
   return layout;
 }
