@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 namespace nymvisor {
 namespace {
@@ -35,6 +36,37 @@ Status CopyMetadata(const struct stat& st, const stdfs::path& dst) {
   return {};
 }
 
+Status CopyByReadWrite(int in, int out, const stdfs::path& src, const stdfs::path& dst) {
+  std::vector<char> buffer(1 << 20);
+  while (true) {
+    ssize_t n = ::read(in, buffer.data(), buffer.size());
+    if (n == 0) return {};
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Errno("reading", src);
+    for (ssize_t done = 0; done < n;) {
+      ssize_t written = ::write(out, buffer.data() + done, n - done);
+      if (written < 0 && errno == EINTR) continue;
+      if (written < 0) return Errno("copying to", dst);
+      done += written;
+    }
+  }
+}
+
+// copy_file_range is fast (reflinks, in-kernel copies) but refuses some pairs
+// of filesystems: EXDEV across mounts since Linux 5.19, EOPNOTSUPP/ENOSYS/EINVAL
+// elsewhere. Both offsets have advanced together, so read/write takes over.
+Status CopyContents(int in, int out, const stdfs::path& src, const stdfs::path& dst) {
+  while (true) {
+    ssize_t n = ::copy_file_range(in, nullptr, out, nullptr, 1 << 30, 0);
+    if (n == 0) return {};
+    if (n > 0 || errno == EINTR) continue;
+    if (errno == EXDEV || errno == EOPNOTSUPP || errno == ENOSYS || errno == EINVAL) {
+      return CopyByReadWrite(in, out, src, dst);
+    }
+    return Errno("copying to", dst);
+  }
+}
+
 Status CopyFileData(const stdfs::path& src, const stdfs::path& dst) {
   int in = ::open(src.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (in < 0) return Errno("reading", src);
@@ -43,16 +75,7 @@ Status CopyFileData(const stdfs::path& src, const stdfs::path& dst) {
     ::close(in);
     return Errno("creating", dst);
   }
-  Status st;
-  while (true) {
-    ssize_t n = ::copy_file_range(in, nullptr, out, nullptr, 1 << 30, 0);
-    if (n == 0) break;
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      st = Errno("copying to", dst);
-      break;
-    }
-  }
+  Status st = CopyContents(in, out, src, dst);
   ::close(in);
   if (::close(out) != 0 && st.ok()) st = Errno("closing", dst);
   return st;

@@ -65,6 +65,23 @@ TEST_F(BackupStoreTest, CopiesTheHomeExceptNymvisorAndRestoresItExactly) {
   EXPECT_EQ(ReadFileOrDie(dir_ / "home/nymvisor/current-version.json"), "{}");
 }
 
+TEST_F(BackupStoreTest, BacksUpToAnotherFilesystem) {
+  // copy_file_range refuses cross-filesystem copies on newer kernels (EXDEV).
+  char shm[] = "/dev/shm/nymvisor-backup-test-XXXXXX";
+  struct stat home_st {
+  }, shm_st{};
+  if (::stat("/dev/shm", &shm_st) != 0 || ::stat(dir_.path().c_str(), &home_st) != 0 ||
+      home_st.st_dev == shm_st.st_dev || ::mkdtemp(shm) == nullptr) {
+    GTEST_SKIP() << "needs /dev/shm on another filesystem than " << dir_.path();
+  }
+  DirectoryBackupStore elsewhere(dir_ / "home", shm, {dir_ / "home/nymvisor"}, clock_);
+  Result<std::filesystem::path> backup = elsewhere.Create("v2");
+  std::string copied = backup.ok() ? ReadFileOrDie(*backup / "data/db.sqlite") : "";
+  std::filesystem::remove_all(shm);
+  ASSERT_TRUE(backup.ok()) << backup.status().message();
+  EXPECT_EQ(copied, std::string(300'000, 'd'));
+}
+
 TEST_F(BackupStoreTest, RestoreCanBeRepeated) {
   std::string before = Tree(dir_ / "home");
   auto backup = store_.Create("v2");

@@ -164,6 +164,32 @@ class ManualBinaryTest(UpgradeTestCase):
         self.assertEqual(self.upstream.requests("/bin/v2/nym-node"), [], "nothing downloaded")
 
 
+class FullDiskTest(UpgradeTestCase):
+
+    def test_a_full_backup_disk_aborts_and_the_node_runs_its_old_version(self):
+        c = self.container
+        c.sh("mkdir -p /srv/nym-backups && mount -t tmpfs -o size=256k tmpfs /srv/nym-backups")
+        self.start_instance(flags=["--daemon-backup-data-directory", "/srv/nym-backups"])
+        c.sh("head -c 1048576 /dev/urandom > %s/data/big.db && chown nym:nym %s/data/big.db"
+             % (self.home, self.home))
+        before = self.data_digest()
+        self.publish("v2", "1.2.0", in_seconds=0)
+        aborted = self.wait_for_event("UpgradeAborted", timeout=60)
+        self.assertIn("No space left on device", aborted["NYMVISOR_REASON"])
+        c.wait_for_state(NODE % "mixnode", "active", timeout=30)
+        self.assertEqual(self.main_exe(NODE % "mixnode"),
+                         self.home + "/nymvisor/genesis/bin/nym-node")
+        self.assertEqual(self.data_digest(), before, "the node's data is unchanged")
+        self.assertEqual(self.read_json(self.home + "/nymvisor/current-version.json")["name"],
+                         "genesis")
+        history = self.read_json(self.home + "/nymvisor/upgrade-history.json")["history"]
+        self.assertEqual([h["info"]["name"] for h in history], ["v2"])
+        self.assertIn("No space left on device", history[0].get("reason", ""))
+        self.assertEqual(c.out("ls -A /srv/nym-backups/v2 2>/dev/null || true"), "",
+                         "the partial backup is removed")
+        self.assertIsNone(self.state_step())
+
+
 class ManualUpgradeTest(UpgradeTestCase):
 
     def test_the_node_waits_for_the_operator_even_across_an_agent_restart(self):
