@@ -36,7 +36,7 @@ void AddSimpleCommands(CLI::App* app, Invocation* inv, SimpleCommands* cmds) {
       "exec", "Replace this process with the instance's current daemon binary (for its unit)");
   cmds->exec->add_option("ID", cmds->exec_id, "The instance id")->required();
   cmds->run = app->add_subcommand("run", "Run the upgrade agent for an instance (for its unit)");
-  cmds->run->allow_extras();  // the original's `run ARGS...`, refused with an explanation
+  cmds->run->allow_extras();  // the original's `run ARGS...` (see AdoptRunArguments)
 }
 
 Status RunDaemonBuildInfo(const Invocation& inv) {
@@ -67,16 +67,39 @@ Status RunExec(const Invocation& inv, const std::string& id) {
   return inv.ctx.exec(argv, inv.env_file);
 }
 
-/// The original passed `run ARGS` to the daemon; here the node's arguments
-/// live in daemon.args and the node runs in its own unit, so say so.
+std::string JoinArgs(const std::vector<std::string>& args) {
+  std::string out;
+  for (const auto& arg : args) out += (out.empty() ? "" : " ") + arg;
+  return out;
+}
+
+/// The original's `run ARGS` passed ARGS to the daemon. Here the node runs in
+/// its own unit with daemon.args, so ARGS equal to daemon.args are accepted,
+/// ARGS for an instance without daemon.args become them (saved to the config
+/// file, without the environment's overrides), and other ARGS are refused.
+Status AdoptRunArguments(const Invocation& inv, const std::vector<std::string>& args,
+                         LoadedConfig* loaded) {
+  if (args.empty() || args == loaded->config.daemon.args) return {};
+  if (!loaded->config.daemon.args.empty()) {
+    return Status::Error("'nymvisor run' got daemon arguments '" + JoinArgs(args) + "' but " +
+                         loaded->path.string() + " has daemon.args '" +
+                         JoinArgs(loaded->config.daemon.args) + "'; the node runs in " +
+                         EffectiveUnit(loaded->config) + " with daemon.args, so change them there");
+  }
+  EnvLookup no_env = [](std::string_view) { return std::optional<std::string>(); };
+  NV_ASSIGN_OR_RETURN(LoadedConfig file_only, LoadConfigFile(loaded->path, no_env, inv.ctx.files));
+  file_only.config.daemon.args = args;
+  NV_RETURN_IF_ERROR(SaveConfigFile(file_only.config, loaded->path, inv.ctx.files));
+  loaded->config.daemon.args = args;
+  inv.ctx.err << "saved daemon.args '" << JoinArgs(args) << "' to " << loaded->path.string()
+              << "\n";
+  return {};
+}
+
 Status RunAgentCommand(const Invocation& inv, const std::vector<std::string>& args,
                        int* exit_code) {
   NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigForCommand(inv));
-  if (!args.empty()) {
-    return Status::Error("'nymvisor run' takes no daemon arguments: the node runs in " +
-                         EffectiveUnit(loaded.config) + " with daemon.args from " +
-                         loaded.path.string());
-  }
+  NV_RETURN_IF_ERROR(AdoptRunArguments(inv, args, &loaded));
   *exit_code = inv.ctx.run_agent(loaded);
   return {};
 }
