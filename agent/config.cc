@@ -62,6 +62,13 @@ Status ValidateConfig(const Config& config) {
   if (config.daemon.home.front() != '/') {
     return Status::Error("daemon.home: '" + config.daemon.home + "' must be an absolute path");
   }
+  for (const auto& [key, dir] :
+       {std::pair{"nymvisor.upgrade_data_directory", &config.nymvisor.upgrade_data_directory},
+        std::pair{"daemon.backup_data_directory", &config.daemon.backup_data_directory}}) {
+    if (!dir->empty() && dir->front() != '/') {
+      return Status::Error(std::string(key) + ": '" + *dir + "' must be an absolute path");
+    }
+  }
   if (config.nymvisor.upstream_polling_rate <= Duration::zero()) {
     return Status::Error("nymvisor.upstream_polling_rate: must be greater than zero");
   }

@@ -53,6 +53,9 @@ struct ParseState {
   LineReader reader;
   Config config;
   std::set<std::string> seen;
+  std::map<std::string, int> key_lines;
+  std::set<std::string> closed_tables;  ///< tables left behind: reopening one is an error
+  std::string table;
   std::vector<std::string> warnings;
   Status error;
 
@@ -101,9 +104,24 @@ Status AssignValue(const ConfigKey& key, TomlValue value, ParseState* state) {
   }
 }
 
+/// TOML forbids defining a table twice; inih would merge them silently.
+Status CheckTableOrder(const char* section, ParseState* state) {
+  if (state->table == section) return {};
+  if (state->closed_tables.count(section)) {
+    return Status::Error(state->Where() + ": table [" + section + "] is defined twice");
+  }
+  state->closed_tables.insert(state->table);
+  state->table = section;
+  return {};
+}
+
 int OnKey(void* user, const char* section, const char* name, const char* raw) {
   auto* state = static_cast<ParseState*>(user);
   if (!state->error.ok()) return 1;
+  if (Status st = CheckTableOrder(section, state); !st.ok()) {
+    state->error = st;
+    return 1;
+  }
   const ConfigKey* key = FindConfigKey(section, name);
   std::string full = std::string(section) + (*section ? "." : "") + name;
   if (key == nullptr) {
@@ -111,6 +129,7 @@ int OnKey(void* user, const char* section, const char* name, const char* raw) {
     return 1;
   }
   Status st = state->seen.insert(full).second ? Status() : Status::Error("duplicate key");
+  state->key_lines[full] = state->reader.line;
   if (st.ok()) {
     Result<TomlValue> value = ParseTomlValue(raw);
     st = value.ok() ? AssignValue(*key, std::move(value).value(), state) : value.status();
@@ -208,7 +227,9 @@ std::string RenderConfigToml(const Config& config) {
 
 Result<ParsedConfig> ParseConfigToml(std::string_view text, std::string_view source) {
   ConfigureInih();
-  ParseState state{source, LineReader{text}, Config{}, {}, {}, {}};
+  ParseState state;
+  state.source = source;
+  state.reader.text = text;
   int rc = ini_parse_stream(ReadChunk, &state.reader, OnKey, &state);
   if (rc > 0 && state.error.ok()) {
     return Status::Error(std::string(source) + ":" + std::to_string(rc) +
@@ -219,7 +240,8 @@ Result<ParsedConfig> ParseConfigToml(std::string_view text, std::string_view sou
   NV_RETURN_IF_ERROR(CheckRequired(state));
   if (!state.seen.count("nymvisor.id"))
     state.config.nymvisor.id = state.config.daemon.name + "-default";
-  return ParsedConfig{std::move(state.config), std::move(state.warnings)};
+  return ParsedConfig{std::move(state.config), std::move(state.warnings),
+                      std::move(state.key_lines)};
 }
 
 }  // namespace nymvisor

@@ -1,6 +1,7 @@
 #ifndef NYMVISOR_AGENT_CONFIG_FILE_H_
 #define NYMVISOR_AGENT_CONFIG_FILE_H_
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,7 @@ namespace nymvisor {
 struct ParsedConfig {
   Config config;
   std::vector<std::string> warnings;
+  std::map<std::string, int> key_lines;  ///< "daemon.home" -> its line, for later errors
 };
 
 /// Reads the original's config.toml format (and our additional keys) with inih.

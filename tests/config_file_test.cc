@@ -15,6 +15,22 @@ TEST(ParseConfigToml, MissingOptionalKeysTakeDefaults) {
   EXPECT_EQ(parsed->config, expected);
 }
 
+TEST(ParseConfigToml, ATableDefinedTwiceIsAnError) {
+  Result<ParsedConfig> parsed = ParseConfigToml(
+      "[nymvisor]\nid = 'a'\n[daemon]\nname = 'nym-node'\n[nymvisor]\nupstream_polling_rate = "
+      "'1h'\n[daemon]\nhome = '/h'\n",
+      "x.toml");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().message(), "x.toml:6: table [nymvisor] is defined twice");
+}
+
+TEST(ParseConfigToml, RemembersTheLineOfEachKey) {
+  Result<ParsedConfig> parsed = ParseConfigToml(kMinimal, "x.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(parsed->key_lines.at("daemon.name"), 2);
+  EXPECT_EQ(parsed->key_lines.at("daemon.home"), 3);
+}
+
 TEST(ParseConfigToml, NameAndHomeAreRequired) {
   Result<ParsedConfig> parsed = ParseConfigToml("[daemon]\nname = 'x'\n", "x.toml");
   ASSERT_FALSE(parsed.ok());

@@ -64,6 +64,9 @@ TEST(ValidateConfig, NamesTheBadKey) {
       {[](Config& c) { c.daemon.unit = "nym-node"; }, "daemon.unit"},
       {[](Config& c) { c.nymvisor.id = "a/b"; }, "nymvisor.id"},
       {[](Config& c) { c.nymvisor.id = "has space"; }, "nymvisor.id"},
+      {[](Config& c) { c.nymvisor.upgrade_data_directory = "rel"; },
+       "nymvisor.upgrade_data_directory"},
+      {[](Config& c) { c.daemon.backup_data_directory = "rel/b"; }, "daemon.backup_data_directory"},
   };
   for (const Case& c : cases) {
     Config config = Valid();
