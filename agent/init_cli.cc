@@ -43,7 +43,7 @@ InitCli::InitCli(CLI::App* parent, Invocation* inv) : inv_(inv) {
 
 Status InitCli::Run() {
   NV_RETURN_IF_ERROR(ConvertFlags());
-  InitDeps deps{inv_->ctx.files, inv_->ctx.runner, inv_->ctx.clock};
+  InitDeps deps{inv_->ctx.files, inv_->ctx.runner, inv_->ctx.clock, UserExists};
   NV_ASSIGN_OR_RETURN(InitResult result, RunInit(flags_, inv_->Locator(), inv_->Env(), deps));
   for (const std::string& note : result.notes) inv_->ctx.err << "note: " << note << "\n";
   inv_->ctx.err << "nymvisor instance '" << result.config.nymvisor.id

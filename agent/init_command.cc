@@ -64,29 +64,32 @@ Status InstallGenesisBinary(const Layout& layout, const std::string& binary, con
   return deps.files.SetMode(target, info.mode | 0555);
 }
 
-/// Writes genesis/upgrade-info.json, or checks an existing one matches.
-Status InstallGenesisRecord(RecordStore& store, const UpgradeInfo& genesis) {
+/// Refuses, before anything is written, an instance whose genesis record or
+/// plan describes another genesis binary.
+Status CheckExistingGenesis(RecordStore& store, const UpgradeInfo& genesis) {
   Result<UpgradeInfo> existing = store.LoadUpgradeInfo("genesis");
-  if (existing.status().IsNotFound()) return store.SaveUpgradeInfo(genesis);
-  if (!existing.ok()) return existing.status();
-  if (existing->binary_details != genesis.binary_details) {
+  if (!existing.ok() && !existing.status().IsNotFound()) return existing.status();
+  if (existing.ok() && existing->binary_details != genesis.binary_details) {
     return Status::Error(store.layout().UpgradeInfoFile("genesis").string() +
                          " describes a different binary (version " + existing->version + ")");
+  }
+  Result<UpgradePlan> plan = store.LoadPlan();
+  if (!plan.ok() && !plan.status().IsNotFound()) return plan.status();
+  if (plan.ok() && plan->current.name == "genesis" && plan->current.binary_details &&
+      *plan->current.binary_details != *genesis.binary_details) {
+    return Status::Error(store.layout().PlanFile().string() +
+                         " already exists for a different genesis binary");
   }
   return {};
 }
 
-/// Creates upgrade-plan.json, or checks an existing plan starts from this genesis.
-Status InstallPlan(RecordStore& store, const UpgradeInfo& genesis) {
-  Result<UpgradePlan> plan = store.LoadPlan();
-  if (plan.status().IsNotFound()) return store.SavePlan(UpgradePlan{genesis, {}});
-  if (!plan.ok()) return plan.status();
-  const UpgradeInfo& current = plan->current;
-  if (current.name != "genesis") return {};  // already upgraded: left as it is
-  if (current.binary_details && *current.binary_details != *genesis.binary_details) {
-    return Status::Error(store.layout().PlanFile().string() +
-                         " already exists for a different genesis binary");
+/// Writes genesis/upgrade-info.json and upgrade-plan.json where missing
+/// (CheckExistingGenesis vetted the ones present).
+Status InstallGenesisRecords(RecordStore& store, const UpgradeInfo& genesis) {
+  if (store.LoadUpgradeInfo("genesis").status().IsNotFound()) {
+    NV_RETURN_IF_ERROR(store.SaveUpgradeInfo(genesis));
   }
+  if (store.LoadPlan().status().IsNotFound()) return store.SavePlan(UpgradePlan{genesis, {}});
   return {};
 }
 
@@ -149,12 +152,15 @@ Result<InitResult> RunInit(const InitFlags& flags, const LocatorContext& ctx, co
   NV_RETURN_IF_ERROR(CreateDirectories(layout, deps.files));
   if (config.daemon.user.empty()) {
     NV_ASSIGN_OR_RETURN(config.daemon.user, deps.files.OwnerName(layout.home));
+  } else if (deps.user_exists && !deps.user_exists(config.daemon.user)) {
+    return Status::Error("--daemon-user (daemon.user): no account named '" + config.daemon.user +
+                         "'");
   }
   RecordStore store(deps.files, layout);
   UpgradeInfo genesis = MakeGenesisInfo(build);
+  NV_RETURN_IF_ERROR(CheckExistingGenesis(store, genesis));
   NV_RETURN_IF_ERROR(InstallGenesisBinary(layout, flags.daemon_binary, build, flags, deps));
-  NV_RETURN_IF_ERROR(InstallGenesisRecord(store, genesis));
-  NV_RETURN_IF_ERROR(InstallPlan(store, genesis));
+  NV_RETURN_IF_ERROR(InstallGenesisRecords(store, genesis));
   NV_RETURN_IF_ERROR(InstallCurrent(store, genesis, deps, &result));
   result.config_path = InitConfigPath(ctx, config.nymvisor.id);
   NV_RETURN_IF_ERROR(SaveConfigFile(config, result.config_path, deps.files));

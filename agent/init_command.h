@@ -2,6 +2,7 @@
 #define NYMVISOR_AGENT_INIT_COMMAND_H_
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,6 +57,8 @@ struct InitDeps {
   FileSystem& files;
   ProcessRunner& runner;
   Clock& clock;
+  /// Whether an account exists (--daemon-user is checked when set).
+  std::function<bool(const std::string& name)> user_exists;
 };
 
 /// What init did, for the CLI to print.

@@ -36,6 +36,17 @@ struct Credentials {
   gid_t gid = 0;
 };
 
+}  // namespace
+
+bool UserExists(const std::string& name) {
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  char buf[4096];
+  return ::getpwnam_r(name.c_str(), &pw, buf, sizeof buf, &found) == 0 && found != nullptr;
+}
+
+namespace {
+
 Result<Credentials> ResolveUser(const std::string& name) {
   Credentials creds;
   if (name.empty() || ::geteuid() != 0) return creds;

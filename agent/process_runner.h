@@ -37,6 +37,9 @@ class ProcessRunner {
                                     size_t max_output = kDefaultMaxOutput) = 0;
 };
 
+/// Whether the system knows an account by this name (getpwnam).
+bool UserExists(const std::string& name);
+
 /// fork/exec with pipes and poll(2). With `run_as` (a user name), children
 /// run as that user and its group, so a freshly downloaded binary never runs
 /// with the agent's privileges; it only takes effect when running as root.

@@ -25,7 +25,7 @@ class AddUpgradeTest : public ::testing::Test {
     init.daemon_binary = StampFakeNode(dir_ / "dist/v1", {{"version", "1.1.0"}});
     init.daemon_home = (dir_ / "home").string();
     init.id = "mixnode";
-    InitDeps deps{files_, runner_, clock_};
+    InitDeps deps{files_, runner_, clock_, UserExists};
     Result<InitResult> r =
         RunInit(init, MakeLocatorContext(EnvFromMap({}), true, dir_ / "etc"), EnvFromMap({}), deps);
     EXPECT_TRUE(r.ok()) << r.status().message();

@@ -30,7 +30,7 @@ class InitCommandTest : public ::testing::Test {
   Result<InitResult> Init(std::map<std::string, std::string> env = {}) {
     LocatorContext ctx =
         MakeLocatorContext(EnvFromMap({{"HOME", (dir_ / "root").string()}}), true, dir_ / "etc");
-    InitDeps deps{files_, runner_, clock_};
+    InitDeps deps{files_, runner_, clock_, UserExists};
     return RunInit(flags_, ctx, EnvFromMap(std::move(env)), deps);
   }
 
@@ -92,9 +92,30 @@ TEST_F(InitCommandTest, RefusesADifferentGenesisBinary) {
   flags_.daemon_binary = StampFakeNode(dir_ / "dist/other", {{"version", "1.2.0"}});
   Result<InitResult> r = Init();
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("a different genesis binary is already installed"),
-            std::string::npos);
+  EXPECT_NE(r.status().message().find("genesis/upgrade-info.json describes a different binary"),
+            std::string::npos)
+      << r.status().message();
   EXPECT_EQ(ReadFileOrDie(Data("genesis/bin/nym-node")), ReadFileOrDie(node_));
+}
+
+TEST_F(InitCommandTest, RefusesADifferentGenesisBinaryBeforeWritingAnything) {
+  ASSERT_TRUE(Init().ok());
+  std::filesystem::remove(Data("genesis/bin/nym-node"));  // lost, but the records remain
+  flags_.daemon_binary = StampFakeNode(dir_ / "dist/other", {{"version", "1.2.0"}});
+  ASSERT_FALSE(Init().ok());
+  EXPECT_FALSE(std::filesystem::exists(Data("genesis/bin/nym-node")))
+      << "the other binary is not installed under the old records";
+  flags_.daemon_binary = node_;
+  EXPECT_TRUE(Init().ok()) << "the right binary repairs the instance";
+  EXPECT_EQ(ReadFileOrDie(Data("genesis/bin/nym-node")), ReadFileOrDie(node_));
+}
+
+TEST_F(InitCommandTest, AnUnknownDaemonUserIsRefused) {
+  flags_.daemon_user = "nymvisor-no-such-user";
+  Result<InitResult> r = Init();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "--daemon-user (daemon.user): no account named 'nymvisor-no-such-user'");
 }
 
 TEST_F(InitCommandTest, LeavesAnUpgradedInstanceAlone) {
@@ -168,7 +189,7 @@ TEST_F(InitCommandTest, AFailedConfigWriteCanBeRetried) {
   testing::FaultyFileSystem faulty;
   faulty.fail_write = [](const fs::path& p) { return p.extension() == ".toml"; };
   LocatorContext ctx = MakeLocatorContext(EnvFromMap({}), true, dir_ / "etc");
-  InitDeps deps{faulty, runner_, clock_};
+  InitDeps deps{faulty, runner_, clock_, UserExists};
   Status st = RunInit(flags_, ctx, EnvFromMap({}), deps).status();
   EXPECT_NE(st.message().find("No space left on device"), std::string::npos);
   Result<InitResult> r = Init();
