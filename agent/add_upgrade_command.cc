@@ -3,7 +3,9 @@
 #include "agent/build_info_probe.h"
 #include "agent/layout.h"
 #include "agent/record_store.h"
+#include "agent/semver.h"
 #include "agent/upgrade_name.h"
+#include "agent/upgrade_records.h"
 
 namespace nymvisor {
 namespace {
@@ -87,6 +89,35 @@ Status QueueUpgrade(const AddUpgradeFlags& flags, const BuildInfo& build, Record
   return store.SavePlan(plan);
 }
 
+/// Replacing the running upgrade or the one being applied would swap a binary
+/// under the node; an older or equal version would be a downgrade; another
+/// daemon's binary would not run this node.
+Status CheckAgainstInstance(const AddUpgradeFlags& flags, const BuildInfo& build,
+                            const Config& config, RecordStore& store, FileSystem& files) {
+  if (!build.binary_name.empty() && build.binary_name != config.daemon.name) {
+    return Status::Error("the binary is " + build.binary_name + ", but this instance runs " +
+                         config.daemon.name);
+  }
+  NV_ASSIGN_OR_RETURN(UpgradePlan plan, store.LoadPlan());
+  if (flags.upgrade_name == plan.current.name) {
+    return Status::Error("upgrade '" + flags.upgrade_name +
+                         "' is the version running now; give the new binary another name");
+  }
+  NV_ASSIGN_OR_RETURN(std::optional<UpgradeState> state,
+                      UpgradeRecords(files, store.layout()).LoadState());
+  if (state && state->target.name == flags.upgrade_name) {
+    return Status::Error("upgrade '" + flags.upgrade_name + "' is being applied now");
+  }
+  Result<SemanticVersion> offered = ParseSemanticVersion(build.build_version);
+  Result<SemanticVersion> running = ParseSemanticVersion(plan.current.version);
+  if (offered.ok() && running.ok() && CompareVersions(*offered, *running) <= 0) {
+    return Status::Error("the binary's version " + build.build_version +
+                         " is not newer than the running " + plan.current.version +
+                         "; nymvisor does not downgrade");
+  }
+  return {};
+}
+
 }  // namespace
 
 Status RunAddUpgrade(const AddUpgradeFlags& flags, const Config& config,
@@ -99,6 +130,7 @@ Status RunAddUpgrade(const AddUpgradeFlags& flags, const Config& config,
   NV_ASSIGN_OR_RETURN(BuildInfo build,
                       ProbeBuildInfo(deps.runner, flags.daemon_binary, flags.build_info_timeout));
   RecordStore store(deps.files, MakeLayout(config));
+  NV_RETURN_IF_ERROR(CheckAgainstInstance(flags, build, config, store, deps.files));
   if (Exists(deps.files, store.layout().UpgradeBinary(flags.upgrade_name)) && !flags.force) {
     return Status::Error("upgrade '" + flags.upgrade_name + "' already has a binary at " +
                          store.layout().UpgradeBinary(flags.upgrade_name).string() +

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "agent/message_ids.h"
+#include "agent/semver.h"
 #include "agent/url.h"
 
 namespace nymvisor {
@@ -15,6 +16,18 @@ std::string ShortTime(Timestamp t, bool with_date) {
   std::string full = FormatTimestamp(std::chrono::floor<std::chrono::seconds>(t));
   return with_date ? full.substr(0, 10) + " " + full.substr(11, 5) + " UTC"
                    : full.substr(11, 5) + " UTC";
+}
+
+/// The last gate before the node is stopped: the queue may hold an older
+/// version (added by hand, or due before a newer one), never applied.
+Status CheckNewer(const UpgradeInfo& target, const CurrentVersion& current) {
+  Result<SemanticVersion> to = ParseSemanticVersion(target.version);
+  Result<SemanticVersion> from = ParseSemanticVersion(current.version);
+  if (!to.ok()) return to.status();
+  if (from.ok() && CompareVersions(*to, *from) <= 0) {
+    return Status::Error(target.version + " is not newer than the running " + current.version);
+  }
+  return {};
 }
 
 Logger::Fields UpgradeFields(const UpgradeInfo& info) {
@@ -225,14 +238,12 @@ void Agent::OnStaged(const std::string& name, const Result<StagedBinary>& result
   Reconcile();
 }
 
-void Agent::Refuse(const UpgradeInfo& info, const std::string& reason) {
+void Agent::Refuse(const UpgradeInfo& info, const std::string& reason, std::string_view id) {
   Status st = records_.RecordFailure(info, UpgradeOutcome::kFailed, reason, deps_.clock.Now());
   if (!st.ok()) deps_.log.Error("cannot record the failure of " + info.name + ": " + st.message());
   Logger::Fields fields = UpgradeFields(info);
   fields.push_back({"NYMVISOR_REASON", reason});
-  deps_.log.Event(
-      3, message_ids::kVerificationFailed,
-      "upgrade " + info.name + " failed verification and will not be applied: " + reason, fields);
+  deps_.log.Event(3, id, "upgrade " + info.name + " will not be applied: " + reason, fields);
   last_outcome_ = info.name + " refused: " + reason;
   stages_.erase(info.name);
 }
@@ -242,6 +253,10 @@ void Agent::BeginUpgrade(const UpgradeInfo& target) {
   if (!current.ok()) {
     deps_.log.Error("not upgrading: " + current.status().message());
     return;
+  }
+  if (Status st = CheckNewer(target, *current); !st.ok()) {
+    Refuse(target, st.message(), message_ids::kDowngradeRefused);
+    return Reconcile();
   }
   UpgradeState state;
   state.target = target;

@@ -13,6 +13,7 @@
 #include "agent/http_client.h"
 #include "agent/layout.h"
 #include "agent/logger.h"
+#include "agent/message_ids.h"
 #include "agent/notifier.h"
 #include "agent/process_runner.h"
 #include "agent/scheduler.h"
@@ -68,7 +69,8 @@ class Agent {
   bool ApplyDecision(const ScheduleDecision& decision, const UpgradePlan& plan);
   void StartStaging(const UpgradeInfo& info);
   void OnStaged(const std::string& name, const Result<StagedBinary>& result);
-  void Refuse(const UpgradeInfo& info, const std::string& reason);
+  void Refuse(const UpgradeInfo& info, const std::string& reason,
+              std::string_view message_id = message_ids::kVerificationFailed);
   void BeginUpgrade(const UpgradeInfo& target);
   void OnUpgradeFinished(const UpgradeState& state, bool committed);
   void ArmTimer(std::optional<Timestamp> at);

@@ -133,6 +133,11 @@ Result<BuildInfo> Stager::Verify(const StageRequest& request) {
 Result<StagedBinary> Stager::Stage(const StageRequest& request, const StageProgress& progress) {
   const UpgradeInfo& info = request.info;
   std::filesystem::path final_path = request.layout.UpgradeBinary(info.name);
+  Result<std::string> current = files_.ReadSymlink(request.layout.CurrentLink());
+  if (current.ok() && std::filesystem::path(*current) == request.layout.UpgradeDir(info.name)) {
+    return Status::Error("upgrade '" + info.name + "' is the version running now; its binary " +
+                         "is not touched");
+  }
   StagedBinary staged;
   if (!Exists(files_, final_path)) {
     if (!request.allow_download) {

@@ -27,6 +27,24 @@ std::optional<UpstreamDecision> CompareWithQueue(const UpgradeInfo& offered,
   return std::nullopt;
 }
 
+/// A name already applied (the running one, or one in history) is never
+/// reused for another version: its directory holds that version's binary.
+std::optional<UpstreamDecision> CompareWithApplied(const UpgradeInfo& offered,
+                                                   const UpgradePlan& plan,
+                                                   const UpgradeHistory& history) {
+  std::string applied_version;
+  if (offered.name == plan.current.name) {
+    applied_version = plan.current.version;
+  } else if (const HistoryEntry* last = LastEntryFor(history, offered.name);
+             last != nullptr && last->outcome == UpgradeOutcome::kCompleted) {
+    applied_version = last->info.version;
+  }
+  if (applied_version.empty() || applied_version == offered.version) return std::nullopt;
+  return Decision(UpstreamVerdict::kNameConflict,
+                  "upgrade '" + offered.name + "' was applied as version " + applied_version +
+                      " but upstream now says " + offered.version);
+}
+
 }  // namespace
 
 UpstreamDecision DecideUpstream(const UpgradeInfo& offered, const UpgradePlan& plan,
@@ -42,6 +60,7 @@ UpstreamDecision DecideUpstream(const UpgradeInfo& offered, const UpgradePlan& p
     return Decision(UpstreamVerdict::kInvalid, offered_version.status().message());
   }
   if (auto queued = CompareWithQueue(offered, plan)) return *queued;
+  if (auto applied = CompareWithApplied(offered, plan, history)) return *applied;
   Result<SemanticVersion> current = ParseSemanticVersion(plan.current.version);
   if (current.ok() && CompareVersions(*offered_version, *current) == 0) {
     return Decision(UpstreamVerdict::kUpToDate);

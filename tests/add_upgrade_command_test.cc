@@ -7,6 +7,7 @@
 
 #include "agent/init_command.h"
 #include "agent/record_store.h"
+#include "agent/upgrade_records.h"
 #include "tests/test_support.h"
 
 namespace nymvisor {
@@ -98,6 +99,34 @@ TEST_F(AddUpgradeTest, ExistingUpgradeNeedsForce) {
   UpgradePlan plan = *Store().LoadPlan();
   ASSERT_EQ(plan.queued_up.size(), 1u) << "--force replaces the queued entry";
   EXPECT_EQ(plan.queued_up[0].upgrade_time, clock_.Now());
+}
+
+TEST_F(AddUpgradeTest, RefusesOlderVersionsAnotherDaemonAndTheRunningUpgrade) {
+  flags_.daemon_binary = StampFakeNode(dir_ / "dist/old", {{"version", "1.0.0"}});
+  Status st = Add();
+  EXPECT_EQ(st.message(),
+            "the binary's version 1.0.0 is not newer than the running 1.1.0; nymvisor does not "
+            "downgrade");
+  flags_.daemon_binary =
+      StampFakeNode(dir_ / "dist/gw", {{"version", "1.2.0"}, {"binary_name", "nym-gateway"}});
+  st = Add();
+  EXPECT_EQ(st.message(), "the binary is nym-gateway, but this instance runs nym-node");
+  flags_.daemon_binary = v2_;
+  flags_.upgrade_name = "v2";
+  ASSERT_TRUE(Add().ok());
+  UpgradeRecords records(files_, MakeLayout(config_));
+  UpgradeState applying;
+  applying.target.name = "v2";
+  ASSERT_TRUE(records.SaveState(applying).ok());
+  flags_.force = true;
+  EXPECT_EQ(Add().message(), "upgrade 'v2' is being applied now");
+  ASSERT_TRUE(records.ClearState().ok());
+  UpgradePlan plan = *Store().LoadPlan();
+  plan.current.name = "v2";
+  ASSERT_TRUE(Store().SavePlan(plan).ok());
+  EXPECT_EQ(Add().message(),
+            "upgrade 'v2' is the version running now; give the new binary another name");
+  EXPECT_EQ(Store().LoadPlan()->queued_up.size(), 1u) << "nothing changed";
 }
 
 TEST_F(AddUpgradeTest, AddBinaryChecksTheExistingRecord) {

@@ -162,6 +162,22 @@ TEST_F(AgentTest, AWrongBuildInfoVersionIsNeverApplied) {
   EXPECT_EQ(Calls(std::string("stop ") + kUnit), 0);
 }
 
+TEST_F(AgentTest, AQueuedOlderVersionIsRefusedAtTheLastGate) {
+  http_.resources[kInfoUrl].status = 404;
+  UpgradeInfo old;
+  old.name = "old";
+  old.version = "1.0.0";
+  old.upgrade_time = clock_.Now() - 1h;
+  ASSERT_TRUE(Records().Queue(old).ok());  // as if added by hand
+  testing::WriteFile(layout_.UpgradeBinary("old"), binary_, 0755);
+  runner_.SetBuildInfo(layout_.UpgradeBinary("old").string(), NodeBuildInfo("1.0.0"));
+  StartAgent();
+  EXPECT_EQ(Count(message_ids::kDowngradeRefused), 1);
+  EXPECT_EQ(Calls(std::string("stop ") + kUnit), 0);
+  EXPECT_TRUE(Records().store().LoadPlan()->queued_up.empty());
+  EXPECT_EQ(Records().store().LoadHistory()->history.at(0).outcome, UpgradeOutcome::kFailed);
+}
+
 TEST_F(AgentTest, WithDownloadsDisabledItWaitsForAddUpgrade) {
   config_.daemon.allow_binaries_download = false;
   Publish(-1h);

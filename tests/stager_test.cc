@@ -72,6 +72,16 @@ TEST_F(StagerTest, DownloadsVerifiesAndInstallsTheBinary) {
   EXPECT_EQ(runner_.calls().back().at(0), Final().string());
 }
 
+TEST_F(StagerTest, TheRunningUpgradeIsNeverTouched) {
+  testing::WriteFile(Final(), "running binary", 0755);
+  std::filesystem::create_directory_symlink(request_.layout.UpgradeDir(request_.info.name),
+                                            request_.layout.CurrentLink());
+  Result<StagedBinary> staged = Stage();
+  ASSERT_FALSE(staged.ok());
+  EXPECT_NE(staged.status().message().find("is the version running now"), std::string::npos);
+  EXPECT_EQ(ReadFileOrDie(Final()), "running binary");
+}
+
 TEST_F(StagerTest, AChecksumMismatchIsRefusedAndLeavesNothing) {
   request_.info.platforms["linux-x86_64"].checksum = Sha256("something else");
   Status st = Stage().status();

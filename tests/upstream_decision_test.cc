@@ -56,6 +56,19 @@ TEST(DecideUpstream, RolledBackOrFailedUpgradesStayBlocked) {
   EXPECT_EQ(Verdict(Offer("v2", "1.2.0"), PlanAt("1.1.0"), history), UpstreamVerdict::kQueue);
 }
 
+TEST(DecideUpstream, AnAppliedNameIsNeverReusedForAnotherVersion) {
+  UpgradePlan plan = PlanAt("1.2.0");
+  plan.current.name = "v2";
+  UpstreamDecision running = DecideUpstream(Offer("v2", "1.3.0"), plan, {});
+  EXPECT_EQ(running.verdict, UpstreamVerdict::kNameConflict);
+  EXPECT_EQ(running.detail,
+            "upgrade 'v2' was applied as version 1.2.0 but upstream now says 1.3.0");
+  UpgradeHistory history;
+  history.history.push_back({{}, Offer("v1", "1.1.0"), UpgradeOutcome::kCompleted, ""});
+  EXPECT_EQ(Verdict(Offer("v1", "1.4.0"), plan, history), UpstreamVerdict::kNameConflict);
+  EXPECT_EQ(Verdict(Offer("v3", "1.3.0"), plan, history), UpstreamVerdict::kQueue);
+}
+
 TEST(DecideUpstream, RefusesBadNamesAndVersions) {
   EXPECT_EQ(Verdict(Offer("../x", "1.2.0"), PlanAt("1.1.0")), UpstreamVerdict::kInvalid);
   EXPECT_EQ(Verdict(Offer("genesis", "1.2.0"), PlanAt("1.1.0")), UpstreamVerdict::kInvalid);
