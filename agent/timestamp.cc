@@ -92,6 +92,10 @@ Result<Timestamp> ParseTimestamp(std::string_view text) {
   std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(mo),
                                   std::chrono::day(d)};
   if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return invalid();
+  // Timestamp counts nanoseconds in 64 bits: years past 2261 would wrap.
+  if (y < 1900 || y > 2261) {
+    return Status::Error("timestamp '" + std::string(text) + "' is outside the years 1900-2261");
+  }
   Timestamp t = std::chrono::sys_days(ymd) + hours(h) + minutes(mi) + seconds(sec) + fraction;
   return t - offset;
 }

@@ -152,6 +152,8 @@ TEST_F(CliTest, UsageErrorsExitWithTwo) {
   EXPECT_EQ(Run({"frobnicate"}), 2);
   EXPECT_EQ(Run({"init"}), 2);
   EXPECT_EQ(Run({"config", "-o", "yaml"}), 2);
+  EXPECT_EQ(Run({"add-upgrade", node_, "--upgrade-name", "x", "--upgrade-delay", "250y"}), 1);
+  EXPECT_NE(err_.str().find("--upgrade-delay: at most 100 years"), std::string::npos) << err_.str();
   EXPECT_EQ(Run({"add-upgrade", node_, "--upgrade-name", "x", "--now", "--upgrade-delay", "1m"}),
             2);
   EXPECT_EQ(Run({"add-upgrade", node_, "--upgrade-name", "x", "--add-binary", "--now"}), 2);

@@ -32,6 +32,17 @@ TEST(ParseTimestamp, RejectsMalformedValues) {
   }
 }
 
+TEST(ParseTimestamp, RefusesYearsThatWouldWrapAround) {
+  for (const char* far : {"9999-12-31T23:59:59Z", "2262-04-12T00:00:00Z", "1000-01-01T00:00:00Z"}) {
+    Result<Timestamp> t = ParseTimestamp(far);
+    ASSERT_FALSE(t.ok()) << far << " parsed as " << FormatTimestamp(*t);
+    EXPECT_NE(t.status().message().find("outside the years 1900-2261"), std::string::npos);
+  }
+  Result<Timestamp> last = ParseTimestamp("2261-12-31T23:59:59Z");
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(FormatTimestamp(*last), "2261-12-31T23:59:59Z");
+}
+
 TEST(FormatTimestamp, UsesZAndTrimsTrailingZeros) {
   EXPECT_EQ(FormatTimestamp(Epoch()), "1970-01-01T00:00:00Z");
   EXPECT_EQ(FormatTimestamp(Epoch() + 1500ms), "1970-01-01T00:00:01.5Z");
