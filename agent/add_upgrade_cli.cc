@@ -32,7 +32,7 @@ Status AddUpgradeCli::ConvertFlags() {
       Convert(raw_["--upgrade-delay"], "--upgrade-delay", ParseDuration, &flags_.upgrade_delay));
   constexpr Duration kMaxDelay = std::chrono::years(100);
   if (flags_.upgrade_delay && *flags_.upgrade_delay > kMaxDelay) {
-    return Status::Error("--upgrade-delay: at most 100 years");
+    return Status::Usage("--upgrade-delay: at most 100 years");
   }
   NV_RETURN_IF_ERROR(
       Convert(raw_["--publish-date"], "--publish-date", ParseTimestamp, &flags_.publish_date));

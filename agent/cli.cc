@@ -145,19 +145,28 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
   InitCli init(&app, &inv);
   AddUpgradeCli add_upgrade(&app, &inv);
   AddSimpleCommands(&app, &inv, &cmds);
+  CLI::App* help = app.add_subcommand("help", "Print this help (like --help)");
   std::vector<const char*> argv = {"nymvisor"};
   for (const std::string& a : args) argv.push_back(a.c_str());
   try {
     app.parse(static_cast<int>(argv.size()), argv.data());
   } catch (const CLI::ParseError& e) {  // library boundary: usage errors exit with 2
+    if (e.get_name() == "RequiredError" && !args.empty() && !args[0].starts_with("-")) {
+      ctx.err << "error: unknown command '" << args[0] << "' (see 'nymvisor --help')\n";
+      return 2;
+    }
     return app.exit(e, ctx.out, ctx.err) == 0 ? 0 : 2;
+  }
+  if (help->parsed()) {
+    ctx.out << app.get_formatter()->make_help(&app, "nymvisor", CLI::AppFormatMode::Normal);
+    return 0;
   }
   Status st = env_file.empty() ? Status() : LoadEnvFile(env_file, &inv);
   int exit_code = 0;
   if (st.ok()) st = RunSelected(inv, cmds, init, add_upgrade, &exit_code);
   if (st.ok()) return exit_code;
   ctx.err << "error: " << st.message() << "\n";
-  return 1;
+  return st.IsUsage() ? 2 : 1;
 }
 
 }  // namespace nymvisor

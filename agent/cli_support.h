@@ -30,7 +30,7 @@ template <typename T, typename Parser>
 Status Convert(const RawOption& raw, const std::string& flag, Parser parse, std::optional<T>* out) {
   if (!raw.given()) return {};
   Result<T> value = parse(raw.text);
-  if (!value.ok()) return value.status().WithContext(flag);
+  if (!value.ok()) return Status::Usage(flag + ": " + value.status().message());
   *out = std::move(value).value();
   return {};
 }

@@ -14,7 +14,7 @@ namespace nymvisor {
 /// into a Status at the boundary where they are caught. Plain value, any thread.
 class [[nodiscard]] Status {
  public:
-  enum class Code { kOk, kError, kNotFound, kUnavailable };
+  enum class Code { kOk, kError, kNotFound, kUnavailable, kUsage };
 
   Status() = default;
   static Status Error(std::string message) { return Status(Code::kError, std::move(message)); }
@@ -28,7 +28,11 @@ class [[nodiscard]] Status {
     return Status(Code::kUnavailable, std::move(message));
   }
 
+  /// The command line itself is wrong (a bad flag value); the CLI exits with 2.
+  static Status Usage(std::string message) { return Status(Code::kUsage, std::move(message)); }
+
   bool ok() const { return code_ == Code::kOk; }
+  bool IsUsage() const { return code_ == Code::kUsage; }
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   bool IsUnavailable() const { return code_ == Code::kUnavailable; }
   Code code() const { return code_; }

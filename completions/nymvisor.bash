@@ -5,7 +5,7 @@ _nymvisor() {
   COMPREPLY=()
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local commands="init add-upgrade config build-info daemon-build-info exec run"
+  local commands="init add-upgrade config build-info daemon-build-info exec run help"
 
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in

@@ -136,23 +136,29 @@ TEST_F(CliTest, MissingOrBadEnvFileIsFatal) {
   EXPECT_NE(err_.str().find("bad.env:1"), std::string::npos);
 }
 
+TEST_F(CliTest, HelpIsACommandToo) {
+  EXPECT_EQ(Run({"help"}), 0);
+  EXPECT_NE(out_.str().find("add-upgrade"), std::string::npos) << out_.str();
+}
+
 TEST_F(CliTest, BadFlagValuesNameTheFlag) {
-  EXPECT_EQ(Run({"init", "--daemon-home", "/h", "--upstream-polling-rate", "often", node_}), 1);
+  EXPECT_EQ(Run({"init", "--daemon-home", "/h", "--upstream-polling-rate", "often", node_}), 2);
   EXPECT_NE(err_.str().find("error: --upstream-polling-rate: invalid duration 'often'"),
             std::string::npos)
       << err_.str();
-  EXPECT_EQ(Run({"init", "--daemon-home", "/h", "--enforce-download-checksum", "maybe", node_}), 1);
+  EXPECT_EQ(Run({"init", "--daemon-home", "/h", "--enforce-download-checksum", "maybe", node_}), 2);
   EXPECT_NE(err_.str().find("--enforce-download-checksum"), std::string::npos);
-  EXPECT_EQ(Run({"init", "--daemon-home", "/h", "--max-daemon-startup-failures", "-2", node_}), 1);
+  EXPECT_EQ(Run({"init", "--daemon-home", "/h", "--max-daemon-startup-failures", "-2", node_}), 2);
   EXPECT_NE(err_.str().find("--max-daemon-startup-failures"), std::string::npos);
 }
 
 TEST_F(CliTest, UsageErrorsExitWithTwo) {
   EXPECT_EQ(Run({}), 2);
   EXPECT_EQ(Run({"frobnicate"}), 2);
+  EXPECT_NE(err_.str().find("unknown command 'frobnicate'"), std::string::npos) << err_.str();
   EXPECT_EQ(Run({"init"}), 2);
   EXPECT_EQ(Run({"config", "-o", "yaml"}), 2);
-  EXPECT_EQ(Run({"add-upgrade", node_, "--upgrade-name", "x", "--upgrade-delay", "250y"}), 1);
+  EXPECT_EQ(Run({"add-upgrade", node_, "--upgrade-name", "x", "--upgrade-delay", "250y"}), 2);
   EXPECT_NE(err_.str().find("--upgrade-delay: at most 100 years"), std::string::npos) << err_.str();
   EXPECT_EQ(Run({"add-upgrade", node_, "--upgrade-name", "x", "--now", "--upgrade-delay", "1m"}),
             2);
@@ -190,7 +196,7 @@ TEST_F(CliTest, AddUpgradeQueuesAnUpgrade) {
   EXPECT_TRUE(std::filesystem::exists(dir_ / "home/nymvisor/upgrades/v2/upgrade-info.json"));
   EXPECT_EQ(Run({"add-upgrade", v2, "--upgrade-name", "../escape"}), 1);
   EXPECT_NE(err_.str().find("invalid upgrade name '../escape'"), std::string::npos);
-  EXPECT_EQ(Run({"add-upgrade", v2, "--upgrade-name", "v3", "--upgrade-time", "noon"}), 1);
+  EXPECT_EQ(Run({"add-upgrade", v2, "--upgrade-name", "v3", "--upgrade-time", "noon"}), 2);
   EXPECT_NE(err_.str().find("--upgrade-time: invalid RFC 3339 timestamp 'noon'"),
             std::string::npos);
 }
