@@ -137,6 +137,19 @@ std::vector<stdfs::path> CompleteBackups(const stdfs::path& dir) {
   return found;
 }
 
+/// A backup interrupted by a crash leaves its .partial copy behind; the next
+/// attempt (with a new stamp) removes it, so crashes cannot fill the disk.
+void RemoveStalePartials(const stdfs::path& dir) {
+  std::error_code ec;
+  for (const auto& entry : stdfs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    std::error_code ignored;
+    if (name.starts_with(".backup-") && name.ends_with(".partial")) {
+      stdfs::remove_all(entry.path(), ignored);
+    }
+  }
+}
+
 }  // namespace
 
 DirectoryBackupStore::DirectoryBackupStore(stdfs::path home, stdfs::path backup_dir,
@@ -163,6 +176,7 @@ Result<stdfs::path> DirectoryBackupStore::Create(const std::string& upgrade_name
   std::error_code ec;
   stdfs::create_directories(dir, ec);
   if (ec) return Status::Error("creating " + dir.string() + ": " + ec.message());
+  RemoveStalePartials(dir);
   Status st = ::mkdir(partial.c_str(), 0700) == 0 ? Status() : Errno("creating", partial);
   for (const auto& entry : stdfs::directory_iterator(home_, ec)) {
     if (!st.ok()) break;
@@ -183,7 +197,7 @@ Result<stdfs::path> DirectoryBackupStore::Create(const std::string& upgrade_name
 Status DirectoryBackupStore::Restore(const stdfs::path& backup) {
   std::string name = backup.filename().string();
   if (!name.starts_with(kPrefix) || !name.ends_with(kSuffix) || !stdfs::is_directory(backup)) {
-    return Status::Error(backup.string() + " is not a complete backup");
+    return Status::NotFound(backup.string() + " is not a complete backup");
   }
   std::error_code ec;
   for (const auto& entry : stdfs::directory_iterator(home_, ec)) {

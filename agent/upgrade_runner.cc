@@ -113,9 +113,13 @@ void UpgradeRunner::Resume(UpgradeState state) {
 
 void UpgradeRunner::Enter(UpgradeStep step) {
   state_->step = step;
+  // A step runs only once it is recorded, or a restart would resume from a
+  // record that no longer matches what was done (e.g. on a full disk).
   if (Status st = deps_.records.SaveState(*state_); !st.ok()) {
-    deps_.log.Error("cannot record upgrade step " + std::string(StepName(step)) + ": " +
-                    st.message());
+    deps_.log.Error("cannot record upgrade step " + std::string(StepName(step)) +
+                    " (retrying): " + st.message());
+    timer_ = deps_.scheduler.After(settings_.retry_delay, [this, step] { Enter(step); });
+    return;
   }
   auto delay = settings_.step_delays.find(step);
   if (delay == settings_.step_delays.end()) return RunStep();
@@ -158,13 +162,15 @@ void UpgradeRunner::RunStep() {
 
 void UpgradeRunner::Advance(bool ok, const std::string& failure) {
   CancelTimers();
+  if (!ok && state_->step == UpgradeStep::kRollbackStopping && UnitIsDown()) ok = true;
   if (!ok && !failure.empty()) {
     deps_.log.Warning("upgrade step '" + std::string(StepName(state_->step)) +
                       "' failed: " + failure);
     if (state_->failure.empty()) state_->failure = failure;
     UpgradeStep step = state_->step;
-    bool undoing = step == UpgradeStep::kAborting ||
-                   (IsRollbackStep(step) && step != UpgradeStep::kRollbackStopping);
+    bool undoing = step == UpgradeStep::kAborting || step == UpgradeStep::kRollbackStarting ||
+                   step == UpgradeStep::kRollbackVerifying ||
+                   (step == UpgradeStep::kRestoring && state_->backup_unusable);
     if (undoing) state_->node_down = true;  // the old version could not be brought back
   }
   std::optional<UpgradeStep> next = NextStep(*state_, ok);
@@ -175,6 +181,11 @@ void UpgradeRunner::Advance(bool ok, const std::string& failure) {
     return;
   }
   Enter(*next);
+}
+
+bool UpgradeRunner::UnitIsDown() {
+  Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
+  return unit.ok() && (unit->active_state == "inactive" || unit->active_state == "failed");
 }
 
 void UpgradeRunner::QueueJob(bool start) {
@@ -238,7 +249,10 @@ void UpgradeRunner::RunRestore() {
   std::filesystem::path backup = state_->backup_path;
   auto result = std::make_shared<Status>();
   deps_.worker.Post([this, backup, result] { *result = deps_.backups.Restore(backup); },
-                    [this, result] { Advance(result->ok(), result->message()); });
+                    [this, result] {
+                      if (result->IsNotFound()) state_->backup_unusable = true;
+                      Advance(result->ok(), result->message());
+                    });
 }
 
 void UpgradeRunner::BeginHealthCheck() {

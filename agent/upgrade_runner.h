@@ -80,6 +80,7 @@ class UpgradeRunner {
   void RunStep();
   void Advance(bool ok, const std::string& failure = "");
   void QueueJob(bool start);
+  bool UnitIsDown();  ///< inactive or failed: no process of the node is left
   void RunBackup();
   void RunRestore();
   void RunSwap();

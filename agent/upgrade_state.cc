@@ -64,6 +64,9 @@ Status FillState(const Json& j, UpgradeState* s) {
   NV_ASSIGN_OR_RETURN(s->switched, GetBool(j, "switched"));
   NV_ASSIGN_OR_RETURN(s->rolled_back, GetBool(j, "rolledBack"));
   NV_ASSIGN_OR_RETURN(s->node_down, GetBool(j, "nodeDown"));
+  if (FindMember(j, "backupUnusable") != nullptr) {  // absent in files of 0.1.0 before it
+    NV_ASSIGN_OR_RETURN(s->backup_unusable, GetBool(j, "backupUnusable"));
+  }
   NV_ASSIGN_OR_RETURN(s->failure, GetString(j, "failure"));
   NV_ASSIGN_OR_RETURN(s->restarts_before, GetCount(j, "restartsBefore"));
   NV_ASSIGN_OR_RETURN(s->health_started_at, GetOptionalTimestamp(j, "healthStartedAt"));
@@ -113,6 +116,7 @@ Json UpgradeStateToJson(const UpgradeState& s) {
   j["switched"] = s.switched;
   j["rolledBack"] = s.rolled_back;
   j["nodeDown"] = s.node_down;
+  j["backupUnusable"] = s.backup_unusable;
   j["failure"] = s.failure;
   j["restartsBefore"] = s.restarts_before;
   j["healthStartedAt"] =

@@ -51,6 +51,7 @@ struct UpgradeState {
   bool switched = false;         ///< `current` points at the target (a failure rolls back)
   bool rolled_back = false;      ///< the new version ran and is being (was) rolled back
   bool node_down = false;        ///< a rollback could not bring the old version back
+  bool backup_unusable = false;  ///< the backup to restore is missing (restore cannot succeed)
   std::string failure;           ///< why it is being aborted or rolled back
   uint32_t restarts_before = 0;  ///< NRestarts when the health check began
   std::optional<Timestamp> health_started_at;

@@ -41,11 +41,14 @@ std::optional<UpgradeStep> NextOnFailure(const UpgradeState& s) {
     case UpgradeStep::kHealthCheck:
       return UpgradeStep::kRollbackStopping;
     case UpgradeStep::kRollbackStopping:
-      return UpgradeStep::kRestoring;  // the unit is stopped or failed either way
+      return UpgradeStep::kRollbackStopping;  // never restore under a running node
+    case UpgradeStep::kRestoring:
+      // A half-restored tree must not be started: retry, unless nothing can be
+      // restored (no usable backup), and then the old version starts as it is.
+      return s.backup_unusable ? UpgradeStep::kRecordingFailure : UpgradeStep::kRestoring;
     case UpgradeStep::kCommitting:
       return UpgradeStep::kCommitting;  // the node is healthy: retry the write
     case UpgradeStep::kAborting:
-    case UpgradeStep::kRestoring:
     case UpgradeStep::kRollbackStarting:
     case UpgradeStep::kRollbackVerifying:
       return UpgradeStep::kRecordingFailure;

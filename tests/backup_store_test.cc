@@ -82,6 +82,13 @@ TEST_F(BackupStoreTest, BacksUpToAnotherFilesystem) {
   EXPECT_EQ(copied, std::string(300'000, 'd'));
 }
 
+TEST_F(BackupStoreTest, AnInterruptedBackupIsClearedByTheNextOne) {
+  std::filesystem::path stale = dir_ / "home/nymvisor/backups/v2/.backup-0-preupgrade.partial";
+  WriteFile(stale / "data/db.sqlite", "half");
+  ASSERT_TRUE(store_.Create("v2").ok());
+  EXPECT_FALSE(std::filesystem::exists(stale));
+}
+
 TEST_F(BackupStoreTest, RestoreCanBeRepeated) {
   std::string before = Tree(dir_ / "home");
   auto backup = store_.Create("v2");

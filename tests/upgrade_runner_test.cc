@@ -301,6 +301,50 @@ TEST_F(UpgradeRunnerTest, ARollbackThatCannotStartTheOldVersionSaysTheNodeIsDown
   EXPECT_TRUE(Logged(message_ids::kRollbackFailed));
 }
 
+TEST_F(UpgradeRunnerTest, NothingIsRestoredWhileTheNewVersionStillRuns) {
+  UpToHealthCheck();
+  systemd_.Change(kUnit, [](UnitState& u) { u.n_restarts = 3; });  // unhealthy, still active
+  ASSERT_EQ(runner_->state()->step, UpgradeStep::kRollbackStopping);
+  systemd_.Finish("canceled");  // say, an operator's start replaced our stop job
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kRollbackStopping);
+  EXPECT_TRUE(backups_.calls.empty() || backups_.calls.back().rfind("restore", 0) != 0);
+  scheduler_.Advance(10s);  // the stop is tried again
+  systemd_.Finish();
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kRestoring);
+}
+
+TEST_F(UpgradeRunnerTest, AFailedRestoreIsRetriedAndTheOldVersionStartsOnlyAfterIt) {
+  UpToHealthCheck();
+  systemd_.Change(kUnit, [](UnitState& u) { u.active_state = "failed"; });
+  systemd_.Finish();  // stop
+  backups_.fail_restore = Status::Error("No space left on device");
+  worker_.RunAll();
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kRestoring);
+  EXPECT_NE(systemd_.calls.back(), std::string("start ") + kUnit) << "not on a half-restored tree";
+  backups_.fail_restore = Status();
+  scheduler_.Advance(10s);
+  worker_.RunAll();
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kRollbackStarting);
+  systemd_.Finish();
+  scheduler_.Advance(10s);
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_TRUE(Logged(message_ids::kUpgradeRolledBack)) << "rolled back, not 'rollback failed'";
+}
+
+TEST_F(UpgradeRunnerTest, AStepRunsOnlyOnceItIsRecorded) {
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  std::filesystem::path state = layout_.data_dir / "upgrade-state.json";
+  std::filesystem::remove(state);
+  std::filesystem::create_directory(state);  // the next write fails
+  systemd_.Finish();                         // stop done: enter backing-up
+  EXPECT_TRUE(backups_.calls.empty()) << "no backup before the step is recorded";
+  std::filesystem::remove(state);
+  scheduler_.Advance(10s);
+  worker_.RunAll();
+  EXPECT_EQ(backups_.calls.size(), 1u);
+  EXPECT_EQ(RecordedStep(), UpgradeStep::kStarting) << "backed up, swapped, starting";
+}
+
 TEST_F(UpgradeRunnerTest, ALostJobTimesOut) {
   ASSERT_TRUE(runner_->Begin(Initial()).ok());
   scheduler_.Advance(10min);

@@ -52,12 +52,19 @@ TEST(NextStep, AnUnhealthyNewVersionIsRolledBack) {
   EXPECT_EQ(Walk({}, {true, true, true, false})[4], "rollback-stopping");
 }
 
-TEST(NextStep, ARollbackThatCannotRestoreStopsThere) {
+TEST(NextStep, ARestoreThatFailsIsRetriedUnlessTheBackupIsGone) {
   UpgradeState s;
   s.step = UpgradeStep::kRestoring;
+  EXPECT_EQ(NextStep(s, false), UpgradeStep::kRestoring) << "a half-restored tree never starts";
+  s.backup_unusable = true;
   EXPECT_EQ(Walk(s, {false}), (Steps{"restoring", "recording-failure"}));
+}
+
+TEST(NextStep, ARollbackStopThatFailsIsRetried) {
+  UpgradeState s;
   s.step = UpgradeStep::kRollbackStopping;
-  EXPECT_EQ(Walk(s, {false})[1], "restoring");
+  EXPECT_EQ(NextStep(s, false), UpgradeStep::kRollbackStopping)
+      << "never restore under a running node";
 }
 
 TEST(NextStep, WritesThatFailAreRetried) {
