@@ -25,6 +25,12 @@ Status UpgradeRecords::SwitchCurrent(const std::string& name, const std::string&
   return store_.SaveCurrentVersion({name, version, now, build});
 }
 
+bool UpgradeRecords::CurrentIs(const std::string& name) {
+  const Layout& layout = store_.layout();
+  Result<std::string> target = files_.ReadSymlink(layout.CurrentLink());
+  return target.ok() && std::filesystem::path(*target) == layout.UpgradeDir(name);
+}
+
 Status UpgradeRecords::AppendHistoryOnce(const HistoryEntry& entry) {
   NV_ASSIGN_OR_RETURN(UpgradeHistory history, store_.LoadHistory());
   const HistoryEntry* last = LastEntryFor(history, entry.info.name);

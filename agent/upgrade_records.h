@@ -24,6 +24,8 @@ class UpgradeRecords {
   /// to match; `current` is replaced atomically.
   Status SwitchCurrent(const std::string& name, const std::string& version, const BuildInfo& build,
                        Timestamp now);
+  /// Whether `current` points at the upgrade `name` (genesis included).
+  bool CurrentIs(const std::string& name);
   /// The upgrade is kept: it becomes the plan's current entry, leaves the
   /// queue and is appended to the history once (a repeat is a no-op). A
   /// manual upgrade (leave_stopped) also marks the node as awaiting start.

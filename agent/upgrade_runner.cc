@@ -238,7 +238,11 @@ Status UpgradeRunner::SwitchBack() {
 }
 
 void UpgradeRunner::RunAbort() {
-  if (Status st = SwitchBack(); !st.ok()) return Advance(false, st.message());
+  // Before the switch there is nothing to undo; a needless write that fails
+  // (full disk) must not keep the old version from starting.
+  if (state_->switched || !deps_.records.CurrentIs(state_->from_name)) {
+    if (Status st = SwitchBack(); !st.ok()) return Advance(false, st.message());
+  }
   if (!state_->node_was_active) return Advance(true);
   QueueJob(/*start=*/true);
 }

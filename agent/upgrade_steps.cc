@@ -36,7 +36,9 @@ std::optional<UpgradeStep> NextOnFailure(const UpgradeState& s) {
     case UpgradeStep::kStopping:
     case UpgradeStep::kBackingUp:
     case UpgradeStep::kSwapping:
-      return UpgradeStep::kAborting;
+      // Once switched (a resumed upgrade), the new version may have run and
+      // changed the data: undo with a restore, not a plain abort.
+      return s.switched ? UpgradeStep::kRollbackStopping : UpgradeStep::kAborting;
     case UpgradeStep::kStarting:
     case UpgradeStep::kHealthCheck:
       return UpgradeStep::kRollbackStopping;

@@ -196,6 +196,17 @@ TEST_F(UpgradeRunnerTest, AFailedBackupAbortsAndStartsTheOldVersion) {
   EXPECT_EQ(systemd_.units[kUnit].active_state, "active");
 }
 
+TEST_F(UpgradeRunnerTest, AnAbortBeforeTheSwitchWritesNothingAndStartsTheOldVersion) {
+  backups_.fail_create = Status::Error("No space left on device");
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  std::filesystem::path version_file = layout_.CurrentVersionFile();
+  std::filesystem::remove(version_file);
+  std::filesystem::create_directory(version_file);  // any write to it would fail
+  systemd_.Finish();
+  worker_.RunAll();
+  EXPECT_EQ(systemd_.calls.back(), std::string("start ") + kUnit);
+}
+
 TEST_F(UpgradeRunnerTest, AnUpgradeOfAStoppedNodeLeavesItStoppedOnAbort) {
   systemd_.units[kUnit].active_state = "inactive";
   backups_.fail_create = Status::Error("No space left on device");

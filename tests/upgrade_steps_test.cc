@@ -60,6 +60,14 @@ TEST(NextStep, ARestoreThatFailsIsRetriedUnlessTheBackupIsGone) {
   EXPECT_EQ(Walk(s, {false}), (Steps{"restoring", "recording-failure"}));
 }
 
+TEST(NextStep, AResumedUpgradeThatWasSwitchedRollsBackInsteadOfAborting) {
+  UpgradeState s;
+  s.step = UpgradeStep::kStopping;
+  EXPECT_EQ(NextStep(s, false), UpgradeStep::kAborting);
+  s.switched = true;  // the agent died while starting the new version
+  EXPECT_EQ(NextStep(s, false), UpgradeStep::kRollbackStopping);
+}
+
 TEST(NextStep, ARollbackStopThatFailsIsRetried) {
   UpgradeState s;
   s.step = UpgradeStep::kRollbackStopping;
