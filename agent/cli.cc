@@ -41,7 +41,13 @@ void AddSimpleCommands(CLI::App* app, Invocation* inv, SimpleCommands* cmds) {
 
 Status RunDaemonBuildInfo(const Invocation& inv) {
   NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigForCommand(inv));
-  std::string binary = MakeLayout(loaded.config).CurrentBinary().string();
+  Layout layout = MakeLayout(loaded.config);
+  std::string binary = layout.CurrentBinary().string();
+  if (!Exists(inv.ctx.files, binary)) {
+    Result<std::string> target = inv.ctx.files.ReadSymlink(layout.CurrentLink());
+    return Status::Error("no daemon binary at " + binary + " (" + layout.CurrentLink().string() +
+                         (target.ok() ? " points at " + *target : " is missing") + ")");
+  }
   NV_ASSIGN_OR_RETURN(BuildInfo info, ProbeBuildInfo(inv.ctx.runner, binary));
   PrintBuildInfo(inv, info);
   return {};

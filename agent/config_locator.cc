@@ -50,6 +50,7 @@ LocatorContext MakeLocatorContext(const EnvLookup& env, bool is_root,
                                   std::filesystem::path etc_dir) {
   LocatorContext ctx;
   ctx.config_path_env = env(kConfigPathEnvVar);
+  if (ctx.config_path_env && ctx.config_path_env->empty()) ctx.config_path_env.reset();  // unset
   ctx.id = env(kIdEnvVar);
   ctx.is_root = is_root;
   ctx.etc_dir = std::move(etc_dir);

@@ -188,6 +188,25 @@ TEST_F(CliTest, BuildInfoAndDaemonBuildInfo) {
   EXPECT_NE(out_.str().find("Build Version:      1.1.0"), std::string::npos);
 }
 
+TEST_F(CliTest, DaemonBuildInfoExplainsADanglingCurrentLink) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  std::filesystem::path current = dir_ / "home/nymvisor/current";
+  std::filesystem::remove(current);
+  std::filesystem::create_directory_symlink(dir_ / "home/nymvisor/upgrades/gone", current);
+  EXPECT_EQ(Run({"daemon-build-info"}), 1);
+  EXPECT_NE(err_.str().find(current.string() + " points at " +
+                            (dir_ / "home/nymvisor/upgrades/gone").string()),
+            std::string::npos)
+      << err_.str();
+}
+
+TEST_F(CliTest, AnEmptyConfigPathVariableCountsAsUnset) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  env_["NYMVISOR_CONFIG_PATH"] = "";
+  env_["NYMVISOR_ID"] = "mixnode";
+  EXPECT_EQ(Run({"config"}), 0) << err_.str();
+}
+
 TEST_F(CliTest, AddUpgradeQueuesAnUpgrade) {
   ASSERT_EQ(InitMixnode(), 0) << err_.str();
   std::string v2 = StampFakeNode(dir_ / "dist/v2", {{"version", "1.2.0"}});
