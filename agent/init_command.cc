@@ -1,6 +1,7 @@
 #include "agent/init_command.h"
 
 #include "agent/build_info_probe.h"
+#include "agent/config_keys.h"
 #include "agent/instance_config.h"
 #include "agent/layout.h"
 #include "agent/record_store.h"
@@ -122,6 +123,23 @@ Status CreateDirectories(const Layout& layout, FileSystem& files) {
   return files.CreateDirectories(layout.UpgradesDir(), 0755);
 }
 
+/// Re-running init rewrites the config from its flags (as the original does);
+/// say which values that changes, so nothing is lost silently.
+void NoteConfigChanges(const std::filesystem::path& path, const Config& next, FileSystem& files,
+                       std::vector<std::string>* notes) {
+  EnvLookup no_env = [](std::string_view) { return std::optional<std::string>(); };
+  Result<LoadedConfig> previous = LoadConfigFile(path, no_env, files);
+  if (!previous.ok()) return;
+  for (const ConfigKey& key : AllConfigKeys()) {
+    std::string before = ValueAsText(key, previous->config);
+    std::string after = ValueAsText(key, next);
+    if (before != after) {
+      notes->push_back(path.string() + ": " + key.FullName() + " changes from '" + before +
+                       "' to '" + after + "'");
+    }
+  }
+}
+
 }  // namespace
 
 Result<Config> BuildInitConfig(const BuildInfo& build, const InitFlags& flags,
@@ -163,6 +181,7 @@ Result<InitResult> RunInit(const InitFlags& flags, const LocatorContext& ctx, co
   NV_RETURN_IF_ERROR(InstallGenesisRecords(store, genesis));
   NV_RETURN_IF_ERROR(InstallCurrent(store, genesis, deps, &result));
   result.config_path = InitConfigPath(ctx, config.nymvisor.id);
+  NoteConfigChanges(result.config_path, config, deps.files, &result.notes);
   NV_RETURN_IF_ERROR(SaveConfigFile(config, result.config_path, deps.files));
   return result;
 }

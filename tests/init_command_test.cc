@@ -110,6 +110,19 @@ TEST_F(InitCommandTest, RefusesADifferentGenesisBinaryBeforeWritingAnything) {
   EXPECT_EQ(ReadFileOrDie(Data("genesis/bin/nym-node")), ReadFileOrDie(node_));
 }
 
+TEST_F(InitCommandTest, ReRunningInitSaysWhichConfigValuesItChanges) {
+  flags_.backups_to_keep = 7;
+  ASSERT_TRUE(Init().ok());
+  flags_.backups_to_keep.reset();
+  Result<InitResult> again = Init();
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  ASSERT_EQ(again->notes.size(), 1u);
+  EXPECT_NE(again->notes[0].find("daemon.backups_to_keep changes from '7' to '3'"),
+            std::string::npos)
+      << again->notes[0];
+  EXPECT_TRUE(Init()->notes.empty()) << "nothing changes the third time";
+}
+
 TEST_F(InitCommandTest, AnUnknownDaemonUserIsRefused) {
   flags_.daemon_user = "nymvisor-no-such-user";
   Result<InitResult> r = Init();
