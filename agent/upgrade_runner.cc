@@ -308,6 +308,10 @@ void UpgradeRunner::OnUnitChanged(const std::string& unit, const UnitState& unit
 }
 
 void UpgradeRunner::Hurry() {
+  if (state_ && state_->step == UpgradeStep::kHealthCheck && state_->health_started_at) {
+    Duration elapsed = deps_.clock.Now() - *state_->health_started_at;
+    if (settings_.health.period - elapsed <= settings_.stop_budget) return;  // wait for it
+  }
   hurried_ = true;
   ReadAndJudge(/*at_end=*/true);
 }

@@ -45,6 +45,9 @@ struct RunnerSettings {
   Duration rollback_check = std::chrono::seconds(10);  ///< the old version must stay up this long
   Duration retry_delay = std::chrono::seconds(10);     ///< before repeating a failed write
   uint32_t max_attempts = 3;  ///< agent runs an upgrade may take before it is given up
+  /// A stopping agent lets a health check with at most this much left run to
+  /// its real verdict (the unit's TimeoutStopSec=10min bounds the wait).
+  Duration stop_budget = std::chrono::minutes(5);
   StepDelays step_delays;
 };
 
@@ -71,8 +74,9 @@ class UpgradeRunner {
 
   void OnJobRemoved(const std::string& job, const std::string& result);
   void OnUnitChanged(const std::string& unit, const UnitState& unit_state);
-  /// The agent is stopping: cut the health check short (a healthy node is
-  /// committed, an unhealthy one rolled back); other steps just finish.
+  /// The agent is stopping: a health check with at most stop_budget left runs
+  /// to its end; a longer one is judged now (healthy so far is committed, an
+  /// unhealthy one rolled back). Other steps just finish.
   void Hurry();
 
  private:

@@ -51,6 +51,7 @@ class UpgradeRunnerTest : public ::testing::Test {
     settings.unit = kUnit;
     settings.health = {120s, 2};
     settings.step_delays = step_delays_;
+    settings.stop_budget = stop_budget_;
     RunnerDeps deps{
         systemd_,   backups_, *records_, clock_,
         scheduler_, worker_,  log_,      [this](const std::string& s) { statuses_.push_back(s); }};
@@ -106,6 +107,7 @@ class UpgradeRunnerTest : public ::testing::Test {
   std::optional<UpgradeState> finished_;
   bool committed_ = false;
   StepDelays step_delays_;
+  Duration stop_budget_ = std::chrono::minutes(5);
 };
 
 TEST_F(UpgradeRunnerTest, AHealthyUpgradeIsCommitted) {
@@ -363,11 +365,22 @@ TEST_F(UpgradeRunnerTest, ALostJobTimesOut) {
   EXPECT_NE(runner_->state()->failure.find("did not finish the stop job"), std::string::npos);
 }
 
-TEST_F(UpgradeRunnerTest, HurryingJudgesTheHealthCheckNow) {
+TEST_F(UpgradeRunnerTest, HurryingLetsAShortHealthCheckReachItsVerdict) {
+  UpToHealthCheck();  // 120 s period, within the 5 min stop budget
+  scheduler_.Advance(5s);
+  runner_->Hurry();
+  EXPECT_FALSE(finished_.has_value()) << "not committed before it is proven";
+  scheduler_.Advance(115s);
+  EXPECT_TRUE(committed_);
+}
+
+TEST_F(UpgradeRunnerTest, HurryingJudgesALongHealthCheckNow) {
+  stop_budget_ = 10s;
+  MakeRunner();
   UpToHealthCheck();
   scheduler_.Advance(5s);
   runner_->Hurry();
-  EXPECT_TRUE(committed_);
+  EXPECT_TRUE(committed_) << "healthy so far, and 115 s is more than the stop budget";
 }
 
 TEST_F(UpgradeRunnerTest, TestHookDelaysAStepAfterRecordingIt) {
