@@ -216,6 +216,26 @@ class ManualUpgradeTest(UpgradeTestCase):
         self.assertNotIn("the node waits", self.prop(AGENT % "mixnode", "StatusText"))
 
 
+class AgentStoppedTest(UpgradeTestCase):
+
+    health_period = "8s"
+
+    def test_stopping_the_agent_mid_health_check_finishes_the_upgrade_first(self):
+        c = self.container
+        self.start_instance()
+        self.publish("v2", "1.2.0", in_seconds=0)
+        c.wait_for(self.state_step, 60, "the health check", until=lambda s: s == "health-check")
+        c.run(["systemctl", "stop", AGENT % "mixnode"], timeout=120)  # returns once stopped
+        self.assertIsNone(self.state_step(), "the upgrade ended before the agent did")
+        self.wait_for_event("UpgradeSucceeded", timeout=5)
+        history = self.read_json(self.home + "/nymvisor/upgrade-history.json")["history"]
+        self.assertEqual([h["info"]["name"] for h in history], ["v2"])
+        self.assertEqual(self.prop(NODE % "mixnode", "ActiveState"), "active",
+                         "stopping the agent leaves the node running")
+        self.assertEqual(self.main_exe(NODE % "mixnode"),
+                         self.home + "/nymvisor/upgrades/v2/bin/nym-node")
+
+
 class AgentKilledTest(UpgradeTestCase):
 
     health_period = "12s"
