@@ -4,11 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "agent/config_file.h"
-#include "agent/current_version.h"
-#include "agent/upgrade_history.h"
-#include "agent/upgrade_plan.h"
-#include "tests/test_support.h"
+#include "agent/config/config_file.h"
+#include "agent/records/current_version.h"
+#include "agent/records/upgrade_history.h"
+#include "agent/records/upgrade_plan.h"
+#include "tests/support/test_support.h"
 
 namespace nymvisor {
 namespace {

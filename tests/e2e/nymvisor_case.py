@@ -81,9 +81,9 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def message_ids():
-    """{name: id} of the agent's MESSAGE_IDs, read from agent/message_ids.h."""
+    """{name: id} of the agent's MESSAGE_IDs, read from agent/base/message_ids.h."""
     import re
-    with open(os.path.join(REPO, "agent", "message_ids.h")) as f:
+    with open(os.path.join(REPO, "agent", "base", "message_ids.h")) as f:
         text = f.read()
     return dict(re.findall(r'k(\w+) = "([0-9a-f]{32})"', text))
 

@@ -1,0 +1,178 @@
+#include "agent/cli/cli.h"
+
+#include <CLI/CLI.hpp>
+
+#include "agent/base/version.h"
+#include "agent/cli/add_upgrade_cli.h"
+#include "agent/cli/cli_support.h"
+#include "agent/cli/exec_command.h"
+#include "agent/cli/init_cli.h"
+#include "agent/generator/unit_dropins.h"
+#include "agent/records/layout.h"
+#include "agent/shell/build_info_probe.h"
+
+namespace nymvisor {
+namespace {
+
+/// The small subcommands: config, build-info, daemon-build-info and exec.
+struct SimpleCommands {
+  CLI::App* config = nullptr;
+  CLI::App* build_info = nullptr;
+  CLI::App* daemon_build_info = nullptr;
+  CLI::App* exec = nullptr;
+  std::string exec_id;
+  CLI::App* run = nullptr;
+};
+
+void AddSimpleCommands(CLI::App* app, Invocation* inv, SimpleCommands* cmds) {
+  cmds->config = app->add_subcommand("config", "Show the effective configuration");
+  AddOutputOption(cmds->config, inv);
+  cmds->build_info = app->add_subcommand("build-info", "Show nymvisor's build information");
+  AddOutputOption(cmds->build_info, inv);
+  cmds->daemon_build_info = app->add_subcommand(
+      "daemon-build-info", "Show the build information of the daemon binary in use");
+  AddOutputOption(cmds->daemon_build_info, inv);
+  cmds->exec = app->add_subcommand(
+      "exec", "Replace this process with the instance's current daemon binary (for its unit)");
+  cmds->exec->add_option("ID", cmds->exec_id, "The instance id")->required();
+  cmds->run = app->add_subcommand("run", "Run the upgrade agent for an instance (for its unit)");
+  cmds->run->allow_extras();  // the original's `run ARGS...` (see AdoptRunArguments)
+}
+
+Status RunDaemonBuildInfo(const Invocation& inv) {
+  NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigForCommand(inv));
+  Layout layout = MakeLayout(loaded.config);
+  std::string binary = layout.CurrentBinary().string();
+  if (!Exists(inv.ctx.files, binary)) {
+    Result<std::string> target = inv.ctx.files.ReadSymlink(layout.CurrentLink());
+    return Status::Error("no daemon binary at " + binary + " (" + layout.CurrentLink().string() +
+                         (target.ok() ? " points at " + *target : " is missing") + ")");
+  }
+  NV_ASSIGN_OR_RETURN(BuildInfo info, ProbeBuildInfo(inv.ctx.processes, binary));
+  PrintBuildInfo(inv, info);
+  return {};
+}
+
+/// In the node's unit the config arrives as a systemd credential, because the
+/// node's user cannot read the root-only file in /etc/nymvisor.
+std::optional<std::string> ConfigCredential(const Invocation& inv) {
+  std::optional<std::string> dir = inv.Env()("CREDENTIALS_DIRECTORY");
+  if (!dir) return std::nullopt;
+  std::filesystem::path path = std::filesystem::path(*dir) / kCredentialName;
+  if (!Exists(inv.ctx.files, path)) return std::nullopt;
+  return path.string();
+}
+
+Status RunExec(const Invocation& inv, const std::string& id) {
+  NV_RETURN_IF_ERROR(ValidateInstanceId(id));
+  LocatorContext locator = inv.Locator();
+  locator.id = id;
+  if (auto credential = ConfigCredential(inv)) locator.config_path_env = credential;
+  NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigWith(inv, locator));
+  NV_ASSIGN_OR_RETURN(std::vector<std::string> argv, NodeCommandLine(loaded.config, inv.ctx.files));
+  return inv.ctx.exec(argv, inv.env_file);
+}
+
+std::string JoinArgs(const std::vector<std::string>& args) {
+  std::string out;
+  for (const auto& arg : args) out += (out.empty() ? "" : " ") + arg;
+  return out;
+}
+
+/// The original's `run ARGS` passed ARGS to the daemon. Here the node runs in
+/// its own unit with daemon.args, so ARGS equal to daemon.args are accepted,
+/// ARGS for an instance without daemon.args become them (saved to the config
+/// file, without the environment's overrides), and other ARGS are refused.
+Status AdoptRunArguments(const Invocation& inv, const std::vector<std::string>& args,
+                         LoadedConfig* loaded) {
+  if (args.empty() || args == loaded->config.daemon.args) return {};
+  if (!loaded->config.daemon.args.empty()) {
+    return Status::Error("'nymvisor run' got daemon arguments '" + JoinArgs(args) + "' but " +
+                         loaded->path.string() + " has daemon.args '" +
+                         JoinArgs(loaded->config.daemon.args) + "'; the node runs in " +
+                         EffectiveUnit(loaded->config) + " with daemon.args, so change them there");
+  }
+  EnvLookup no_env = [](std::string_view) { return std::optional<std::string>(); };
+  NV_ASSIGN_OR_RETURN(LoadedConfig file_only, LoadConfigFile(loaded->path, no_env, inv.ctx.files));
+  file_only.config.daemon.args = args;
+  NV_RETURN_IF_ERROR(SaveConfigFile(file_only.config, loaded->path, inv.ctx.files));
+  loaded->config.daemon.args = args;
+  inv.ctx.err << "saved daemon.args '" << JoinArgs(args) << "' to " << loaded->path.string()
+              << "\n";
+  return {};
+}
+
+Status RunAgentCommand(const Invocation& inv, const std::vector<std::string>& args,
+                       int* exit_code) {
+  NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigForCommand(inv));
+  NV_RETURN_IF_ERROR(AdoptRunArguments(inv, args, &loaded));
+  *exit_code = inv.ctx.run_agent(loaded);
+  return {};
+}
+
+Status RunSelected(const Invocation& inv, const SimpleCommands& cmds, InitCli& init,
+                   AddUpgradeCli& add_upgrade, int* exit_code) {
+  if (init.selected()) return init.Run();
+  if (add_upgrade.selected()) return add_upgrade.Run();
+  if (cmds.build_info->parsed()) {
+    PrintBuildInfo(inv, NymvisorBuildInfo());
+    return {};
+  }
+  if (cmds.config->parsed()) {
+    NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigForCommand(inv));
+    PrintConfig(inv, loaded.config);
+    return {};
+  }
+  if (cmds.daemon_build_info->parsed()) return RunDaemonBuildInfo(inv);
+  if (cmds.exec->parsed()) return RunExec(inv, cmds.exec_id);
+  if (cmds.run->parsed()) return RunAgentCommand(inv, cmds.run->remaining(), exit_code);
+  return Status::Error("no command given");
+}
+
+/// Reads the -c/--config-env-file file; a missing or malformed file is fatal.
+Status LoadEnvFile(const std::string& path, Invocation* inv) {
+  Result<std::string> text = inv->ctx.files.ReadFile(path);
+  if (!text.ok()) return text.status().WithContext("--config-env-file");
+  NV_ASSIGN_OR_RETURN(inv->env_file, ParseEnvFile(*text, path, inv->ctx.env));
+  return {};
+}
+
+}  // namespace
+
+int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
+  Invocation inv{ctx, {}, "text"};
+  CLI::App app{"nymvisor: upgrades a Nym node's systemd unit safely and unattended", "nymvisor"};
+  app.set_version_flag("-V,--version", std::string("nymvisor ") + kVersion);
+  app.require_subcommand(1);
+  std::string env_file;
+  app.add_option("-c,--config-env-file", env_file,
+                 "Load environment variables from this file first (they override the environment)");
+  SimpleCommands cmds;
+  InitCli init(&app, &inv);
+  AddUpgradeCli add_upgrade(&app, &inv);
+  AddSimpleCommands(&app, &inv, &cmds);
+  CLI::App* help = app.add_subcommand("help", "Print this help (like --help)");
+  std::vector<const char*> argv = {"nymvisor"};
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::ParseError& e) {  // library boundary: usage errors exit with 2
+    if (e.get_name() == "RequiredError" && !args.empty() && !args[0].starts_with("-")) {
+      ctx.err << "error: unknown command '" << args[0] << "' (see 'nymvisor --help')\n";
+      return 2;
+    }
+    return app.exit(e, ctx.out, ctx.err) == 0 ? 0 : 2;
+  }
+  if (help->parsed()) {
+    ctx.out << app.get_formatter()->make_help(&app, "nymvisor", CLI::AppFormatMode::Normal);
+    return 0;
+  }
+  Status st = env_file.empty() ? Status() : LoadEnvFile(env_file, &inv);
+  int exit_code = 0;
+  if (st.ok()) st = RunSelected(inv, cmds, init, add_upgrade, &exit_code);
+  if (st.ok()) return exit_code;
+  ctx.err << "error: " << st.message() << "\n";
+  return st.IsUsage() ? 2 : 1;
+}
+
+}  // namespace nymvisor

@@ -1,0 +1,74 @@
+#include "agent/cli/cli_support.h"
+
+#include <nlohmann/json.hpp>
+
+#include "agent/config/config_keys.h"
+#include "agent/config/config_report.h"
+
+namespace nymvisor {
+
+RawOption* AddRaw(CLI::App* app, std::map<std::string, RawOption>* raw, const std::string& flag,
+                  const std::string& help) {
+  RawOption& r = (*raw)[flag];
+  r.option = app->add_option(flag, r.text, help);
+  return &r;
+}
+
+Result<uint32_t> ParseCountText(std::string_view text) {
+  Config scratch;
+  NV_RETURN_IF_ERROR(SetFromText(*FindConfigKey("daemon", "max_startup_failures"), text, &scratch));
+  return scratch.daemon.max_startup_failures;
+}
+
+Result<std::string> AsText(std::string_view text) { return std::string(text); }
+
+EnvLookup Invocation::Env() const {
+  return [this](std::string_view name) -> std::optional<std::string> {
+    for (auto it = env_file.rbegin(); it != env_file.rend(); ++it) {
+      if (it->first == name) return it->second;
+    }
+    return ctx.env(name);
+  };
+}
+
+LocatorContext Invocation::Locator() const {
+  return MakeLocatorContext(Env(), ctx.is_root, ctx.etc_dir);
+}
+
+void AddOutputOption(CLI::App* app, Invocation* inv) {
+  app->add_option("-o,--output", inv->output, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+}
+
+Result<LoadedConfig> LoadConfigForCommand(const Invocation& inv, std::optional<std::string> id) {
+  LocatorContext locator = inv.Locator();
+  if (id) locator.id = id;
+  return LoadConfigWith(inv, locator);
+}
+
+Result<LoadedConfig> LoadConfigWith(const Invocation& inv, const LocatorContext& locator) {
+  Result<LoadedConfig> loaded = LoadInstanceConfig(locator, inv.Env(), inv.ctx.files);
+  if (loaded.ok()) {
+    for (const std::string& w : loaded->warnings) inv.ctx.err << "warning: " << w << "\n";
+  }
+  return loaded;
+}
+
+void PrintConfig(const Invocation& inv, const Config& config) {
+  if (inv.Json()) {
+    inv.ctx.out << DumpJsonCompact(ConfigToJson(config)) << "\n";
+  } else {
+    inv.ctx.out << FormatConfigText(config);
+  }
+}
+
+void PrintBuildInfo(const Invocation& inv, const BuildInfo& info) {
+  if (inv.Json()) {
+    inv.ctx.out << DumpJsonCompact(BuildInfoToJson(info)) << "\n";
+  } else {
+    inv.ctx.out << FormatBuildInfoText(info);
+  }
+}
+
+}  // namespace nymvisor

@@ -1,0 +1,69 @@
+#ifndef NYMVISOR_AGENT_CLI_CLI_SUPPORT_H_
+#define NYMVISOR_AGENT_CLI_CLI_SUPPORT_H_
+
+#include <CLI/CLI.hpp>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent/cli/cli.h"
+#include "agent/config/config.h"
+#include "agent/records/build_info.h"
+
+namespace nymvisor {
+
+/// An option captured as text and converted after parsing, so that a bad value
+/// gets an error naming the flag, in our words rather than CLI11's.
+struct RawOption {
+  std::string text;
+  CLI::Option* option = nullptr;
+  bool given() const { return option != nullptr && option->count() > 0; }
+};
+
+/// Adds `flag` to `app`, captured into (*raw)[flag].
+RawOption* AddRaw(CLI::App* app, std::map<std::string, RawOption>* raw, const std::string& flag,
+                  const std::string& help);
+
+/// Converts a given option with `parse`; a failure names the flag.
+template <typename T, typename Parser>
+Status Convert(const RawOption& raw, const std::string& flag, Parser parse, std::optional<T>* out) {
+  if (!raw.given()) return {};
+  Result<T> value = parse(raw.text);
+  if (!value.ok()) return Status::Usage(flag + ": " + value.status().message());
+  *out = std::move(value).value();
+  return {};
+}
+
+Result<uint32_t> ParseCountText(std::string_view text);
+Result<std::string> AsText(std::string_view text);
+
+/// The state shared by one CLI run: the context, the -c assignments (which
+/// override the process environment) and the chosen output format.
+struct Invocation {
+  CliContext& ctx;
+  std::vector<EnvAssignment> env_file;
+  std::string output = "text";
+
+  /// The environment as commands see it: -c assignments over the process env.
+  EnvLookup Env() const;
+  LocatorContext Locator() const;
+  bool Json() const { return output == "json"; }
+};
+
+/// Adds -o/--output text|json to a subcommand.
+void AddOutputOption(CLI::App* app, Invocation* inv);
+
+/// Locates and loads the instance config (an explicit `id` wins over
+/// NYMVISOR_ID), printing its warnings to the error stream.
+Result<LoadedConfig> LoadConfigForCommand(const Invocation& inv,
+                                          std::optional<std::string> id = std::nullopt);
+/// The same with a locator the caller has adjusted.
+Result<LoadedConfig> LoadConfigWith(const Invocation& inv, const LocatorContext& locator);
+
+void PrintConfig(const Invocation& inv, const Config& config);
+void PrintBuildInfo(const Invocation& inv, const BuildInfo& info);
+
+}  // namespace nymvisor
+
+#endif  // NYMVISOR_AGENT_CLI_CLI_SUPPORT_H_

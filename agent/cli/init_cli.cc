@@ -1,0 +1,83 @@
+#include "agent/cli/init_cli.h"
+
+#include "agent/adapters/posix_process_runner.h"
+#include "agent/config/config_keys.h"
+
+namespace nymvisor {
+
+InitCli::InitCli(CLI::App* parent, Invocation* inv) : inv_(inv) {
+  app_ = parent->add_subcommand("init", "Initialise a nymvisor instance for a daemon binary");
+  app_->add_option("DAEMON_BINARY", flags_.daemon_binary, "Path to the daemon's executable")
+      ->required();
+  app_->add_option("DAEMON_ARGS", flags_.daemon_args,
+                   "Arguments the daemon is started with (after --)");
+  for (const ConfigKey& key : AllConfigKeys()) {
+    if (!key.init.name.empty()) AddKeyFlag(key);
+  }
+  AddRaw(app_, &raw_, "--build-info-timeout", "Time limit for the binary's build-info")
+      ->option->type_name("DURATION")
+      ->default_str("30s");
+  AddOutputOption(app_, inv);
+}
+
+void InitCli::AddKeyFlag(const ConfigKey& key) {
+  std::string flag(key.init.name);
+  if (key.init.bare) {
+    app_->add_flag(flag, bare_[flag], std::string(key.init.help));
+    return;
+  }
+  std::string shown(key.init.default_text);
+  if (shown.empty()) shown = ValueAsText(key, DefaultConfig("nym-node"));
+  CLI::Option* option = AddRaw(app_, &raw_, flag, std::string(key.init.help))->option;
+  option->type_name(std::string(ValueTypeName(key.kind)));
+  if (!shown.empty()) option->default_str(shown);
+}
+
+Status InitCli::Run() {
+  NV_RETURN_IF_ERROR(ConvertFlags());
+  InitDeps deps{inv_->ctx.files, inv_->ctx.processes, inv_->ctx.clock, UserExists};
+  NV_ASSIGN_OR_RETURN(InitResult result, RunInit(flags_, inv_->Locator(), inv_->Env(), deps));
+  for (const std::string& note : result.notes) inv_->ctx.err << "note: " << note << "\n";
+  inv_->ctx.err << "nymvisor instance '" << result.config.nymvisor.id
+                << "' initialised; config written to " << result.config_path.string() << "\n";
+  ApplyToSystemd(result);
+  PrintConfig(*inv_, result.config);
+  return {};
+}
+
+void InitCli::ApplyToSystemd(const InitResult& result) {
+  std::ostream& err = inv_->ctx.err;
+  const std::string& id = result.config.nymvisor.id;
+  if (!inv_->ctx.is_root || !inv_->ctx.reload_systemd) return;
+  if (result.config_path != inv_->ctx.etc_dir / (id + ".toml")) {
+    err << "note: the units only see configs in " << inv_->ctx.etc_dir.string()
+        << "; set NYMVISOR_CONFIG_PATH=" << result.config_path.string() << " in "
+        << (inv_->ctx.etc_dir / (id + ".env")).string() << "\n";
+  }
+  Status reloaded = inv_->ctx.reload_systemd();
+  if (reloaded.IsNotFound()) return;
+  if (!reloaded.ok()) {
+    err << "warning: " << reloaded.message() << "; run 'systemctl daemon-reload'\n";
+    return;
+  }
+  err << "systemd reloaded: " << EffectiveUnit(result.config) << " runs the node as "
+      << result.config.daemon.user << "; start it with 'systemctl enable --now nymvisor@" << id
+      << "'\n";
+}
+
+Status InitCli::ConvertFlags() {
+  for (const auto& [flag, given] : bare_) {
+    if (given) flags_.Set(FindKeyByInitFlag(flag)->FullName(), "true");
+  }
+  for (const auto& [flag, raw] : raw_) {
+    if (!raw.given() || flag == "--build-info-timeout") continue;
+    flags_.Set(FindKeyByInitFlag(flag)->FullName(), raw.text);
+  }
+  std::optional<Duration> timeout;
+  NV_RETURN_IF_ERROR(
+      Convert(raw_["--build-info-timeout"], "--build-info-timeout", ParseDuration, &timeout));
+  if (timeout) flags_.build_info_timeout = *timeout;
+  return {};
+}
+
+}  // namespace nymvisor

@@ -1,0 +1,37 @@
+#ifndef NYMVISOR_AGENT_CLI_INIT_CLI_H_
+#define NYMVISOR_AGENT_CLI_INIT_CLI_H_
+
+#include <map>
+#include <string>
+
+#include "agent/cli/cli_support.h"
+#include "agent/cli/init_command.h"
+#include "agent/config/config_keys.h"
+
+namespace nymvisor {
+
+/// The `init` subcommand's command line: a flag for every config key whose
+/// table entry names one (the original's names, plus --daemon-unit,
+/// --daemon-user, --backups-to-keep and --health-check-period), and
+/// --build-info-timeout; the node's arguments follow "--". Main thread only.
+class InitCli {
+ public:
+  InitCli(CLI::App* parent, Invocation* inv);
+  bool selected() const { return app_->parsed(); }
+  Status Run();
+
+ private:
+  void AddKeyFlag(const ConfigKey& key);
+  Status ConvertFlags();
+  void ApplyToSystemd(const InitResult& result);
+
+  Invocation* inv_;
+  CLI::App* app_ = nullptr;
+  InitFlags flags_;
+  std::map<std::string, RawOption> raw_;  ///< by flag name
+  std::map<std::string, bool> bare_;      ///< bare flags, by flag name
+};
+
+}  // namespace nymvisor
+
+#endif  // NYMVISOR_AGENT_CLI_INIT_CLI_H_

@@ -1,0 +1,65 @@
+#ifndef NYMVISOR_AGENT_CLI_INIT_COMMAND_H_
+#define NYMVISOR_AGENT_CLI_INIT_COMMAND_H_
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent/config/config.h"
+#include "agent/config/config_locator.h"
+#include "agent/config/env_overrides.h"
+#include "agent/ports/clock.h"
+#include "agent/ports/file_system.h"
+#include "agent/ports/process_runner.h"
+#include "agent/records/build_info.h"
+
+namespace nymvisor {
+
+/// init's command line. The config keys come as text, keyed by their full
+/// name ("daemon.home"), as the key table's init flags give them; a bare flag
+/// that is present reads "true". Unset keys keep their defaults.
+struct InitFlags {
+  std::string daemon_binary;
+  std::vector<std::string> daemon_args;  ///< after "--": the node's arguments
+  std::map<std::string, std::string> settings;
+  Duration build_info_timeout = std::chrono::seconds(30);
+
+  /// Sets a key by its full name; tests and the CLI use it.
+  void Set(const std::string& key, std::string text) { settings[key] = std::move(text); }
+};
+
+/// The config init writes: defaults, then flags, then environment variables
+/// (env beats flags, as in the original). Relative paths are made absolute and
+/// the unit name is filled in. No home from --daemon-home or DAEMON_HOME is an error.
+Result<Config> BuildInitConfig(const BuildInfo& build, const InitFlags& flags,
+                               const EnvLookup& env);
+
+/// The effects init needs.
+struct InitDeps {
+  FileSystem& files;
+  ProcessRunner& processes;
+  Clock& clock;
+  /// Whether an account exists (--daemon-user is checked when set).
+  std::function<bool(const std::string& name)> user_exists;
+};
+
+/// What init did, for the CLI to print.
+struct InitResult {
+  Config config;
+  std::filesystem::path config_path;
+  std::vector<std::string> notes;  ///< things the operator should know
+};
+
+/// Validates the binary, creates the data layout (genesis binary, records,
+/// `current` symlink) and writes the config. Safe to run again with the same
+/// binary; refuses a different genesis binary. Never rewinds an instance that
+/// has already been upgraded.
+Result<InitResult> RunInit(const InitFlags& flags, const LocatorContext& ctx, const EnvLookup& env,
+                           const InitDeps& deps);
+
+}  // namespace nymvisor
+
+#endif  // NYMVISOR_AGENT_CLI_INIT_COMMAND_H_

@@ -1,0 +1,61 @@
+// nymvisor's entry point: wires the real effects into the command line.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+
+#include "agent/adapters/bus_connection.h"
+#include "agent/adapters/posix_file_system.h"
+#include "agent/adapters/posix_process_runner.h"
+#include "agent/adapters/system_clock.h"
+#include "agent/adapters/systemd_dbus.h"
+#include "agent/cli/cli.h"
+#include "agent/cli/run_command.h"
+
+namespace {
+
+/// Replaces this process with the node (execv), so the node is the unit's
+/// main process and no wrapper remains.
+nymvisor::Status ExecNode(const std::vector<std::string>& argv,
+                          const std::vector<nymvisor::EnvAssignment>& extra_env) {
+  for (const auto& [name, value] : extra_env) ::setenv(name.c_str(), value.c_str(), 1);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  ::execv(args[0], args.data());
+  return nymvisor::Status::Error("cannot execute " + argv[0] + ": " + std::strerror(errno));
+}
+
+/// daemon-reload over D-Bus, when systemd runs this machine.
+nymvisor::Status ReloadSystemd() {
+  if (::access("/run/systemd/system", F_OK) != 0) {
+    return nymvisor::Status::NotFound("systemd is not running");
+  }
+  auto bus = nymvisor::BusConnection::ConnectSystem(nullptr);
+  if (!bus.ok()) return bus.status();
+  auto manager = nymvisor::DbusSystemdManager::Connect(**bus);
+  if (!manager.ok()) return manager.status();
+  return (*manager)->Reload();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  nymvisor::RealFileSystem files;
+  nymvisor::PosixProcessRunner processes;
+  nymvisor::SystemClock clock;
+  nymvisor::CliContext ctx{.files = files,
+                           .processes = processes,
+                           .clock = clock,
+                           .env = nymvisor::ProcessEnv(),
+                           .is_root = ::geteuid() == 0,
+                           .etc_dir = "/etc/nymvisor",
+                           .out = std::cout,
+                           .err = std::cerr,
+                           .exec = ExecNode,
+                           .run_agent = nymvisor::RunAgent,
+                           .reload_systemd = ReloadSystemd};
+  return nymvisor::RunCli(std::vector<std::string>(argv + 1, argv + argc), ctx);
+}

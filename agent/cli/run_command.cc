@@ -1,0 +1,109 @@
+#include "agent/cli/run_command.h"
+
+#include <signal.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <random>
+
+#include "agent/adapters/curl_http_client.h"
+#include "agent/adapters/directory_backup_store.h"
+#include "agent/adapters/event_loop.h"
+#include "agent/adapters/host_platform.h"
+#include "agent/adapters/openssl_hasher.h"
+#include "agent/adapters/plan_watcher.h"
+#include "agent/adapters/posix_file_system.h"
+#include "agent/adapters/posix_process_runner.h"
+#include "agent/adapters/system_clock.h"
+#include "agent/adapters/systemd_dbus.h"
+#include "agent/adapters/systemd_journal.h"
+#include "agent/adapters/systemd_notifier.h"
+#include "agent/adapters/thread_worker.h"
+#include "agent/ports/backup_store.h"
+#include "agent/ports/journal.h"
+#include "agent/ports/notifier.h"
+#include "agent/ports/worker.h"
+#include "agent/shell/agent.h"
+
+namespace nymvisor {
+namespace {
+
+/// A uniformly random delay in [0, max).
+Duration Jitter(Duration max) {
+  static std::mt19937_64 rng{std::random_device{}()};
+  if (max <= Duration::zero()) return Duration::zero();
+  return Duration(static_cast<int64_t>(rng() % static_cast<uint64_t>(max.count())));
+}
+
+/// The real effects, in the order they must be torn down in reverse.
+struct RealWorld {
+  std::unique_ptr<EventLoop> loop;
+  RealFileSystem files;
+  SystemClock clock;
+  CurlHttpClient http;
+  std::unique_ptr<PosixProcessRunner> probes;
+  std::unique_ptr<BusConnection> bus;  ///< shared by every D-Bus client and object
+  std::unique_ptr<DbusSystemdManager> systemd;
+  std::unique_ptr<DirectoryBackupStore> backups;
+  SystemdNotifier notifier;
+  std::unique_ptr<ThreadWorker> worker;
+};
+
+Status Build(const Config& config, RealWorld* w) {
+  NV_ASSIGN_OR_RETURN(w->loop, EventLoop::Create());
+  Layout layout = MakeLayout(config);
+  w->probes = std::make_unique<PosixProcessRunner>(config.daemon.user);
+  NV_ASSIGN_OR_RETURN(w->bus, BusConnection::ConnectSystem(w->loop.get()));
+  NV_ASSIGN_OR_RETURN(w->systemd, DbusSystemdManager::Connect(*w->bus));
+  w->backups = std::make_unique<DirectoryBackupStore>(layout.home, layout.backup_dir,
+                                                      NymvisorPathsInHome(layout), w->clock);
+  NV_ASSIGN_OR_RETURN(w->worker, ThreadWorker::Create(*w->loop));
+  return {};
+}
+
+Status WireSignals(EventLoop& loop, Agent& agent) {
+  for (int signo : {SIGTERM, SIGINT}) {
+    NV_RETURN_IF_ERROR(
+        loop.OnSignal(signo, [&loop, &agent] { agent.Stop([&loop] { loop.Exit(0); }); }));
+  }
+  return loop.OnSignal(SIGHUP, [&agent] { agent.OnPlanChanged(); });
+}
+
+int Fail(Logger& log, const Status& st) {
+  log.Error("nymvisor agent cannot run: " + st.message());
+  std::cerr << "error: " << st.message() << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int RunAgent(const LoadedConfig& loaded) {
+  const Config& config = loaded.config;
+  SystemdJournal journal;
+  Logger log(journal, config.nymvisor.id, config.nymvisor.disable_logs);
+  for (const std::string& w : loaded.warnings) log.Warning(w);
+  RealWorld w;
+  if (Status st = Build(config, &w); !st.ok()) return Fail(log, st);
+  StepDelays delays;
+  if (const char* hook = std::getenv("NYMVISOR_TEST_STEP_DELAY")) {
+    Result<StepDelays> parsed = ParseStepDelays(hook);
+    if (!parsed.ok()) return Fail(log, parsed.status().WithContext("NYMVISOR_TEST_STEP_DELAY"));
+    delays = *parsed;
+  }
+  auto agent = std::make_unique<Agent>(
+      config,
+      AgentDeps{*w.systemd, w.http, w.files, *w.probes, *w.backups, w.clock, *w.loop, *w.worker,
+                w.notifier, log, Jitter, MakeOpenSslHasher, HostPlatform()},
+      delays);
+  auto watcher = PlanWatcher::Create(*w.loop, MakeLayout(config).PlanFile(),
+                                     [&agent] { agent->OnPlanChanged(); });
+  if (!watcher.ok()) return Fail(log, watcher.status());
+  if (Status st = WireSignals(*w.loop, *agent); !st.ok()) return Fail(log, st);
+  if (Status st = agent->Start(); !st.ok()) return Fail(log, st);
+  int rc = w.loop->Run();
+  w.worker.reset();  // joins the worker before the agent its jobs point into goes
+  agent.reset();
+  return rc;
+}
+
+}  // namespace nymvisor

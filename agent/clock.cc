@@ -1,9 +1,0 @@
-#include "agent/clock.h"
-
-namespace nymvisor {
-
-Timestamp SystemClock::Now() {
-  return std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
-}
-
-}  // namespace nymvisor

@@ -1,0 +1,83 @@
+#ifndef NYMVISOR_AGENT_CONFIG_CONFIG_H_
+#define NYMVISOR_AGENT_CONFIG_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "agent/base/duration.h"
+#include "agent/base/status.h"
+#include "agent/records/layout.h"
+
+namespace nymvisor {
+
+using namespace std::chrono_literals;
+
+/// The [nymvisor] table of config.toml. Empty strings mean "unset", as the
+/// original writes unset options as ''.
+struct NymvisorSection {
+  std::string id;
+  std::string upstream_base_upgrade_url = "https://nymtech.net/.wellknown/";
+  Duration upstream_polling_rate = 1h;
+  bool disable_logs = false;
+  std::string upgrade_data_directory;  ///< unset: <daemon.home>/nymvisor
+  bool operator==(const NymvisorSection&) const = default;
+};
+
+/// The [daemon] table. `unit`, `args`, `user`, `backups_to_keep` and
+/// `health_check_period` are ours; the rest is the original's.
+struct DaemonSection {
+  std::string name;
+  std::string home;
+  std::string absolute_upstream_upgrade_url;  ///< unset: derived from the base URL
+  bool allow_binaries_download = true;
+  bool enforce_download_checksum = true;
+  bool restart_after_upgrade = true;
+  bool restart_on_failure = false;
+  Duration failure_restart_delay = 10s;
+  uint32_t max_startup_failures = 10;
+  Duration startup_period_duration = 120s;
+  Duration shutdown_grace_period = 10s;
+  std::string backup_data_directory;  ///< unset: <home>/nymvisor/backups
+  bool unsafe_skip_backup = false;
+  std::string unit;  ///< unset: nymvisor-daemon@<id>.service
+  std::vector<std::string> args;
+  std::string user;  ///< unset: the owner of `home`, resolved by init
+  uint32_t backups_to_keep = 3;
+  Duration health_check_period = Duration::zero();  ///< unset: startup_period_duration
+  bool operator==(const DaemonSection&) const = default;
+};
+
+/// One nymvisor instance's configuration. Plain value; precedence (defaults <
+/// file < environment, or defaults < flags < environment at init) is applied by
+/// the code that builds it.
+struct Config {
+  NymvisorSection nymvisor;
+  DaemonSection daemon;
+  bool operator==(const Config&) const = default;
+};
+
+/// Defaults for a daemon called `daemon_name`; the id is "<daemon_name>-default".
+Config DefaultConfig(const std::string& daemon_name);
+
+/// The systemd unit that runs the node: daemon.unit, or the default for the id.
+std::string EffectiveUnit(const Config& config);
+
+/// How long a new version must stay healthy before an upgrade is committed.
+Duration HealthCheckPeriod(const Config& config);
+
+/// The instance id becomes a file name and a systemd instance name, so it is
+/// limited to [A-Za-z0-9_.:-], does not start with '.', and is at most 128 long.
+Status ValidateInstanceId(std::string_view id);
+
+/// Every path of the instance, from daemon.home, the data and backup
+/// directories and daemon.name.
+Layout MakeLayout(const Config& config);
+
+/// Checks what the individual keys cannot: required values, a non-zero polling
+/// rate, valid URLs, an absolute home, a ".service" unit. Errors name the key.
+Status ValidateConfig(const Config& config);
+
+}  // namespace nymvisor
+
+#endif  // NYMVISOR_AGENT_CONFIG_CONFIG_H_

@@ -1,0 +1,65 @@
+#include "agent/config/url.h"
+
+#include <curl/curl.h>
+
+#include <memory>
+
+namespace nymvisor {
+namespace {
+
+struct UrlDeleter {
+  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+};
+using UrlHandle = std::unique_ptr<CURLU, UrlDeleter>;
+
+struct CurlStringDeleter {
+  void operator()(char* s) const { curl_free(s); }
+};
+using CurlString = std::unique_ptr<char, CurlStringDeleter>;
+
+Result<UrlHandle> ParseUrl(std::string_view url) {
+  UrlHandle handle(curl_url());
+  std::string text(url);
+  CURLUcode rc = curl_url_set(handle.get(), CURLUPART_URL, text.c_str(), 0);
+  if (rc != CURLUE_OK) {
+    return Status::Error("invalid URL '" + text + "': " + curl_url_strerror(rc));
+  }
+  return handle;
+}
+
+Result<std::string> GetPart(CURLU* u, CURLUPart part) {
+  char* raw = nullptr;
+  CURLUcode rc = curl_url_get(u, part, &raw, 0);
+  CurlString owned(raw);
+  if (rc != CURLUE_OK) return Status::NotFound(curl_url_strerror(rc));
+  return std::string(raw);
+}
+
+}  // namespace
+
+Status ValidateHttpUrl(std::string_view url) {
+  NV_ASSIGN_OR_RETURN(UrlHandle handle, ParseUrl(url));
+  NV_ASSIGN_OR_RETURN(std::string scheme, GetPart(handle.get(), CURLUPART_SCHEME));
+  if (scheme != "http" && scheme != "https") {
+    return Status::Error("URL '" + std::string(url) + "' must use http or https");
+  }
+  Result<std::string> host = GetPart(handle.get(), CURLUPART_HOST);
+  if (!host.ok() || host->empty()) {
+    return Status::Error("URL '" + std::string(url) + "' has no host");
+  }
+  return {};
+}
+
+Result<std::string> UpgradeInfoUrlFromBase(std::string_view base, std::string_view daemon_name) {
+  NV_RETURN_IF_ERROR(ValidateHttpUrl(base));
+  NV_ASSIGN_OR_RETURN(UrlHandle handle, ParseUrl(base));
+  NV_ASSIGN_OR_RETURN(std::string path, GetPart(handle.get(), CURLUPART_PATH));
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  path += "/" + std::string(daemon_name) + "/upgrade-info.json";
+  if (curl_url_set(handle.get(), CURLUPART_PATH, path.c_str(), 0) != CURLUE_OK) {
+    return Status::Error("cannot build the upstream URL from '" + std::string(base) + "'");
+  }
+  return GetPart(handle.get(), CURLUPART_URL);
+}
+
+}  // namespace nymvisor

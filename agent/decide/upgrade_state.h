@@ -1,0 +1,46 @@
+#ifndef NYMVISOR_AGENT_DECIDE_UPGRADE_STATE_H_
+#define NYMVISOR_AGENT_DECIDE_UPGRADE_STATE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "agent/base/json_util.h"
+#include "agent/decide/upgrade_steps.h"
+#include "agent/records/upgrade_info.h"
+
+namespace nymvisor {
+
+/// upgrade-state.json in the data directory: exists only while an upgrade is in
+/// flight. Plain value.
+struct UpgradeState {
+  UpgradeInfo target;     ///< the upgrade being applied
+  std::string from_name;  ///< what `current` pointed at before
+  std::string from_version;
+  BuildInfo from_build;    ///< the old binary's build information
+  BuildInfo target_build;  ///< the staged binary's build information
+  UpgradeStep step = UpgradeStep::kStopping;
+  Timestamp started_at;          ///< also identifies this attempt in the history
+  uint32_t attempts = 1;         ///< how many agent runs have worked on it
+  std::string backup_path;       ///< empty until the backup is complete
+  bool node_was_active = true;   ///< whether to start the old version after an abort
+  bool skip_backup = false;      ///< DAEMON_UNSAFE_SKIP_BACKUP: no backup, no data restore
+  bool leave_stopped = false;    ///< manual upgrade: switch, then do not start
+  bool switched = false;         ///< `current` points at the target (a failure rolls back)
+  bool rolled_back = false;      ///< the new version ran and is being (was) rolled back
+  bool node_down = false;        ///< a rollback could not bring the old version back
+  bool backup_unusable = false;  ///< the backup to restore is missing (restore cannot succeed)
+  std::string failure;           ///< why it is being aborted or rolled back
+  uint32_t restarts_before = 0;  ///< NRestarts when the health check began
+  std::optional<Timestamp> health_started_at;
+  bool operator==(const UpgradeState&) const = default;
+};
+
+Result<UpgradeState> UpgradeStateFromJson(const Json& j);
+Result<UpgradeState> ParseUpgradeState(std::string_view text);
+Json UpgradeStateToJson(const UpgradeState& state);
+
+}  // namespace nymvisor
+
+#endif  // NYMVISOR_AGENT_DECIDE_UPGRADE_STATE_H_

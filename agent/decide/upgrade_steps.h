@@ -1,0 +1,120 @@
+#ifndef NYMVISOR_AGENT_DECIDE_UPGRADE_STEPS_H_
+#define NYMVISOR_AGENT_DECIDE_UPGRADE_STEPS_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "agent/base/duration.h"
+#include "agent/base/status.h"
+
+namespace nymvisor {
+
+struct UpgradeState;
+
+/// The named steps of one upgrade. Each is recorded durably before it runs, so
+/// an agent that dies at any point resumes it; every step can be run again.
+enum class UpgradeStep {
+  kStopping,
+  kBackingUp,
+  kSwapping,
+  kStarting,
+  kHealthCheck,
+  kCommitting,
+  kAborting,
+  kRollbackStopping,
+  kRestoring,
+  kRollbackStarting,
+  kRollbackVerifying,
+  kRecordingFailure,
+};
+
+/// The one effect the runner performs for a step.
+enum class StepEffect {
+  kStopNode,          ///< StopUnit, then wait for its JobRemoved
+  kBackUp,            ///< copy DAEMON_HOME (minus nymvisor/) on the worker
+  kSwitchToTarget,    ///< point `current` at the new version, write current-version.json
+  kStartNode,         ///< reset the start limit, StartUnit, wait for the job
+  kJudgeHealth,       ///< the unit must stay healthy for the health period
+  kCommit,            ///< write the plan and history: the upgrade is kept
+  kAbort,             ///< point `current` back if needed; start the old version if it ran
+  kRestore,           ///< point `current` back, restore the data from the backup
+  kVerifyOldVersion,  ///< the old version must be up after a short wait
+  kRecordFailure,     ///< write the history (rolled back / failed), drop from the queue
+};
+
+/// A condition on the upgrade's state that picks between two edges.
+enum class StepCondition { kAlways, kSkipBackup, kLeaveStopped, kSwitched, kBackupUnusable };
+
+/// Where a step goes: `to`, or `to_if` when `when` holds. An empty target ends
+/// the upgrade; a target equal to the step itself retries it after a pause.
+struct StepEdge {
+  std::optional<UpgradeStep> to;
+  StepCondition when = StepCondition::kAlways;
+  std::optional<UpgradeStep> to_if;
+};
+
+/// How a step continues in a new agent process.
+enum class ResumeRule {
+  kFromStop,  ///< start over from stopping the node: it may have been started meanwhile
+  kRepeat,    ///< run the same step again
+};
+
+/// One row of the upgrade state machine.
+struct StepSpec {
+  UpgradeStep step;
+  std::string_view name;    ///< in upgrade-state.json and NYMVISOR_STEP=; never renamed
+  std::string_view status;  ///< the STATUS= text while it runs
+  StepEffect effect;
+  bool node_down;          ///< runs while the node is stopped: its time is downtime
+  bool undoes;             ///< undoes the upgrade: a final failure leaves the node down
+  bool rollback;           ///< undoes a switched upgrade: entering it marks it rolled back
+  bool done_if_unit_down;  ///< a failed stop job still counts once the unit is down
+  ResumeRule resume;
+  uint32_t max_attempts;  ///< agent runs it may take before the upgrade is given up (0: any)
+  StepEdge on_success;
+  StepEdge on_failure;
+};
+
+/// Every step, in enum order. The state machine in one place:
+///   stopping → backing-up → swapping → starting → health-check → committing
+/// (backing-up is skipped with skip_backup; a manual upgrade goes from swapping
+/// straight to committing). Before the switch a failure aborts; after it, it
+/// rolls back: rollback-stopping → restoring → rollback-starting →
+/// rollback-verifying; every unsuccessful path ends in recording-failure.
+std::span<const StepSpec> StepTable();
+const StepSpec& Spec(UpgradeStep step);
+std::string_view StepName(UpgradeStep step);
+Result<UpgradeStep> ParseStepName(std::string_view name);
+/// True for the steps that undo an upgrade after the switch.
+bool IsRollbackStep(UpgradeStep step);
+
+/// What follows a step that ended. Pure.
+struct StepOutcome {
+  std::optional<UpgradeStep> next;  ///< nullopt: the upgrade is over
+  bool retry = false;               ///< next is the same step: run it again after a pause
+  bool node_left_down = false;      ///< an undo failed for good: the old version is not up
+};
+StepOutcome DecideNext(const UpgradeState& state, bool succeeded);
+
+/// Where an upgrade recorded by an earlier agent process continues.
+/// `state.attempts` already counts this run. Pure.
+struct ResumePlan {
+  UpgradeStep step;
+  std::string failure;  ///< set when the upgrade is given up: why
+};
+ResumePlan DecideResume(const UpgradeState& state);
+
+/// Test-only pauses before steps (NYMVISOR_TEST_STEP_DELAY), which give the
+/// end-to-end suite a window to kill the agent at a chosen step.
+using StepDelays = std::map<UpgradeStep, Duration>;
+
+/// Parses "backing-up=5s,health-check=2s"; errors name the bad item.
+Result<StepDelays> ParseStepDelays(std::string_view text);
+
+}  // namespace nymvisor
+
+#endif  // NYMVISOR_AGENT_DECIDE_UPGRADE_STEPS_H_

@@ -1,0 +1,84 @@
+#include "agent/decide/upstream_decision.h"
+
+#include "agent/base/semver.h"
+#include "agent/records/upgrade_name.h"
+
+namespace nymvisor {
+namespace {
+
+UpstreamDecision Decision(UpstreamVerdict verdict, std::string detail = "") {
+  return {verdict, std::move(detail)};
+}
+
+/// Upstream's relation to entries already queued, if any.
+std::optional<UpstreamDecision> CompareWithQueue(const UpgradeInfo& offered,
+                                                 const UpgradePlan& plan) {
+  if (const UpgradeInfo* same_name = FindQueuedByName(plan, offered.name)) {
+    if (same_name->version == offered.version) return Decision(UpstreamVerdict::kAlreadyQueued);
+    return Decision(UpstreamVerdict::kNameConflict,
+                    "upgrade '" + offered.name + "' is queued with version " + same_name->version +
+                        " but upstream now says " + offered.version);
+  }
+  if (const UpgradeInfo* same_version = FindQueuedByVersion(plan, offered.version)) {
+    return Decision(UpstreamVerdict::kNameConflict,
+                    "version " + offered.version + " is already queued as upgrade '" +
+                        same_version->name + "', upstream calls it '" + offered.name + "'");
+  }
+  return std::nullopt;
+}
+
+/// A name already applied (the running one, or one in history) is never
+/// reused for another version: its directory holds that version's binary.
+std::optional<UpstreamDecision> CompareWithApplied(const UpgradeInfo& offered,
+                                                   const UpgradePlan& plan,
+                                                   const UpgradeHistory& history) {
+  std::string applied_version;
+  if (offered.name == plan.current.name) {
+    applied_version = plan.current.version;
+  } else if (const HistoryEntry* last = LastEntryFor(history, offered.name);
+             last != nullptr && last->outcome == UpgradeOutcome::kCompleted) {
+    applied_version = last->info.version;
+  }
+  if (applied_version.empty() || applied_version == offered.version) return std::nullopt;
+  return Decision(UpstreamVerdict::kNameConflict,
+                  "upgrade '" + offered.name + "' was applied as version " + applied_version +
+                      " but upstream now says " + offered.version);
+}
+
+}  // namespace
+
+UpstreamDecision DecideUpstream(const UpgradeInfo& offered, const UpgradePlan& plan,
+                                const UpgradeHistory& history) {
+  if (Status st = ValidateUpgradeName(offered.name); !st.ok()) {
+    return Decision(UpstreamVerdict::kInvalid, st.message());
+  }
+  if (offered.name == "genesis") {
+    return Decision(UpstreamVerdict::kInvalid, "the upgrade name 'genesis' is reserved");
+  }
+  Result<SemanticVersion> offered_version = ParseSemanticVersion(offered.version);
+  if (!offered_version.ok()) {
+    return Decision(UpstreamVerdict::kInvalid, offered_version.status().message());
+  }
+  if (auto queued = CompareWithQueue(offered, plan)) return *queued;
+  if (auto applied = CompareWithApplied(offered, plan, history)) return *applied;
+  Result<SemanticVersion> current = ParseSemanticVersion(plan.current.version);
+  if (current.ok() && CompareVersions(*offered_version, *current) == 0) {
+    return Decision(UpstreamVerdict::kUpToDate);
+  }
+  if (const HistoryEntry* last = LastEntryFor(history, offered.name);
+      last != nullptr && last->outcome != UpgradeOutcome::kCompleted) {
+    return Decision(UpstreamVerdict::kBlocked,
+                    "upgrade '" + offered.name + "' " + std::string(OutcomeName(last->outcome)) +
+                        " earlier (" + last->reason +
+                        "); queue it again with 'nymvisor add-upgrade --force'");
+  }
+  if (!current.ok()) return Decision(UpstreamVerdict::kInvalid, current.status().message());
+  if (CompareVersions(*offered_version, *current) < 0) {
+    return Decision(
+        UpstreamVerdict::kDowngrade,
+        "upstream offers " + offered.version + ", older than the running " + plan.current.version);
+  }
+  return Decision(UpstreamVerdict::kQueue);
+}
+
+}  // namespace nymvisor

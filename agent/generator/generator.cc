@@ -1,0 +1,75 @@
+#include "agent/generator/generator.h"
+
+#include <set>
+
+#include "agent/config/env_file.h"
+#include "agent/config/instance_config.h"
+#include "agent/generator/unit_dropins.h"
+
+namespace nymvisor {
+namespace {
+
+/// Instance ids: base names of *.toml and *.env files in the directory.
+std::set<std::string> FindInstanceIds(const std::filesystem::path& dir, FileSystem& files) {
+  std::set<std::string> ids;
+  for (const std::string& name : files.ListDirectory(dir).value_or({})) {
+    for (const char* ext : {".toml", ".env"}) {
+      std::string_view suffix(ext);
+      if (name.size() > suffix.size() && name.ends_with(suffix)) {
+        ids.insert(name.substr(0, name.size() - suffix.size()));
+      }
+    }
+  }
+  return ids;
+}
+
+/// The variables the agent's unit sees: NYMVISOR_ID=<id> and the env file.
+Result<std::map<std::string, std::string>> InstanceEnv(const InstanceSources& sources,
+                                                       FileSystem& files) {
+  std::map<std::string, std::string> env = {{kIdEnvVar, sources.id}};
+  Result<std::string> text = files.ReadFile(sources.env_file);
+  if (text.status().IsNotFound()) return env;
+  if (!text.ok()) return text.status();
+  NV_ASSIGN_OR_RETURN(auto assignments,
+                      ParseEnvFile(*text, sources.env_file.string(), EnvFromMap(env)));
+  for (auto& [name, value] : assignments) env[name] = value;
+  return env;
+}
+
+Status WriteDropIn(const std::filesystem::path& out, const std::string& unit,
+                   const std::string& content, FileSystem& files) {
+  std::filesystem::path dir = out / (unit + ".d");
+  NV_RETURN_IF_ERROR(files.CreateDirectories(dir, 0755));
+  return files.WriteFileAtomic(dir / kDropInName, content, 0644);
+}
+
+Status GenerateInstance(const GeneratorPaths& paths, const std::string& id, FileSystem& files) {
+  NV_RETURN_IF_ERROR(ValidateInstanceId(id));
+  InstanceSources sources{id, paths.etc_dir / (id + ".toml"), paths.etc_dir / (id + ".env"),
+                          paths.nymvisor_binary};
+  NV_ASSIGN_OR_RETURN(auto env, InstanceEnv(sources, files));
+  if (auto it = env.find(kConfigPathEnvVar); it != env.end()) sources.config_path = it->second;
+  NV_ASSIGN_OR_RETURN(LoadedConfig loaded,
+                      LoadConfigFile(sources.config_path, EnvFromMap(env), files));
+  const Config& config = loaded.config;
+  NV_RETURN_IF_ERROR(WriteDropIn(paths.output_dir, EffectiveUnit(config),
+                                 RenderNodeDropIn(config, sources), files));
+  NV_RETURN_IF_ERROR(WriteDropIn(paths.output_dir, "nymvisor@" + id + ".service",
+                                 RenderAgentDropIn(config, sources), files));
+  if (UsesNodeTemplate(config)) return {};
+  return WriteDropIn(paths.output_dir, kNodeTemplatePrefix + id + ".service",
+                     RenderUnusedTemplateDropIn(config, sources), files);
+}
+
+}  // namespace
+
+std::vector<std::string> GenerateUnits(const GeneratorPaths& paths, FileSystem& files) {
+  std::vector<std::string> messages;
+  for (const std::string& id : FindInstanceIds(paths.etc_dir, files)) {
+    Status st = GenerateInstance(paths, id, files);
+    if (!st.ok()) messages.push_back("instance '" + id + "' skipped: " + st.message());
+  }
+  return messages;
+}
+
+}  // namespace nymvisor

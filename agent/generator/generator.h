@@ -1,0 +1,28 @@
+#ifndef NYMVISOR_AGENT_GENERATOR_GENERATOR_H_
+#define NYMVISOR_AGENT_GENERATOR_GENERATOR_H_
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "agent/ports/file_system.h"
+
+namespace nymvisor {
+
+/// Inputs and output of the systemd generator (systemd.generator(7)).
+struct GeneratorPaths {
+  std::filesystem::path etc_dir = "/etc/nymvisor";
+  std::filesystem::path output_dir;  ///< the generator's "normal" directory
+  std::string nymvisor_binary = "/usr/bin/nymvisor";
+};
+
+/// Turns every instance in etc_dir (<id>.toml, or <id>.env naming a config
+/// with NYMVISOR_CONFIG_PATH) into unit drop-ins, seeing the config as the
+/// agent's unit does: the file, then the <id>.env variables, with
+/// NYMVISOR_ID=<id>. An instance with a broken config is skipped; the returned
+/// messages say why, for the journal. Runs at boot and on every daemon-reload.
+std::vector<std::string> GenerateUnits(const GeneratorPaths& paths, FileSystem& files);
+
+}  // namespace nymvisor
+
+#endif  // NYMVISOR_AGENT_GENERATOR_GENERATOR_H_

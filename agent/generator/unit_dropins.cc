@@ -1,0 +1,85 @@
+#include "agent/generator/unit_dropins.h"
+
+#include <algorithm>
+
+#include "agent/records/layout.h"
+
+namespace nymvisor {
+namespace {
+
+std::string Header(const InstanceSources& sources) {
+  return "# Written by nymvisor-generator from " + sources.config_path.string() + " and " +
+         sources.env_file.string() +
+         ".\n# Do not edit: change those files and run `systemctl daemon-reload`.\n";
+}
+
+bool IsUnder(const std::filesystem::path& path, const std::filesystem::path& dir) {
+  auto rel = path.lexically_normal().lexically_relative(dir);
+  return !rel.empty() && *rel.begin() != "..";
+}
+
+/// Quotes a path for a unit file setting if it contains spaces.
+std::string UnitPath(const std::filesystem::path& path) {
+  std::string s = path.string();
+  if (s.find(' ') == std::string::npos) return s;
+  return "\"" + s + "\"";
+}
+
+}  // namespace
+
+std::string SystemdTimeSpan(Duration d) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  if (ms <= 0) return "0";
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  return std::to_string(ms) + "ms";
+}
+
+bool UsesNodeTemplate(const Config& config) {
+  return EffectiveUnit(config) == kNodeTemplatePrefix + config.nymvisor.id + ".service";
+}
+
+std::string RenderNodeDropIn(const Config& config, const InstanceSources& sources) {
+  const DaemonSection& d = config.daemon;
+  std::string out = Header(sources);
+  out += "\n[Unit]\n";
+  out += "StartLimitIntervalSec=" + SystemdTimeSpan(d.startup_period_duration) + "\n";
+  out += "StartLimitBurst=" + std::to_string(std::max<uint32_t>(d.max_startup_failures, 1)) + "\n";
+  out += "\n[Service]\n";
+  if (!d.user.empty()) out += "User=" + d.user + "\n";
+  out += std::string("Restart=") + (d.restart_on_failure ? "on-failure" : "no") + "\n";
+  out += "RestartSec=" + SystemdTimeSpan(d.failure_restart_delay) + "\n";
+  out += "TimeoutStopSec=" + SystemdTimeSpan(d.shutdown_grace_period) + "\n";
+  out +=
+      "LoadCredential=" + std::string(kCredentialName) + ":" + UnitPath(sources.config_path) + "\n";
+  out += "EnvironmentFile=-" + UnitPath(sources.env_file) + "\n";
+  out += "SyslogIdentifier=" + d.name + "\n";
+  if (!UsesNodeTemplate(config)) {
+    out += "ExecStart=\n";
+    out += "ExecStart=" + sources.nymvisor_binary + " exec " + config.nymvisor.id + "\n";
+  }
+  return out;
+}
+
+std::string RenderUnusedTemplateDropIn(const Config& config, const InstanceSources& sources) {
+  return Header(sources) + "# daemon.unit is " + EffectiveUnit(config) +
+         ", so this instance of the template must not start a second node.\n"
+         "\n[Unit]\nConditionPathExists=/nonexistent/nymvisor-uses-" +
+         EffectiveUnit(config) + "\n";
+}
+
+std::string RenderAgentDropIn(const Config& config, const InstanceSources& sources) {
+  Layout layout = MakeLayout(config);
+  std::string out = Header(sources);
+  out += "\n[Service]\n";
+  bool under_home = false;
+  for (const auto& path : {layout.home, layout.data_dir, layout.backup_dir}) {
+    out += "ReadWritePaths=-" + UnitPath(path) + "\n";
+    for (const char* protected_dir : {"/home", "/root", "/run/user"}) {
+      under_home = under_home || IsUnder(path, protected_dir);
+    }
+  }
+  if (under_home) out += "ProtectHome=read-only\n";
+  return out;
+}
+
+}  // namespace nymvisor

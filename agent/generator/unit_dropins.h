@@ -1,0 +1,49 @@
+#ifndef NYMVISOR_AGENT_GENERATOR_UNIT_DROPINS_H_
+#define NYMVISOR_AGENT_GENERATOR_UNIT_DROPINS_H_
+
+#include <filesystem>
+#include <string>
+
+#include "agent/config/config.h"
+
+namespace nymvisor {
+
+inline constexpr char kNodeTemplatePrefix[] = "nymvisor-daemon@";
+inline constexpr char kCredentialName[] = "nymvisor.toml";
+inline constexpr char kDropInName[] = "50-nymvisor.conf";
+
+/// Where an instance's settings come from; named in the drop-ins so an
+/// operator reading `systemctl cat` knows what to edit.
+struct InstanceSources {
+  std::string id;
+  std::filesystem::path config_path;
+  std::filesystem::path env_file;  ///< /etc/nymvisor/<id>.env (may not exist)
+  std::string nymvisor_binary = "/usr/bin/nymvisor";
+};
+
+/// True when the node runs in our template (nymvisor-daemon@<id>.service),
+/// which already has the right ExecStart=.
+bool UsesNodeTemplate(const Config& config);
+
+/// The drop-in for the node's unit: the DAEMON_* restart settings as Restart=,
+/// RestartSec=, StartLimitBurst=, StartLimitIntervalSec=, TimeoutStopSec=, the
+/// node's User=, the config passed as a credential (the node user cannot read
+/// the root-only config) and, for an operator's own unit, an ExecStart= that
+/// runs the node through `nymvisor exec`.
+std::string RenderNodeDropIn(const Config& config, const InstanceSources& sources);
+
+/// The drop-in that stops our template instance from running a second copy of
+/// the node when daemon.unit names the operator's own unit.
+std::string RenderUnusedTemplateDropIn(const Config& config, const InstanceSources& sources);
+
+/// The drop-in for the agent's unit (nymvisor@<id>.service): the paths it may
+/// write under ProtectSystem=strict (home, data and backup directories). No
+/// Wants= on the node: the agent starts it (see Agent::Start).
+std::string RenderAgentDropIn(const Config& config, const InstanceSources& sources);
+
+/// A duration in systemd's time-span syntax ("10s", "1500ms", "0").
+std::string SystemdTimeSpan(Duration d);
+
+}  // namespace nymvisor
+
+#endif  // NYMVISOR_AGENT_GENERATOR_UNIT_DROPINS_H_

@@ -1,0 +1,30 @@
+#ifndef NYMVISOR_AGENT_PORTS_BACKUP_STORE_H_
+#define NYMVISOR_AGENT_PORTS_BACKUP_STORE_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "agent/base/status.h"
+
+namespace nymvisor {
+
+/// Copies of the node's data (DAEMON_HOME without nymvisor's own files) taken
+/// before an upgrade, and putting one back after a failed upgrade. Blocking:
+/// runs on the worker thread.
+class BackupStore {
+ public:
+  virtual ~BackupStore() = default;
+  /// Takes a complete, synced copy for `upgrade_name` and returns its path.
+  /// A failure (a full disk) removes the partial copy.
+  virtual Result<std::filesystem::path> Create(const std::string& upgrade_name) = 0;
+  /// Makes the node's data identical to `backup` again. Safe to repeat.
+  virtual Status Restore(const std::filesystem::path& backup) = 0;
+  /// Keeps the newest `keep` backups (and always `protect`); deletes the rest.
+  virtual Status Prune(uint32_t keep, const std::filesystem::path& protect) = 0;
+};
+
+}  // namespace nymvisor
+
+#endif  // NYMVISOR_AGENT_PORTS_BACKUP_STORE_H_

@@ -1,0 +1,58 @@
+#ifndef NYMVISOR_AGENT_PORTS_HTTP_CLIENT_H_
+#define NYMVISOR_AGENT_PORTS_HTTP_CLIENT_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "agent/base/duration.h"
+#include "agent/base/status.h"
+
+namespace nymvisor {
+
+using namespace std::chrono_literals;
+
+/// One GET. TLS certificates are always verified; only http and https are used.
+struct HttpRequest {
+  std::string url;
+  std::string if_none_match;      ///< ETag of an earlier response: a conditional GET
+  std::string if_modified_since;  ///< Last-Modified of an earlier response
+  uint64_t range_start = 0;       ///< resume: ask for the bytes from here on
+  uint64_t max_bytes = 1 << 20;   ///< a larger body is refused
+  Duration connect_timeout = 10s;
+  Duration total_timeout = 60s;
+  Duration stall_timeout = 60s;  ///< abort when under 1 KiB/s for this long
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::string etag;
+  std::string last_modified;
+  std::optional<uint64_t> total_size;  ///< of the whole resource, when known
+  bool NotModified() const { return status == 304; }
+};
+
+/// A piece of the body and where it sits in the whole resource: a server that
+/// ignores a Range request starts again at 0, and the receiver must too.
+struct BodyChunk {
+  std::string_view data;
+  uint64_t offset;
+  std::optional<uint64_t> total;  ///< size of the whole resource, when announced
+};
+using BodySink = std::function<Status(const BodyChunk& chunk)>;
+
+/// HTTP GET behind an interface so tests need no network. Only 200, 206 and
+/// 304 are successes; any other status is an error naming it and the URL, and
+/// its body never reaches the sink. Network failures, 5xx and 429 are
+/// Status::Unavailable (try again later). Blocking: call it from a worker thread.
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+  virtual Result<HttpResponse> Get(const HttpRequest& request, const BodySink& sink) = 0;
+};
+
+}  // namespace nymvisor
+
+#endif  // NYMVISOR_AGENT_PORTS_HTTP_CLIENT_H_

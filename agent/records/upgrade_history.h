@@ -1,0 +1,44 @@
+#ifndef NYMVISOR_AGENT_RECORDS_UPGRADE_HISTORY_H_
+#define NYMVISOR_AGENT_RECORDS_UPGRADE_HISTORY_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "agent/base/json_util.h"
+#include "agent/records/upgrade_info.h"
+
+namespace nymvisor {
+
+/// How an upgrade attempt ended. The original only records completed upgrades
+/// (no outcome key); such entries read back as kCompleted.
+enum class UpgradeOutcome { kCompleted, kRolledBack, kFailed };
+
+/// One upgrade-history.json entry. `outcome` and `reason` are our additions; the
+/// original ignores unknown keys, so the file stays readable by it.
+struct HistoryEntry {
+  Timestamp performed_at;
+  UpgradeInfo info;
+  UpgradeOutcome outcome = UpgradeOutcome::kCompleted;
+  std::string reason;
+  bool operator==(const HistoryEntry&) const = default;
+};
+
+struct UpgradeHistory {
+  std::vector<HistoryEntry> history;
+  bool operator==(const UpgradeHistory&) const = default;
+};
+
+Result<UpgradeHistory> UpgradeHistoryFromJson(const Json& j);
+Result<UpgradeHistory> ParseUpgradeHistory(std::string_view text);
+Json UpgradeHistoryToJson(const UpgradeHistory& history);
+
+std::string_view OutcomeName(UpgradeOutcome outcome);
+
+/// The newest entry for `name`, or nullptr. Used to refuse re-queuing an upgrade
+/// that was rolled back until an operator forces it.
+const HistoryEntry* LastEntryFor(const UpgradeHistory& history, std::string_view name);
+
+}  // namespace nymvisor
+
+#endif  // NYMVISOR_AGENT_RECORDS_UPGRADE_HISTORY_H_

@@ -1,0 +1,393 @@
+#include "agent/shell/agent.h"
+
+#include <cstdio>
+
+#include "agent/base/message_ids.h"
+#include "agent/base/semver.h"
+#include "agent/config/url.h"
+
+namespace nymvisor {
+namespace {
+
+constexpr Duration kRetryDelay = std::chrono::seconds(60);
+constexpr Duration kBinaryRecheck = std::chrono::seconds(30);
+
+/// The last gate before the node is stopped: the queue may hold an older
+/// version (added by hand, or due before a newer one), never applied.
+Status CheckNewer(const UpgradeInfo& target, const CurrentVersion& current) {
+  Result<SemanticVersion> to = ParseSemanticVersion(target.version);
+  Result<SemanticVersion> from = ParseSemanticVersion(current.version);
+  if (!to.ok()) return to.status();
+  if (from.ok() && CompareVersions(*to, *from) <= 0) {
+    return Status::Error(target.version + " is not newer than the running " + current.version);
+  }
+  return {};
+}
+
+const UpgradeInfo* Queued(const UpgradePlan& plan, const std::string& name) {
+  return FindQueuedByName(plan, name);
+}
+
+RunnerSettings MakeRunnerSettings(const Config& config, StepDelays step_delays) {
+  RunnerSettings settings;
+  settings.unit = EffectiveUnit(config);
+  settings.health = {HealthCheckPeriod(config), config.daemon.max_startup_failures};
+  settings.backups_to_keep = config.daemon.backups_to_keep;
+  settings.step_delays = std::move(step_delays);
+  return settings;
+}
+
+/// What the status line says about the last upgrade, once it is over.
+std::string OutcomeText(const UpgradeState& s, bool committed, const std::string& unit) {
+  if (committed && s.leave_stopped) {
+    return s.target.name + " switched to " + s.target.version + "; the node waits: run " +
+           "'systemctl start " + unit + "'";
+  }
+  if (committed) return "";
+  return s.target.name + (s.rolled_back ? " rolled back: " : " failed: ") + s.failure;
+}
+
+}  // namespace
+
+Agent::Agent(Config config, AgentDeps deps, StepDelays step_delays)
+    : config_(std::move(config)),
+      layout_(MakeLayout(config_)),
+      unit_(EffectiveUnit(config_)),
+      deps_(std::move(deps)),
+      records_(deps_.files, layout_),
+      stager_(deps_.http, deps_.files, deps_.probes, deps_.make_hasher),
+      runner_(RunnerDeps{deps_.systemd, deps_.backups, records_, deps_.clock, deps_.scheduler,
+                         deps_.worker, deps_.log, [this] { Publish(); }},
+              MakeRunnerSettings(config_, std::move(step_delays)),
+              [this](const UpgradeState& s, bool committed) { OnUpgradeFinished(s, committed); }),
+      stopping_(std::make_shared<std::atomic<bool>>(false)) {}
+
+Agent::~Agent() = default;
+
+Status Agent::Start() {
+  NV_RETURN_IF_ERROR(ValidateLayout(layout_));
+  NV_RETURN_IF_ERROR(records_.LoadPlan().status());
+  std::string url = config_.daemon.absolute_upstream_upgrade_url;
+  if (url.empty()) {
+    NV_ASSIGN_OR_RETURN(url, UpgradeInfoUrlFromBase(config_.nymvisor.upstream_base_upgrade_url,
+                                                    config_.daemon.name));
+  }
+  deps_.systemd.SetEvents({[this](const std::string& job, const std::string&,
+                                  const std::string& result) { runner_.OnJobRemoved(job, result); },
+                           [this](const std::string& unit, const UnitState& state) {
+                             runner_.OnUnitChanged(unit, state);
+                             if (unit == unit_) OnNodeChanged(state);
+                           }});
+  NV_RETURN_IF_ERROR(deps_.systemd.Subscribe());
+  NV_RETURN_IF_ERROR(deps_.systemd.WatchUnit(unit_));
+  NV_ASSIGN_OR_RETURN(std::optional<UpgradeState> in_flight, records_.LoadState());
+  poller_ = std::make_unique<UpstreamPoller>(
+      PollerDeps{deps_.http, records_, deps_.clock, deps_.scheduler, deps_.worker, deps_.log,
+                 deps_.jitter},
+      url, config_.nymvisor.upstream_polling_rate, [](const UpgradeInfo&) {},
+      [this] {
+        Reconcile();
+        Publish();
+      });
+  deps_.log.Info("nymvisor agent started for " + unit_ + "; upstream " + url);
+  if (in_flight) {
+    runner_.Resume(*in_flight);
+  } else {
+    StartNodeUnlessAwaited();
+  }
+  Reconcile();
+  deps_.notifier.Ready(FormatStatusLine(Snapshot()));
+  poller_->Start();
+  return {};
+}
+
+// The agent's unit does not Wants= the node, so that a restart of the agent
+// cannot start a node that a manual upgrade left stopped; starting the agent
+// (as `systemctl enable --now` does) starts the node here instead.
+void Agent::StartNodeUnlessAwaited() {
+  awaiting_start_ = records_.AwaitingStart();
+  Result<UnitState> state = deps_.systemd.GetUnitState(unit_);
+  if (!state.ok())
+    return deps_.log.Warning("cannot read " + unit_ + ": " + state.status().message());
+  bool down = state->IsDown();
+  if (awaiting_start_ && !down) return OnNodeChanged(*state);  // started while we were away
+  if (awaiting_start_) {
+    last_outcome_ = "after a manual upgrade the node waits: run 'systemctl start " + unit_ + "'";
+    deps_.log.Info("not starting " + unit_ + ": " + last_outcome_);
+    return;
+  }
+  if (!down || state->job_pending) return;
+  deps_.log.Info("starting " + unit_ + ", which is " +
+                 std::string(ActiveStateName(state->active_state)));
+  Result<std::string> job = deps_.systemd.StartUnit(unit_);
+  if (!job.ok()) deps_.log.Warning("cannot start " + unit_ + ": " + job.status().message());
+}
+
+void Agent::OnNodeChanged(const UnitState& state) {
+  if (runner_.active() || state.active_state != ActiveState::kActive) return;
+  if (node_down_) {
+    node_down_ = false;
+    Publish();
+  }
+  if (!awaiting_start_) return;
+  awaiting_start_ = false;
+  if (Status st = records_.ClearAwaitingStart(); !st.ok()) deps_.log.Error(st.message());
+  deps_.log.Info(unit_ + " was started after the manual upgrade");
+  last_outcome_.clear();
+  Reconcile();
+}
+
+void Agent::OnPlanChanged() {
+  for (auto& [name, record] : stages_) {
+    if (record.status == StageStatus::kWaitingForBinary) record = StageRecord{};
+  }
+  Reconcile();
+}
+
+void Agent::Reconcile() {
+  for (int i = 0; i < 32; ++i) {
+    if (runner_.active() || *stopping_) return;  // also after a nested Reconcile
+    Result<UpgradePlan> plan = records_.LoadPlan();
+    if (!plan.ok()) {
+      deps_.log.Error(plan.status().message());
+      return;
+    }
+    std::erase_if(stages_, [&](const auto& s) { return Queued(*plan, s.first) == nullptr; });
+    ScheduleDecision decision = DecideSchedule(*plan, stages_, deps_.clock.Now());
+    if (!ApplyDecision(decision, *plan)) return;
+  }
+}
+
+bool Agent::ApplyDecision(const ScheduleDecision& decision, const UpgradePlan& plan) {
+  using Kind = ScheduleDecision::Kind;
+  const UpgradeInfo* entry = Queued(plan, decision.name);
+  switch (decision.kind) {
+    case Kind::kRefuse:
+      Refuse(*entry, decision.reason);
+      return true;
+    case Kind::kStage:
+      StartStaging(*entry);
+      return true;
+    case Kind::kUpgrade:
+      BeginUpgrade(*entry);
+      return false;
+    case Kind::kIdle:
+    case Kind::kWait:
+      ArmTimer(decision.at);
+      next_upgrade_ = decision.name;
+      Publish();
+      return false;
+  }
+  return false;
+}
+
+void Agent::StartStaging(const UpgradeInfo& info) {
+  stages_[info.name] = {StageStatus::kInProgress, ""};
+  StageRequest request{info, layout_, deps_.platform, config_.daemon.allow_binaries_download,
+                       config_.daemon.enforce_download_checksum};
+  auto result = std::make_shared<Result<StagedBinary>>(Status::Error("not staged"));
+  auto stopping = stopping_;
+  auto last_percent = std::make_shared<int>(-1);
+  auto progress = [this, stopping, last_percent, name = info.name](uint64_t done,
+                                                                   std::optional<uint64_t> total) {
+    int percent = total && *total > 0 ? static_cast<int>(done * 100 / *total) : -1;
+    if (percent != *last_percent) {
+      *last_percent = percent;
+      deps_.worker.RunOnMain([this, name, percent, done] {
+        download_ = name;
+        download_percent_ = percent >= 0 ? std::optional<uint32_t>(percent) : std::nullopt;
+        download_bytes_ = done;
+        Publish();
+      });
+    }
+    return !stopping->load();
+  };
+  deps_.worker.Post(
+      [this, request, result, progress] { *result = stager_.Stage(request, progress); },
+      [this, result, name = info.name] { OnStaged(name, *result); });
+}
+
+void Agent::OnStaged(const std::string& name, const Result<StagedBinary>& result) {
+  download_.clear();
+  download_percent_.reset();
+  if (*stopping_) return;
+  Result<UpgradePlan> plan = records_.LoadPlan();
+  const UpgradeInfo* info = plan.ok() ? Queued(*plan, name) : nullptr;
+  if (info == nullptr) return Reconcile();
+  if (result.ok()) {
+    stages_[name] = {StageStatus::kStaged, ""};
+    staged_builds_[name] = result->build;
+    deps_.log.Event(
+        LogPriority::kNotice, message_ids::kUpgradeStaged,
+        "upgrade " + name + " staged: " + info->version + " verified" +
+            (result->downloaded ? " after downloading " + std::to_string(result->bytes) + " bytes"
+                                : ""),
+        UpgradeEventFields(*info));
+  } else if (result.status().IsNotFound() || result.status().IsUnavailable()) {
+    bool waiting = result.status().IsNotFound();
+    stages_[name] = {waiting ? StageStatus::kWaitingForBinary : StageStatus::kInProgress,
+                     result.status().message()};
+    if (!waiting)
+      deps_.log.Warning("staging " + name + " will be retried: " + result.status().message());
+    if (retry_timer_ != 0) deps_.scheduler.Cancel(retry_timer_);
+    retry_timer_ = deps_.scheduler.After(waiting ? kBinaryRecheck : kRetryDelay, [this, name] {
+      retry_timer_ = 0;
+      stages_.erase(name);
+      Reconcile();
+    });
+  } else {
+    stages_[name] = {StageStatus::kFailed, result.status().message()};
+    last_error_ = "staging " + name + ": " + result.status().message();
+  }
+  Reconcile();
+}
+
+void Agent::Refuse(const UpgradeInfo& info, const std::string& reason, std::string_view id) {
+  Status st = records_.RecordFailure(info, UpgradeOutcome::kFailed, reason, deps_.clock.Now());
+  if (!st.ok()) deps_.log.Error("cannot record the failure of " + info.name + ": " + st.message());
+  Logger::Fields fields = UpgradeEventFields(info);
+  fields.push_back({"NYMVISOR_REASON", reason});
+  deps_.log.Event(LogPriority::kError, id,
+                  "upgrade " + info.name + " will not be applied: " + reason, fields);
+  last_outcome_ = info.name + " refused: " + reason;
+  last_upgrade_ = info.name;
+  last_upgrade_result_ = "refused";
+  last_error_ = reason;
+  stages_.erase(info.name);
+}
+
+void Agent::BeginUpgrade(const UpgradeInfo& target) {
+  Result<CurrentVersion> current = records_.LoadCurrentVersion();
+  if (!current.ok()) {
+    deps_.log.Error("not upgrading: " + current.status().message());
+    return;
+  }
+  if (Status st = CheckNewer(target, *current); !st.ok()) {
+    Refuse(target, st.message(), message_ids::kDowngradeRefused);
+    return Reconcile();
+  }
+  UpgradeState state;
+  state.target = target;
+  state.target_build = staged_builds_[target.name];
+  state.from_name = current->name;
+  state.from_version = current->version;
+  state.from_build = current->binary_details;
+  state.started_at = deps_.clock.Now();
+  state.skip_backup = config_.daemon.unsafe_skip_backup;
+  state.leave_stopped = target.manual || !config_.daemon.restart_after_upgrade;
+  if (Status st = runner_.Begin(state); !st.ok()) {
+    deps_.log.Error("cannot start upgrade " + target.name + ": " + st.message());
+    ArmTimer(deps_.clock.Now() + kRetryDelay);
+  }
+}
+
+void Agent::OnUpgradeFinished(const UpgradeState& state, bool committed) {
+  stages_.erase(state.target.name);
+  staged_builds_.erase(state.target.name);
+  last_outcome_ = OutcomeText(state, committed, unit_);
+  last_upgrade_ = state.target.name;
+  last_upgrade_result_ = committed ? (state.leave_stopped ? "switched" : "completed")
+                                   : (state.rolled_back ? "rolled-back" : "failed");
+  if (!committed) last_error_ = state.failure;
+  node_down_ = state.node_down;
+  Result<UnitState> unit = deps_.systemd.GetUnitState(unit_);
+  if (unit.ok() && unit->LastDowntimeUsec() != 0) last_downtime_usec_ = unit->LastDowntimeUsec();
+  awaiting_start_ = committed && state.leave_stopped;
+  if (*stopping_) {
+    if (on_stopped_) on_stopped_();
+    return;
+  }
+  Reconcile();
+}
+
+void Agent::Stop(std::function<void()> done) {
+  *stopping_ = true;
+  deps_.notifier.Stopping(runner_.active() ? "stopping after the upgrade in progress" : "stopping");
+  if (poller_) poller_->Stop();
+  ArmTimer(std::nullopt);
+  if (retry_timer_ != 0) deps_.scheduler.Cancel(retry_timer_);
+  retry_timer_ = 0;
+  if (!runner_.active()) return done();
+  on_stopped_ = std::move(done);
+  runner_.Hurry();
+}
+
+void Agent::ArmTimer(std::optional<Timestamp> at) {
+  if (due_timer_ != 0) deps_.scheduler.Cancel(due_timer_);
+  due_timer_ = 0;
+  if (at) {
+    due_timer_ = deps_.scheduler.At(*at, [this] {
+      due_timer_ = 0;
+      Reconcile();
+    });
+  }
+}
+
+StatusSnapshot Agent::Snapshot() {
+  StatusSnapshot s;
+  FillRecords(&s);
+  FillActivity(&s);
+  return s;
+}
+
+void Agent::FillRecords(StatusSnapshot* s) {
+  Result<UpgradePlan> plan = records_.LoadPlan();
+  Result<CurrentVersion> current = records_.LoadCurrentVersion();
+  if (current.ok()) {
+    s->current_version = current->version;
+    s->current_upgrade = current->name;
+  } else if (plan.ok()) {
+    s->current_version = plan->current.version;
+    s->current_upgrade = plan->current.name;
+  }
+  const UpgradeInfo* next = plan.ok() ? Queued(*plan, next_upgrade_) : nullptr;
+  if (next == nullptr) return;
+  s->next_upgrade = next->name;
+  s->next_upgrade_version = next->version;
+  s->next_upgrade_time = next->upgrade_time;
+  auto stage = stages_.find(next->name);
+  StageStatus status = stage == stages_.end() ? StageStatus::kUnknown : stage->second.status;
+  s->next_upgrade_staged = status == StageStatus::kStaged;
+  s->next_upgrade_waits_for_binary = status == StageStatus::kWaitingForBinary;
+}
+
+void Agent::FillActivity(StatusSnapshot* s) const {
+  if (poller_) {
+    s->next_check_time = poller_->next_check();
+    if (const auto& check = poller_->last_check()) {
+      s->last_check_time = check->at;
+      s->last_check_ok = check->ok;
+      s->last_check_result = check->result;
+    }
+  }
+  s->download = download_;
+  s->download_bytes = download_bytes_;
+  s->progress = download_percent_;
+  s->last_upgrade = last_upgrade_;
+  s->last_upgrade_result = last_upgrade_result_;
+  s->last_outcome = last_outcome_;
+  s->last_downtime_usec = last_downtime_usec_;
+  s->last_error = last_error_;
+  if (const std::optional<UpgradeState>& u = runner_.state()) {
+    s->step = u->step;
+    s->upgrade = u->target.name;
+    s->upgrade_from = u->from_version;
+    s->upgrade_to = u->target.version;
+    if (std::optional<HealthProgress> health = runner_.health_progress()) {
+      s->health_elapsed = health->elapsed;
+      s->health_period = health->period;
+      s->progress = health->period > Duration::zero()
+                        ? std::optional<uint32_t>(
+                              std::min<int64_t>(100, health->elapsed * 100 / health->period))
+                        : std::nullopt;
+    }
+  }
+  s->checking = poller_ && poller_->checking();
+  s->awaiting_start = awaiting_start_;
+  s->node_down = node_down_;
+  s->state = DeriveState(*s);
+}
+
+void Agent::Publish() { deps_.notifier.Status(FormatStatusLine(Snapshot())); }
+
+}  // namespace nymvisor

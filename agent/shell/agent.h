@@ -1,0 +1,118 @@
+#ifndef NYMVISOR_AGENT_SHELL_AGENT_H_
+#define NYMVISOR_AGENT_SHELL_AGENT_H_
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "agent/base/message_ids.h"
+#include "agent/config/config.h"
+#include "agent/decide/status_snapshot.h"
+#include "agent/decide/upgrade_schedule.h"
+#include "agent/ports/backup_store.h"
+#include "agent/ports/hasher.h"
+#include "agent/ports/http_client.h"
+#include "agent/ports/notifier.h"
+#include "agent/ports/process_runner.h"
+#include "agent/ports/scheduler.h"
+#include "agent/ports/systemd_manager.h"
+#include "agent/ports/worker.h"
+#include "agent/records/layout.h"
+#include "agent/shell/logger.h"
+#include "agent/shell/stager.h"
+#include "agent/shell/upgrade_records.h"
+#include "agent/shell/upgrade_runner.h"
+#include "agent/shell/upstream_poller.h"
+
+namespace nymvisor {
+
+/// Every effect the agent uses; run_command.cc passes the real ones.
+struct AgentDeps {
+  SystemdManager& systemd;
+  HttpClient& http;
+  FileSystem& files;
+  ProcessRunner& probes;  ///< runs new binaries' build-info (as the node's user)
+  BackupStore& backups;
+  Clock& clock;
+  Scheduler& scheduler;
+  Worker& worker;
+  Notifier& notifier;
+  Logger& log;
+  std::function<Duration(Duration max)> jitter;
+  HasherFactory make_hasher;  ///< digests for downloads
+  std::string platform;       ///< the host's upgrade-info platform key
+};
+
+/// `nymvisor run`: watches upstream, stages upgrades ahead of time and, at
+/// each upgrade's time, hands it to the UpgradeRunner; it never runs the node
+/// itself. Reports to systemd with READY=1 and STATUS=. Main thread only (the
+/// worker runs downloads and backups and reports back on it).
+class Agent {
+ public:
+  Agent(Config config, AgentDeps deps, StepDelays step_delays = {});
+  ~Agent();
+
+  /// Subscribes to systemd, watches the node's unit, resumes an upgrade left
+  /// by an earlier run (or else starts the node if it is down, unless a
+  /// manual upgrade left it for the operator), sends READY=1 and checks
+  /// upstream once.
+  Status Start();
+  /// upgrade-plan.json changed (add-upgrade, or our own write): look again.
+  void OnPlanChanged();
+  /// SIGTERM: STOPPING=1; an upgrade in progress finishes or rolls back first,
+  /// then `done` runs.
+  void Stop(std::function<void()> done);
+
+  /// What the agent is doing now, read fresh (the records are small files).
+  StatusSnapshot Snapshot();
+
+ private:
+  void StartNodeUnlessAwaited();
+  void OnNodeChanged(const UnitState& state);
+  void Reconcile();
+  bool ApplyDecision(const ScheduleDecision& decision, const UpgradePlan& plan);
+  void StartStaging(const UpgradeInfo& info);
+  void OnStaged(const std::string& name, const Result<StagedBinary>& result);
+  void Refuse(const UpgradeInfo& info, const std::string& reason,
+              std::string_view message_id = message_ids::kVerificationFailed);
+  void BeginUpgrade(const UpgradeInfo& target);
+  void OnUpgradeFinished(const UpgradeState& state, bool committed);
+  void ArmTimer(std::optional<Timestamp> at);
+  void FillRecords(StatusSnapshot* s);
+  void FillActivity(StatusSnapshot* s) const;
+  /// Sends the STATUS= line of a fresh snapshot.
+  void Publish();
+
+  Config config_;
+  Layout layout_;
+  std::string unit_;
+  AgentDeps deps_;
+  UpgradeRecords records_;
+  Stager stager_;
+  UpgradeRunner runner_;
+  std::unique_ptr<UpstreamPoller> poller_;
+  std::map<std::string, StageRecord> stages_;
+  std::map<std::string, BuildInfo> staged_builds_;
+  Scheduler::TimerId due_timer_ = 0;
+  Scheduler::TimerId retry_timer_ = 0;
+  std::string next_upgrade_;  ///< the head of the queue at the last decision
+  std::string last_outcome_;  ///< "v2 rolled back: ..." for the status line
+  std::string last_upgrade_;  ///< the last upgrade that ended, and how
+  std::string last_upgrade_result_;
+  uint64_t last_downtime_usec_ = 0;
+  std::string last_error_;
+  bool node_down_ = false;  ///< the last upgrade's rollback did not bring the node back
+  std::string download_;    ///< the upgrade being downloaded
+  std::optional<uint32_t> download_percent_;
+  uint64_t download_bytes_ = 0;
+  std::shared_ptr<std::atomic<bool>> stopping_;  ///< read by the worker to cancel downloads
+  std::function<void()> on_stopped_;
+  bool awaiting_start_ = false;  ///< a manual upgrade left the node for the operator
+};
+
+}  // namespace nymvisor
+
+#endif  // NYMVISOR_AGENT_SHELL_AGENT_H_

@@ -1,0 +1,169 @@
+#include "agent/shell/stager.h"
+
+#include <optional>
+
+#include "agent/shell/build_info_probe.h"
+
+namespace nymvisor {
+namespace {
+
+/// The file being downloaded, with the hash of everything written so far.
+class DownloadSink {
+ public:
+  DownloadSink(FileSystem& files, const HasherFactory& make_hasher, std::filesystem::path path,
+               ChecksumAlgorithm algorithm)
+      : files_(files),
+        make_hasher_(make_hasher),
+        path_(std::move(path)),
+        algorithm_(algorithm),
+        hasher_(make_hasher_(algorithm_)) {}
+
+  /// Takes over a partial file left by an earlier attempt.
+  Status Resume() {
+    Result<FileInfo> info = files_.Stat(path_);
+    if (info.ok() && info->type == FileInfo::Type::kRegular) {
+      NV_RETURN_IF_ERROR(files_.ReadChunks(path_, [this](std::string_view data) {
+        hasher_->Update(data);
+        written_ += data.size();
+        return Status();
+      }));
+      resumed_from_ = written_;
+    }
+    NV_ASSIGN_OR_RETURN(file_, files_.OpenForAppend(path_, 0644, /*truncate=*/written_ == 0));
+    return {};
+  }
+
+  Status Write(const BodyChunk& chunk) {
+    if (chunk.offset == 0 && written_ > 0) NV_RETURN_IF_ERROR(Restart());
+    if (chunk.offset != written_) {
+      return Status::Unavailable("download of " + path_.string() + " continued at byte " +
+                                 std::to_string(chunk.offset) + ", expected " +
+                                 std::to_string(written_));
+    }
+    NV_RETURN_IF_ERROR(file_->Append(chunk.data));
+    hasher_->Update(chunk.data);
+    written_ += chunk.data.size();
+    return {};
+  }
+
+  uint64_t written() const { return written_; }
+  uint64_t resumed_from() const { return resumed_from_; }
+  std::string Digest() { return hasher_->FinalHex(); }
+  Status Sync() { return file_->Sync(); }
+
+ private:
+  /// The server ignored the Range request and sent everything again.
+  Status Restart() {
+    NV_ASSIGN_OR_RETURN(file_, files_.OpenForAppend(path_, 0644, /*truncate=*/true));
+    hasher_ = make_hasher_(algorithm_);
+    written_ = 0;
+    resumed_from_ = 0;
+    return {};
+  }
+
+  FileSystem& files_;
+  const HasherFactory& make_hasher_;
+  std::filesystem::path path_;
+  ChecksumAlgorithm algorithm_;
+  std::unique_ptr<Hasher> hasher_;
+  std::unique_ptr<WritableFile> file_;
+  uint64_t written_ = 0;
+  uint64_t resumed_from_ = 0;
+};
+
+HttpRequest DownloadRequest(const StageRequest& request, const DownloadUrl& source, uint64_t from) {
+  HttpRequest http;
+  http.url = source.url;
+  http.range_start = from;
+  http.max_bytes = request.max_binary_bytes;
+  http.total_timeout = std::chrono::hours(2);
+  return http;
+}
+
+Status CheckChecksum(const DownloadUrl& source, DownloadSink& sink, FileSystem& files,
+                     const std::filesystem::path& tmp) {
+  std::string actual = sink.Digest();
+  if (source.checksum.empty() || actual == source.checksum) return {};
+  NV_RETURN_IF_ERROR(files.RemoveAll(tmp));
+  std::string message = "checksum mismatch for " + source.url + ": expected " +
+                        std::string(ChecksumAlgorithmName(source.algorithm)) + " " +
+                        source.checksum + ", got " + actual;
+  // A resumed download may have kept a corrupt prefix: start over once more.
+  if (sink.resumed_from() > 0) return Status::Unavailable(message + " (after resuming)");
+  return Status::Error(message);
+}
+
+}  // namespace
+
+Result<uint64_t> Stager::Download(const StageRequest& request, const DownloadUrl& source,
+                                  const StageProgress& progress) {
+  std::filesystem::path final_path = request.layout.UpgradeBinary(request.info.name);
+  std::filesystem::path tmp = final_path;
+  tmp += ".tmp";
+  NV_RETURN_IF_ERROR(files_.CreateDirectories(final_path.parent_path(), 0755));
+  DownloadSink sink(files_, make_hasher_, tmp, source.algorithm);
+  NV_RETURN_IF_ERROR(sink.Resume());
+  Result<HttpResponse> response =
+      http_.Get(DownloadRequest(request, source, sink.written()), [&](const BodyChunk& chunk) {
+        NV_RETURN_IF_ERROR(sink.Write(chunk));
+        if (progress && !progress(sink.written(), chunk.total)) {
+          return Status::Unavailable("download of " + source.url + " cancelled");
+        }
+        return Status();
+      });
+  if (!response.ok()) return response.status();
+  if (response->total_size && *response->total_size != sink.written()) {
+    NV_RETURN_IF_ERROR(files_.RemoveAll(tmp));
+    return Status::Error("size mismatch for " + source.url + ": the server announced " +
+                         std::to_string(*response->total_size) + " bytes, got " +
+                         std::to_string(sink.written()));
+  }
+  NV_RETURN_IF_ERROR(CheckChecksum(source, sink, files_, tmp));
+  NV_RETURN_IF_ERROR(sink.Sync());
+  NV_RETURN_IF_ERROR(files_.SetMode(tmp, 0755));
+  NV_RETURN_IF_ERROR(files_.Rename(tmp, final_path));
+  return sink.written();
+}
+
+Result<BuildInfo> Stager::Verify(const StageRequest& request) {
+  std::string binary = request.layout.UpgradeBinary(request.info.name).string();
+  Result<BuildInfo> build = ProbeBuildInfo(probes_, binary, request.probe_timeout);
+  if (!build.ok()) return build.status();
+  NV_RETURN_IF_ERROR(CheckBinaryMatchesRecord(request.info, *build));
+  return build;
+}
+
+Result<StagedBinary> Stager::Stage(const StageRequest& request, const StageProgress& progress) {
+  const UpgradeInfo& info = request.info;
+  std::filesystem::path final_path = request.layout.UpgradeBinary(info.name);
+  Result<std::string> current = files_.ReadSymlink(request.layout.CurrentLink());
+  if (current.ok() && std::filesystem::path(*current) == request.layout.UpgradeDir(info.name)) {
+    return Status::Error("upgrade '" + info.name + "' is the version running now; its binary " +
+                         "is not touched");
+  }
+  StagedBinary staged;
+  if (!Exists(files_, final_path)) {
+    if (!request.allow_download) {
+      return Status::NotFound("no binary at " + final_path.string() +
+                              " and downloads are disabled; provide it with 'nymvisor "
+                              "add-upgrade <binary> --upgrade-name " +
+                              info.name + " --add-binary'");
+    }
+    NV_ASSIGN_OR_RETURN(DownloadUrl source, SelectDownload(info, request.platform));
+    if (request.enforce_checksum && source.checksum.empty()) {
+      return Status::Error("upgrade '" + info.name + "' has no checksum for " + source.url +
+                           " and checksums are enforced");
+    }
+    NV_ASSIGN_OR_RETURN(staged.bytes, Download(request, source, progress));
+    staged.downloaded = true;
+  }
+  Result<BuildInfo> build = Verify(request);
+  if (!build.ok()) {
+    NV_RETURN_IF_ERROR(files_.RemoveAll(final_path));  // never leave an unusable binary
+    return build.status();
+  }
+  staged.build = std::move(build).value();
+  return staged;
+}
+
+}  // namespace nymvisor

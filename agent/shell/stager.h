@@ -1,0 +1,71 @@
+#ifndef NYMVISOR_AGENT_SHELL_STAGER_H_
+#define NYMVISOR_AGENT_SHELL_STAGER_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "agent/ports/file_system.h"
+#include "agent/ports/hasher.h"
+#include "agent/ports/http_client.h"
+#include "agent/ports/process_runner.h"
+#include "agent/records/build_info.h"
+#include "agent/records/layout.h"
+#include "agent/records/upgrade_info.h"
+
+namespace nymvisor {
+
+/// One upgrade to prepare.
+struct StageRequest {
+  UpgradeInfo info;
+  Layout layout;
+  std::string platform;  ///< the host's platform (HostPlatform()), then "any"
+  bool allow_download = true;
+  bool enforce_checksum = true;
+  Duration probe_timeout = std::chrono::seconds(30);
+  uint64_t max_binary_bytes = uint64_t{1} << 30;
+};
+
+struct StagedBinary {
+  BuildInfo build;
+  bool downloaded = false;
+  uint64_t bytes = 0;
+};
+
+/// Download progress: bytes so far and the total when the server said it.
+/// Returning false cancels the download (it can be resumed later).
+using StageProgress = std::function<bool(uint64_t done, std::optional<uint64_t> total)>;
+
+/// Puts upgrades/<name>/bin/<daemon> in place and verifies it well before the
+/// upgrade time, so no download or hashing happens while the node is down:
+/// the body is hashed as it streams (one pass) into <daemon>.tmp, which a
+/// restarted agent resumes with a Range request; the checksum and size are
+/// checked, the file is synced, made executable and renamed into place; then
+/// its build-info must match the upgrade record. Results:
+///  - OK: staged and verified;
+///  - NotFound: no binary yet and downloads are disabled (wait for add-upgrade);
+///  - Unavailable: network trouble, try again later;
+///  - Error: the upgrade can never be applied (bad checksum, wrong version...).
+/// Blocking: runs on the worker thread.
+class Stager {
+ public:
+  Stager(HttpClient& http, FileSystem& files, ProcessRunner& probes, HasherFactory make_hasher)
+      : http_(http), files_(files), probes_(probes), make_hasher_(std::move(make_hasher)) {}
+
+  Result<StagedBinary> Stage(const StageRequest& request, const StageProgress& progress);
+
+ private:
+  Result<uint64_t> Download(const StageRequest& request, const DownloadUrl& source,
+                            const StageProgress& progress);
+  Result<BuildInfo> Verify(const StageRequest& request);
+
+  HttpClient& http_;
+  FileSystem& files_;
+  ProcessRunner& probes_;  ///< runs staged binaries' build-info
+  HasherFactory make_hasher_;
+};
+
+}  // namespace nymvisor
+
+#endif  // NYMVISOR_AGENT_SHELL_STAGER_H_

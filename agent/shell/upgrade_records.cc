@@ -1,0 +1,87 @@
+#include "agent/shell/upgrade_records.h"
+
+#include <nlohmann/json.hpp>
+
+namespace nymvisor {
+namespace {
+
+constexpr Duration kLockTimeout = std::chrono::seconds(10);
+
+}  // namespace
+
+Status UpgradeRecords::Queue(const UpgradeInfo& info) {
+  NV_RETURN_IF_ERROR(store_.SaveUpgradeInfo(info));
+  NV_ASSIGN_OR_RETURN(auto lock, files_.LockExclusive(store_.layout().LockFile(), kLockTimeout));
+  NV_ASSIGN_OR_RETURN(UpgradePlan plan, store_.LoadPlan());
+  if (FindQueuedByName(plan, info.name) != nullptr) return {};
+  InsertQueued(&plan, info);
+  return store_.SavePlan(plan);
+}
+
+Status UpgradeRecords::SwitchCurrent(const std::string& name, const std::string& version,
+                                     const BuildInfo& build, Timestamp now) {
+  const Layout& layout = store_.layout();
+  NV_RETURN_IF_ERROR(files_.ReplaceSymlink(layout.CurrentLink(), layout.UpgradeDir(name)));
+  return store_.SaveCurrentVersion({name, version, now, build});
+}
+
+bool UpgradeRecords::CurrentIs(const std::string& name) {
+  const Layout& layout = store_.layout();
+  Result<std::string> target = files_.ReadSymlink(layout.CurrentLink());
+  return target.ok() && std::filesystem::path(*target) == layout.UpgradeDir(name);
+}
+
+Status UpgradeRecords::AppendHistoryOnce(const HistoryEntry& entry) {
+  NV_ASSIGN_OR_RETURN(UpgradeHistory history, store_.LoadHistory());
+  const HistoryEntry* last = LastEntryFor(history, entry.info.name);
+  if (last != nullptr && last->performed_at == entry.performed_at &&
+      last->outcome == entry.outcome) {
+    return {};
+  }
+  history.history.push_back(entry);
+  return store_.SaveHistory(history);
+}
+
+Status UpgradeRecords::Commit(const UpgradeState& state) {
+  NV_ASSIGN_OR_RETURN(auto lock, files_.LockExclusive(store_.layout().LockFile(), kLockTimeout));
+  NV_ASSIGN_OR_RETURN(UpgradePlan plan, store_.LoadPlan());
+  if (state.leave_stopped) {
+    NV_RETURN_IF_ERROR(files_.WriteFileAtomic(
+        AwaitingStartFile(), state.target.name + " " + state.target.version + "\n", 0644));
+  } else {
+    NV_RETURN_IF_ERROR(ClearAwaitingStart());
+  }
+  plan.current = state.target;
+  RemoveQueued(&plan, state.target.name);
+  NV_RETURN_IF_ERROR(store_.SavePlan(plan));
+  return AppendHistoryOnce({state.started_at, state.target, UpgradeOutcome::kCompleted, ""});
+}
+
+Status UpgradeRecords::RecordFailure(const UpgradeInfo& info, UpgradeOutcome outcome,
+                                     const std::string& reason, Timestamp started_at) {
+  NV_ASSIGN_OR_RETURN(auto lock, files_.LockExclusive(store_.layout().LockFile(), kLockTimeout));
+  NV_ASSIGN_OR_RETURN(UpgradePlan plan, store_.LoadPlan());
+  if (RemoveQueued(&plan, info.name)) NV_RETURN_IF_ERROR(store_.SavePlan(plan));
+  return AppendHistoryOnce({started_at, info, outcome, reason});
+}
+
+Result<std::optional<UpgradeState>> UpgradeRecords::LoadState() {
+  Result<std::string> text = files_.ReadFile(StateFile());
+  if (text.status().IsNotFound()) return std::optional<UpgradeState>();
+  if (!text.ok()) return text.status();
+  Result<UpgradeState> state = ParseUpgradeState(*text);
+  if (!state.ok()) return state.status().WithContext(StateFile().string());
+  return std::optional<UpgradeState>(std::move(state).value());
+}
+
+Status UpgradeRecords::SaveState(const UpgradeState& state) {
+  return files_.WriteFileAtomic(StateFile(), DumpJsonPretty(UpgradeStateToJson(state)), 0644);
+}
+
+Status UpgradeRecords::ClearState() { return files_.RemoveAll(StateFile()); }
+
+bool UpgradeRecords::AwaitingStart() { return files_.Stat(AwaitingStartFile()).ok(); }
+
+Status UpgradeRecords::ClearAwaitingStart() { return files_.RemoveAll(AwaitingStartFile()); }
+
+}  // namespace nymvisor

@@ -1,0 +1,323 @@
+#include "agent/shell/upgrade_runner.h"
+
+#include "agent/base/message_ids.h"
+
+namespace nymvisor {
+
+UpgradeRunner::UpgradeRunner(RunnerDeps deps, RunnerSettings settings, Finished on_finished)
+    : deps_(std::move(deps)),
+      settings_(std::move(settings)),
+      on_finished_(std::move(on_finished)) {}
+
+Logger::Fields UpgradeRunner::EventFields() const {
+  Logger::Fields fields = UpgradeEventFields(state_->target, state_->from_version);
+  fields.push_back({"NYMVISOR_STEP", std::string(StepName(state_->step))});
+  return fields;
+}
+
+std::optional<HealthProgress> UpgradeRunner::health_progress() const {
+  if (!state_ || state_->step != UpgradeStep::kHealthCheck || !state_->health_started_at) {
+    return std::nullopt;
+  }
+  return HealthProgress{deps_.clock.Now() - *state_->health_started_at, settings_.health.period};
+}
+
+Status UpgradeRunner::Begin(UpgradeState initial) {
+  Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
+  initial.node_was_active =
+      !unit.ok() || unit->IsUp() || unit->active_state == ActiveState::kActivating;
+  initial.step = UpgradeStep::kStopping;
+  NV_RETURN_IF_ERROR(deps_.records.SaveState(initial));
+  state_ = std::move(initial);
+  deps_.log.Event(LogPriority::kNotice, message_ids::kUpgradeStarted,
+                  "upgrading " + settings_.unit + " from " + state_->from_version + " to " +
+                      state_->target.version + " (" + state_->target.name + ")",
+                  EventFields());
+  RunStep();
+  return {};
+}
+
+void UpgradeRunner::Resume(UpgradeState state) {
+  state.attempts += 1;
+  state_ = std::move(state);
+  deps_.log.Warning("resuming upgrade " + state_->target.name + " at step '" +
+                    std::string(StepName(state_->step)) + "' (attempt " +
+                    std::to_string(state_->attempts) + ")");
+  ResumePlan plan = DecideResume(*state_);
+  if (!plan.failure.empty()) state_->failure = plan.failure;
+  Enter(plan.step);
+}
+
+void UpgradeRunner::Enter(UpgradeStep step) {
+  state_->step = step;
+  if (IsRollbackStep(step)) state_->rolled_back = true;
+  // A step runs only once it is recorded, or a restart would resume from a
+  // record that no longer matches what was done (e.g. on a full disk).
+  if (Status st = deps_.records.SaveState(*state_); !st.ok()) {
+    deps_.log.Error("cannot record upgrade step " + std::string(StepName(step)) +
+                    " (retrying): " + st.message());
+    timer_ = deps_.scheduler.After(settings_.retry_delay, [this, step] { Enter(step); });
+    return;
+  }
+  auto delay = settings_.step_delays.find(step);
+  if (delay == settings_.step_delays.end()) return RunStep();
+  deps_.log.Warning("test hook: pausing " + FormatDuration(delay->second) + " before step " +
+                    std::string(StepName(step)));
+  timer_ = deps_.scheduler.After(delay->second, [this] {
+    timer_ = 0;
+    RunStep();
+  });
+}
+
+void UpgradeRunner::RunStep() {
+  CancelTimers();
+  if (deps_.changed) deps_.changed();
+  switch (Spec(state_->step).effect) {
+    case StepEffect::kStopNode:
+      return QueueJob(/*start=*/false);
+    case StepEffect::kStartNode:
+      return QueueJob(/*start=*/true);
+    case StepEffect::kBackUp:
+      return RunBackup();
+    case StepEffect::kSwitchToTarget:
+      return RunSwap();
+    case StepEffect::kJudgeHealth:
+      return BeginHealthCheck();
+    case StepEffect::kCommit:
+      return RunCommit();
+    case StepEffect::kAbort:
+      return RunAbort();
+    case StepEffect::kRestore:
+      return RunRestore();
+    case StepEffect::kVerifyOldVersion:
+      return VerifyRollback();
+    case StepEffect::kRecordFailure:
+      return RunRecordFailure();
+  }
+}
+
+void UpgradeRunner::Advance(bool ok, const std::string& failure) {
+  CancelTimers();
+  if (!ok && Spec(state_->step).done_if_unit_down && UnitIsDown()) ok = true;
+  if (!ok && !failure.empty()) {
+    deps_.log.Warning("upgrade step '" + std::string(StepName(state_->step)) +
+                      "' failed: " + failure);
+    if (state_->failure.empty()) state_->failure = failure;
+  }
+  StepOutcome outcome = DecideNext(*state_, ok);
+  if (outcome.node_left_down) state_->node_down = true;
+  if (!outcome.next) return;
+  if (outcome.retry) {
+    timer_ = deps_.scheduler.After(settings_.retry_delay, [this] { RunStep(); });
+    return;
+  }
+  Enter(*outcome.next);
+}
+
+bool UpgradeRunner::UnitIsDown() {
+  Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
+  return unit.ok() && unit->IsDown();
+}
+
+void UpgradeRunner::QueueJob(bool start) {
+  if (start) (void)deps_.systemd.ResetFailedUnit(settings_.unit);  // clear the start limit
+  Result<std::string> job =
+      start ? deps_.systemd.StartUnit(settings_.unit) : deps_.systemd.StopUnit(settings_.unit);
+  if (!job.ok()) return Advance(false, job.status().message());
+  pending_job_ = *job;
+  timer_ = deps_.scheduler.After(settings_.job_timeout, [this, start] {
+    pending_job_.clear();
+    Advance(false, std::string("systemd did not finish the ") + (start ? "start" : "stop") +
+                       " job of " + settings_.unit + " in time");
+  });
+}
+
+void UpgradeRunner::OnJobRemoved(const std::string& job, const std::string& result) {
+  if (!state_ || job.empty() || job != pending_job_) return;
+  pending_job_.clear();
+  bool start = Spec(state_->step).effect != StepEffect::kStopNode;
+  Advance(result == "done", std::string(start ? "the start" : "the stop") + " job of " +
+                                settings_.unit + " ended with '" + result + "'");
+}
+
+void UpgradeRunner::RunBackup() {
+  if (!state_->backup_path.empty()) return Advance(true);  // taken before a restart
+  std::string name = state_->target.name;
+  auto result = std::make_shared<Result<std::filesystem::path>>(Status::Error("not run"));
+  deps_.worker.Post([this, name, result] { *result = deps_.backups.Create(name); },
+                    [this, result] {
+                      if (!result->ok()) return Advance(false, result->status().message());
+                      state_->backup_path = (*result)->string();
+                      Advance(true);
+                    });
+}
+
+void UpgradeRunner::RunSwap() {
+  Status st = deps_.records.SwitchCurrent(state_->target.name, state_->target.version,
+                                          state_->target_build, deps_.clock.Now());
+  if (!st.ok()) return Advance(false, st.message());
+  state_->switched = true;
+  Advance(true);
+}
+
+Status UpgradeRunner::SwitchBack() {
+  NV_RETURN_IF_ERROR(deps_.records.SwitchCurrent(state_->from_name, state_->from_version,
+                                                 state_->from_build, deps_.clock.Now()));
+  state_->switched = false;
+  return {};
+}
+
+void UpgradeRunner::RunAbort() {
+  // Before the switch there is nothing to undo; a needless write that fails
+  // (full disk) must not keep the old version from starting.
+  if (state_->switched || !deps_.records.CurrentIs(state_->from_name)) {
+    if (Status st = SwitchBack(); !st.ok()) return Advance(false, st.message());
+  }
+  if (!state_->node_was_active) return Advance(true);
+  QueueJob(/*start=*/true);
+}
+
+void UpgradeRunner::RunRestore() {
+  if (Status st = SwitchBack(); !st.ok()) return Advance(false, st.message());
+  if (state_->skip_backup || state_->backup_path.empty()) return Advance(true);
+  std::filesystem::path backup = state_->backup_path;
+  auto result = std::make_shared<Status>();
+  deps_.worker.Post([this, backup, result] { *result = deps_.backups.Restore(backup); },
+                    [this, result] {
+                      if (result->IsNotFound()) state_->backup_unusable = true;
+                      Advance(result->ok(), result->message());
+                    });
+}
+
+void UpgradeRunner::BeginHealthCheck() {
+  Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
+  if (!unit.ok()) return Advance(false, unit.status().message());
+  if (!state_->health_started_at) {
+    state_->restarts_before = unit->n_restarts;
+    state_->health_started_at = deps_.clock.Now();
+    (void)deps_.records.SaveState(*state_);
+  }
+  Duration elapsed = deps_.clock.Now() - *state_->health_started_at;
+  Duration left = std::max(Duration::zero(), settings_.health.period - elapsed);
+  timer_ = deps_.scheduler.After(left, [this] { ReadAndJudge(/*at_end=*/true); });
+  TickHealthProgress();
+  Judge(*unit, /*at_end=*/false);
+}
+
+void UpgradeRunner::ReadAndJudge(bool at_end) {
+  if (!state_ || state_->step != UpgradeStep::kHealthCheck) return;
+  Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
+  if (!unit.ok()) return Advance(false, unit.status().message());
+  Judge(*unit, at_end);
+}
+
+void UpgradeRunner::Judge(const UnitState& unit, bool at_end) {
+  if (!state_ || state_->step != UpgradeStep::kHealthCheck) return;
+  Duration elapsed = deps_.clock.Now() - *state_->health_started_at;
+  Duration judged = at_end || hurried_ ? std::max(elapsed, settings_.health.period) : elapsed;
+  HealthJudgement j = JudgeHealth(settings_.health, state_->restarts_before, unit, judged);
+  if (j.verdict != HealthVerdict::kPending) {
+    Advance(j.verdict == HealthVerdict::kHealthy, j.reason);
+  }
+}
+
+void UpgradeRunner::TickHealthProgress() {
+  if (!state_ || state_->step != UpgradeStep::kHealthCheck) return;
+  if (deps_.changed) deps_.changed();
+  tick_ = deps_.scheduler.After(std::chrono::seconds(5), [this] {
+    tick_ = 0;
+    TickHealthProgress();
+  });
+}
+
+void UpgradeRunner::OnUnitChanged(const std::string& unit, const UnitState& unit_state) {
+  if (state_ && unit == settings_.unit) Judge(unit_state, /*at_end=*/false);
+}
+
+void UpgradeRunner::Hurry() {
+  if (state_ && state_->step == UpgradeStep::kHealthCheck && state_->health_started_at) {
+    Duration elapsed = deps_.clock.Now() - *state_->health_started_at;
+    if (settings_.health.period - elapsed <= settings_.stop_budget) return;  // wait for it
+  }
+  hurried_ = true;
+  ReadAndJudge(/*at_end=*/true);
+}
+
+void UpgradeRunner::VerifyRollback() {
+  timer_ = deps_.scheduler.After(settings_.rollback_check, [this] {
+    Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
+    bool up = unit.ok() && unit->active_state == ActiveState::kActive;
+    Advance(up, unit.ok() ? "the old version is " + unit->Describe() : unit.status().message());
+  });
+}
+
+void UpgradeRunner::RunCommit() {
+  if (Status st = deps_.records.Commit(*state_); !st.ok()) return Advance(false, st.message());
+  Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
+  Logger::Fields fields = EventFields();
+  std::string downtime;
+  if (uint64_t usec = unit.ok() ? unit->LastDowntimeUsec() : 0; usec != 0) {
+    fields.push_back({"NYMVISOR_DOWNTIME_USEC", std::to_string(usec)});
+    downtime = ", down for " + std::to_string(usec / 1000) + " ms";
+  }
+  if (state_->leave_stopped) {
+    deps_.log.Event(LogPriority::kNotice, message_ids::kManualStartRequired,
+                    "switched to " + state_->target.version + "; the node stays stopped until " +
+                        "you run 'systemctl start " + settings_.unit + "'",
+                    fields);
+  } else {
+    deps_.log.Event(LogPriority::kNotice, message_ids::kUpgradeSucceeded,
+                    settings_.unit + " now runs " + state_->target.version + downtime, fields);
+  }
+  Finish(true);
+}
+
+void UpgradeRunner::RunRecordFailure() {
+  UpgradeOutcome outcome =
+      state_->rolled_back ? UpgradeOutcome::kRolledBack : UpgradeOutcome::kFailed;
+  Status st =
+      deps_.records.RecordFailure(state_->target, outcome, state_->failure, state_->started_at);
+  if (!st.ok()) return Advance(false, st.message());
+  Logger::Fields fields = EventFields();
+  fields.push_back({"NYMVISOR_REASON", state_->failure});
+  if (state_->node_down) {
+    deps_.log.Event(LogPriority::kCritical, message_ids::kRollbackFailed,
+                    "rollback of " + settings_.unit + " to " + state_->from_version +
+                        " did not bring the node back: " + state_->failure,
+                    fields);
+  } else if (state_->rolled_back) {
+    deps_.log.Event(LogPriority::kWarning, message_ids::kUpgradeRolledBack,
+                    "rolled back " + settings_.unit + " to " + state_->from_version + ": " +
+                        state_->target.version + " was unhealthy (" + state_->failure + ")",
+                    fields);
+  } else {
+    deps_.log.Event(
+        LogPriority::kWarning, message_ids::kUpgradeAborted,
+        "upgrade to " + state_->target.version + " abandoned before the switch: " + state_->failure,
+        fields);
+  }
+  Finish(false);
+}
+
+void UpgradeRunner::Finish(bool committed) {
+  CancelTimers();
+  if (Status st = deps_.records.ClearState(); !st.ok()) deps_.log.Error(st.message());
+  if (committed && !state_->backup_path.empty()) {
+    std::filesystem::path keep = state_->backup_path;
+    uint32_t count = settings_.backups_to_keep;
+    deps_.worker.Post([this, keep, count] { (void)deps_.backups.Prune(count, keep); }, [] {});
+  }
+  UpgradeState final_state = std::move(*state_);
+  state_.reset();
+  hurried_ = false;
+  on_finished_(final_state, committed);
+}
+
+void UpgradeRunner::CancelTimers() {
+  for (Scheduler::TimerId* id : {&timer_, &tick_}) {
+    if (*id != 0) deps_.scheduler.Cancel(*id);
+    *id = 0;
+  }
+}
+
+}  // namespace nymvisor

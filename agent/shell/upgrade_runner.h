@@ -1,0 +1,119 @@
+#ifndef NYMVISOR_AGENT_SHELL_UPGRADE_RUNNER_H_
+#define NYMVISOR_AGENT_SHELL_UPGRADE_RUNNER_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "agent/decide/health_gate.h"
+#include "agent/decide/upgrade_state.h"
+#include "agent/decide/upgrade_steps.h"
+#include "agent/ports/backup_store.h"
+#include "agent/ports/clock.h"
+#include "agent/ports/scheduler.h"
+#include "agent/ports/systemd_manager.h"
+#include "agent/ports/worker.h"
+#include "agent/shell/logger.h"
+#include "agent/shell/upgrade_records.h"
+
+namespace nymvisor {
+
+/// The effects an upgrade drives.
+struct RunnerDeps {
+  SystemdManager& systemd;
+  BackupStore& backups;
+  UpgradeRecords& records;
+  Clock& clock;
+  Scheduler& scheduler;
+  Worker& worker;
+  Logger& log;
+  std::function<void()> changed;  ///< the step or the health check's progress moved on
+};
+
+struct RunnerSettings {
+  std::string unit;  ///< the node's unit
+  HealthPolicy health;
+  uint32_t backups_to_keep = 3;
+  Duration job_timeout = std::chrono::minutes(10);     ///< no JobRemoved by then: a failure
+  Duration rollback_check = std::chrono::seconds(10);  ///< the old version must stay up this long
+  Duration retry_delay = std::chrono::seconds(10);     ///< before repeating a failed write
+  /// A stopping agent lets a health check with at most this much left run to
+  /// its real verdict (the unit's TimeoutStopSec=10min bounds the wait).
+  Duration stop_budget = std::chrono::minutes(5);
+  StepDelays step_delays;
+};
+
+/// How far the health check has got, for the status.
+struct HealthProgress {
+  Duration elapsed;
+  Duration period;
+};
+
+/// Performs the effects of the upgrade state machine (decide/upgrade_steps.h,
+/// which decides every transition), talking to systemd, the backup store and
+/// the records. Before each step the state is written to upgrade-state.json,
+/// so an agent that dies at any point resumes the step and the upgrade
+/// finishes or rolls back; the node is never left stopped by accident. Main
+/// thread only.
+class UpgradeRunner {
+ public:
+  /// Called once the upgrade is over: committed, or recorded as failed.
+  using Finished = std::function<void(const UpgradeState& state, bool committed)>;
+
+  UpgradeRunner(RunnerDeps deps, RunnerSettings settings, Finished on_finished);
+
+  /// Starts an upgrade (the target is staged and due). An error means nothing
+  /// was touched: the state could not be recorded.
+  Status Begin(UpgradeState initial);
+  /// Continues an upgrade recorded by an earlier agent process.
+  void Resume(UpgradeState state);
+
+  bool active() const { return state_.has_value(); }
+  const std::optional<UpgradeState>& state() const { return state_; }
+  /// Set during the health check.
+  std::optional<HealthProgress> health_progress() const;
+
+  void OnJobRemoved(const std::string& job, const std::string& result);
+  void OnUnitChanged(const std::string& unit, const UnitState& unit_state);
+  /// The agent is stopping: a health check with at most stop_budget left runs
+  /// to its end; a longer one is judged now (healthy so far is committed, an
+  /// unhealthy one rolled back). Other steps just finish.
+  void Hurry();
+
+ private:
+  void Enter(UpgradeStep step);
+  void RunStep();
+  void Advance(bool ok, const std::string& failure = "");
+  void QueueJob(bool start);
+  bool UnitIsDown();
+  void RunBackup();
+  void RunRestore();
+  void RunSwap();
+  Status SwitchBack();
+  void RunAbort();
+  void BeginHealthCheck();
+  /// Judges a state from a PropertiesChanged signal, or (ReadAndJudge) a
+  /// fresh read at the end of the period; the unit is never polled.
+  void Judge(const UnitState& unit, bool at_end);
+  void ReadAndJudge(bool at_end);
+  void TickHealthProgress();
+  void VerifyRollback();
+  void RunCommit();
+  void RunRecordFailure();
+  void Finish(bool committed);
+  void CancelTimers();
+  Logger::Fields EventFields() const;
+
+  RunnerDeps deps_;
+  RunnerSettings settings_;
+  Finished on_finished_;
+  std::optional<UpgradeState> state_;
+  std::string pending_job_;
+  Scheduler::TimerId timer_ = 0;
+  Scheduler::TimerId tick_ = 0;
+  bool hurried_ = false;
+};
+
+}  // namespace nymvisor
+
+#endif  // NYMVISOR_AGENT_SHELL_UPGRADE_RUNNER_H_

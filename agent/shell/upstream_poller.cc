@@ -1,0 +1,150 @@
+#include "agent/shell/upstream_poller.h"
+
+#include <memory>
+
+#include "agent/base/message_ids.h"
+#include "agent/decide/upstream_decision.h"
+
+namespace nymvisor {
+namespace {
+
+constexpr Duration kMaxJitter = std::chrono::minutes(5);
+
+}  // namespace
+
+UpstreamPoller::UpstreamPoller(PollerDeps deps, std::string url, Duration period,
+                               std::function<void(const UpgradeInfo&)> on_queued,
+                               std::function<void()> on_checked)
+    : deps_(std::move(deps)),
+      url_(std::move(url)),
+      period_(period),
+      on_queued_(std::move(on_queued)),
+      on_checked_(std::move(on_checked)) {}
+
+void UpstreamPoller::Start() { Check(); }
+
+void UpstreamPoller::Stop() {
+  stopped_ = true;
+  if (timer_ != 0) deps_.scheduler.Cancel(timer_);
+  timer_ = 0;
+}
+
+void UpstreamPoller::ScheduleNext() {
+  if (stopped_) return;
+  Duration delay = period_ + deps_.jitter(std::min(period_ / 10, kMaxJitter));
+  next_check_ = deps_.clock.Now() + delay;
+  timer_ = deps_.scheduler.After(delay, [this] {
+    timer_ = 0;
+    Check();
+  });
+}
+
+void UpstreamPoller::Check() {
+  HttpRequest request;
+  request.url = url_;
+  request.if_none_match = etag_;
+  request.if_modified_since = last_modified_;
+  auto fetched = std::make_shared<Fetched>();
+  checking_ = true;
+  deps_.worker.Post(
+      [this, request, fetched] {
+        fetched->response = deps_.http.Get(request, [fetched](const BodyChunk& chunk) {
+          fetched->body.resize(chunk.offset);
+          fetched->body.append(chunk.data);
+          return Status();
+        });
+      },
+      [this, fetched] {
+        checking_ = false;
+        OnFetched(*fetched);
+        ScheduleNext();
+        if (on_checked_) on_checked_();
+      });
+}
+
+void UpstreamPoller::OnFetched(const Fetched& fetched) {
+  if (!fetched.response.ok()) {
+    if (!unreachable_) {
+      deps_.log.Event(LogPriority::kWarning, message_ids::kUpstreamUnreachable,
+                      "cannot read upgrade information: " + fetched.response.status().message(),
+                      {{"NYMVISOR_REASON", fetched.response.status().message()}});
+    }
+    unreachable_ = true;
+    return Checked(false, fetched.response.status().message());
+  }
+  unreachable_ = false;
+  if (fetched.response->NotModified()) return Checked(true, "not modified");
+  etag_ = fetched.response->etag;
+  last_modified_ = fetched.response->last_modified;
+  Result<UpgradeInfo> offered = ParseUpgradeInfo(fetched.body);
+  if (!offered.ok()) {
+    ReportOnce(
+        "bad:" + fetched.body, LogPriority::kWarning, message_ids::kUpstreamUnreachable,
+        "upstream " + url_ + " sent unusable upgrade information: " + offered.status().message(),
+        {{"NYMVISOR_REASON", offered.status().message()}});
+    etag_.clear();  // fetch it again next time rather than trusting the cache
+    last_modified_.clear();
+    return Checked(false, "unusable upgrade information: " + offered.status().message());
+  }
+  Handle(*offered);
+}
+
+void UpstreamPoller::Handle(const UpgradeInfo& offered) {
+  Result<UpgradePlan> plan = deps_.records.LoadPlan();
+  Result<UpgradeHistory> history = deps_.records.LoadHistory();
+  if (!plan.ok() || !history.ok()) {
+    const Status& st = plan.ok() ? history.status() : plan.status();
+    deps_.log.Error(st.message());
+    return Checked(true, "cannot read the plan: " + st.message());
+  }
+  UpstreamDecision decision = DecideUpstream(offered, *plan, *history);
+  Logger::Fields fields = UpgradeEventFields(offered, plan->current.version);
+  std::string key = offered.name + "@" + offered.version;
+  if (decision.verdict != UpstreamVerdict::kQueue) {
+    Checked(true, decision.verdict == UpstreamVerdict::kUpToDate        ? "up to date"
+                  : decision.verdict == UpstreamVerdict::kAlreadyQueued ? "already queued"
+                                                                        : decision.detail);
+  }
+  switch (decision.verdict) {
+    case UpstreamVerdict::kUpToDate:
+    case UpstreamVerdict::kAlreadyQueued:
+      return;
+    case UpstreamVerdict::kDowngrade:
+      return ReportOnce(key, LogPriority::kWarning, message_ids::kDowngradeRefused,
+                        "refusing downgrade: " + decision.detail, fields);
+    case UpstreamVerdict::kNameConflict:
+    case UpstreamVerdict::kInvalid:
+    case UpstreamVerdict::kBlocked:
+      fields.push_back({"NYMVISOR_REASON", decision.detail});
+      return ReportOnce(key,
+                        decision.verdict == UpstreamVerdict::kBlocked ? LogPriority::kWarning
+                                                                      : LogPriority::kError,
+                        "", "not queuing upstream upgrade " + offered.name + ": " + decision.detail,
+                        fields);
+    case UpstreamVerdict::kQueue:
+      break;
+  }
+  if (Status st = deps_.records.Queue(offered); !st.ok()) {
+    deps_.log.Error("cannot queue upgrade " + offered.name + ": " + st.message());
+    return Checked(true, "cannot queue " + offered.name + ": " + st.message());
+  }
+  Checked(true, "queued " + offered.name + " (" + offered.version + ")");
+  deps_.log.Event(LogPriority::kNotice, message_ids::kUpgradeQueued,
+                  "queued upgrade " + offered.name + " to " + offered.version + " for " +
+                      FormatTimestamp(offered.upgrade_time),
+                  fields);
+  on_queued_(offered);
+}
+
+void UpstreamPoller::Checked(bool ok, std::string result) {
+  last_check_ = CheckResult{deps_.clock.Now(), ok, std::move(result)};
+}
+
+void UpstreamPoller::ReportOnce(const std::string& key, LogPriority priority,
+                                std::string_view message_id, const std::string& message,
+                                Logger::Fields fields) {
+  if (!reported_.insert(key).second) return;
+  deps_.log.Event(priority, message_id, message, std::move(fields));
+}
+
+}  // namespace nymvisor

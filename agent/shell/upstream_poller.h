@@ -1,0 +1,88 @@
+#ifndef NYMVISOR_AGENT_SHELL_UPSTREAM_POLLER_H_
+#define NYMVISOR_AGENT_SHELL_UPSTREAM_POLLER_H_
+
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "agent/ports/clock.h"
+#include "agent/ports/http_client.h"
+#include "agent/ports/scheduler.h"
+#include "agent/ports/worker.h"
+#include "agent/shell/logger.h"
+#include "agent/shell/upgrade_records.h"
+
+namespace nymvisor {
+
+struct PollerDeps {
+  HttpClient& http;
+  UpgradeRecords& records;
+  Clock& clock;
+  Scheduler& scheduler;
+  Worker& worker;
+  Logger& log;
+  /// A random delay in [0, max), so a fleet does not poll in lockstep.
+  std::function<Duration(Duration max)> jitter;
+};
+
+/// Asks upstream for upgrade-info.json once at start and then every polling
+/// period (plus jitter), with conditional GETs. A newer version is queued in
+/// the plan; older ones, conflicts and earlier failures are refused and logged
+/// once each. The fetch runs on the worker; everything else on the main thread.
+class UpstreamPoller {
+ public:
+  /// `on_checked` runs after every check, once the next one is scheduled.
+  UpstreamPoller(PollerDeps deps, std::string url, Duration period,
+                 std::function<void(const UpgradeInfo&)> on_queued,
+                 std::function<void()> on_checked = {});
+
+  /// Checks now, then keeps checking.
+  void Start();
+  /// When the next check is due (wall clock), for the status line.
+  std::optional<Timestamp> next_check() const { return next_check_; }
+  /// A request to upstream is under way.
+  bool checking() const { return checking_; }
+
+  /// How the last check went.
+  struct CheckResult {
+    Timestamp at;
+    bool ok = true;      ///< upstream answered with usable information
+    std::string result;  ///< "not modified", "queued v2 (1.2.0)", the error, ...
+  };
+  const std::optional<CheckResult>& last_check() const { return last_check_; }
+  /// Stops scheduling checks (the agent is stopping).
+  void Stop();
+
+ private:
+  struct Fetched {
+    Result<HttpResponse> response = Status::Error("not fetched");
+    std::string body;
+  };
+  void Check();
+  void ScheduleNext();
+  void OnFetched(const Fetched& fetched);
+  void Handle(const UpgradeInfo& offered);
+  void Checked(bool ok, std::string result);
+  void ReportOnce(const std::string& key, LogPriority priority, std::string_view message_id,
+                  const std::string& message, Logger::Fields fields);
+
+  PollerDeps deps_;
+  std::string url_;
+  Duration period_;
+  std::function<void(const UpgradeInfo&)> on_queued_;
+  std::function<void()> on_checked_;
+  std::string etag_;
+  std::string last_modified_;
+  std::set<std::string> reported_;  ///< refusals already logged
+  bool unreachable_ = false;        ///< inside a streak of failed fetches
+  bool stopped_ = false;
+  bool checking_ = false;
+  std::optional<CheckResult> last_check_;
+  Scheduler::TimerId timer_ = 0;
+  std::optional<Timestamp> next_check_;
+};
+
+}  // namespace nymvisor
+
+#endif  // NYMVISOR_AGENT_SHELL_UPSTREAM_POLLER_H_

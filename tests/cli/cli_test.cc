@@ -1,0 +1,308 @@
+#include "agent/cli/cli.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "agent/adapters/posix_file_system.h"
+#include "agent/adapters/posix_process_runner.h"
+#include "tests/support/test_support.h"
+
+namespace nymvisor {
+namespace {
+
+using testing::FakeClock;
+using testing::StampFakeNode;
+using testing::TempDir;
+using testing::WriteFile;
+
+class CliTest : public ::testing::Test {
+ protected:
+  CliTest() : clock_(*ParseTimestamp("2026-11-26T12:00:00Z")) {
+    node_ = StampFakeNode(dir_ / "dist/nym-node", {{"version", "1.1.0"}});
+    env_ = {{"HOME", (dir_ / "root").string()}};
+  }
+
+  int Run(std::vector<std::string> args) {
+    out_.str("");
+    err_.str("");
+    CliContext ctx{
+        .files = files_,
+        .processes = processes_,
+        .clock = clock_,
+        .env = EnvFromMap(env_),
+        .is_root = true,
+        .etc_dir = dir_ / "etc",
+        .out = out_,
+        .err = err_,
+        .exec =
+            [this](const std::vector<std::string>& argv, const std::vector<EnvAssignment>& extra) {
+              exec_argv_ = argv;
+              exec_env_ = extra;
+              return Status::Error("exec recorded by the test");
+            },
+        .run_agent =
+            [this](const LoadedConfig& loaded) {
+              agent_config_ = loaded.config;
+              return 7;
+            },
+        .reload_systemd =
+            [this] {
+              ++reloads_;
+              return reload_result_;
+            }};
+    return RunCli(args, ctx);
+  }
+
+  int InitMixnode() {
+    return Run({"init", "--id", "mixnode", "--daemon-home", (dir_ / "home").string(), node_, "--",
+                "run", "--id", "mixnode"});
+  }
+
+  TempDir dir_;
+  RealFileSystem files_;
+  PosixProcessRunner processes_;
+  FakeClock clock_;
+  std::map<std::string, std::string> env_;
+  std::ostringstream out_, err_;
+  std::string node_;
+  std::vector<std::string> exec_argv_;
+  std::vector<EnvAssignment> exec_env_;
+  std::optional<Config> agent_config_;
+  int reloads_ = 0;
+  Status reload_result_ = Status::NotFound("systemd is not running");
+};
+
+TEST_F(CliTest, InitReloadsSystemdSoTheGeneratorAppliesTheConfig) {
+  reload_result_ = Status();
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  EXPECT_EQ(reloads_, 1);
+  EXPECT_NE(err_.str().find("systemd reloaded: nymvisor-daemon@mixnode.service runs the node as"),
+            std::string::npos)
+      << err_.str();
+  reload_result_ = Status::Error("Reload: org.freedesktop.DBus.Error.AccessDenied: denied");
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  EXPECT_NE(err_.str().find("warning: Reload: org.freedesktop.DBus.Error.AccessDenied"),
+            std::string::npos);
+}
+
+TEST_F(CliTest, InitWithAConfigOutsideEtcExplainsHowUnitsFindIt) {
+  env_["NYMVISOR_CONFIG_PATH"] = (dir_ / "elsewhere.toml").string();
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  EXPECT_NE(err_.str().find("set NYMVISOR_CONFIG_PATH=" + (dir_ / "elsewhere.toml").string() +
+                            " in " + (dir_ / "etc/mixnode.env").string()),
+            std::string::npos)
+      << err_.str();
+}
+
+TEST_F(CliTest, InitThenConfigShowsTheInstance) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  EXPECT_NE(err_.str().find("config written to " + (dir_ / "etc/mixnode.toml").string()),
+            std::string::npos);
+  EXPECT_NE(out_.str().find("daemon args:                       run --id mixnode"),
+            std::string::npos);
+  env_["NYMVISOR_ID"] = "mixnode";
+  ASSERT_EQ(Run({"config", "-o", "json"}), 0) << err_.str();
+  Json j = *ParseJson(out_.str());
+  EXPECT_EQ(j["daemon"]["name"], "nym-node");
+  EXPECT_EQ(j["daemon"]["unit"], "nymvisor-daemon@mixnode.service");
+}
+
+TEST_F(CliTest, ConfigUsesTheSingletonInstance) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  ASSERT_EQ(Run({"config"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("id:                                mixnode"), std::string::npos);
+}
+
+TEST_F(CliTest, EnvironmentOverridesTheConfigFile) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  env_["DAEMON_FAILURE_RESTART_DELAY"] = "42s";
+  ASSERT_EQ(Run({"config", "-o", "json"}), 0) << err_.str();
+  EXPECT_EQ((*ParseJson(out_.str()))["daemon"]["failure_restart_delay"], "42s");
+}
+
+TEST_F(CliTest, EnvFileOverridesTheEnvironment) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  env_["DAEMON_FAILURE_RESTART_DELAY"] = "42s";
+  WriteFile(dir_ / "vars.env", "DAEMON_FAILURE_RESTART_DELAY=7s\n");
+  ASSERT_EQ(Run({"-c", (dir_ / "vars.env").string(), "config", "-o", "json"}), 0) << err_.str();
+  EXPECT_EQ((*ParseJson(out_.str()))["daemon"]["failure_restart_delay"], "7s");
+}
+
+TEST_F(CliTest, MissingOrBadEnvFileIsFatal) {
+  EXPECT_EQ(Run({"-c", (dir_ / "missing.env").string(), "build-info"}), 1);
+  EXPECT_NE(err_.str().find("error: --config-env-file"), std::string::npos);
+  WriteFile(dir_ / "bad.env", "no equals sign\n");
+  EXPECT_EQ(Run({"-c", (dir_ / "bad.env").string(), "build-info"}), 1);
+  EXPECT_NE(err_.str().find("bad.env:1"), std::string::npos);
+}
+
+TEST_F(CliTest, HelpIsACommandToo) {
+  EXPECT_EQ(Run({"help"}), 0);
+  EXPECT_NE(out_.str().find("add-upgrade"), std::string::npos) << out_.str();
+}
+
+TEST_F(CliTest, BadFlagValuesNameTheFlag) {
+  EXPECT_EQ(Run({"init", "--daemon-home", "/h", "--upstream-polling-rate", "often", node_}), 2);
+  EXPECT_NE(err_.str().find("error: --upstream-polling-rate: invalid duration 'often'"),
+            std::string::npos)
+      << err_.str();
+  EXPECT_EQ(Run({"init", "--daemon-home", "/h", "--enforce-download-checksum", "maybe", node_}), 2);
+  EXPECT_NE(err_.str().find("--enforce-download-checksum"), std::string::npos);
+  EXPECT_EQ(Run({"init", "--daemon-home", "/h", "--max-daemon-startup-failures", "-2", node_}), 2);
+  EXPECT_NE(err_.str().find("--max-daemon-startup-failures"), std::string::npos);
+}
+
+TEST_F(CliTest, UsageErrorsExitWithTwo) {
+  EXPECT_EQ(Run({}), 2);
+  EXPECT_EQ(Run({"frobnicate"}), 2);
+  EXPECT_NE(err_.str().find("unknown command 'frobnicate'"), std::string::npos) << err_.str();
+  EXPECT_EQ(Run({"init"}), 2);
+  EXPECT_EQ(Run({"config", "-o", "yaml"}), 2);
+  EXPECT_EQ(Run({"add-upgrade", node_, "--upgrade-name", "x", "--upgrade-delay", "250y"}), 2);
+  EXPECT_NE(err_.str().find("--upgrade-delay: at most 100 years"), std::string::npos) << err_.str();
+  EXPECT_EQ(Run({"add-upgrade", node_, "--upgrade-name", "x", "--now", "--upgrade-delay", "1m"}),
+            2);
+  EXPECT_EQ(Run({"add-upgrade", node_, "--upgrade-name", "x", "--add-binary", "--now"}), 2);
+  EXPECT_EQ(Run({"add-upgrade", node_}), 2);
+}
+
+TEST_F(CliTest, HelpAndVersionSucceed) {
+  EXPECT_EQ(Run({"--version"}), 0);
+  EXPECT_NE(out_.str().find("nymvisor "), std::string::npos);
+  for (const char* cmd :
+       {"init", "add-upgrade", "config", "build-info", "daemon-build-info", "exec"}) {
+    EXPECT_EQ(Run({cmd, "--help"}), 0) << cmd;
+    EXPECT_FALSE(out_.str().empty()) << cmd;
+  }
+  EXPECT_EQ(Run({"--help"}), 0);
+  EXPECT_NE(out_.str().find("add-upgrade"), std::string::npos);
+}
+
+TEST_F(CliTest, BuildInfoAndDaemonBuildInfo) {
+  ASSERT_EQ(Run({"build-info", "-o", "json"}), 0);
+  EXPECT_EQ((*ParseJson(out_.str()))["binary_name"], "nymvisor");
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  ASSERT_EQ(Run({"daemon-build-info", "-o", "json"}), 0) << err_.str();
+  EXPECT_EQ((*ParseJson(out_.str()))["build_version"], "1.1.0");
+  ASSERT_EQ(Run({"daemon-build-info"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("Build Version:      1.1.0"), std::string::npos);
+}
+
+TEST_F(CliTest, DaemonBuildInfoExplainsADanglingCurrentLink) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  std::filesystem::path current = dir_ / "home/nymvisor/current";
+  std::filesystem::remove(current);
+  std::filesystem::create_directory_symlink(dir_ / "home/nymvisor/upgrades/gone", current);
+  EXPECT_EQ(Run({"daemon-build-info"}), 1);
+  EXPECT_NE(err_.str().find(current.string() + " points at " +
+                            (dir_ / "home/nymvisor/upgrades/gone").string()),
+            std::string::npos)
+      << err_.str();
+}
+
+TEST_F(CliTest, AnEmptyConfigPathVariableCountsAsUnset) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  env_["NYMVISOR_CONFIG_PATH"] = "";
+  env_["NYMVISOR_ID"] = "mixnode";
+  EXPECT_EQ(Run({"config"}), 0) << err_.str();
+}
+
+TEST_F(CliTest, AddUpgradeQueuesAnUpgrade) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  std::string v2 = StampFakeNode(dir_ / "dist/v2", {{"version", "1.2.0"}});
+  ASSERT_EQ(Run({"add-upgrade", v2, "--upgrade-name", "v2", "--upgrade-delay", "1h"}), 0)
+      << err_.str();
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "home/nymvisor/upgrades/v2/upgrade-info.json"));
+  EXPECT_EQ(Run({"add-upgrade", v2, "--upgrade-name", "../escape"}), 1);
+  EXPECT_NE(err_.str().find("invalid upgrade name '../escape'"), std::string::npos);
+  EXPECT_EQ(Run({"add-upgrade", v2, "--upgrade-name", "v3", "--upgrade-time", "noon"}), 2);
+  EXPECT_NE(err_.str().find("--upgrade-time: invalid RFC 3339 timestamp 'noon'"),
+            std::string::npos);
+}
+
+TEST_F(CliTest, ExecReplacesTheProcessWithTheCurrentBinary) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  WriteFile(dir_ / "vars.env", "EXTRA=1\n");
+  EXPECT_EQ(Run({"-c", (dir_ / "vars.env").string(), "exec", "mixnode"}), 1);
+  EXPECT_EQ(exec_argv_,
+            (std::vector<std::string>{(dir_ / "home/nymvisor/current/bin/nym-node").string(), "run",
+                                      "--id", "mixnode"}));
+  EXPECT_EQ(exec_env_, (std::vector<EnvAssignment>{{"EXTRA", "1"}}));
+}
+
+TEST_F(CliTest, ExecPrefersTheConfigCredential) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  std::filesystem::path creds = dir_ / "creds";
+  std::filesystem::create_directories(creds);
+  std::string config = testing::ReadFileOrDie(dir_ / "etc/mixnode.toml");
+  size_t at = config.find("args = ");
+  config.replace(at, config.find('\n', at) - at, "args = ['from-credential']");
+  WriteFile(creds / "nymvisor.toml", config);
+  env_["CREDENTIALS_DIRECTORY"] = creds.string();
+  EXPECT_EQ(Run({"exec", "mixnode"}), 1);
+  ASSERT_EQ(exec_argv_.size(), 2u);
+  EXPECT_EQ(exec_argv_[1], "from-credential");
+}
+
+TEST_F(CliTest, RunStartsTheAgentWithTheInstanceConfig) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  env_["NYMVISOR_ID"] = "mixnode";
+  EXPECT_EQ(Run({"run"}), 7);
+  ASSERT_TRUE(agent_config_.has_value());
+  EXPECT_EQ(agent_config_->nymvisor.id, "mixnode");
+}
+
+TEST_F(CliTest, RunAcceptsTheConfiguredDaemonArguments) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  EXPECT_EQ(Run({"run", "run", "--id", "mixnode"}), 7) << err_.str();
+  ASSERT_TRUE(agent_config_.has_value());
+}
+
+TEST_F(CliTest, RunRefusesDaemonArgumentsThatDifferFromTheConfiguredOnes) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  EXPECT_EQ(Run({"run", "run", "--id", "other"}), 1);
+  EXPECT_NE(err_.str().find("got daemon arguments 'run --id other' but"), std::string::npos)
+      << err_.str();
+  EXPECT_NE(err_.str().find("has daemon.args 'run --id mixnode'"), std::string::npos) << err_.str();
+  EXPECT_FALSE(agent_config_.has_value());
+}
+
+// The seed's flow: `init <bin>` without arguments, then `run run --id <node>`.
+TEST_F(CliTest, RunSavesDaemonArgumentsForAnInstanceWithoutThem) {
+  ASSERT_EQ(Run({"init", "--id", "mixnode", "--daemon-home", (dir_ / "home").string(), node_}), 0)
+      << err_.str();
+  env_["DAEMON_RESTART_ON_FAILURE"] = "true";
+  EXPECT_EQ(Run({"run", "run", "--id", "mixnode"}), 7) << err_.str();
+  ASSERT_TRUE(agent_config_.has_value());
+  EXPECT_EQ(agent_config_->daemon.args, (std::vector<std::string>{"run", "--id", "mixnode"}));
+  std::string file = testing::ReadFileOrDie(dir_ / "etc/mixnode.toml");
+  EXPECT_NE(file.find("'run'"), std::string::npos) << file;
+  EXPECT_NE(file.find("restart_on_failure = false"), std::string::npos)
+      << "the environment's overrides stay out of the file\n"
+      << file;
+  agent_config_.reset();
+  EXPECT_EQ(Run({"run"}), 7) << "the saved arguments are the instance's from now on";
+  EXPECT_EQ(agent_config_->daemon.args.size(), 3u);
+}
+
+TEST_F(CliTest, ExecOfAnUnknownInstanceSaysSo) {
+  EXPECT_EQ(Run({"exec", "ghost"}), 1);
+  EXPECT_NE(err_.str().find("no config for instance 'ghost'"), std::string::npos) << err_.str();
+  EXPECT_EQ(Run({"exec", "../x"}), 1);
+  EXPECT_NE(err_.str().find("invalid instance id"), std::string::npos);
+}
+
+TEST_F(CliTest, BrokenConfigNamesFileAndLine) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  WriteFile(dir_ / "etc/mixnode.toml",
+            "[nymvisor]\nid = 'mixnode'\n[daemon]\nname = 'nym-node'\nhome = '/h'\n"
+            "max_startup_failures = 'many'\n");
+  EXPECT_EQ(Run({"config"}), 1);
+  EXPECT_NE(err_.str().find("mixnode.toml:6: daemon.max_startup_failures"), std::string::npos)
+      << err_.str();
+}
+
+}  // namespace
+}  // namespace nymvisor

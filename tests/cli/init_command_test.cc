@@ -1,0 +1,232 @@
+#include "agent/cli/init_command.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "agent/adapters/posix_file_system.h"
+#include "agent/adapters/posix_process_runner.h"
+#include "agent/config/instance_config.h"
+#include "agent/shell/record_store.h"
+#include "tests/support/test_support.h"
+
+namespace nymvisor {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::FakeClock;
+using testing::ReadFileOrDie;
+using testing::StampFakeNode;
+using testing::TempDir;
+
+class InitCommandTest : public ::testing::Test {
+ protected:
+  InitCommandTest() : clock_(*ParseTimestamp("2026-11-26T12:00:00Z")) {
+    node_ = StampFakeNode(dir_ / "dist/nym-node", {{"version", "1.1.0"}});
+    flags_.daemon_binary = node_;
+    flags_.Set("nymvisor.id", "mixnode");
+    flags_.Set("daemon.home", (dir_ / "home").string());
+    flags_.daemon_args = {"run", "--id", "mixnode"};
+    flags_.build_info_timeout = 10s;
+  }
+
+  Result<InitResult> Init(std::map<std::string, std::string> env = {}) {
+    LocatorContext ctx =
+        MakeLocatorContext(EnvFromMap({{"HOME", (dir_ / "root").string()}}), true, dir_ / "etc");
+    InitDeps deps{files_, processes_, clock_, UserExists};
+    return RunInit(flags_, ctx, EnvFromMap(std::move(env)), deps);
+  }
+
+  std::filesystem::path Data(const std::string& rel) { return dir_ / "home/nymvisor" / rel; }
+
+  TempDir dir_;
+  RealFileSystem files_;
+  PosixProcessRunner processes_;
+  FakeClock clock_;
+  std::string node_;
+  InitFlags flags_;
+};
+
+TEST_F(InitCommandTest, CreatesTheLayoutUnderTheDaemonHome) {
+  Result<InitResult> r = Init();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(ReadFileOrDie(Data("genesis/bin/nym-node")), ReadFileOrDie(node_));
+  EXPECT_EQ(std::filesystem::read_symlink(Data("current")), Data("genesis"));
+  EXPECT_TRUE(std::filesystem::is_directory(Data("upgrades")));
+  EXPECT_TRUE(std::filesystem::is_directory(Data("backups")));
+  RecordStore store(files_, MakeLayout(r->config));
+  EXPECT_EQ(store.LoadPlan()->current.name, "genesis");
+  EXPECT_TRUE(store.LoadPlan()->queued_up.empty());
+  EXPECT_EQ(store.LoadUpgradeInfo("genesis")->version, "1.1.0");
+  CurrentVersion current = *store.LoadCurrentVersion();
+  EXPECT_EQ(current.name, "genesis");
+  EXPECT_EQ(current.upgrade_time, clock_.Now());
+}
+
+TEST_F(InitCommandTest, WritesTheConfigWithOurKeysAndMode0600) {
+  Result<InitResult> r = Init();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->config_path, dir_ / "etc/mixnode.toml");
+  struct stat st {};
+  ASSERT_EQ(::stat(r->config_path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  Result<LoadedConfig> loaded = LoadConfigFile(r->config_path, EnvFromMap({}), files_);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(loaded->config.daemon.args, (std::vector<std::string>{"run", "--id", "mixnode"}));
+  EXPECT_EQ(loaded->config.daemon.unit, "nymvisor-daemon@mixnode.service");
+  EXPECT_FALSE(loaded->config.daemon.user.empty());
+  EXPECT_EQ(loaded->config.daemon.name, "nym-node");
+  EXPECT_EQ(loaded->config, r->config);
+}
+
+TEST_F(InitCommandTest, IsIdempotentForTheSameBinary) {
+  ASSERT_TRUE(Init().ok());
+  std::string plan = ReadFileOrDie(Data("upgrade-plan.json"));
+  std::string current = ReadFileOrDie(Data("current-version.json"));
+  clock_.Advance(1h);
+  Result<InitResult> again = Init();
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(ReadFileOrDie(Data("upgrade-plan.json")), plan);
+  EXPECT_EQ(ReadFileOrDie(Data("current-version.json")), current);
+}
+
+TEST_F(InitCommandTest, RefusesADifferentGenesisBinary) {
+  ASSERT_TRUE(Init().ok());
+  flags_.daemon_binary = StampFakeNode(dir_ / "dist/other", {{"version", "1.2.0"}});
+  Result<InitResult> r = Init();
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("genesis/upgrade-info.json describes a different binary"),
+            std::string::npos)
+      << r.status().message();
+  EXPECT_EQ(ReadFileOrDie(Data("genesis/bin/nym-node")), ReadFileOrDie(node_));
+}
+
+TEST_F(InitCommandTest, RefusesADifferentGenesisBinaryBeforeWritingAnything) {
+  ASSERT_TRUE(Init().ok());
+  std::filesystem::remove(Data("genesis/bin/nym-node"));  // lost, but the records remain
+  flags_.daemon_binary = StampFakeNode(dir_ / "dist/other", {{"version", "1.2.0"}});
+  ASSERT_FALSE(Init().ok());
+  EXPECT_FALSE(std::filesystem::exists(Data("genesis/bin/nym-node")))
+      << "the other binary is not installed under the old records";
+  flags_.daemon_binary = node_;
+  EXPECT_TRUE(Init().ok()) << "the right binary repairs the instance";
+  EXPECT_EQ(ReadFileOrDie(Data("genesis/bin/nym-node")), ReadFileOrDie(node_));
+}
+
+TEST_F(InitCommandTest, ReRunningInitSaysWhichConfigValuesItChanges) {
+  flags_.Set("daemon.backups_to_keep", "7");
+  ASSERT_TRUE(Init().ok());
+  flags_.settings.erase("daemon.backups_to_keep");
+  Result<InitResult> again = Init();
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  ASSERT_EQ(again->notes.size(), 1u);
+  EXPECT_NE(again->notes[0].find("daemon.backups_to_keep changes from '7' to '3'"),
+            std::string::npos)
+      << again->notes[0];
+  EXPECT_TRUE(Init()->notes.empty()) << "nothing changes the third time";
+}
+
+TEST_F(InitCommandTest, AnUnknownDaemonUserIsRefused) {
+  flags_.Set("daemon.user", "nymvisor-no-such-user");
+  Result<InitResult> r = Init();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "--daemon-user (daemon.user): no account named 'nymvisor-no-such-user'");
+}
+
+TEST_F(InitCommandTest, LeavesAnUpgradedInstanceAlone) {
+  ASSERT_TRUE(Init().ok());
+  std::filesystem::create_directories(Data("upgrades/v2/bin"));
+  std::filesystem::remove(Data("current"));
+  std::filesystem::create_directory_symlink(Data("upgrades/v2"), Data("current"));
+  std::string current = ReadFileOrDie(Data("current-version.json"));
+  Result<InitResult> r = Init();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(std::filesystem::read_symlink(Data("current")), Data("upgrades/v2"));
+  ASSERT_EQ(r->notes.size(), 1u);
+  EXPECT_NE(r->notes[0].find("left unchanged"), std::string::npos);
+}
+
+TEST_F(InitCommandTest, EnvironmentBeatsFlagsWhichBeatDefaults) {
+  flags_.Set("nymvisor.upstream_polling_rate", "5m");
+  flags_.Set("daemon.max_startup_failures", "4");
+  Result<InitResult> r = Init({{"NYMVISOR_UPSTREAM_POLLING_RATE", "7m"},
+                               {"DAEMON_HOME", (dir_ / "envhome").string()},
+                               {"NYMVISOR_ID", "from-env"}});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->config.nymvisor.upstream_polling_rate, 7min);
+  EXPECT_EQ(r->config.daemon.max_startup_failures, 4u);
+  EXPECT_EQ(r->config.daemon.home, (dir_ / "envhome").string());
+  EXPECT_EQ(r->config.nymvisor.id, "from-env");
+  EXPECT_EQ(r->config.daemon.failure_restart_delay, 10s);
+  EXPECT_EQ(r->config_path, dir_ / "etc/from-env.toml");
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "envhome/nymvisor/genesis/bin/nym-node"));
+}
+
+TEST_F(InitCommandTest, DaemonNameFromTheEnvironmentRenamesTheDaemon) {
+  Result<InitResult> r = Init({{"DAEMON_NAME", "nym-mixnode"}});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->config.daemon.name, "nym-mixnode");
+  EXPECT_TRUE(std::filesystem::exists(Data("genesis/bin/nym-mixnode")));
+}
+
+TEST_F(InitCommandTest, DefaultIdComesFromTheBinaryName) {
+  flags_.settings.erase("nymvisor.id");
+  Result<InitResult> r = Init();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->config.nymvisor.id, "nym-node-default");
+}
+
+TEST_F(InitCommandTest, MissingHomeIsAnError) {
+  flags_.settings.erase("daemon.home");
+  Status st = Init().status();
+  EXPECT_NE(st.message().find("pass --daemon-home or set DAEMON_HOME"), std::string::npos);
+}
+
+TEST_F(InitCommandTest, ABadFlagValueNamesTheFlagAndCreatesNothing) {
+  flags_.Set("nymvisor.upstream_polling_rate", "soon");
+  Status st = Init().status();
+  EXPECT_TRUE(st.IsUsage()) << st.message();
+  EXPECT_EQ(st.message().rfind("--upstream-polling-rate: ", 0), 0u) << st.message();
+  EXPECT_FALSE(std::filesystem::exists(Data("")));
+}
+
+TEST_F(InitCommandTest, BadEnvironmentValueNamesTheVariable) {
+  Status st = Init({{"DAEMON_UNSAFE_SKIP_BACKUP", "maybe"}}).status();
+  EXPECT_NE(st.message().find("DAEMON_UNSAFE_SKIP_BACKUP"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(Data("")));
+}
+
+TEST_F(InitCommandTest, BuildInfoFailuresCreateNothing) {
+  for (auto settings : {std::map<std::string, std::string>{{"bad_build_info", "true"}},
+                        std::map<std::string, std::string>{{"hang_build_info", "true"}}}) {
+    flags_.daemon_binary = StampFakeNode(dir_ / "dist/broken", settings);
+    flags_.build_info_timeout = 300ms;
+    EXPECT_FALSE(Init().ok());
+    EXPECT_FALSE(std::filesystem::exists(Data("")));
+  }
+  flags_.daemon_binary = (dir_ / "dist/missing").string();
+  EXPECT_NE(Init().status().message().find("dist/missing"), std::string::npos);
+}
+
+TEST_F(InitCommandTest, AFailedConfigWriteCanBeRetried) {
+  testing::FaultyFileSystem faulty;
+  faulty.fail_write = [](const fs::path& p) { return p.extension() == ".toml"; };
+  LocatorContext ctx = MakeLocatorContext(EnvFromMap({}), true, dir_ / "etc");
+  InitDeps deps{faulty, processes_, clock_, UserExists};
+  Status st = RunInit(flags_, ctx, EnvFromMap({}), deps).status();
+  EXPECT_NE(st.message().find("No space left on device"), std::string::npos);
+  Result<InitResult> r = Init();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(std::filesystem::exists(r->config_path));
+}
+
+TEST_F(InitCommandTest, ACustomDataDirectoryIsUsedAsIs) {
+  flags_.Set("nymvisor.upgrade_data_directory", (dir_ / "original-data/nym-node").string());
+  Result<InitResult> r = Init();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "original-data/nym-node/upgrade-plan.json"));
+  EXPECT_TRUE(std::filesystem::exists(Data("current-version.json")));
+}
+
+}  // namespace
+}  // namespace nymvisor

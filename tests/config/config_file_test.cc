@@ -1,0 +1,127 @@
+#include "agent/config/config_file.h"
+
+#include <gtest/gtest.h>
+
+namespace nymvisor {
+namespace {
+
+constexpr char kMinimal[] = "[daemon]\nname = 'nym-node'\nhome = '/var/lib/nym'\n";
+
+TEST(ParseConfigToml, MissingOptionalKeysTakeDefaults) {
+  Result<ParsedConfig> parsed = ParseConfigToml(kMinimal, "x.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  Config expected = DefaultConfig("nym-node");
+  expected.daemon.home = "/var/lib/nym";
+  EXPECT_EQ(parsed->config, expected);
+}
+
+TEST(ParseConfigToml, ATableDefinedTwiceIsAnError) {
+  Result<ParsedConfig> parsed = ParseConfigToml(
+      "[nymvisor]\nid = 'a'\n[daemon]\nname = 'nym-node'\n[nymvisor]\nupstream_polling_rate = "
+      "'1h'\n[daemon]\nhome = '/h'\n",
+      "x.toml");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().message(), "x.toml:6: table [nymvisor] is defined twice");
+}
+
+TEST(ParseConfigToml, RemembersTheLineOfEachKey) {
+  Result<ParsedConfig> parsed = ParseConfigToml(kMinimal, "x.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(parsed->key_lines.at("daemon.name"), 2);
+  EXPECT_EQ(parsed->key_lines.at("daemon.home"), 3);
+}
+
+TEST(ParseConfigToml, NameAndHomeAreRequired) {
+  Result<ParsedConfig> parsed = ParseConfigToml("[daemon]\nname = 'x'\n", "x.toml");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().message(), "x.toml: missing required key 'daemon.home'");
+}
+
+TEST(ParseConfigToml, InvalidValuesNameFileLineAndKey) {
+  struct Case {
+    std::string line;
+    std::string expected;
+  };
+  for (const Case& c :
+       {Case{"max_startup_failures = 'ten'",
+             "x.toml:4: daemon.max_startup_failures: expected an integer, got string"},
+        Case{"max_startup_failures = -1", "x.toml:4: daemon.max_startup_failures: must be between"},
+        Case{"restart_on_failure = 'yes'",
+             "x.toml:4: daemon.restart_on_failure: expected true or false"},
+        Case{"failure_restart_delay = '10'",
+             "x.toml:4: daemon.failure_restart_delay: invalid duration '10'"},
+        Case{"absolute_upstream_upgrade_url = 'not a url'",
+             "x.toml:4: daemon.absolute_upstream_upgrade_url: invalid URL"},
+        Case{"args = 'run'", "x.toml:4: daemon.args: expected an array of strings"},
+        Case{"home = '/again'", "x.toml:4: daemon.home: duplicate key"},
+        Case{"user = 'unterminated", "x.toml:4: daemon.user: unterminated"}}) {
+    Result<ParsedConfig> parsed = ParseConfigToml(kMinimal + c.line + "\n", "x.toml");
+    ASSERT_FALSE(parsed.ok()) << c.line;
+    EXPECT_EQ(parsed.status().message().rfind(c.expected, 0), 0u)
+        << c.line << " -> " << parsed.status().message();
+  }
+}
+
+TEST(ParseConfigToml, SyntaxErrorsGiveTheLine) {
+  Result<ParsedConfig> parsed = ParseConfigToml("[daemon]\nname = 'x'\nthis is not toml\n", "f");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().message().rfind("f:3: syntax error", 0), 0u)
+      << parsed.status().message();
+}
+
+TEST(ParseConfigToml, UnknownKeysAndTablesWarn) {
+  std::string text = std::string(kMinimal) + "colour = 'blue'\n[extras]\nx = 1\n";
+  Result<ParsedConfig> parsed = ParseConfigToml(text, "f");
+  ASSERT_TRUE(parsed.ok());
+  ASSERT_EQ(parsed->warnings.size(), 2u);
+  EXPECT_EQ(parsed->warnings[0], "f:4: unknown key 'daemon.colour' (ignored)");
+  EXPECT_EQ(parsed->warnings[1], "f:6: unknown key 'extras.x' (ignored)");
+}
+
+TEST(ParseConfigToml, HandlesLongLinesCommentsAndCrlf) {
+  std::string long_arg(5000, 'x');
+  std::string text =
+      "# comment\r\n[daemon] # table comment\r\nname = 'n' # why\r\n"
+      "home = \"/h\"\r\nargs = ['" +
+      long_arg + "', 'b']\r\n";
+  Result<ParsedConfig> parsed = ParseConfigToml(text, "f");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(parsed->config.daemon.args, (std::vector<std::string>{long_arg, "b"}));
+}
+
+TEST(RenderConfigToml, RoundTripsEveryKey) {
+  Config c = DefaultConfig("nym-node");
+  c.nymvisor.id = "mixnode";
+  c.nymvisor.upstream_polling_rate = std::chrono::minutes(90);
+  c.nymvisor.disable_logs = true;
+  c.daemon.home = "/var/lib/nym/it's here";
+  c.daemon.absolute_upstream_upgrade_url = "https://127.0.0.1:8443/info.json?a=1&b=2";
+  c.daemon.max_startup_failures = 4;
+  c.daemon.unit = "nym-node.service";
+  c.daemon.args = {"run", "--id", "mixnode", "--with \"quotes\""};
+  c.daemon.user = "nym";
+  c.daemon.backups_to_keep = 5;
+  c.daemon.health_check_period = std::chrono::seconds(45);
+  std::string text = RenderConfigToml(c);
+  Result<ParsedConfig> parsed = ParseConfigToml(text, "rendered");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message() << "\n" << text;
+  EXPECT_TRUE(parsed->warnings.empty());
+  EXPECT_EQ(parsed->config, c);
+}
+
+TEST(RenderConfigToml, WritesTheOriginalsShape) {
+  Config c = DefaultConfig("nym-node");
+  c.daemon.home = "/h";
+  std::string text = RenderConfigToml(c);
+  EXPECT_NE(text.find("[nymvisor]\n"), std::string::npos);
+  EXPECT_NE(text.find("upstream_polling_rate = '1h'\n"), std::string::npos);
+  EXPECT_NE(text.find("upgrade_data_directory = ''\n"), std::string::npos);
+  EXPECT_NE(text.find("startup_period_duration = '2m'\n"), std::string::npos);
+  EXPECT_NE(text.find("max_startup_failures = 10\n"), std::string::npos);
+  EXPECT_NE(text.find("restart_on_failure = false\n"), std::string::npos);
+  EXPECT_NE(text.find("health_check_period = ''\n"), std::string::npos);
+  EXPECT_LT(text.find("[nymvisor]"), text.find("[daemon]"));
+}
+
+}  // namespace
+}  // namespace nymvisor

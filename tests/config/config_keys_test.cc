@@ -1,0 +1,68 @@
+#include "agent/config/config_keys.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+namespace nymvisor {
+namespace {
+
+TEST(ConfigKeys, InitFlagsKeepTheOriginalNames) {
+  // The original's `init` flags (nymvisor-rust-behaviour.md 1.1) and ours.
+  const std::map<std::string, std::string> expected = {
+      {"--id", "nymvisor.id"},
+      {"--upstream-base-upgrade-url", "nymvisor.upstream_base_upgrade_url"},
+      {"--upstream-polling-rate", "nymvisor.upstream_polling_rate"},
+      {"--disable-nymvisor-logs", "nymvisor.disable_logs"},
+      {"--upgrade-data-directory", "nymvisor.upgrade_data_directory"},
+      {"--daemon-home", "daemon.home"},
+      {"--daemon-absolute-upstream-upgrade-url", "daemon.absolute_upstream_upgrade_url"},
+      {"--allow-download-upgrade-binaries", "daemon.allow_binaries_download"},
+      {"--enforce-download-checksum", "daemon.enforce_download_checksum"},
+      {"--restart-daemon-after-upgrade", "daemon.restart_after_upgrade"},
+      {"--restart-daemon-on-failure", "daemon.restart_on_failure"},
+      {"--on-failure-daemon-restart-delay", "daemon.failure_restart_delay"},
+      {"--max-daemon-startup-failures", "daemon.max_startup_failures"},
+      {"--startup-period-duration", "daemon.startup_period_duration"},
+      {"--daemon-shutdown-grace-period", "daemon.shutdown_grace_period"},
+      {"--daemon-backup-data-directory", "daemon.backup_data_directory"},
+      {"--unsafe-skip-backup", "daemon.unsafe_skip_backup"},
+      {"--daemon-unit", "daemon.unit"},
+      {"--daemon-user", "daemon.user"},
+      {"--backups-to-keep", "daemon.backups_to_keep"},
+      {"--health-check-period", "daemon.health_check_period"},
+  };
+  std::map<std::string, std::string> actual;
+  for (const ConfigKey& key : AllConfigKeys()) {
+    if (key.init.name.empty()) continue;
+    EXPECT_TRUE(actual.emplace(std::string(key.init.name), key.FullName()).second)
+        << key.init.name << " is used twice";
+    EXPECT_FALSE(key.init.help.empty()) << key.init.name;
+    EXPECT_EQ(FindKeyByInitFlag(key.init.name), &key);
+  }
+  EXPECT_EQ(actual, expected);
+  EXPECT_EQ(FindKeyByInitFlag("--bogus"), nullptr);
+}
+
+TEST(ConfigKeys, OnlyBoolsAreBareAndOnlyTheOriginalsBareOnes) {
+  std::set<std::string> bare;
+  for (const ConfigKey& key : AllConfigKeys()) {
+    if (!key.init.bare) continue;
+    EXPECT_EQ(key.kind, ValueKind::kBool) << key.init.name;
+    bare.insert(std::string(key.init.name));
+  }
+  EXPECT_EQ(bare, (std::set<std::string>{"--disable-nymvisor-logs", "--restart-daemon-on-failure",
+                                         "--unsafe-skip-backup"}));
+}
+
+TEST(ConfigKeys, TypeNamesForHelp) {
+  EXPECT_EQ(ValueTypeName(ValueKind::kDuration), "DURATION");
+  EXPECT_EQ(ValueTypeName(ValueKind::kBool), "true|false");
+  EXPECT_EQ(ValueTypeName(ValueKind::kCount), "COUNT");
+  EXPECT_EQ(ValueTypeName(ValueKind::kUrl), "URL");
+  EXPECT_EQ(ValueTypeName(ValueKind::kPath), "PATH");
+}
+
+}  // namespace
+}  // namespace nymvisor

@@ -1,0 +1,91 @@
+#include "agent/config/config.h"
+
+#include <gtest/gtest.h>
+
+namespace nymvisor {
+namespace {
+
+Config Valid() {
+  Config c = DefaultConfig("nym-node");
+  c.daemon.home = "/var/lib/nym";
+  return c;
+}
+
+TEST(DefaultConfig, MatchesTheOriginalDefaults) {
+  Config c = DefaultConfig("nym-node");
+  EXPECT_EQ(c.nymvisor.id, "nym-node-default");
+  EXPECT_EQ(c.nymvisor.upstream_base_upgrade_url, "https://nymtech.net/.wellknown/");
+  EXPECT_EQ(c.nymvisor.upstream_polling_rate, std::chrono::hours(1));
+  EXPECT_FALSE(c.nymvisor.disable_logs);
+  EXPECT_TRUE(c.daemon.allow_binaries_download);
+  EXPECT_TRUE(c.daemon.enforce_download_checksum);
+  EXPECT_TRUE(c.daemon.restart_after_upgrade);
+  EXPECT_FALSE(c.daemon.restart_on_failure);
+  EXPECT_EQ(c.daemon.failure_restart_delay, std::chrono::seconds(10));
+  EXPECT_EQ(c.daemon.max_startup_failures, 10u);
+  EXPECT_EQ(c.daemon.startup_period_duration, std::chrono::seconds(120));
+  EXPECT_EQ(c.daemon.shutdown_grace_period, std::chrono::seconds(10));
+  EXPECT_FALSE(c.daemon.unsafe_skip_backup);
+}
+
+TEST(EffectiveUnit, DefaultsToTheTemplateInstance) {
+  Config c = Valid();
+  c.nymvisor.id = "mixnode";
+  EXPECT_EQ(EffectiveUnit(c), "nymvisor-daemon@mixnode.service");
+  c.daemon.unit = "nym-node.service";
+  EXPECT_EQ(EffectiveUnit(c), "nym-node.service");
+}
+
+TEST(HealthCheckPeriod, DefaultsToTheStartupPeriod) {
+  Config c = Valid();
+  EXPECT_EQ(HealthCheckPeriod(c), std::chrono::seconds(120));
+  c.daemon.health_check_period = std::chrono::seconds(30);
+  EXPECT_EQ(HealthCheckPeriod(c), std::chrono::seconds(30));
+}
+
+TEST(ValidateConfig, AcceptsDefaults) { EXPECT_TRUE(ValidateConfig(Valid()).ok()); }
+
+TEST(ValidateConfig, NamesTheBadKey) {
+  struct Case {
+    void (*mutate)(Config&);
+    const char* expected;
+  };
+  const Case cases[] = {
+      {[](Config& c) { c.nymvisor.upstream_polling_rate = Duration::zero(); },
+       "nymvisor.upstream_polling_rate"},
+      {[](Config& c) { c.daemon.home = "relative/home"; }, "daemon.home"},
+      {[](Config& c) { c.daemon.home = ""; }, "daemon.home"},
+      {[](Config& c) { c.daemon.name = ""; }, "daemon.name"},
+      {[](Config& c) { c.daemon.name = "a/b"; }, "daemon.name"},
+      {[](Config& c) { c.nymvisor.upstream_base_upgrade_url = "ftp://x/"; },
+       "nymvisor.upstream_base_upgrade_url"},
+      {[](Config& c) { c.daemon.absolute_upstream_upgrade_url = "nonsense"; },
+       "daemon.absolute_upstream_upgrade_url"},
+      {[](Config& c) { c.daemon.unit = "nym-node"; }, "daemon.unit"},
+      {[](Config& c) { c.nymvisor.id = "a/b"; }, "nymvisor.id"},
+      {[](Config& c) { c.nymvisor.id = "has space"; }, "nymvisor.id"},
+      {[](Config& c) { c.nymvisor.upgrade_data_directory = "rel"; },
+       "nymvisor.upgrade_data_directory"},
+      {[](Config& c) { c.daemon.backup_data_directory = "rel/b"; }, "daemon.backup_data_directory"},
+  };
+  for (const Case& c : cases) {
+    Config config = Valid();
+    c.mutate(config);
+    Status st = ValidateConfig(config);
+    ASSERT_FALSE(st.ok()) << c.expected;
+    EXPECT_EQ(st.message().rfind(c.expected, 0), 0u) << st.message();
+  }
+}
+
+TEST(ValidateInstanceId, AllowsSystemdSafeNames) {
+  EXPECT_TRUE(ValidateInstanceId("mixnode").ok());
+  EXPECT_TRUE(ValidateInstanceId("nym-node-default").ok());
+  EXPECT_TRUE(ValidateInstanceId("gw_1.a:b").ok());
+  EXPECT_FALSE(ValidateInstanceId("").ok());
+  EXPECT_FALSE(ValidateInstanceId(".hidden").ok());
+  EXPECT_FALSE(ValidateInstanceId("x@y").ok());
+  EXPECT_FALSE(ValidateInstanceId(std::string(129, 'a')).ok());
+}
+
+}  // namespace
+}  // namespace nymvisor

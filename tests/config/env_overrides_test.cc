@@ -1,0 +1,108 @@
+#include "agent/config/env_overrides.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/test_support.h"
+
+namespace nymvisor {
+namespace {
+
+Config Base() {
+  Config c = DefaultConfig("nym-node");
+  c.daemon.home = "/from/file";
+  return c;
+}
+
+TEST(KnownEnvVars, AreTheOriginalNineteen) {
+  std::vector<std::string_view> names = KnownEnvVars();
+  EXPECT_EQ(names.size(), 19u);
+  for (const char* name :
+       {"NYMVISOR_ID", "NYMVISOR_CONFIG_PATH", "NYMVISOR_UPSTREAM_BASE_UPGRADE_URL",
+        "NYMVISOR_UPSTREAM_POLLING_RATE", "NYMVISOR_DISABLE_LOGS",
+        "NYMVISOR_UPGRADE_DATA_DIRECTORY", "DAEMON_NAME", "DAEMON_HOME",
+        "DAEMON_ABSOLUTE_UPSTREAM_UPGRADE_URL", "DAEMON_ALLOW_BINARIES_DOWNLOAD",
+        "DAEMON_ENFORCE_DOWNLOAD_CHECKSUM", "DAEMON_RESTART_AFTER_UPGRADE",
+        "DAEMON_RESTART_ON_FAILURE", "DAEMON_FAILURE_RESTART_DELAY", "DAEMON_MAX_STARTUP_FAILURES",
+        "DAEMON_STARTUP_PERIOD_DURATION", "DAEMON_SHUTDOWN_GRACE_PERIOD",
+        "DAEMON_BACKUP_DATA_DIRECTORY", "DAEMON_UNSAFE_SKIP_BACKUP"}) {
+    EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
+  }
+}
+
+TEST(ApplyEnvOverrides, EveryVariableOverridesItsKey) {
+  Config c = Base();
+  ASSERT_TRUE(ApplyEnvOverrides(
+                  EnvFromMap({{"NYMVISOR_ID", "env-id"},
+                              {"NYMVISOR_UPSTREAM_BASE_UPGRADE_URL", "http://127.0.0.1:1/"},
+                              {"NYMVISOR_UPSTREAM_POLLING_RATE", "1h30m"},
+                              {"NYMVISOR_DISABLE_LOGS", "T"},
+                              {"NYMVISOR_UPGRADE_DATA_DIRECTORY", "/data"},
+                              {"DAEMON_NAME", "nym-gateway"},
+                              {"DAEMON_HOME", "/env/home"},
+                              {"DAEMON_ABSOLUTE_UPSTREAM_UPGRADE_URL", "https://127.0.0.1/x.json"},
+                              {"DAEMON_ALLOW_BINARIES_DOWNLOAD", "0"},
+                              {"DAEMON_ENFORCE_DOWNLOAD_CHECKSUM", "false"},
+                              {"DAEMON_RESTART_AFTER_UPGRADE", "F"},
+                              {"DAEMON_RESTART_ON_FAILURE", "TRUE"},
+                              {"DAEMON_FAILURE_RESTART_DELAY", "5s"},
+                              {"DAEMON_MAX_STARTUP_FAILURES", "3"},
+                              {"DAEMON_STARTUP_PERIOD_DURATION", "90s"},
+                              {"DAEMON_SHUTDOWN_GRACE_PERIOD", "1m"},
+                              {"DAEMON_BACKUP_DATA_DIRECTORY", "/backups"},
+                              {"DAEMON_UNSAFE_SKIP_BACKUP", "1"}}),
+                  &c)
+                  .ok());
+  EXPECT_EQ(c.nymvisor.id, "env-id");
+  EXPECT_EQ(c.nymvisor.upstream_base_upgrade_url, "http://127.0.0.1:1/");
+  EXPECT_EQ(c.nymvisor.upstream_polling_rate, std::chrono::minutes(90));
+  EXPECT_TRUE(c.nymvisor.disable_logs);
+  EXPECT_EQ(c.nymvisor.upgrade_data_directory, "/data");
+  EXPECT_EQ(c.daemon.name, "nym-gateway");
+  EXPECT_EQ(c.daemon.home, "/env/home");
+  EXPECT_EQ(c.daemon.absolute_upstream_upgrade_url, "https://127.0.0.1/x.json");
+  EXPECT_FALSE(c.daemon.allow_binaries_download);
+  EXPECT_FALSE(c.daemon.enforce_download_checksum);
+  EXPECT_FALSE(c.daemon.restart_after_upgrade);
+  EXPECT_TRUE(c.daemon.restart_on_failure);
+  EXPECT_EQ(c.daemon.failure_restart_delay, std::chrono::seconds(5));
+  EXPECT_EQ(c.daemon.max_startup_failures, 3u);
+  EXPECT_EQ(c.daemon.startup_period_duration, std::chrono::seconds(90));
+  EXPECT_EQ(c.daemon.shutdown_grace_period, std::chrono::minutes(1));
+  EXPECT_EQ(c.daemon.backup_data_directory, "/backups");
+  EXPECT_TRUE(c.daemon.unsafe_skip_backup);
+}
+
+TEST(ApplyEnvOverrides, UnsetVariablesLeaveTheFileValues) {
+  Config c = Base();
+  ASSERT_TRUE(ApplyEnvOverrides(EnvFromMap({}), &c).ok());
+  EXPECT_EQ(c, Base());
+}
+
+TEST(ApplyEnvOverrides, EmptyPathStaysEmptyRatherThanUnset) {
+  Config c = Base();
+  c.daemon.backup_data_directory = "/file/backups";
+  ASSERT_TRUE(ApplyEnvOverrides(EnvFromMap({{"DAEMON_BACKUP_DATA_DIRECTORY", ""}}), &c).ok());
+  EXPECT_EQ(c.daemon.backup_data_directory, "");
+}
+
+TEST(ApplyEnvOverrides, InvalidValuesNameTheVariable) {
+  struct Case {
+    const char* name;
+    const char* value;
+  };
+  for (const Case& c :
+       {Case{"DAEMON_RESTART_ON_FAILURE", "yes"}, Case{"NYMVISOR_DISABLE_LOGS", ""},
+        Case{"DAEMON_MAX_STARTUP_FAILURES", "-1"}, Case{"DAEMON_MAX_STARTUP_FAILURES", "3.5"},
+        Case{"DAEMON_MAX_STARTUP_FAILURES", "99999999999"},
+        Case{"DAEMON_FAILURE_RESTART_DELAY", "10"}, Case{"NYMVISOR_UPSTREAM_POLLING_RATE", "soon"},
+        Case{"NYMVISOR_UPSTREAM_BASE_UPGRADE_URL", "not a url"}}) {
+    Config config = Base();
+    Status st = ApplyEnvOverrides(EnvFromMap({{c.name, c.value}}), &config);
+    ASSERT_FALSE(st.ok()) << c.name << "=" << c.value;
+    EXPECT_EQ(st.message().rfind(std::string("environment variable ") + c.name + ": ", 0), 0u)
+        << st.message();
+  }
+}
+
+}  // namespace
+}  // namespace nymvisor

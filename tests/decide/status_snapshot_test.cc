@@ -1,0 +1,115 @@
+#include "agent/decide/status_snapshot.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace nymvisor {
+namespace {
+
+using namespace std::chrono_literals;
+
+StatusSnapshot Idle() {
+  StatusSnapshot s;
+  s.current_version = "1.1.0";
+  s.current_upgrade = "genesis";
+  return s;
+}
+
+TEST(FormatStatusLine, IdleSaysWhatRunsAndWhatComesNext) {
+  StatusSnapshot s = Idle();
+  EXPECT_EQ(FormatStatusLine(s), "idle, running 1.1.0");
+  s.next_check_time = *ParseTimestamp("2026-11-26T13:05:42Z");
+  s.next_upgrade = "v2";
+  s.next_upgrade_version = "1.2.0";
+  s.next_upgrade_time = *ParseTimestamp("2026-11-27T09:30:00Z");
+  s.next_upgrade_staged = true;
+  s.last_outcome = "v1 refused: bad checksum";
+  EXPECT_EQ(FormatStatusLine(s),
+            "idle, running 1.1.0, next check 13:05 UTC; next upgrade v2 (1.2.0) at 2026-11-27 "
+            "09:30 UTC, staged; last: v1 refused: bad checksum");
+  s.next_upgrade_staged = false;
+  s.next_upgrade_waits_for_binary = true;
+  s.last_outcome.clear();
+  s.held = true;
+  EXPECT_EQ(FormatStatusLine(s),
+            "held, running 1.1.0, next check 13:05 UTC; next upgrade v2 (1.2.0) at 2026-11-27 "
+            "09:30 UTC, waiting for its binary (add-upgrade)");
+}
+
+TEST(FormatStatusLine, AnUpgradeInFlightComesFirst) {
+  StatusSnapshot s = Idle();
+  s.download = "v3";
+  s.progress = 45;
+  EXPECT_EQ(FormatStatusLine(s), "downloading v3 45%");
+  s.progress.reset();
+  s.download_bytes = 1234;
+  EXPECT_EQ(FormatStatusLine(s), "downloading v3 1234 bytes");
+  s.step = UpgradeStep::kStopping;
+  s.upgrade = "v2";
+  s.upgrade_from = "1.1.0";
+  s.upgrade_to = "1.2.0";
+  EXPECT_EQ(FormatStatusLine(s), "upgrading 1.1.0 -> 1.2.0: stopping the node");
+  s.step = UpgradeStep::kRestoring;
+  EXPECT_EQ(FormatStatusLine(s), "upgrading 1.1.0 -> 1.2.0: rolling back: restoring the data");
+  s.step = UpgradeStep::kHealthCheck;
+  s.health_elapsed = 20s;
+  s.health_period = 120s;
+  EXPECT_EQ(FormatStatusLine(s), "health check 20/120 s of 1.2.0");
+}
+
+TEST(DeriveState, OneWordInPriorityOrder) {
+  StatusSnapshot s = Idle();
+  EXPECT_EQ(DeriveState(s), AgentState::kIdle);
+  s.next_upgrade = "v2";
+  s.next_upgrade_staged = true;
+  EXPECT_EQ(DeriveState(s), AgentState::kStaged);
+  s.awaiting_start = true;
+  EXPECT_EQ(DeriveState(s), AgentState::kWaiting);
+  s.node_down = true;
+  EXPECT_EQ(DeriveState(s), AgentState::kFailed);
+  s.held = true;
+  EXPECT_EQ(DeriveState(s), AgentState::kHeld);
+  s.checking = true;
+  EXPECT_EQ(DeriveState(s), AgentState::kChecking);
+  s.download = "v2";
+  EXPECT_EQ(DeriveState(s), AgentState::kDownloading);
+  s.step = UpgradeStep::kBackingUp;
+  EXPECT_EQ(DeriveState(s), AgentState::kUpgrading);
+  s.step = UpgradeStep::kHealthCheck;
+  EXPECT_EQ(DeriveState(s), AgentState::kHealthCheck);
+  for (UpgradeStep undo : {UpgradeStep::kAborting, UpgradeStep::kRollbackStopping,
+                           UpgradeStep::kRestoring, UpgradeStep::kRollbackVerifying}) {
+    s.step = undo;
+    EXPECT_EQ(DeriveState(s), AgentState::kRollingBack) << StepName(undo);
+  }
+}
+
+TEST(AgentStateName, TheControlApisWords) {
+  EXPECT_EQ(AgentStateName(AgentState::kIdle), "idle");
+  EXPECT_EQ(AgentStateName(AgentState::kHealthCheck), "health-check");
+  EXPECT_EQ(AgentStateName(AgentState::kRollingBack), "rolling-back");
+  EXPECT_EQ(AgentStateName(AgentState::kFailed), "failed");
+}
+
+TEST(StatusSnapshotToJson, NullsForTheUnknownAndTheStatusLine) {
+  StatusSnapshot s = Idle();
+  Json j = StatusSnapshotToJson(s);
+  EXPECT_EQ(j["state"], "idle");
+  EXPECT_EQ(j["currentVersion"], "1.1.0");
+  EXPECT_TRUE(j["nextUpgrade"].is_null());
+  EXPECT_TRUE(j["nextUpgradeTime"].is_null());
+  EXPECT_TRUE(j["progress"].is_null());
+  EXPECT_TRUE(j["upgradeStep"].is_null());
+  EXPECT_EQ(j["statusLine"], "idle, running 1.1.0");
+  s.step = UpgradeStep::kHealthCheck;
+  s.progress = 50;
+  s.next_upgrade_time = *ParseTimestamp("2026-11-27T09:30:00Z");
+  j = StatusSnapshotToJson(s);
+  EXPECT_EQ(j["upgradeStep"], "health-check");
+  EXPECT_EQ(j["progress"], 50);
+  EXPECT_EQ(j["nextUpgradeTime"], "2026-11-27T09:30:00Z");
+}
+
+}  // namespace
+}  // namespace nymvisor

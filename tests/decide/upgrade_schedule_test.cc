@@ -1,0 +1,72 @@
+#include "agent/decide/upgrade_schedule.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/values.h"
+
+namespace nymvisor {
+namespace {
+
+using namespace std::chrono_literals;
+using Kind = ScheduleDecision::Kind;
+
+const Timestamp kNow = Timestamp() + 1000h;
+
+UpgradePlan Plan(std::vector<std::pair<std::string, Duration>> entries) {
+  UpgradePlan plan{MakeGenesisInfo(testing::NodeBuildInfo("1.0.0")), {}};
+  for (auto& [name, offset] : entries) {
+    UpgradeInfo info;
+    info.name = name;
+    info.upgrade_time = kNow + offset;
+    InsertQueued(&plan, info);
+  }
+  return plan;
+}
+
+TEST(DecideSchedule, IdleWithAnEmptyQueue) {
+  EXPECT_EQ(DecideSchedule(Plan({}), {}, kNow).kind, Kind::kIdle);
+}
+
+TEST(DecideSchedule, StagesAheadOfTimeOneAtATime) {
+  UpgradePlan plan = Plan({{"a", 1h}, {"b", 2h}});
+  ScheduleDecision d = DecideSchedule(plan, {}, kNow);
+  EXPECT_EQ(d.kind, Kind::kStage);
+  EXPECT_EQ(d.name, "a");
+  std::map<std::string, StageRecord> stages = {{"a", {StageStatus::kInProgress, ""}}};
+  d = DecideSchedule(plan, stages, kNow);
+  EXPECT_EQ(d.kind, Kind::kWait);
+  EXPECT_EQ(d.at, kNow + 1h);
+  stages["a"] = {StageStatus::kStaged, ""};
+  EXPECT_EQ(DecideSchedule(plan, stages, kNow).name, "b");
+}
+
+TEST(DecideSchedule, UpgradesWhenDueAndStaged) {
+  UpgradePlan plan = Plan({{"a", -1s}});
+  std::map<std::string, StageRecord> stages = {{"a", {StageStatus::kStaged, ""}}};
+  EXPECT_EQ(DecideSchedule(plan, stages, kNow).kind, Kind::kUpgrade);
+}
+
+TEST(DecideSchedule, ADueHeadWaitsForItsStagingInsteadOfDownloadingDuringDowntime) {
+  UpgradePlan plan = Plan({{"a", -5min}});
+  std::map<std::string, StageRecord> stages = {{"a", {StageStatus::kInProgress, ""}}};
+  ScheduleDecision d = DecideSchedule(plan, stages, kNow);
+  EXPECT_EQ(d.kind, Kind::kWait);
+  EXPECT_FALSE(d.at.has_value());
+  stages["a"] = {StageStatus::kWaitingForBinary, "downloads are disabled"};
+  d = DecideSchedule(plan, stages, kNow);
+  EXPECT_EQ(d.kind, Kind::kWait);
+  EXPECT_EQ(d.reason, "downloads are disabled");
+}
+
+TEST(DecideSchedule, FailedStagingIsRefusedFirst) {
+  UpgradePlan plan = Plan({{"a", -1s}, {"b", 1h}});
+  std::map<std::string, StageRecord> stages = {{"a", {StageStatus::kStaged, ""}},
+                                               {"b", {StageStatus::kFailed, "checksum"}}};
+  ScheduleDecision d = DecideSchedule(plan, stages, kNow);
+  EXPECT_EQ(d.kind, Kind::kRefuse);
+  EXPECT_EQ(d.name, "b");
+  EXPECT_EQ(d.reason, "checksum");
+}
+
+}  // namespace
+}  // namespace nymvisor

@@ -1,0 +1,66 @@
+#include "agent/decide/upgrade_state.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/values.h"
+
+namespace nymvisor {
+namespace {
+
+UpgradeState Sample() {
+  UpgradeState s;
+  s.target = MakeGenesisInfo(testing::NodeBuildInfo("1.2.0"));
+  s.target.name = "v2";
+  s.target.manual = false;
+  s.from_name = "genesis";
+  s.from_version = "1.1.0";
+  s.from_build = testing::NodeBuildInfo("1.1.0");
+  s.step = UpgradeStep::kHealthCheck;
+  s.started_at = *ParseTimestamp("2026-11-26T12:00:00.25Z");
+  s.attempts = 2;
+  s.backup_path = "/var/lib/nym/mixnode/nymvisor/backups/v2/backup-x";
+  s.restarts_before = 3;
+  s.health_started_at = *ParseTimestamp("2026-11-26T12:00:05Z");
+  return s;
+}
+
+TEST(UpgradeState, RoundTripsThroughJson) {
+  UpgradeState s = Sample();
+  EXPECT_EQ(*ParseUpgradeState(DumpJsonPretty(UpgradeStateToJson(s))), s);
+  s.health_started_at.reset();
+  s.skip_backup = true;
+  s.failure = "the unit failed";
+  EXPECT_EQ(*UpgradeStateFromJson(UpgradeStateToJson(s)), s);
+}
+
+TEST(UpgradeState, EveryStepHasAName) {
+  for (int i = 0; i <= static_cast<int>(UpgradeStep::kRecordingFailure); ++i) {
+    UpgradeState s = Sample();
+    s.step = static_cast<UpgradeStep>(i);
+    EXPECT_NE(StepName(s.step), "unknown");
+    EXPECT_EQ(UpgradeStateFromJson(UpgradeStateToJson(s))->step, s.step);
+  }
+}
+
+TEST(UpgradeState, RejectsUnknownStepsAndMissingKeys) {
+  Json j = UpgradeStateToJson(Sample());
+  j["step"] = "dancing";
+  EXPECT_NE(UpgradeStateFromJson(j).status().message().find("unknown upgrade step 'dancing'"),
+            std::string::npos);
+  j = UpgradeStateToJson(Sample());
+  j.erase("fromBuild");
+  EXPECT_FALSE(UpgradeStateFromJson(j).ok());
+  EXPECT_FALSE(ParseUpgradeState("{}").ok());
+}
+
+TEST(IsRollbackStep, OnlyTheUndoSteps) {
+  EXPECT_TRUE(IsRollbackStep(UpgradeStep::kRestoring));
+  EXPECT_TRUE(IsRollbackStep(UpgradeStep::kRollbackVerifying));
+  EXPECT_FALSE(IsRollbackStep(UpgradeStep::kAborting));
+  EXPECT_FALSE(IsRollbackStep(UpgradeStep::kStarting));
+}
+
+}  // namespace
+}  // namespace nymvisor

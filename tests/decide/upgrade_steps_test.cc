@@ -1,0 +1,274 @@
+#include "agent/decide/upgrade_steps.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <vector>
+
+#include "agent/decide/upgrade_state.h"
+
+namespace nymvisor {
+namespace {
+
+using namespace std::chrono_literals;
+using S = UpgradeStep;
+using Steps = std::vector<std::string_view>;
+
+/// Walks the machine from `s`, feeding `outcomes` in turn (true once they run
+/// out), and returns the names of the steps visited; a retry ends the walk.
+Steps Walk(UpgradeState s, std::vector<bool> outcomes) {
+  Steps visited = {StepName(s.step)};
+  for (size_t i = 0; visited.size() < 20; ++i) {
+    StepOutcome next = DecideNext(s, i < outcomes.size() ? outcomes[i] : true);
+    if (!next.next || next.retry) break;
+    s.step = *next.next;
+    visited.push_back(StepName(s.step));
+  }
+  return visited;
+}
+
+UpgradeState At(S step) {
+  UpgradeState s;
+  s.step = step;
+  return s;
+}
+
+TEST(StepTable, HasOneRowPerStepInEnumOrderWithUniqueNames) {
+  std::set<std::string_view> names;
+  int i = 0;
+  for (const StepSpec& spec : StepTable()) {
+    EXPECT_EQ(static_cast<int>(spec.step), i++);
+    EXPECT_TRUE(names.insert(spec.name).second) << spec.name;
+    EXPECT_FALSE(spec.status.empty()) << spec.name;
+    EXPECT_EQ(*ParseStepName(spec.name), spec.step);
+  }
+  EXPECT_EQ(i, static_cast<int>(S::kRecordingFailure) + 1);
+  EXPECT_NE(ParseStepName("dancing").status().message().find("unknown upgrade step 'dancing'"),
+            std::string::npos);
+}
+
+TEST(StepTable, TheNamesOnDiskNeverChange) {
+  // upgrade-state.json of a running upgrade names its step: renaming one
+  // would strand an upgrade across a package update.
+  EXPECT_EQ((Steps{StepName(S::kStopping), StepName(S::kBackingUp), StepName(S::kSwapping),
+                   StepName(S::kStarting), StepName(S::kHealthCheck), StepName(S::kCommitting),
+                   StepName(S::kAborting), StepName(S::kRollbackStopping), StepName(S::kRestoring),
+                   StepName(S::kRollbackStarting), StepName(S::kRollbackVerifying),
+                   StepName(S::kRecordingFailure)}),
+            (Steps{"stopping", "backing-up", "swapping", "starting", "health-check", "committing",
+                   "aborting", "rollback-stopping", "restoring", "rollback-starting",
+                   "rollback-verifying", "recording-failure"}));
+}
+
+/// One row of expectations: from `step` with the condition flags set, where
+/// success and failure lead.
+struct EdgeCase {
+  S step;
+  bool skip_backup, leave_stopped, switched, backup_unusable;
+  std::optional<S> on_success;
+  std::optional<S> on_failure;
+};
+
+TEST(DecideNext, EveryEdgeOfTheTable) {
+  const std::optional<S> kEnd;
+  const EdgeCase cases[] = {
+      {S::kStopping, false, false, false, false, S::kBackingUp, S::kAborting},
+      {S::kStopping, true, false, false, false, S::kSwapping, S::kAborting},
+      {S::kStopping, false, false, true, false, S::kBackingUp, S::kRollbackStopping},
+      {S::kBackingUp, false, false, false, false, S::kSwapping, S::kAborting},
+      {S::kBackingUp, false, false, true, false, S::kSwapping, S::kRollbackStopping},
+      {S::kSwapping, false, false, false, false, S::kStarting, S::kAborting},
+      {S::kSwapping, false, true, false, false, S::kCommitting, S::kAborting},
+      {S::kSwapping, false, false, true, false, S::kStarting, S::kRollbackStopping},
+      {S::kStarting, false, false, true, false, S::kHealthCheck, S::kRollbackStopping},
+      {S::kHealthCheck, false, false, true, false, S::kCommitting, S::kRollbackStopping},
+      {S::kCommitting, false, false, true, false, kEnd, S::kCommitting},
+      {S::kAborting, false, false, false, false, S::kRecordingFailure, S::kRecordingFailure},
+      {S::kRollbackStopping, false, false, true, false, S::kRestoring, S::kRollbackStopping},
+      {S::kRestoring, false, false, false, false, S::kRollbackStarting, S::kRestoring},
+      {S::kRestoring, false, false, false, true, S::kRollbackStarting, S::kRecordingFailure},
+      {S::kRollbackStarting, false, false, false, false, S::kRollbackVerifying,
+       S::kRecordingFailure},
+      {S::kRollbackVerifying, false, false, false, false, S::kRecordingFailure,
+       S::kRecordingFailure},
+      {S::kRecordingFailure, false, false, false, false, kEnd, S::kRecordingFailure},
+  };
+  std::set<S> covered;
+  for (const EdgeCase& c : cases) {
+    UpgradeState s = At(c.step);
+    s.skip_backup = c.skip_backup;
+    s.leave_stopped = c.leave_stopped;
+    s.switched = c.switched;
+    s.backup_unusable = c.backup_unusable;
+    EXPECT_EQ(DecideNext(s, true).next, c.on_success) << StepName(c.step);
+    EXPECT_EQ(DecideNext(s, false).next, c.on_failure) << StepName(c.step);
+    EXPECT_EQ(DecideNext(s, false).retry, c.on_failure == c.step) << StepName(c.step);
+    covered.insert(c.step);
+  }
+  EXPECT_EQ(covered.size(), StepTable().size()) << "every step has its edges checked";
+}
+
+TEST(DecideNext, HappyPath) {
+  EXPECT_EQ(Walk({}, {}), (Steps{"stopping", "backing-up", "swapping", "starting", "health-check",
+                                 "committing"}));
+}
+
+TEST(DecideNext, SkipBackupAndManualUpgrades) {
+  UpgradeState s;
+  s.skip_backup = true;
+  EXPECT_EQ(Walk(s, {}), (Steps{"stopping", "swapping", "starting", "health-check", "committing"}));
+  s.skip_backup = false;
+  s.leave_stopped = true;
+  EXPECT_EQ(Walk(s, {}), (Steps{"stopping", "backing-up", "swapping", "committing"}));
+}
+
+TEST(DecideNext, FailuresBeforeTheSwitchAbort) {
+  EXPECT_EQ(Walk({}, {true, false}),
+            (Steps{"stopping", "backing-up", "aborting", "recording-failure"}));
+  EXPECT_EQ(Walk({}, {false}), (Steps{"stopping", "aborting", "recording-failure"}));
+  EXPECT_EQ(Walk({}, {true, true, false}),
+            (Steps{"stopping", "backing-up", "swapping", "aborting", "recording-failure"}));
+}
+
+TEST(DecideNext, AnUnhealthyNewVersionIsRolledBack) {
+  EXPECT_EQ(
+      Walk({}, {true, true, true, true, false}),
+      (Steps{"stopping", "backing-up", "swapping", "starting", "health-check", "rollback-stopping",
+             "restoring", "rollback-starting", "rollback-verifying", "recording-failure"}));
+  EXPECT_EQ(Walk({}, {true, true, true, false})[4], "rollback-stopping");
+}
+
+TEST(DecideNext, AFailedUndoLeavesTheNodeDownButARetryDoesNot) {
+  for (S step : {S::kAborting, S::kRollbackStarting, S::kRollbackVerifying}) {
+    EXPECT_TRUE(DecideNext(At(step), false).node_left_down) << StepName(step);
+    EXPECT_FALSE(DecideNext(At(step), true).node_left_down) << StepName(step);
+  }
+  EXPECT_FALSE(DecideNext(At(S::kRestoring), false).node_left_down) << "retried";
+  EXPECT_FALSE(DecideNext(At(S::kRollbackStopping), false).node_left_down) << "retried";
+  UpgradeState gone = At(S::kRestoring);
+  gone.backup_unusable = true;
+  EXPECT_TRUE(DecideNext(gone, false).node_left_down) << "no backup: the node stays down";
+  for (S step : {S::kStopping, S::kBackingUp, S::kSwapping, S::kStarting, S::kHealthCheck}) {
+    EXPECT_FALSE(DecideNext(At(step), false).node_left_down) << StepName(step);
+  }
+}
+
+TEST(DecideNext, EveryPathEndsInACommitOrARecordedFailure) {
+  // Every combination of flags and of outcomes for the first 12 steps run
+  // (retries included), then successes: the walk ends, at committing or
+  // recording-failure, never goes back to stopping, and restores only after
+  // the rollback's stop.
+  for (int flags = 0; flags < 16; ++flags) {
+    for (int outcomes = 0; outcomes < (1 << 12); ++outcomes) {
+      UpgradeState s;
+      s.skip_backup = flags & 1;
+      s.leave_stopped = flags & 2;
+      s.switched = flags & 4;
+      s.backup_unusable = flags & 8;
+      bool over = false;
+      for (int i = 0; i < 40 && !over; ++i) {
+        StepOutcome next = DecideNext(s, i >= 12 || (outcomes & (1 << i)));
+        if (!next.next) {
+          over = true;
+          break;
+        }
+        ASSERT_NE(*next.next, S::kStopping) << "never back to the start";
+        if (*next.next == S::kRestoring) {
+          ASSERT_TRUE(s.step == S::kRollbackStopping || s.step == S::kRestoring);
+        }
+        s.step = *next.next;
+      }
+      ASSERT_TRUE(over) << "flags " << flags << ", outcomes " << outcomes;
+      ASSERT_TRUE(s.step == S::kCommitting || s.step == S::kRecordingFailure) << StepName(s.step);
+    }
+  }
+}
+
+/// Expectations for an agent that starts again at `step` on its `attempts`th run.
+struct ResumeCase {
+  S step;
+  uint32_t attempts;
+  S resumes_at;
+  bool gives_up;
+};
+
+TEST(DecideResume, FromEveryStep) {
+  const ResumeCase cases[] = {
+      {S::kStopping, 2, S::kStopping, false},
+      {S::kBackingUp, 2, S::kStopping, false},  // the node may have been started meanwhile
+      {S::kSwapping, 2, S::kStopping, false},
+      {S::kStarting, 2, S::kStopping, false},
+      {S::kHealthCheck, 2, S::kHealthCheck, false},  // keeps its clock
+      {S::kCommitting, 2, S::kCommitting, false},
+      {S::kAborting, 2, S::kAborting, false},
+      {S::kRollbackStopping, 2, S::kRollbackStopping, false},
+      {S::kRestoring, 2, S::kRestoring, false},
+      {S::kRollbackStarting, 2, S::kRollbackStarting, false},
+      {S::kRollbackVerifying, 2, S::kRollbackVerifying, false},
+      {S::kRecordingFailure, 2, S::kRecordingFailure, false},
+      // Forward steps are given up after three agent runs, along their failure edge.
+      {S::kStopping, 3, S::kStopping, false},
+      {S::kStopping, 4, S::kAborting, true},
+      {S::kBackingUp, 4, S::kAborting, true},
+      {S::kSwapping, 4, S::kAborting, true},
+      {S::kStarting, 4, S::kRollbackStopping, true},
+      {S::kHealthCheck, 4, S::kRollbackStopping, true},
+      // Undoing and recording are never given up.
+      {S::kCommitting, 40, S::kCommitting, false},
+      {S::kRollbackStopping, 40, S::kRollbackStopping, false},
+      {S::kRestoring, 40, S::kRestoring, false},
+      {S::kRecordingFailure, 40, S::kRecordingFailure, false},
+  };
+  std::set<S> covered;
+  for (const ResumeCase& c : cases) {
+    UpgradeState s = At(c.step);
+    s.attempts = c.attempts;
+    s.switched = c.step == S::kStarting || c.step == S::kHealthCheck;
+    ResumePlan plan = DecideResume(s);
+    EXPECT_EQ(plan.step, c.resumes_at) << StepName(c.step) << " attempt " << c.attempts;
+    EXPECT_EQ(!plan.failure.empty(), c.gives_up) << StepName(c.step);
+    covered.insert(c.step);
+  }
+  EXPECT_EQ(covered.size(), StepTable().size()) << "resume is checked from every step";
+}
+
+TEST(DecideResume, ASwitchedUpgradeIsGivenUpWithARollback) {
+  UpgradeState s = At(S::kStopping);
+  s.attempts = 4;
+  s.switched = true;
+  ResumePlan plan = DecideResume(s);
+  EXPECT_EQ(plan.step, S::kRollbackStopping);
+  EXPECT_EQ(plan.failure, "the agent stopped 3 times during this upgrade");
+}
+
+TEST(StepTable, RollbackStepsMarkTheUpgradeRolledBack) {
+  for (const StepSpec& spec : StepTable()) {
+    bool rollback = spec.step == S::kRollbackStopping || spec.step == S::kRestoring ||
+                    spec.step == S::kRollbackStarting || spec.step == S::kRollbackVerifying;
+    EXPECT_EQ(IsRollbackStep(spec.step), rollback) << spec.name;
+  }
+  EXPECT_TRUE(Spec(S::kRollbackStopping).done_if_unit_down) << "a stop counts once it is down";
+  EXPECT_FALSE(Spec(S::kStopping).done_if_unit_down);
+}
+
+TEST(StepTable, DowntimeStepsAreTheOnesBetweenStopAndStart) {
+  std::set<S> down;
+  for (const StepSpec& spec : StepTable()) {
+    if (spec.node_down) down.insert(spec.step);
+  }
+  EXPECT_EQ(down, (std::set<S>{S::kBackingUp, S::kSwapping, S::kStarting, S::kAborting,
+                               S::kRestoring, S::kRollbackStarting}));
+}
+
+TEST(ParseStepDelays, ReadsStepDurationPairs) {
+  StepDelays d = *ParseStepDelays("backing-up=5s,health-check=1m");
+  EXPECT_EQ(d.at(S::kBackingUp), 5s);
+  EXPECT_EQ(d.at(S::kHealthCheck), 1min);
+  EXPECT_FALSE(ParseStepDelays("dancing=5s").ok());
+  EXPECT_FALSE(ParseStepDelays("backing-up").ok());
+  EXPECT_FALSE(ParseStepDelays("backing-up=soon").ok());
+  EXPECT_TRUE(ParseStepDelays("")->empty());
+}
+
+}  // namespace
+}  // namespace nymvisor

@@ -1,0 +1,391 @@
+#include "agent/shell/upgrade_runner.h"
+
+#include <gtest/gtest.h>
+
+#include "agent/adapters/posix_file_system.h"
+#include "agent/base/message_ids.h"
+#include "agent/decide/status_snapshot.h"
+#include "tests/support/shell_fixture.h"
+
+namespace nymvisor {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::NodeBuildInfo;
+
+class UpgradeRunnerTest : public testing::ShellFixture {
+ protected:
+  UpgradeRunnerTest() {
+    std::filesystem::create_directories(layout_.UpgradeDir("v2") / "bin");
+    target_.name = "v2";
+    target_.version = "1.2.0";
+    target_.upgrade_time = clock_.Now();
+    EXPECT_TRUE(store_.SavePlan({genesis_, {target_}}).ok());
+    systemd_.SetEvents(
+        {[this](const std::string& job, const std::string&, const std::string& r) {
+           runner_->OnJobRemoved(job, r);
+         },
+         [this](const std::string& unit, const UnitState& s) { runner_->OnUnitChanged(unit, s); }});
+    MakeRunner();
+  }
+
+  void MakeRunner() {
+    RunnerSettings settings;
+    settings.unit = kUnit;
+    settings.health = {120s, 2};
+    settings.step_delays = step_delays_;
+    settings.stop_budget = stop_budget_;
+    RunnerDeps deps{systemd_,   backups_, records_, clock_,
+                    scheduler_, worker_,  log_,     [this] { statuses_.push_back(StatusLine()); }};
+    runner_.emplace(deps, settings, [this](const UpgradeState& s, bool committed) {
+      finished_ = s;
+      committed_ = committed;
+    });
+  }
+
+  /// What the agent would show for the runner's state.
+  std::string StatusLine() {
+    StatusSnapshot s;
+    if (runner_->state()) {
+      s.step = runner_->state()->step;
+      s.upgrade_from = runner_->state()->from_version;
+      s.upgrade_to = runner_->state()->target.version;
+    }
+    if (auto health = runner_->health_progress()) {
+      s.health_elapsed = health->elapsed;
+      s.health_period = health->period;
+    }
+    return FormatStatusLine(s);
+  }
+
+  UpgradeState Initial() {
+    UpgradeState s;
+    s.target = target_;
+    s.target_build = NodeBuildInfo("1.2.0");
+    s.from_name = "genesis";
+    s.from_version = "1.1.0";
+    s.from_build = NodeBuildInfo("1.1.0");
+    s.started_at = clock_.Now();
+    return s;
+  }
+
+  /// Drives an upgrade up to the health check.
+  void UpToHealthCheck() {
+    ASSERT_TRUE(runner_->Begin(Initial()).ok());
+    systemd_.Finish();  // stop
+    worker_.RunAll();   // backup
+    systemd_.Finish();  // start
+    ASSERT_EQ(runner_->state()->step, UpgradeStep::kHealthCheck);
+  }
+
+  UpgradeStep RecordedStep() { return (*records_.LoadState())->step; }
+  std::optional<UpgradeRunner> runner_;
+  UpgradeInfo target_;
+  std::vector<std::string> statuses_;
+  std::optional<UpgradeState> finished_;
+  bool committed_ = false;
+  StepDelays step_delays_;
+  Duration stop_budget_ = std::chrono::minutes(5);
+};
+
+TEST_F(UpgradeRunnerTest, AHealthyUpgradeIsCommitted) {
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  EXPECT_EQ(systemd_.calls.back(), std::string("stop ") + kUnit);
+  EXPECT_EQ(RecordedStep(), UpgradeStep::kStopping);
+  systemd_.Finish();
+  EXPECT_EQ(RecordedStep(), UpgradeStep::kBackingUp);
+  EXPECT_EQ(backups_.calls, std::vector<std::string>{}) << "the backup runs on the worker";
+  worker_.RunAll();
+  EXPECT_EQ(backups_.calls.front(), "create v2");
+  EXPECT_EQ(CurrentTarget(), layout_.UpgradeDir("v2"));
+  EXPECT_EQ(store_.LoadCurrentVersion()->version, "1.2.0");
+  EXPECT_EQ(RecordedStep(), UpgradeStep::kStarting);
+  systemd_.Finish();
+  EXPECT_EQ(RecordedStep(), UpgradeStep::kHealthCheck);
+  scheduler_.Advance(119s);
+  EXPECT_FALSE(finished_.has_value());
+  scheduler_.Advance(2s);
+  ASSERT_TRUE(committed_);
+  UpgradePlan plan = *store_.LoadPlan();
+  EXPECT_EQ(plan.current.name, "v2");
+  EXPECT_TRUE(plan.queued_up.empty());
+  UpgradeHistory history = *store_.LoadHistory();
+  ASSERT_EQ(history.history.size(), 1u);
+  EXPECT_EQ(history.history[0].outcome, UpgradeOutcome::kCompleted);
+  EXPECT_FALSE(records_.LoadState()->has_value()) << "upgrade-state.json is gone";
+  EXPECT_TRUE(Logged(message_ids::kUpgradeStarted));
+  EXPECT_TRUE(Logged(message_ids::kUpgradeSucceeded));
+  worker_.RunAll();
+  EXPECT_EQ(backups_.calls.back(), "prune 3");
+}
+
+TEST_F(UpgradeRunnerTest, AUnitThatFailsDuringTheHealthCheckIsRolledBack) {
+  UpToHealthCheck();
+  scheduler_.Advance(30s);
+  systemd_.Change(kUnit, [](UnitState& u) {
+    u.active_state = ActiveState::kFailed;
+    u.sub_state = "failed";
+    u.result = "exit-code";
+  });
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kRollbackStopping);
+  systemd_.Finish();  // stop the new version
+  EXPECT_EQ(CurrentTarget(), layout_.GenesisDir()) << "current points back before the restore";
+  worker_.RunAll();  // restore
+  EXPECT_EQ(backups_.calls.back(), "restore /backups/v2/backup-1-preupgrade");
+  systemd_.Finish();  // start the old version
+  scheduler_.Advance(10s);
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_FALSE(committed_);
+  UpgradeHistory history = *store_.LoadHistory();
+  EXPECT_EQ(history.history.back().outcome, UpgradeOutcome::kRolledBack);
+  EXPECT_EQ(history.history.back().reason, "the unit failed (result exit-code)");
+  EXPECT_TRUE(store_.LoadPlan()->queued_up.empty());
+  EXPECT_EQ(store_.LoadCurrentVersion()->name, "genesis");
+  EXPECT_TRUE(Logged(message_ids::kUpgradeRolledBack));
+}
+
+TEST_F(UpgradeRunnerTest, AFailedStartJobIsRolledBack) {
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  systemd_.Finish();
+  worker_.RunAll();
+  systemd_.Finish("failed");
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kRollbackStopping);
+  EXPECT_EQ(runner_->state()->failure,
+            std::string("the start job of ") + kUnit + " ended with 'failed'");
+}
+
+TEST_F(UpgradeRunnerTest, TooManyRestartsFailTheHealthCheck) {
+  UpToHealthCheck();
+  systemd_.Change(kUnit, [](UnitState& u) { u.n_restarts = 3; });
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kRollbackStopping);
+  EXPECT_EQ(runner_->state()->failure, "the unit restarted 3 times (limit 2)");
+}
+
+TEST_F(UpgradeRunnerTest, AFailedBackupAbortsAndStartsTheOldVersion) {
+  backups_.fail_create = Status::Error("No space left on device");
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  systemd_.Finish();
+  worker_.RunAll();
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kAborting);
+  EXPECT_EQ(CurrentTarget(), layout_.GenesisDir());
+  EXPECT_EQ(systemd_.calls.back(), std::string("start ") + kUnit);
+  systemd_.Finish();
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_EQ(store_.LoadHistory()->history.back().outcome, UpgradeOutcome::kFailed);
+  EXPECT_TRUE(Logged(message_ids::kUpgradeAborted));
+  EXPECT_EQ(systemd_.units[kUnit].active_state, ActiveState::kActive);
+}
+
+TEST_F(UpgradeRunnerTest, AnAbortBeforeTheSwitchWritesNothingAndStartsTheOldVersion) {
+  backups_.fail_create = Status::Error("No space left on device");
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  std::filesystem::path version_file = layout_.CurrentVersionFile();
+  std::filesystem::remove(version_file);
+  std::filesystem::create_directory(version_file);  // any write to it would fail
+  systemd_.Finish();
+  worker_.RunAll();
+  EXPECT_EQ(systemd_.calls.back(), std::string("start ") + kUnit);
+}
+
+TEST_F(UpgradeRunnerTest, AnUpgradeOfAStoppedNodeLeavesItStoppedOnAbort) {
+  systemd_.units[kUnit].active_state = ActiveState::kInactive;
+  backups_.fail_create = Status::Error("No space left on device");
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  systemd_.Finish();
+  worker_.RunAll();
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_EQ(std::count(systemd_.calls.begin(), systemd_.calls.end(), std::string("start ") + kUnit),
+            0);
+}
+
+TEST_F(UpgradeRunnerTest, AManualUpgradeSwitchesAndLeavesTheNodeStopped) {
+  UpgradeState s = Initial();
+  s.leave_stopped = true;
+  ASSERT_TRUE(runner_->Begin(s).ok());
+  systemd_.Finish();
+  worker_.RunAll();
+  ASSERT_TRUE(committed_);
+  EXPECT_EQ(CurrentTarget(), layout_.UpgradeDir("v2"));
+  EXPECT_EQ(std::count(systemd_.calls.begin(), systemd_.calls.end(), std::string("start ") + kUnit),
+            0);
+  EXPECT_TRUE(Logged(message_ids::kManualStartRequired));
+}
+
+TEST_F(UpgradeRunnerTest, SkipBackupMeansNoBackupAndNoRestore) {
+  UpgradeState s = Initial();
+  s.skip_backup = true;
+  ASSERT_TRUE(runner_->Begin(s).ok());
+  systemd_.Finish();
+  systemd_.Finish("failed");
+  systemd_.Finish();
+  systemd_.Finish();
+  scheduler_.Advance(10s);
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_TRUE(backups_.calls.empty());
+}
+
+TEST_F(UpgradeRunnerTest, AnAgentThatDiesDuringTheBackupResumesIt) {
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  systemd_.Finish();
+  ASSERT_EQ(worker_.queued(), 1u);
+  // The agent is killed: the queued backup never completes.
+  testing::ManualWorker fresh_worker;
+  std::swap(worker_, fresh_worker);
+  MakeRunner();
+  std::optional<UpgradeState> saved = *records_.LoadState();
+  ASSERT_TRUE(saved.has_value());
+  EXPECT_EQ(saved->step, UpgradeStep::kBackingUp);
+  runner_->Resume(*saved);
+  EXPECT_EQ(runner_->state()->attempts, 2u);
+  EXPECT_EQ(RecordedStep(), UpgradeStep::kStopping)
+      << "systemd may have restarted the node meanwhile: stop it again";
+  systemd_.Finish();  // stop
+  worker_.RunAll();   // backup
+  systemd_.Finish();  // start
+  scheduler_.Advance(121s);
+  EXPECT_TRUE(committed_);
+}
+
+TEST_F(UpgradeRunnerTest, AResumedUpgradeKeepsACompletedBackup) {
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  systemd_.Finish();
+  worker_.RunAll();
+  ASSERT_EQ(RecordedStep(), UpgradeStep::kStarting);
+  std::optional<UpgradeState> saved = *records_.LoadState();
+  systemd_.Finish();  // the dead agent's start job still completes; nobody listens
+  MakeRunner();
+  runner_->Resume(*saved);
+  systemd_.Finish();  // stop again
+  EXPECT_EQ(RecordedStep(), UpgradeStep::kStarting) << "no second backup";
+  EXPECT_EQ(backups_.calls.size(), 1u);
+}
+
+TEST_F(UpgradeRunnerTest, AnAgentThatDiesDuringTheHealthCheckKeepsItsClock) {
+  UpToHealthCheck();
+  scheduler_.Advance(100s);
+  std::optional<UpgradeState> saved = *records_.LoadState();
+  MakeRunner();
+  runner_->Resume(*saved);
+  scheduler_.Advance(19s);
+  EXPECT_FALSE(finished_.has_value());
+  scheduler_.Advance(2s);
+  EXPECT_TRUE(committed_);
+}
+
+TEST_F(UpgradeRunnerTest, RepeatedAgentDeathsGiveTheUpgradeUp) {
+  UpgradeState s = Initial();
+  s.step = UpgradeStep::kStarting;
+  s.switched = true;
+  s.attempts = 3;
+  runner_->Resume(s);
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kRollbackStopping);
+  EXPECT_NE(runner_->state()->failure.find("stopped 3 times"), std::string::npos);
+  systemd_.Finish();  // the rollback's stop
+  worker_.RunAll();   // restore (no backup was taken: nothing to copy)
+  systemd_.Finish();  // start the old version
+  scheduler_.Advance(11s);
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_EQ(store_.LoadHistory()->history.back().outcome, UpgradeOutcome::kRolledBack)
+      << "a switched upgrade that is given up is recorded as rolled back, not aborted";
+  EXPECT_TRUE(Logged(message_ids::kUpgradeRolledBack));
+}
+
+TEST_F(UpgradeRunnerTest, ARollbackThatCannotStartTheOldVersionSaysTheNodeIsDown) {
+  UpToHealthCheck();
+  systemd_.Change(kUnit, [](UnitState& u) { u.active_state = ActiveState::kFailed; });
+  systemd_.Finish();
+  worker_.RunAll();
+  systemd_.Finish("failed");
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_TRUE(Logged(message_ids::kRollbackFailed));
+}
+
+TEST_F(UpgradeRunnerTest, NothingIsRestoredWhileTheNewVersionStillRuns) {
+  UpToHealthCheck();
+  systemd_.Change(kUnit, [](UnitState& u) { u.n_restarts = 3; });  // unhealthy, still active
+  ASSERT_EQ(runner_->state()->step, UpgradeStep::kRollbackStopping);
+  systemd_.Finish("canceled");  // say, an operator's start replaced our stop job
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kRollbackStopping);
+  EXPECT_TRUE(backups_.calls.empty() || backups_.calls.back().rfind("restore", 0) != 0);
+  scheduler_.Advance(10s);  // the stop is tried again
+  systemd_.Finish();
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kRestoring);
+}
+
+TEST_F(UpgradeRunnerTest, AFailedRestoreIsRetriedAndTheOldVersionStartsOnlyAfterIt) {
+  UpToHealthCheck();
+  systemd_.Change(kUnit, [](UnitState& u) { u.active_state = ActiveState::kFailed; });
+  systemd_.Finish();  // stop
+  backups_.fail_restore = Status::Error("No space left on device");
+  worker_.RunAll();
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kRestoring);
+  EXPECT_NE(systemd_.calls.back(), std::string("start ") + kUnit) << "not on a half-restored tree";
+  backups_.fail_restore = Status();
+  scheduler_.Advance(10s);
+  worker_.RunAll();
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kRollbackStarting);
+  systemd_.Finish();
+  scheduler_.Advance(10s);
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_TRUE(Logged(message_ids::kUpgradeRolledBack)) << "rolled back, not 'rollback failed'";
+}
+
+TEST_F(UpgradeRunnerTest, AStepRunsOnlyOnceItIsRecorded) {
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  std::filesystem::path state = layout_.data_dir / "upgrade-state.json";
+  std::filesystem::remove(state);
+  std::filesystem::create_directory(state);  // the next write fails
+  systemd_.Finish();                         // stop done: enter backing-up
+  EXPECT_TRUE(backups_.calls.empty()) << "no backup before the step is recorded";
+  std::filesystem::remove(state);
+  scheduler_.Advance(10s);
+  worker_.RunAll();
+  EXPECT_EQ(backups_.calls.size(), 1u);
+  EXPECT_EQ(RecordedStep(), UpgradeStep::kStarting) << "backed up, swapped, starting";
+}
+
+TEST_F(UpgradeRunnerTest, ALostJobTimesOut) {
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  scheduler_.Advance(10min);
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kAborting);
+  EXPECT_NE(runner_->state()->failure.find("did not finish the stop job"), std::string::npos);
+}
+
+TEST_F(UpgradeRunnerTest, HurryingLetsAShortHealthCheckReachItsVerdict) {
+  UpToHealthCheck();  // 120 s period, within the 5 min stop budget
+  scheduler_.Advance(5s);
+  runner_->Hurry();
+  EXPECT_FALSE(finished_.has_value()) << "not committed before it is proven";
+  scheduler_.Advance(115s);
+  EXPECT_TRUE(committed_);
+}
+
+TEST_F(UpgradeRunnerTest, HurryingJudgesALongHealthCheckNow) {
+  stop_budget_ = 10s;
+  MakeRunner();
+  UpToHealthCheck();
+  scheduler_.Advance(5s);
+  runner_->Hurry();
+  EXPECT_TRUE(committed_) << "healthy so far, and 115 s is more than the stop budget";
+}
+
+TEST_F(UpgradeRunnerTest, TestHookDelaysAStepAfterRecordingIt) {
+  step_delays_ = *ParseStepDelays("backing-up=5s");
+  MakeRunner();
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  systemd_.Finish();
+  EXPECT_EQ(RecordedStep(), UpgradeStep::kBackingUp);
+  EXPECT_EQ(worker_.queued(), 0u) << "the backup waits for the delay";
+  scheduler_.Advance(5s);
+  EXPECT_EQ(worker_.queued(), 1u);
+}
+
+TEST_F(UpgradeRunnerTest, ReportsEachStepAndTheHealthCheckProgress) {
+  UpToHealthCheck();
+  scheduler_.Advance(20s);
+  EXPECT_EQ(statuses_.front(), "upgrading 1.1.0 -> 1.2.0: stopping the node");
+  EXPECT_EQ(statuses_.back(), "health check 20/120 s of 1.2.0");
+}
+
+}  // namespace
+}  // namespace nymvisor

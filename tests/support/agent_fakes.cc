@@ -1,0 +1,143 @@
+#include "tests/support/agent_fakes.h"
+
+namespace nymvisor::testing {
+
+Status FakeSystemdManager::Subscribe() {
+  subscribed = true;
+  calls.push_back("subscribe");
+  return {};
+}
+
+Status FakeSystemdManager::Reload() {
+  calls.push_back("reload");
+  return {};
+}
+
+Result<std::string> FakeSystemdManager::Queue(const std::string& verb, const std::string& unit) {
+  calls.push_back(verb + " " + unit);
+  if (!fail_next_job.ok()) {
+    Status st = fail_next_job;
+    fail_next_job = Status();
+    return st;
+  }
+  std::string job = "/org/freedesktop/systemd1/job/" + std::to_string(next_job_++);
+  pending.emplace_back(job, verb + " " + unit);
+  return job;
+}
+
+Result<std::string> FakeSystemdManager::StartUnit(const std::string& unit) {
+  return Queue("start", unit);
+}
+
+Result<std::string> FakeSystemdManager::StopUnit(const std::string& unit) {
+  return Queue("stop", unit);
+}
+
+Status FakeSystemdManager::ResetFailedUnit(const std::string& unit) {
+  calls.push_back("reset-failed " + unit);
+  return {};
+}
+
+Status FakeSystemdManager::WatchUnit(const std::string& unit) {
+  calls.push_back("watch " + unit);
+  units[unit].load_state = "loaded";
+  return {};
+}
+
+Result<UnitState> FakeSystemdManager::GetUnitState(const std::string& unit) {
+  auto it = units.find(unit);
+  if (it == units.end()) return Status::Error("no such unit " + unit);
+  return it->second;
+}
+
+void FakeSystemdManager::Finish(const std::string& result) {
+  if (pending.empty()) return;
+  auto [job, what] = pending.front();
+  pending.pop_front();
+  bool start = what.starts_with("start ");
+  std::string unit = what.substr(what.find(' ') + 1);
+  UnitState& u = units[unit];
+  u.load_state = "loaded";
+  if (result == "done") {
+    u.active_state = start ? ActiveState::kActive : ActiveState::kInactive;
+    u.sub_state = start ? "running" : "dead";
+    if (start) u.active_enter_usec += 1'000'000;
+    if (!start) u.active_exit_usec = u.active_enter_usec + 500'000;
+  } else if (start) {
+    u.active_state = ActiveState::kFailed;
+    u.sub_state = "failed";
+  }
+  if (events_.job_removed) events_.job_removed(job, unit, result);
+}
+
+void FakeSystemdManager::Change(const std::string& unit,
+                                const std::function<void(UnitState&)>& edit) {
+  edit(units[unit]);
+  if (events_.unit_changed) events_.unit_changed(unit, units[unit]);
+}
+
+Scheduler::TimerId FakeScheduler::After(Duration delay, Callback cb) {
+  return At(clock_.Now() + delay, std::move(cb));
+}
+
+Scheduler::TimerId FakeScheduler::At(Timestamp when, Callback cb) {
+  timers_[next_] = {when, std::move(cb)};
+  return next_++;
+}
+
+void FakeScheduler::Cancel(TimerId id) { timers_.erase(id); }
+
+void FakeScheduler::Advance(Duration d) {
+  Timestamp end = clock_.Now() + d;
+  while (true) {
+    auto due = timers_.end();
+    for (auto it = timers_.begin(); it != timers_.end(); ++it) {
+      if (it->second.first <= end &&
+          (due == timers_.end() || it->second.first < due->second.first)) {
+        due = it;
+      }
+    }
+    if (due == timers_.end()) break;
+    if (due->second.first > clock_.Now()) clock_.Set(due->second.first);
+    Callback cb = std::move(due->second.second);
+    timers_.erase(due);
+    cb();
+  }
+  clock_.Set(end);
+}
+
+void ManualWorker::Post(std::function<void()> job, std::function<void()> done) {
+  if (inline_jobs) {
+    job();
+    done();
+    return;
+  }
+  jobs_.emplace_back(std::move(job), std::move(done));
+}
+
+void ManualWorker::RunAll() {
+  while (!jobs_.empty()) {
+    auto next = std::move(jobs_.front());
+    jobs_.pop_front();
+    next.first();
+    next.second();
+  }
+}
+
+Result<std::filesystem::path> FakeBackupStore::Create(const std::string& upgrade_name) {
+  calls.push_back("create " + upgrade_name);
+  if (!fail_create.ok()) return fail_create;
+  return std::filesystem::path("/backups/" + upgrade_name + "/backup-1-preupgrade");
+}
+
+Status FakeBackupStore::Restore(const std::filesystem::path& backup) {
+  calls.push_back("restore " + backup.string());
+  return fail_restore;
+}
+
+Status FakeBackupStore::Prune(uint32_t keep, const std::filesystem::path&) {
+  calls.push_back("prune " + std::to_string(keep));
+  return {};
+}
+
+}  // namespace nymvisor::testing

@@ -1,0 +1,93 @@
+#ifndef NYMVISOR_TESTS_SUPPORT_AGENT_FAKES_H_
+#define NYMVISOR_TESTS_SUPPORT_AGENT_FAKES_H_
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "agent/ports/backup_store.h"
+#include "agent/ports/scheduler.h"
+#include "agent/ports/systemd_manager.h"
+#include "agent/ports/worker.h"
+#include "tests/support/test_support.h"
+
+namespace nymvisor::testing {
+
+/// systemd's manager as the agent sees it: jobs get paths and finish when the
+/// test says so (Finish), unit states are whatever the test sets.
+class FakeSystemdManager : public SystemdManager {
+ public:
+  void SetEvents(Events events) override { events_ = std::move(events); }
+  Status Subscribe() override;
+  Status Reload() override;
+  Result<std::string> StartUnit(const std::string& unit) override;
+  Result<std::string> StopUnit(const std::string& unit) override;
+  Status ResetFailedUnit(const std::string& unit) override;
+  Status WatchUnit(const std::string& unit) override;
+  Result<UnitState> GetUnitState(const std::string& unit) override;
+
+  /// Ends the oldest pending job with `result` ("done", "failed", ...) and
+  /// moves its unit to the matching state, then delivers JobRemoved.
+  void Finish(const std::string& result = "done");
+  /// Changes a unit's state and delivers unit_changed.
+  void Change(const std::string& unit, const std::function<void(UnitState&)>& edit);
+
+  std::map<std::string, UnitState> units;
+  std::vector<std::string> calls;  ///< "start X", "stop X", "reset-failed X", ...
+  std::deque<std::pair<std::string, std::string>> pending;  ///< (job, "start X"/"stop X")
+  Status fail_next_job;
+  bool subscribed = false;
+  Events events_;
+
+ private:
+  Result<std::string> Queue(const std::string& verb, const std::string& unit);
+  int next_job_ = 1;
+};
+
+/// Timers on a pretend monotonic clock the test advances; wall-clock timers
+/// compare against a FakeClock.
+class FakeScheduler : public Scheduler {
+ public:
+  explicit FakeScheduler(FakeClock& clock) : clock_(clock) {}
+  TimerId After(Duration delay, Callback cb) override;
+  TimerId At(Timestamp when, Callback cb) override;
+  void Cancel(TimerId id) override;
+  /// Moves the clock forward and fires everything that became due, in order.
+  void Advance(Duration d);
+  size_t pending() const { return timers_.size(); }
+
+ private:
+  FakeClock& clock_;
+  TimerId next_ = 1;
+  std::map<TimerId, std::pair<Timestamp, Callback>> timers_;
+};
+
+/// Jobs wait until the test calls RunAll (or run at once with `inline_jobs`).
+class ManualWorker : public Worker {
+ public:
+  void Post(std::function<void()> job, std::function<void()> done) override;
+  void RunOnMain(std::function<void()> fn) override { fn(); }
+  void RunAll();
+  bool inline_jobs = false;
+  size_t queued() const { return jobs_.size(); }
+
+ private:
+  std::deque<std::pair<std::function<void()>, std::function<void()>>> jobs_;
+};
+
+/// Records backup calls; a test can make any of them fail.
+class FakeBackupStore : public BackupStore {
+ public:
+  Result<std::filesystem::path> Create(const std::string& upgrade_name) override;
+  Status Restore(const std::filesystem::path& backup) override;
+  Status Prune(uint32_t keep, const std::filesystem::path& protect) override;
+  Status fail_create;
+  Status fail_restore;
+  std::vector<std::string> calls;
+};
+
+}  // namespace nymvisor::testing
+
+#endif  // NYMVISOR_TESTS_SUPPORT_AGENT_FAKES_H_

@@ -1,0 +1,46 @@
+#include "tests/support/shell_fixture.h"
+
+#include <filesystem>
+
+namespace nymvisor::testing {
+namespace {
+
+Config MixnodeConfig(const std::filesystem::path& home) {
+  Config config = DefaultConfig("nym-node");
+  config.nymvisor.id = "mixnode";
+  config.daemon.home = home.string();
+  return config;
+}
+
+}  // namespace
+
+ShellFixture::ShellFixture()
+    : clock_(*ParseTimestamp("2026-11-26T12:00:00Z")),
+      scheduler_(clock_),
+      log_(journal_, "mixnode", false),
+      config_(MixnodeConfig(dir_.path())),
+      layout_(MakeLayout(config_)),
+      store_(files_, layout_),
+      records_(files_, layout_),
+      genesis_(MakeGenesisInfo(NodeBuildInfo("1.1.0"))) {
+  std::filesystem::create_directories(layout_.GenesisDir() / "bin");
+  EXPECT_TRUE(store_.SavePlan({genesis_, {}}).ok());
+  EXPECT_TRUE(
+      records_.SwitchCurrent("genesis", "1.1.0", NodeBuildInfo("1.1.0"), clock_.Now()).ok());
+  UnitState& unit = systemd_.units[kUnit];
+  unit.load_state = "loaded";
+  unit.active_state = ActiveState::kActive;
+  unit.sub_state = "running";
+}
+
+int ShellFixture::Count(std::string_view message_id) const {
+  int n = 0;
+  for (const auto& e : journal_.entries) n += e.message_id == message_id;
+  return n;
+}
+
+std::string ShellFixture::CurrentTarget() const {
+  return std::filesystem::read_symlink(layout_.CurrentLink());
+}
+
+}  // namespace nymvisor::testing
