@@ -1,7 +1,12 @@
 #include "agent/adapters/bus_connection.h"
 
 #include <sdbus-c++/sdbus-c++.h>
+#include <poll.h>
 #include <sys/epoll.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
 
 namespace nymvisor {
 
@@ -27,6 +32,18 @@ void BusConnection::Drain() {
     }
   } catch (...) {  // a handler's failure must not take the agent down
   }
+}
+
+void BusConnection::Poll(Duration max) {
+  Drain();
+  sdbus::IConnection::PollData data = connection_->getEventLoopPollData();
+  int timeout = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(max).count());
+  if (int bus_timeout = data.getPollTimeout(); bus_timeout >= 0) {
+    timeout = std::min(timeout, bus_timeout);
+  }
+  pollfd fd{data.fd, data.events, 0};
+  ::poll(&fd, 1, std::max(timeout, 0));
+  Drain();
 }
 
 Status BusConnection::Attach(EventLoop* loop) {

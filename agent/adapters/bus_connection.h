@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "agent/adapters/event_loop.h"
+#include "agent/base/duration.h"
 #include "agent/base/status.h"
 
 namespace sdbus {
@@ -30,6 +31,9 @@ class BusConnection {
   sdbus::IConnection& connection() { return *connection_; }
   /// Dispatches every message queued now. A handler's failure is contained.
   void Drain();
+  /// Without an EventLoop (the CLI): waits at most `max` for a message, then
+  /// dispatches what arrived.
+  void Poll(Duration max);
 
  private:
   explicit BusConnection(std::unique_ptr<sdbus::IConnection> connection);

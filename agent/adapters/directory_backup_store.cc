@@ -121,19 +121,28 @@ Status SyncFilesystem(const stdfs::path& path) {
   return {};
 }
 
+/// Adds the complete backups directly under `upgrade_dir` to `found`.
+void AddCompleteBackups(const stdfs::path& upgrade_dir, std::vector<stdfs::path>* found) {
+  std::error_code ec;
+  for (const auto& entry : stdfs::directory_iterator(upgrade_dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.starts_with(kPrefix) && name.ends_with(kSuffix)) found->push_back(entry.path());
+  }
+}
+
+void SortByStamp(std::vector<stdfs::path>* backups) {
+  std::sort(backups->begin(), backups->end(),
+            [](const stdfs::path& a, const stdfs::path& b) { return a.filename() < b.filename(); });
+}
+
 /// Every complete backup under `dir`, oldest first (the stamp sorts by time).
 std::vector<stdfs::path> CompleteBackups(const stdfs::path& dir) {
   std::vector<stdfs::path> found;
   std::error_code ec;
   for (const auto& upgrade : stdfs::directory_iterator(dir, ec)) {
-    std::error_code inner;
-    for (const auto& entry : stdfs::directory_iterator(upgrade.path(), inner)) {
-      std::string name = entry.path().filename().string();
-      if (name.starts_with(kPrefix) && name.ends_with(kSuffix)) found.push_back(entry.path());
-    }
+    AddCompleteBackups(upgrade.path(), &found);
   }
-  std::sort(found.begin(), found.end(),
-            [](const stdfs::path& a, const stdfs::path& b) { return a.filename() < b.filename(); });
+  SortByStamp(&found);
   return found;
 }
 
@@ -222,6 +231,16 @@ Status DirectoryBackupStore::Prune(uint32_t keep, const stdfs::path& protect) {
     if (ec) return Status::Error("removing " + backups[i].string() + ": " + ec.message());
   }
   return {};
+}
+
+Result<stdfs::path> DirectoryBackupStore::Latest(const std::string& upgrade_name) {
+  std::vector<stdfs::path> found;
+  AddCompleteBackups(backup_dir_ / upgrade_name, &found);
+  if (found.empty()) {
+    return Status::NotFound("no backup under " + (backup_dir_ / upgrade_name).string());
+  }
+  SortByStamp(&found);
+  return found.back();
 }
 
 }  // namespace nymvisor

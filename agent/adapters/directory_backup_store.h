@@ -22,6 +22,7 @@ class DirectoryBackupStore : public BackupStore {
   Result<std::filesystem::path> Create(const std::string& upgrade_name) override;
   Status Restore(const std::filesystem::path& backup) override;
   Status Prune(uint32_t keep, const std::filesystem::path& protect) override;
+  Result<std::filesystem::path> Latest(const std::string& upgrade_name) override;
 
  private:
   bool Excluded(const std::filesystem::path& path) const;

@@ -19,12 +19,18 @@ inline constexpr std::string_view kUpstreamUnreachable = "b94313667b61402ca1b752
 inline constexpr std::string_view kUpgradeAborted = "86503539cd344496b8d47bad12b9f219";
 inline constexpr std::string_view kRollbackFailed = "dfbfd1a28ce7470ebe270b4297afaedd";
 inline constexpr std::string_view kManualStartRequired = "0cf40eb5ccdf4f938161a0455bde112e";
+inline constexpr std::string_view kUpgradesHeld = "3e10553216c64fc880f5bac8a2ccee6f";
+inline constexpr std::string_view kUpgradesResumed = "077e63bd29484b94b07c209341795045";
+inline constexpr std::string_view kUpgradeSkipped = "c9552394adc24b749f797e7ab5387385";
+inline constexpr std::string_view kRollbackRequested = "f33aa27770b64c49ae6988643a9896c4";
+inline constexpr std::string_view kRolledBackOnRequest = "9995dc86f5fa4da7abe356a00ae27488";
 
 /// Every id above, for the catalog check.
 inline constexpr std::string_view kAll[] = {
-    kUpgradeQueued,     kUpgradeStaged,      kUpgradeStarted,     kUpgradeSucceeded,
-    kUpgradeRolledBack, kVerificationFailed, kDowngradeRefused,   kUpstreamUnreachable,
-    kUpgradeAborted,    kRollbackFailed,     kManualStartRequired};
+    kUpgradeQueued,      kUpgradeStaged,      kUpgradeStarted,     kUpgradeSucceeded,
+    kUpgradeRolledBack,  kVerificationFailed, kDowngradeRefused,   kUpstreamUnreachable,
+    kUpgradeAborted,     kRollbackFailed,     kManualStartRequired, kUpgradesHeld,
+    kUpgradesResumed,    kUpgradeSkipped,     kRollbackRequested,  kRolledBackOnRequest};
 
 }  // namespace nymvisor::message_ids
 

@@ -7,7 +7,9 @@ Status Status::WithContext(std::string_view context) const {
   std::string message(context);
   message += ": ";
   message += message_;
-  return Status(code_, std::move(message));
+  Status st(code_, std::move(message));
+  st.reason_ = reason_;
+  return st;
 }
 
 }  // namespace nymvisor

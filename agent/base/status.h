@@ -14,7 +14,7 @@ namespace nymvisor {
 /// into a Status at the boundary where they are caught. Plain value, any thread.
 class [[nodiscard]] Status {
  public:
-  enum class Code { kOk, kError, kNotFound, kUnavailable, kUsage };
+  enum class Code { kOk, kError, kNotFound, kUnavailable, kUsage, kRefused, kDenied };
 
   Status() = default;
   static Status Error(std::string message) { return Status(Code::kError, std::move(message)); }
@@ -31,10 +31,25 @@ class [[nodiscard]] Status {
   /// The command line itself is wrong (a bad flag value); the CLI exits with 2.
   static Status Usage(std::string message) { return Status(Code::kUsage, std::move(message)); }
 
+  /// The operation cannot run now, for a reason with a name (CamelCase, such
+  /// as "NoStagedUpgrade"); the control API turns the name into its error.
+  static Status Refused(std::string reason, std::string message) {
+    Status st(Code::kRefused, std::move(message));
+    st.reason_ = std::move(reason);
+    return st;
+  }
+
+  /// The caller is not allowed to do this.
+  static Status Denied(std::string message) { return Status(Code::kDenied, std::move(message)); }
+
   bool ok() const { return code_ == Code::kOk; }
   bool IsUsage() const { return code_ == Code::kUsage; }
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   bool IsUnavailable() const { return code_ == Code::kUnavailable; }
+  bool IsRefused() const { return code_ == Code::kRefused; }
+  bool IsDenied() const { return code_ == Code::kDenied; }
+  /// The name of a refusal's reason; empty for other codes.
+  const std::string& reason() const { return reason_; }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
 
@@ -46,6 +61,7 @@ class [[nodiscard]] Status {
 
   Code code_ = Code::kOk;
   std::string message_;
+  std::string reason_;
 };
 
 /// A value of type T, or the Status explaining why there is none.

@@ -102,11 +102,19 @@ Status AdoptRunArguments(const Invocation& inv, const std::vector<std::string>& 
   return {};
 }
 
+/// The agent reads the live config file each time (its unit names it in
+/// NYMVISOR_CONFIG_PATH when it runs as the node's account, which may read but
+/// not write it), so a reload sees the operator's edits.
 Status RunAgentCommand(const Invocation& inv, const std::vector<std::string>& args,
                        int* exit_code) {
   NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigForCommand(inv));
   NV_RETURN_IF_ERROR(AdoptRunArguments(inv, args, &loaded));
-  *exit_code = inv.ctx.run_agent(loaded);
+  auto reload = [&inv, args]() -> Result<Config> {
+    NV_ASSIGN_OR_RETURN(LoadedConfig fresh, LoadConfigForCommand(inv));
+    if (!args.empty()) fresh.config.daemon.args = args;
+    return fresh.config;
+  };
+  *exit_code = inv.ctx.run_agent(loaded, reload);
   return {};
 }
 

@@ -7,6 +7,8 @@
 #include <random>
 
 #include "agent/adapters/curl_http_client.h"
+#include "agent/adapters/dbus_control_server.h"
+#include "agent/adapters/polkit_authorizer.h"
 #include "agent/adapters/directory_backup_store.h"
 #include "agent/adapters/event_loop.h"
 #include "agent/adapters/host_platform.h"
@@ -24,6 +26,7 @@
 #include "agent/ports/notifier.h"
 #include "agent/ports/worker.h"
 #include "agent/shell/agent.h"
+#include "agent/shell/control_service.h"
 
 namespace nymvisor {
 namespace {
@@ -44,6 +47,8 @@ struct RealWorld {
   std::unique_ptr<PosixProcessRunner> probes;
   std::unique_ptr<BusConnection> bus;  ///< shared by every D-Bus client and object
   std::unique_ptr<DbusSystemdManager> systemd;
+  std::unique_ptr<DbusControlServer> control;
+  std::unique_ptr<PolkitAuthorizer> authorizer;
   std::unique_ptr<DirectoryBackupStore> backups;
   SystemdNotifier notifier;
   std::unique_ptr<ThreadWorker> worker;
@@ -55,6 +60,8 @@ Status Build(const Config& config, RealWorld* w) {
   w->probes = std::make_unique<PosixProcessRunner>(config.daemon.user);
   NV_ASSIGN_OR_RETURN(w->bus, BusConnection::ConnectSystem(w->loop.get()));
   NV_ASSIGN_OR_RETURN(w->systemd, DbusSystemdManager::Connect(*w->bus));
+  w->control = std::make_unique<DbusControlServer>(*w->bus, config.nymvisor.id);
+  w->authorizer = std::make_unique<PolkitAuthorizer>(*w->bus);
   w->backups = std::make_unique<DirectoryBackupStore>(layout.home, layout.backup_dir,
                                                       NymvisorPathsInHome(layout), w->clock);
   NV_ASSIGN_OR_RETURN(w->worker, ThreadWorker::Create(*w->loop));
@@ -66,7 +73,8 @@ Status WireSignals(EventLoop& loop, Agent& agent) {
     NV_RETURN_IF_ERROR(
         loop.OnSignal(signo, [&loop, &agent] { agent.Stop([&loop] { loop.Exit(0); }); }));
   }
-  return loop.OnSignal(SIGHUP, [&agent] { agent.OnPlanChanged(); });
+  // SIGHUP (systemctl reload): the config and the plan are read again.
+  return loop.OnSignal(SIGHUP, [&agent] { (void)agent.Reload(); });
 }
 
 int Fail(Logger& log, const Status& st) {
@@ -77,7 +85,7 @@ int Fail(Logger& log, const Status& st) {
 
 }  // namespace
 
-int RunAgent(const LoadedConfig& loaded) {
+int RunAgent(const LoadedConfig& loaded, std::function<Result<Config>()> reload) {
   const Config& config = loaded.config;
   SystemdJournal journal;
   Logger log(journal, config.nymvisor.id, config.nymvisor.disable_logs);
@@ -93,15 +101,20 @@ int RunAgent(const LoadedConfig& loaded) {
   auto agent = std::make_unique<Agent>(
       config,
       AgentDeps{*w.systemd, w.http, w.files, *w.probes, *w.backups, w.clock, *w.loop, *w.worker,
-                w.notifier, log, Jitter, MakeOpenSslHasher, HostPlatform()},
+                w.notifier, log, Jitter, MakeOpenSslHasher, HostPlatform(), w.control.get(),
+                std::move(reload)},
       delays);
+  ControlService service(*agent, *w.authorizer, log, config.nymvisor.id);
   auto watcher = PlanWatcher::Create(*w.loop, MakeLayout(config).PlanFile(),
                                      [&agent] { agent->OnPlanChanged(); });
   if (!watcher.ok()) return Fail(log, watcher.status());
   if (Status st = WireSignals(*w.loop, *agent); !st.ok()) return Fail(log, st);
+  // The bus name is owned before READY=1, and only one agent can own it.
+  if (Status st = w.control->Serve(service); !st.ok()) return Fail(log, st);
   if (Status st = agent->Start(); !st.ok()) return Fail(log, st);
   int rc = w.loop->Run();
   w.worker.reset();  // joins the worker before the agent its jobs point into goes
+  w.control.reset();  // unexports before the service behind it goes
   agent.reset();
   return rc;
 }

@@ -13,6 +13,13 @@ Config DefaultConfig(const std::string& daemon_name) {
   return config;
 }
 
+Result<std::string> UpgradeInfoUrl(const Config& config) {
+  if (!config.daemon.absolute_upstream_upgrade_url.empty()) {
+    return config.daemon.absolute_upstream_upgrade_url;
+  }
+  return UpgradeInfoUrlFromBase(config.nymvisor.upstream_base_upgrade_url, config.daemon.name);
+}
+
 std::string EffectiveUnit(const Config& config) {
   if (!config.daemon.unit.empty()) return config.daemon.unit;
   return "nymvisor-daemon@" + config.nymvisor.id + ".service";
@@ -72,6 +79,13 @@ Status ValidateConfig(const Config& config) {
         std::pair{"daemon.backup_data_directory", &config.daemon.backup_data_directory}}) {
     if (!dir->empty() && dir->front() != '/') {
       return Status::Error(std::string(key) + ": '" + *dir + "' must be an absolute path");
+    }
+  }
+  if (const std::string& metrics = config.nymvisor.metrics_textfile; !metrics.empty()) {
+    if (metrics.front() != '/' || !metrics.ends_with(".prom")) {
+      return Status::Error("nymvisor.metrics_textfile: '" + metrics +
+                           "' must be an absolute path ending in .prom (node_exporter reads "
+                           "only *.prom files)");
     }
   }
   if (config.nymvisor.upstream_polling_rate <= Duration::zero()) {

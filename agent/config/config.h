@@ -21,6 +21,7 @@ struct NymvisorSection {
   Duration upstream_polling_rate = 1h;
   bool disable_logs = false;
   std::string upgrade_data_directory;  ///< unset: <daemon.home>/nymvisor
+  std::string metrics_textfile;        ///< ours: Prometheus textfile; unset: no metrics
   bool operator==(const NymvisorSection&) const = default;
 };
 
@@ -59,6 +60,10 @@ struct Config {
 
 /// Defaults for a daemon called `daemon_name`; the id is "<daemon_name>-default".
 Config DefaultConfig(const std::string& daemon_name);
+
+/// The upgrade-info URL: daemon.absolute_upstream_upgrade_url, or
+/// <base>/<daemon name>/upgrade-info.json.
+Result<std::string> UpgradeInfoUrl(const Config& config);
 
 /// The systemd unit that runs the node: daemon.unit, or the default for the id.
 std::string EffectiveUnit(const Config& config);

@@ -166,6 +166,8 @@ std::string_view KeyComment(std::string_view full_name) {
       {"nymvisor.disable_logs", "Silence nymvisor's own log entries (not the node's)."},
       {"nymvisor.upgrade_data_directory",
        "Where binaries and the upgrade plan live. Empty: <daemon home>/nymvisor."},
+      {"nymvisor.metrics_textfile",
+       "Prometheus textfile for node_exporter's textfile collector. Empty: no metrics."},
       {"daemon.name", "Name of the node binary, e.g. nym-node."},
       {"daemon.home", "The node's home directory; nymvisor keeps its state in <home>/nymvisor."},
       {"daemon.absolute_upstream_upgrade_url",

@@ -33,6 +33,7 @@ const std::pair<const char*, const char*> kLabels[] = {
     {"daemon.user", "daemon user:"},
     {"daemon.backups_to_keep", "backups to keep:"},
     {"daemon.health_check_period", "health check period:"},
+    {"nymvisor.metrics_textfile", "metrics textfile:"},
 };
 
 const ConfigKey& KeyByFullName(std::string_view full) {

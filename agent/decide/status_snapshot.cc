@@ -63,7 +63,100 @@ Json TimeOrNull(const std::optional<Timestamp>& t) {
 
 Json TextOrNull(const std::string& text) { return text.empty() ? Json(nullptr) : Json(text); }
 
+/// Reads the snapshot's keys; every key StatusSnapshotToJson writes is required.
+class SnapshotReader {
+ public:
+  explicit SnapshotReader(const Json& j) : j_(j) {}
+  Status Text(std::string_view key, std::string* out) {
+    const Json* v = FindMember(j_, key);
+    if (v == nullptr) return Has(key);
+    if (!v->is_string()) return Status::Error("key '" + std::string(key) + "' must be a string");
+    *out = v->get<std::string>();
+    return {};
+  }
+  Status Flag(std::string_view key, bool* out) {
+    NV_ASSIGN_OR_RETURN(*out, GetBool(j_, key));
+    return {};
+  }
+  template <typename T>
+  Status Number(std::string_view key, T* out) {
+    const Json* v = FindMember(j_, key);
+    if (v == nullptr) return Has(key);
+    if (!v->is_number_integer() || v->get<int64_t>() < 0) {
+      return Status::Error("key '" + std::string(key) + "' must be a whole number >= 0");
+    }
+    *out = v->get<T>();
+    return {};
+  }
+  Status Time(std::string_view key, std::optional<Timestamp>* out) {
+    NV_RETURN_IF_ERROR(Has(key));
+    NV_ASSIGN_OR_RETURN(*out, GetOptionalTimestamp(j_, key));
+    return {};
+  }
+
+ private:
+  /// Null counts as present (an unknown value); only a missing key is an error.
+  Status Has(std::string_view key) {
+    if (j_.contains(std::string(key))) return {};
+    return Status::Error("missing key '" + std::string(key) + "'");
+  }
+  const Json& j_;
+};
+
+Status ReadSnapshot(const Json& j, StatusSnapshot* s) {
+  NV_RETURN_IF_ERROR(RequireObject(j, "status"));
+  SnapshotReader r(j);
+  std::string state, step;
+  NV_RETURN_IF_ERROR(r.Text("instance", &s->instance_id));
+  NV_RETURN_IF_ERROR(r.Text("nodeUnit", &s->node_unit));
+  NV_RETURN_IF_ERROR(r.Text("state", &state));
+  NV_ASSIGN_OR_RETURN(s->state, ParseAgentState(state));
+  NV_RETURN_IF_ERROR(r.Text("currentVersion", &s->current_version));
+  NV_RETURN_IF_ERROR(r.Text("currentUpgrade", &s->current_upgrade));
+  NV_RETURN_IF_ERROR(r.Text("nextUpgrade", &s->next_upgrade));
+  NV_RETURN_IF_ERROR(r.Text("nextUpgradeVersion", &s->next_upgrade_version));
+  NV_RETURN_IF_ERROR(r.Time("nextUpgradeTime", &s->next_upgrade_time));
+  NV_RETURN_IF_ERROR(r.Flag("nextUpgradeStaged", &s->next_upgrade_staged));
+  NV_RETURN_IF_ERROR(r.Flag("nextUpgradeWaitsForBinary", &s->next_upgrade_waits_for_binary));
+  NV_RETURN_IF_ERROR(r.Time("nextCheckTime", &s->next_check_time));
+  NV_RETURN_IF_ERROR(r.Time("lastCheckTime", &s->last_check_time));
+  NV_RETURN_IF_ERROR(r.Flag("lastCheckOk", &s->last_check_ok));
+  NV_RETURN_IF_ERROR(r.Text("lastCheckResult", &s->last_check_result));
+  NV_RETURN_IF_ERROR(r.Text("lastError", &s->last_error));
+  NV_RETURN_IF_ERROR(r.Flag("held", &s->held));
+  NV_RETURN_IF_ERROR(r.Flag("awaitingStart", &s->awaiting_start));
+  NV_RETURN_IF_ERROR(r.Flag("nodeDown", &s->node_down));
+  if (const Json* p = FindMember(j, "progress"); p != nullptr && p->is_number_unsigned()) {
+    s->progress = p->get<uint32_t>();
+  }
+  NV_RETURN_IF_ERROR(r.Text("download", &s->download));
+  NV_RETURN_IF_ERROR(r.Number("downloadBytes", &s->download_bytes));
+  NV_RETURN_IF_ERROR(r.Text("upgrade", &s->upgrade));
+  NV_RETURN_IF_ERROR(r.Text("upgradeStep", &step));
+  if (!step.empty()) {
+    NV_ASSIGN_OR_RETURN(s->step, ParseStepName(step));
+  }
+  NV_RETURN_IF_ERROR(r.Text("upgradeFrom", &s->upgrade_from));
+  NV_RETURN_IF_ERROR(r.Text("upgradeTo", &s->upgrade_to));
+  if (const Json* e = FindMember(j, "healthElapsedSec"); e != nullptr && e->is_number_integer()) {
+    s->health_elapsed = std::chrono::seconds(e->get<int64_t>());
+  }
+  int64_t period = 0;
+  NV_RETURN_IF_ERROR(r.Number("healthPeriodSec", &period));
+  s->health_period = std::chrono::seconds(period);
+  NV_RETURN_IF_ERROR(r.Text("lastUpgrade", &s->last_upgrade));
+  NV_RETURN_IF_ERROR(r.Text("lastUpgradeResult", &s->last_upgrade_result));
+  NV_RETURN_IF_ERROR(r.Text("lastOutcome", &s->last_outcome));
+  return r.Number("lastDowntimeUsec", &s->last_downtime_usec);
+}
+
 }  // namespace
+
+Result<StatusSnapshot> StatusSnapshotFromJson(const Json& j) {
+  StatusSnapshot s;
+  if (Status st = ReadSnapshot(j, &s); !st.ok()) return st.WithContext("status");
+  return s;
+}
 
 std::string_view AgentStateName(AgentState state) {
   for (const auto& [s, name] : kNames) {
@@ -86,6 +179,13 @@ AgentState DeriveState(const StatusSnapshot& s) {
   return AgentState::kIdle;
 }
 
+Result<AgentState> ParseAgentState(std::string_view name) {
+  for (const auto& [s, state_name] : kNames) {
+    if (state_name == name) return s;
+  }
+  return Status::Error("unknown agent state '" + std::string(name) + "'");
+}
+
 std::string FormatStatusLine(const StatusSnapshot& s) {
   if (s.step) return UpgradeLine(s);
   if (!s.download.empty()) return DownloadLine(s);
@@ -94,6 +194,8 @@ std::string FormatStatusLine(const StatusSnapshot& s) {
 
 Json StatusSnapshotToJson(const StatusSnapshot& s) {
   Json j = Json::object();
+  j["instance"] = s.instance_id;
+  j["nodeUnit"] = s.node_unit;
   j["state"] = AgentStateName(s.state);
   j["currentVersion"] = s.current_version;
   j["currentUpgrade"] = s.current_upgrade;
@@ -101,6 +203,7 @@ Json StatusSnapshotToJson(const StatusSnapshot& s) {
   j["nextUpgradeVersion"] = TextOrNull(s.next_upgrade_version);
   j["nextUpgradeTime"] = TimeOrNull(s.next_upgrade_time);
   j["nextUpgradeStaged"] = s.next_upgrade_staged;
+  j["nextUpgradeWaitsForBinary"] = s.next_upgrade_waits_for_binary;
   j["nextCheckTime"] = TimeOrNull(s.next_check_time);
   j["lastCheckTime"] = TimeOrNull(s.last_check_time);
   j["lastCheckOk"] = s.last_check_ok;
@@ -111,10 +214,14 @@ Json StatusSnapshotToJson(const StatusSnapshot& s) {
   j["nodeDown"] = s.node_down;
   j["progress"] = s.progress ? Json(*s.progress) : Json(nullptr);
   j["download"] = TextOrNull(s.download);
+  j["downloadBytes"] = s.download_bytes;
   j["upgrade"] = TextOrNull(s.upgrade);
   j["upgradeStep"] = s.step ? Json(StepName(*s.step)) : Json(nullptr);
   j["upgradeFrom"] = TextOrNull(s.upgrade_from);
   j["upgradeTo"] = TextOrNull(s.upgrade_to);
+  j["healthElapsedSec"] =
+      s.health_elapsed ? Json(duration_cast<seconds>(*s.health_elapsed).count()) : Json(nullptr);
+  j["healthPeriodSec"] = duration_cast<seconds>(s.health_period).count();
   j["lastUpgrade"] = TextOrNull(s.last_upgrade);
   j["lastUpgradeResult"] = TextOrNull(s.last_upgrade_result);
   j["lastOutcome"] = TextOrNull(s.last_outcome);

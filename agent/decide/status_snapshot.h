@@ -28,10 +28,13 @@ enum class AgentState {
 
 /// "idle", "checking", ..., "health-check", "rolling-back", "held", "failed".
 std::string_view AgentStateName(AgentState state);
+Result<AgentState> ParseAgentState(std::string_view name);
 
 /// The agent's state as one value: the STATUS= line is formatted from it, the
 /// control API publishes it and `status -o json` prints it. Plain value.
 struct StatusSnapshot {
+  std::string instance_id;
+  std::string node_unit;  ///< the systemd unit that runs the node
   AgentState state = AgentState::kIdle;
   std::string current_version;
   std::string current_upgrade;  ///< the upgrade `current` points at ("genesis", ...)
@@ -76,6 +79,8 @@ std::string FormatStatusLine(const StatusSnapshot& snapshot);
 /// The snapshot as `status -o json` prints it and the control API describes
 /// it: camelCase keys, RFC 3339 times, null for what is unknown.
 Json StatusSnapshotToJson(const StatusSnapshot& snapshot);
+/// Reads what StatusSnapshotToJson wrote (the CLI reads the agent's answer).
+Result<StatusSnapshot> StatusSnapshotFromJson(const Json& j);
 
 }  // namespace nymvisor
 

@@ -16,7 +16,8 @@ ScheduleDecision Make(ScheduleDecision::Kind kind, std::string name, std::string
 }  // namespace
 
 ScheduleDecision DecideSchedule(const UpgradePlan& plan,
-                                const std::map<std::string, StageRecord>& stages, Timestamp now) {
+                                const std::map<std::string, StageRecord>& stages, Timestamp now,
+                                bool held) {
   using Kind = ScheduleDecision::Kind;
   if (plan.queued_up.empty()) return {};
   bool staging = false;
@@ -31,8 +32,10 @@ ScheduleDecision DecideSchedule(const UpgradePlan& plan,
   const UpgradeInfo& head = plan.queued_up.front();
   StageRecord head_record = RecordFor(stages, head.name);
   bool due = head.upgrade_time <= now;
-  if (due && head_record.status == StageStatus::kStaged) return Make(Kind::kUpgrade, head.name);
+  bool staged = head_record.status == StageStatus::kStaged;
+  if (due && staged && !held) return Make(Kind::kUpgrade, head.name);
   if (unexamined != nullptr && !staging) return Make(Kind::kStage, unexamined->name);
+  if (due && held) return Make(Kind::kWait, head.name, "held");
   if (due) return Make(Kind::kWait, head.name, head_record.detail);
   return Make(Kind::kWait, head.name, head_record.detail, head.upgrade_time);
 }

@@ -42,9 +42,12 @@ struct ScheduleDecision {
 /// Decides what to do next, in this order: drop failed upgrades, switch to a
 /// due and staged head, stage the first unexamined entry (one at a time), or
 /// wait for the head's upgradeTime. A due head that is not staged yet waits
-/// for staging, so download time never adds to the node's downtime. Pure.
+/// for staging, so download time never adds to the node's downtime. While
+/// `held`, staging goes on but nothing is switched: a due head waits (no
+/// time), with reason "held". Pure.
 ScheduleDecision DecideSchedule(const UpgradePlan& plan,
-                                const std::map<std::string, StageRecord>& stages, Timestamp now);
+                                const std::map<std::string, StageRecord>& stages, Timestamp now,
+                                bool held = false);
 
 }  // namespace nymvisor
 

@@ -44,6 +44,13 @@ Status FillState(const Json& j, UpgradeState* s) {
   if (FindMember(j, "backupUnusable") != nullptr) {  // absent in files of 0.1.0 before it
     NV_ASSIGN_OR_RETURN(s->backup_unusable, GetBool(j, "backupUnusable"));
   }
+  if (FindMember(j, "revert") != nullptr) {  // absent before operator rollbacks existed
+    NV_ASSIGN_OR_RETURN(s->revert, GetBool(j, "revert"));
+    NV_ASSIGN_OR_RETURN(s->revert_backup, GetString(j, "revertBackup"));
+  }
+  if (FindMember(j, "requestedBy") != nullptr) {
+    NV_ASSIGN_OR_RETURN(s->requested_by, GetString(j, "requestedBy"));
+  }
   NV_ASSIGN_OR_RETURN(s->failure, GetString(j, "failure"));
   NV_ASSIGN_OR_RETURN(s->restarts_before, GetCount(j, "restartsBefore"));
   NV_ASSIGN_OR_RETURN(s->health_started_at, GetOptionalTimestamp(j, "healthStartedAt"));
@@ -81,6 +88,9 @@ Json UpgradeStateToJson(const UpgradeState& s) {
   j["rolledBack"] = s.rolled_back;
   j["nodeDown"] = s.node_down;
   j["backupUnusable"] = s.backup_unusable;
+  j["revert"] = s.revert;
+  j["revertBackup"] = s.revert_backup;
+  j["requestedBy"] = s.requested_by;
   j["failure"] = s.failure;
   j["restartsBefore"] = s.restarts_before;
   j["healthStartedAt"] =

@@ -13,9 +13,13 @@ using R = ResumeRule;
 constexpr uint32_t kForwardAttempts = 3;
 constexpr std::optional<UpgradeStep> kEnd = std::nullopt;
 
-constexpr StepEdge To(std::optional<UpgradeStep> to) { return {to, C::kAlways, std::nullopt}; }
+constexpr StepEdge To(std::optional<UpgradeStep> to) { return {to, {}}; }
 constexpr StepEdge Branch(UpgradeStep to, StepCondition when, UpgradeStep to_if) {
-  return {to, when, to_if};
+  return {to, {{when, to_if}, {}}};
+}
+constexpr StepEdge Branch(UpgradeStep to, StepCondition when, UpgradeStep to_if,
+                          StepCondition when2, UpgradeStep to_if2) {
+  return {to, {{when, to_if}, {when2, to_if2}}};
 }
 
 // clang-format off
@@ -34,8 +38,13 @@ constexpr StepSpec kTable[] = {
    To(S::kSwapping), Branch(S::kAborting, C::kSwitched, S::kRollbackStopping)},
   {S::kSwapping, "swapping", "switching the binary", E::kSwitchToTarget,
    true, false, false, false, R::kFromStop, kForwardAttempts,
-   Branch(S::kStarting, C::kLeaveStopped, S::kCommitting),
+   Branch(S::kStarting, C::kReverting, S::kRestoringPrevious, C::kLeaveStopped, S::kCommitting),
    Branch(S::kAborting, C::kSwitched, S::kRollbackStopping)},
+  // An operator's rollback: the data of the version it returns to comes back
+  // from the backup taken before the upgrade being undone.
+  {S::kRestoringPrevious, "restoring-previous", "restoring the data of the previous version",
+   E::kRestorePrevious, true, false, false, false, R::kFromStop, kForwardAttempts,
+   Branch(S::kStarting, C::kLeaveStopped, S::kCommitting), To(S::kRollbackStopping)},
   {S::kStarting, "starting", "starting the new version", E::kStartNode,
    true, false, false, false, R::kFromStop, kForwardAttempts,
    To(S::kHealthCheck), To(S::kRollbackStopping)},
@@ -72,7 +81,7 @@ constexpr StepSpec kTable[] = {
 
 bool Holds(StepCondition condition, const UpgradeState& s) {
   switch (condition) {
-    case C::kAlways:
+    case C::kNone:
       return false;
     case C::kSkipBackup:
       return s.skip_backup;
@@ -82,12 +91,17 @@ bool Holds(StepCondition condition, const UpgradeState& s) {
       return s.switched;
     case C::kBackupUnusable:
       return s.backup_unusable;
+    case C::kReverting:
+      return s.revert;
   }
   return false;
 }
 
 std::optional<UpgradeStep> Follow(const StepEdge& edge, const UpgradeState& s) {
-  return Holds(edge.when, s) ? edge.to_if : edge.to;
+  for (const StepBranch& branch : edge.branches) {
+    if (Holds(branch.when, s)) return branch.to;
+  }
+  return edge.to;
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ enum class UpgradeStep {
   kStopping,
   kBackingUp,
   kSwapping,
+  kRestoringPrevious,
   kStarting,
   kHealthCheck,
   kCommitting,
@@ -37,6 +38,7 @@ enum class StepEffect {
   kStopNode,          ///< StopUnit, then wait for its JobRemoved
   kBackUp,            ///< copy DAEMON_HOME (minus nymvisor/) on the worker
   kSwitchToTarget,    ///< point `current` at the new version, write current-version.json
+  kRestorePrevious,   ///< an operator's rollback: restore the data of the version it returns to
   kStartNode,         ///< reset the start limit, StartUnit, wait for the job
   kJudgeHealth,       ///< the unit must stay healthy for the health period
   kCommit,            ///< write the plan and history: the upgrade is kept
@@ -46,15 +48,28 @@ enum class StepEffect {
   kRecordFailure,     ///< write the history (rolled back / failed), drop from the queue
 };
 
-/// A condition on the upgrade's state that picks between two edges.
-enum class StepCondition { kAlways, kSkipBackup, kLeaveStopped, kSwitched, kBackupUnusable };
+/// A condition on the upgrade's state that picks an edge.
+enum class StepCondition {
+  kNone,  ///< an unused branch: never taken
+  kSkipBackup,
+  kLeaveStopped,
+  kSwitched,
+  kBackupUnusable,
+  kReverting,  ///< an operator's rollback to the previous version
+};
 
-/// Where a step goes: `to`, or `to_if` when `when` holds. An empty target ends
-/// the upgrade; a target equal to the step itself retries it after a pause.
+/// A way out of a step that is taken when `when` holds.
+struct StepBranch {
+  StepCondition when = StepCondition::kNone;
+  std::optional<UpgradeStep> to;
+};
+
+/// Where a step goes: the first branch whose condition holds, else `to`. An
+/// empty target ends the upgrade; a target equal to the step itself retries
+/// it after a pause.
 struct StepEdge {
   std::optional<UpgradeStep> to;
-  StepCondition when = StepCondition::kAlways;
-  std::optional<UpgradeStep> to_if;
+  StepBranch branches[2] = {};
 };
 
 /// How a step continues in a new agent process.
@@ -82,9 +97,11 @@ struct StepSpec {
 /// Every step, in enum order. The state machine in one place:
 ///   stopping → backing-up → swapping → starting → health-check → committing
 /// (backing-up is skipped with skip_backup; a manual upgrade goes from swapping
-/// straight to committing). Before the switch a failure aborts; after it, it
-/// rolls back: rollback-stopping → restoring → rollback-starting →
-/// rollback-verifying; every unsuccessful path ends in recording-failure.
+/// straight to committing; an operator's rollback restores the data of the
+/// version it returns to after swapping, in restoring-previous). Before the
+/// switch a failure aborts; after it, it rolls back: rollback-stopping →
+/// restoring → rollback-starting → rollback-verifying; every unsuccessful path
+/// ends in recording-failure.
 std::span<const StepSpec> StepTable();
 const StepSpec& Spec(UpgradeStep step);
 std::string_view StepName(UpgradeStep step);

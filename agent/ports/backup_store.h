@@ -23,6 +23,9 @@ class BackupStore {
   virtual Status Restore(const std::filesystem::path& backup) = 0;
   /// Keeps the newest `keep` backups (and always `protect`); deletes the rest.
   virtual Status Prune(uint32_t keep, const std::filesystem::path& protect) = 0;
+  /// The newest complete backup taken before `upgrade_name` was applied (it
+  /// holds the data of the version before it); NotFound when there is none.
+  virtual Result<std::filesystem::path> Latest(const std::string& upgrade_name) = 0;
 };
 
 }  // namespace nymvisor

@@ -25,6 +25,8 @@ struct Layout {
   std::filesystem::path PlanFile() const { return data_dir / "upgrade-plan.json"; }
   std::filesystem::path HistoryFile() const { return data_dir / "upgrade-history.json"; }
   std::filesystem::path LockFile() const { return data_dir / "upgrade.lock"; }
+  /// Present while an operator holds upgrades (records/hold.h).
+  std::filesystem::path HoldFile() const { return data_dir / "hold"; }
   std::filesystem::path CurrentVersionFile() const { return nymvisor_dir / "current-version.json"; }
   /// genesis/ for "genesis", else upgrades/<name>.
   std::filesystem::path UpgradeDir(const std::string& name) const;

@@ -10,12 +10,12 @@ Result<UpgradeOutcome> ParseOutcome(const Json& entry) {
   if (value == nullptr) return UpgradeOutcome::kCompleted;
   if (value->is_string()) {
     std::string name = value->get<std::string>();
-    for (auto o :
-         {UpgradeOutcome::kCompleted, UpgradeOutcome::kRolledBack, UpgradeOutcome::kFailed}) {
+    for (auto o : kAllOutcomes) {
       if (OutcomeName(o) == name) return o;
     }
   }
-  return Status::Error("key 'outcome' must be one of completed, rolled-back, failed");
+  return Status::Error(
+      "key 'outcome' must be one of completed, rolled-back, failed, skipped, reverted");
 }
 
 Result<HistoryEntry> EntryFromJson(const Json& j) {
@@ -77,6 +77,10 @@ std::string_view OutcomeName(UpgradeOutcome outcome) {
       return "rolled-back";
     case UpgradeOutcome::kFailed:
       return "failed";
+    case UpgradeOutcome::kSkipped:
+      return "skipped";
+    case UpgradeOutcome::kReverted:
+      return "reverted";
   }
   return "completed";
 }

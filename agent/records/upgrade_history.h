@@ -11,8 +11,14 @@
 namespace nymvisor {
 
 /// How an upgrade attempt ended. The original only records completed upgrades
-/// (no outcome key); such entries read back as kCompleted.
-enum class UpgradeOutcome { kCompleted, kRolledBack, kFailed };
+/// (no outcome key); such entries read back as kCompleted. kSkipped: an
+/// operator said never to apply it; kReverted: it ran, and an operator rolled
+/// the node back to the version before it.
+enum class UpgradeOutcome { kCompleted, kRolledBack, kFailed, kSkipped, kReverted };
+
+inline constexpr UpgradeOutcome kAllOutcomes[] = {
+    UpgradeOutcome::kCompleted, UpgradeOutcome::kRolledBack, UpgradeOutcome::kFailed,
+    UpgradeOutcome::kSkipped, UpgradeOutcome::kReverted};
 
 /// One upgrade-history.json entry. `outcome` and `reason` are our additions; the
 /// original ignores unknown keys, so the file stays readable by it.

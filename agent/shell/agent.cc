@@ -28,20 +28,14 @@ const UpgradeInfo* Queued(const UpgradePlan& plan, const std::string& name) {
   return FindQueuedByName(plan, name);
 }
 
-RunnerSettings MakeRunnerSettings(const Config& config, StepDelays step_delays) {
-  RunnerSettings settings;
-  settings.unit = EffectiveUnit(config);
-  settings.health = {HealthCheckPeriod(config), config.daemon.max_startup_failures};
-  settings.backups_to_keep = config.daemon.backups_to_keep;
-  settings.step_delays = std::move(step_delays);
-  return settings;
-}
-
 /// What the status line says about the last upgrade, once it is over.
 std::string OutcomeText(const UpgradeState& s, bool committed, const std::string& unit) {
   if (committed && s.leave_stopped) {
     return s.target.name + " switched to " + s.target.version + "; the node waits: run " +
            "'systemctl start " + unit + "'";
+  }
+  if (committed && s.revert) {
+    return "rolled back from " + s.from_version + " to " + s.target.version + " on request";
   }
   if (committed) return "";
   return s.target.name + (s.rolled_back ? " rolled back: " : " failed: ") + s.failure;
@@ -58,20 +52,23 @@ Agent::Agent(Config config, AgentDeps deps, StepDelays step_delays)
       stager_(deps_.http, deps_.files, deps_.probes, deps_.make_hasher),
       runner_(RunnerDeps{deps_.systemd, deps_.backups, records_, deps_.clock, deps_.scheduler,
                          deps_.worker, deps_.log, [this] { Publish(); }},
-              MakeRunnerSettings(config_, std::move(step_delays)),
+              MakeRunnerSettings(config_, step_delays),
               [this](const UpgradeState& s, bool committed) { OnUpgradeFinished(s, committed); }),
-      stopping_(std::make_shared<std::atomic<bool>>(false)) {}
+      stopping_(std::make_shared<std::atomic<bool>>(false)),
+      step_delays_(std::move(step_delays)) {}
 
 Agent::~Agent() = default;
 
 Status Agent::Start() {
   NV_RETURN_IF_ERROR(ValidateLayout(layout_));
   NV_RETURN_IF_ERROR(records_.LoadPlan().status());
-  std::string url = config_.daemon.absolute_upstream_upgrade_url;
-  if (url.empty()) {
-    NV_ASSIGN_OR_RETURN(url, UpgradeInfoUrlFromBase(config_.nymvisor.upstream_base_upgrade_url,
-                                                    config_.daemon.name));
+  NV_ASSIGN_OR_RETURN(std::string url, UpgradeInfoUrl(config_));
+  if (Result<HoldRecord> hold = records_.LoadHold(); hold.ok()) {
+    hold_ = *hold;
+  } else if (!hold.status().IsNotFound()) {
+    return hold.status();
   }
+  RecountUpgrades();
   deps_.systemd.SetEvents({[this](const std::string& job, const std::string&,
                                   const std::string& result) { runner_.OnJobRemoved(job, result); },
                            [this](const std::string& unit, const UnitState& state) {
@@ -81,15 +78,8 @@ Status Agent::Start() {
   NV_RETURN_IF_ERROR(deps_.systemd.Subscribe());
   NV_RETURN_IF_ERROR(deps_.systemd.WatchUnit(unit_));
   NV_ASSIGN_OR_RETURN(std::optional<UpgradeState> in_flight, records_.LoadState());
-  poller_ = std::make_unique<UpstreamPoller>(
-      PollerDeps{deps_.http, records_, deps_.clock, deps_.scheduler, deps_.worker, deps_.log,
-                 deps_.jitter},
-      url, config_.nymvisor.upstream_polling_rate, [](const UpgradeInfo&) {},
-      [this] {
-        Reconcile();
-        Publish();
-      });
-  deps_.log.Info("nymvisor agent started for " + unit_ + "; upstream " + url);
+  deps_.log.Info("nymvisor agent started for " + unit_ + "; upstream " + url +
+                 (hold_ ? "; upgrades are held since " + FormatTimestamp(hold_->since) : ""));
   if (in_flight) {
     runner_.Resume(*in_flight);
   } else {
@@ -97,8 +87,22 @@ Status Agent::Start() {
   }
   Reconcile();
   deps_.notifier.Ready(FormatStatusLine(Snapshot()));
-  poller_->Start();
+  StartPoller();
   return {};
+}
+
+void Agent::StartPoller() {
+  Result<std::string> url = UpgradeInfoUrl(config_);  // validated by Start or Reload
+  if (poller_) poller_->Stop();
+  poller_ = std::make_unique<UpstreamPoller>(
+      PollerDeps{deps_.http, records_, deps_.clock, deps_.scheduler, deps_.worker, deps_.log,
+                 deps_.jitter},
+      url.value_or(""), config_.nymvisor.upstream_polling_rate, [](const UpgradeInfo&) {},
+      [this] {
+        Reconcile();
+        Publish();
+      });
+  poller_->Start();
 }
 
 // The agent's unit does not Wants= the node, so that a restart of the agent
@@ -153,7 +157,8 @@ void Agent::Reconcile() {
       return;
     }
     std::erase_if(stages_, [&](const auto& s) { return Queued(*plan, s.first) == nullptr; });
-    ScheduleDecision decision = DecideSchedule(*plan, stages_, deps_.clock.Now());
+    ScheduleDecision decision =
+        DecideSchedule(*plan, stages_, deps_.clock.Now(), hold_.has_value());
     if (!ApplyDecision(decision, *plan)) return;
   }
 }
@@ -253,6 +258,7 @@ void Agent::Refuse(const UpgradeInfo& info, const std::string& reason, std::stri
   last_upgrade_ = info.name;
   last_upgrade_result_ = "refused";
   last_error_ = reason;
+  RecountUpgrades();
   stages_.erase(info.name);
 }
 
@@ -277,22 +283,33 @@ void Agent::BeginUpgrade(const UpgradeInfo& target) {
   state.leave_stopped = target.manual || !config_.daemon.restart_after_upgrade;
   if (Status st = runner_.Begin(state); !st.ok()) {
     deps_.log.Error("cannot start upgrade " + target.name + ": " + st.message());
+    last_error_ = st.message();
     ArmTimer(deps_.clock.Now() + kRetryDelay);
+    return;
   }
+  if (deps_.control) deps_.control->UpgradeStarted(target.name, current->version, target.version);
 }
 
 void Agent::OnUpgradeFinished(const UpgradeState& state, bool committed) {
   stages_.erase(state.target.name);
   staged_builds_.erase(state.target.name);
   last_outcome_ = OutcomeText(state, committed, unit_);
-  last_upgrade_ = state.target.name;
-  last_upgrade_result_ = committed ? (state.leave_stopped ? "switched" : "completed")
+  last_upgrade_ = state.revert ? state.from_name : state.target.name;
+  last_upgrade_result_ = committed ? (state.revert           ? "reverted"
+                                      : state.leave_stopped ? "switched"
+                                                            : "completed")
                                    : (state.rolled_back ? "rolled-back" : "failed");
   if (!committed) last_error_ = state.failure;
   node_down_ = state.node_down;
   Result<UnitState> unit = deps_.systemd.GetUnitState(unit_);
   if (unit.ok() && unit->LastDowntimeUsec() != 0) last_downtime_usec_ = unit->LastDowntimeUsec();
   awaiting_start_ = committed && state.leave_stopped;
+  RecountUpgrades();
+  if (deps_.control) {
+    deps_.control->UpgradeFinished(state.target.name, committed ? state.target.version
+                                                                : state.from_version,
+                                   last_upgrade_result_, committed ? "" : state.failure);
+  }
   if (*stopping_) {
     if (on_stopped_) on_stopped_();
     return;
@@ -322,72 +339,5 @@ void Agent::ArmTimer(std::optional<Timestamp> at) {
     });
   }
 }
-
-StatusSnapshot Agent::Snapshot() {
-  StatusSnapshot s;
-  FillRecords(&s);
-  FillActivity(&s);
-  return s;
-}
-
-void Agent::FillRecords(StatusSnapshot* s) {
-  Result<UpgradePlan> plan = records_.LoadPlan();
-  Result<CurrentVersion> current = records_.LoadCurrentVersion();
-  if (current.ok()) {
-    s->current_version = current->version;
-    s->current_upgrade = current->name;
-  } else if (plan.ok()) {
-    s->current_version = plan->current.version;
-    s->current_upgrade = plan->current.name;
-  }
-  const UpgradeInfo* next = plan.ok() ? Queued(*plan, next_upgrade_) : nullptr;
-  if (next == nullptr) return;
-  s->next_upgrade = next->name;
-  s->next_upgrade_version = next->version;
-  s->next_upgrade_time = next->upgrade_time;
-  auto stage = stages_.find(next->name);
-  StageStatus status = stage == stages_.end() ? StageStatus::kUnknown : stage->second.status;
-  s->next_upgrade_staged = status == StageStatus::kStaged;
-  s->next_upgrade_waits_for_binary = status == StageStatus::kWaitingForBinary;
-}
-
-void Agent::FillActivity(StatusSnapshot* s) const {
-  if (poller_) {
-    s->next_check_time = poller_->next_check();
-    if (const auto& check = poller_->last_check()) {
-      s->last_check_time = check->at;
-      s->last_check_ok = check->ok;
-      s->last_check_result = check->result;
-    }
-  }
-  s->download = download_;
-  s->download_bytes = download_bytes_;
-  s->progress = download_percent_;
-  s->last_upgrade = last_upgrade_;
-  s->last_upgrade_result = last_upgrade_result_;
-  s->last_outcome = last_outcome_;
-  s->last_downtime_usec = last_downtime_usec_;
-  s->last_error = last_error_;
-  if (const std::optional<UpgradeState>& u = runner_.state()) {
-    s->step = u->step;
-    s->upgrade = u->target.name;
-    s->upgrade_from = u->from_version;
-    s->upgrade_to = u->target.version;
-    if (std::optional<HealthProgress> health = runner_.health_progress()) {
-      s->health_elapsed = health->elapsed;
-      s->health_period = health->period;
-      s->progress = health->period > Duration::zero()
-                        ? std::optional<uint32_t>(
-                              std::min<int64_t>(100, health->elapsed * 100 / health->period))
-                        : std::nullopt;
-    }
-  }
-  s->checking = poller_ && poller_->checking();
-  s->awaiting_start = awaiting_start_;
-  s->node_down = node_down_;
-  s->state = DeriveState(*s);
-}
-
-void Agent::Publish() { deps_.notifier.Status(FormatStatusLine(Snapshot())); }
 
 }  // namespace nymvisor

@@ -10,9 +10,11 @@
 
 #include "agent/base/message_ids.h"
 #include "agent/config/config.h"
+#include "agent/decide/metrics.h"
 #include "agent/decide/status_snapshot.h"
 #include "agent/decide/upgrade_schedule.h"
 #include "agent/ports/backup_store.h"
+#include "agent/ports/control.h"
 #include "agent/ports/hasher.h"
 #include "agent/ports/http_client.h"
 #include "agent/ports/notifier.h"
@@ -44,6 +46,9 @@ struct AgentDeps {
   std::function<Duration(Duration max)> jitter;
   HasherFactory make_hasher;  ///< digests for downloads
   std::string platform;       ///< the host's upgrade-info platform key
+  ControlPublisher* control = nullptr;  ///< the control API, when it is served
+  /// Reads the instance's config again (Reload); unset: reload is refused.
+  std::function<Result<Config>()> load_config;
 };
 
 /// `nymvisor run`: watches upstream, stages upgrades ahead of time and, at
@@ -69,6 +74,30 @@ class Agent {
   /// What the agent is doing now, read fresh (the records are small files).
   StatusSnapshot Snapshot();
 
+  // The operator's requests (the control API; ControlService authorizes the
+  // caller first). `by` names the caller for the journal and the records.
+  // Errors that say why the request cannot run now are Refused with a reason
+  // name: UpgradeInProgress, NoStagedUpgrade, Held, UnknownUpgrade,
+  // NoPreviousVersion, NoBackup, NoBinary, RestartRequired.
+
+  /// Asks upstream now (no-op while a check is under way).
+  Status CheckNow();
+  /// Applies the next queued upgrade now, if it is staged; returns its name.
+  Result<std::string> ApplyNow(const std::string& by);
+  /// No upgrade is applied until Resume; recorded in `hold`, so it lasts
+  /// across restarts. Holding twice keeps the first hold.
+  Status Hold(const std::string& reason, const std::string& by);
+  Status Resume(const std::string& by);
+  /// Never applies the queued upgrade `name`; the history records the skip.
+  Status Skip(const std::string& name, const std::string& by);
+  /// Goes back to the version before the running one, restoring its data from
+  /// the backup taken before the running upgrade, through the health gate;
+  /// returns that version.
+  Result<std::string> Rollback(const std::string& by);
+  /// Re-reads the config and the plan. Keys that change the instance's
+  /// identity or paths need a restart and are refused (RestartRequired).
+  Status Reload();
+
  private:
   void StartNodeUnlessAwaited();
   void OnNodeChanged(const UnitState& state);
@@ -83,8 +112,14 @@ class Agent {
   void ArmTimer(std::optional<Timestamp> at);
   void FillRecords(StatusSnapshot* s);
   void FillActivity(StatusSnapshot* s) const;
-  /// Sends the STATUS= line of a fresh snapshot.
+  /// Sends a fresh snapshot to STATUS=, the control API and the metrics.
   void Publish();
+  void RecountUpgrades();
+  void WriteMetrics(const StatusSnapshot& status);
+  void StartPoller();
+  Status RefuseIfBusy() const;
+  Result<UpgradeState> PlanRollback(const std::string& by);
+  Status ApplyConfig(Config config);
 
   Config config_;
   Layout layout_;
@@ -111,6 +146,11 @@ class Agent {
   std::shared_ptr<std::atomic<bool>> stopping_;  ///< read by the worker to cancel downloads
   std::function<void()> on_stopped_;
   bool awaiting_start_ = false;  ///< a manual upgrade left the node for the operator
+  std::optional<HoldRecord> hold_;  ///< an operator holds upgrades
+  UpgradeCounts counts_;            ///< from the history, for the metrics
+  std::string last_metrics_;        ///< what the metrics file holds
+  bool metrics_failing_ = false;    ///< a failure to write them was logged
+  StepDelays step_delays_;
 };
 
 }  // namespace nymvisor

@@ -61,4 +61,18 @@ Status RecordStore::SaveUpgradeInfo(const UpgradeInfo& info) {
   return Write(layout_.UpgradeInfoFile(info.name), UpgradeInfoToJson(info));
 }
 
+Result<HoldRecord> RecordStore::LoadHold() {
+  auto path = layout_.HoldFile();
+  return ParseNamed<HoldRecord>(Read(path), path, ParseHoldRecord);
+}
+
+Status RecordStore::SaveHold(const HoldRecord& hold) {
+  return Write(layout_.HoldFile(), HoldRecordToJson(hold));
+}
+
+Status RecordStore::ClearHold() {
+  Status st = files_.RemoveAll(layout_.HoldFile());
+  return st.IsNotFound() ? Status() : st;
+}
+
 }  // namespace nymvisor

@@ -5,6 +5,7 @@
 
 #include "agent/ports/file_system.h"
 #include "agent/records/current_version.h"
+#include "agent/records/hold.h"
 #include "agent/records/layout.h"
 #include "agent/records/upgrade_history.h"
 #include "agent/records/upgrade_info.h"
@@ -31,6 +32,11 @@ class RecordStore {
   /// upgrades/<name>/upgrade-info.json (genesis/upgrade-info.json for "genesis").
   Result<UpgradeInfo> LoadUpgradeInfo(const std::string& name);
   Status SaveUpgradeInfo(const UpgradeInfo& info);
+  /// The operator's hold; NotFound when upgrades are not held.
+  Result<HoldRecord> LoadHold();
+  Status SaveHold(const HoldRecord& hold);
+  /// Removes the hold; no error when there is none.
+  Status ClearHold();
 
  private:
   Result<std::string> Read(const std::filesystem::path& path);

@@ -42,6 +42,19 @@ Status UpgradeRecords::AppendHistoryOnce(const HistoryEntry& entry) {
   return store_.SaveHistory(history);
 }
 
+Status UpgradeRecords::RecordRevert(const UpgradeState& state) {
+  Result<UpgradeInfo> undone = store_.LoadUpgradeInfo(state.from_name);
+  UpgradeInfo info = undone.ok() ? *undone : UpgradeInfo{};
+  if (!undone.ok()) {
+    info.name = state.from_name;
+    info.version = state.from_version;
+  }
+  NV_RETURN_IF_ERROR(AppendHistoryOnce({state.started_at, info, UpgradeOutcome::kReverted,
+                                        "rolled back to " + state.target.version + " on request"}));
+  return AppendHistoryOnce({state.started_at, state.target, UpgradeOutcome::kCompleted,
+                            "rollback from " + state.from_version});
+}
+
 Status UpgradeRecords::Commit(const UpgradeState& state) {
   NV_ASSIGN_OR_RETURN(auto lock, files_.LockExclusive(store_.layout().LockFile(), kLockTimeout));
   NV_ASSIGN_OR_RETURN(UpgradePlan plan, store_.LoadPlan());
@@ -51,9 +64,11 @@ Status UpgradeRecords::Commit(const UpgradeState& state) {
   } else {
     NV_RETURN_IF_ERROR(ClearAwaitingStart());
   }
+  if (state.revert) NV_RETURN_IF_ERROR(RecordRevert(state));
   plan.current = state.target;
   RemoveQueued(&plan, state.target.name);
   NV_RETURN_IF_ERROR(store_.SavePlan(plan));
+  if (state.revert) return {};
   return AppendHistoryOnce({state.started_at, state.target, UpgradeOutcome::kCompleted, ""});
 }
 

@@ -23,6 +23,10 @@ class UpgradeRecords {
   Result<UpgradeInfo> LoadUpgradeInfo(const std::string& name) {
     return store_.LoadUpgradeInfo(name);
   }
+  /// The operator's hold (NotFound when there is none), kept in `hold`.
+  Result<HoldRecord> LoadHold() { return store_.LoadHold(); }
+  Status SaveHold(const HoldRecord& hold) { return store_.SaveHold(hold); }
+  Status ClearHold() { return store_.ClearHold(); }
 
   /// Adds an upstream upgrade: its upgrade-info.json, then the plan entry.
   Status Queue(const UpgradeInfo& info);
@@ -35,6 +39,8 @@ class UpgradeRecords {
   /// The upgrade is kept: it becomes the plan's current entry, leaves the
   /// queue and is appended to the history once (a repeat is a no-op). A
   /// manual upgrade (leave_stopped) also marks the node as awaiting start.
+  /// An operator's rollback (revert) records the undone upgrade as reverted,
+  /// then the version it returned to as completed.
   Status Commit(const UpgradeState& state);
   /// The upgrade will not be applied: history records why, and it leaves the
   /// queue, so it is not tried again until an operator re-queues it.
@@ -60,6 +66,8 @@ class UpgradeRecords {
     return store_.layout().data_dir / "awaiting-start";
   }
   Status AppendHistoryOnce(const HistoryEntry& entry);
+  /// A rollback's two history entries: the undone upgrade, the version back.
+  Status RecordRevert(const UpgradeState& state);
 
   FileSystem& files_;
   RecordStore store_;

@@ -4,6 +4,15 @@
 
 namespace nymvisor {
 
+RunnerSettings MakeRunnerSettings(const Config& config, StepDelays step_delays) {
+  RunnerSettings settings;
+  settings.unit = EffectiveUnit(config);
+  settings.health = {HealthCheckPeriod(config), config.daemon.max_startup_failures};
+  settings.backups_to_keep = config.daemon.backups_to_keep;
+  settings.step_delays = std::move(step_delays);
+  return settings;
+}
+
 UpgradeRunner::UpgradeRunner(RunnerDeps deps, RunnerSettings settings, Finished on_finished)
     : deps_(std::move(deps)),
       settings_(std::move(settings)),
@@ -29,10 +38,17 @@ Status UpgradeRunner::Begin(UpgradeState initial) {
   initial.step = UpgradeStep::kStopping;
   NV_RETURN_IF_ERROR(deps_.records.SaveState(initial));
   state_ = std::move(initial);
-  deps_.log.Event(LogPriority::kNotice, message_ids::kUpgradeStarted,
-                  "upgrading " + settings_.unit + " from " + state_->from_version + " to " +
-                      state_->target.version + " (" + state_->target.name + ")",
-                  EventFields());
+  if (state_->revert) {
+    deps_.log.Event(LogPriority::kNotice, message_ids::kRollbackRequested,
+                    "rolling " + settings_.unit + " back from " + state_->from_version + " to " +
+                        state_->target.version + " at the request of " + state_->requested_by,
+                    EventFields());
+  } else {
+    deps_.log.Event(LogPriority::kNotice, message_ids::kUpgradeStarted,
+                    "upgrading " + settings_.unit + " from " + state_->from_version + " to " +
+                        state_->target.version + " (" + state_->target.name + ")",
+                    EventFields());
+  }
   RunStep();
   return {};
 }
@@ -81,6 +97,8 @@ void UpgradeRunner::RunStep() {
       return RunBackup();
     case StepEffect::kSwitchToTarget:
       return RunSwap();
+    case StepEffect::kRestorePrevious:
+      return RunRestorePrevious();
     case StepEffect::kJudgeHealth:
       return BeginHealthCheck();
     case StepEffect::kCommit:
@@ -189,6 +207,13 @@ void UpgradeRunner::RunRestore() {
                     });
 }
 
+void UpgradeRunner::RunRestorePrevious() {
+  std::filesystem::path backup = state_->revert_backup;
+  auto result = std::make_shared<Status>();
+  deps_.worker.Post([this, backup, result] { *result = deps_.backups.Restore(backup); },
+                    [this, result] { Advance(result->ok(), result->message()); });
+}
+
 void UpgradeRunner::BeginHealthCheck() {
   Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
   if (!unit.ok()) return Advance(false, unit.status().message());
@@ -260,7 +285,12 @@ void UpgradeRunner::RunCommit() {
     fields.push_back({"NYMVISOR_DOWNTIME_USEC", std::to_string(usec)});
     downtime = ", down for " + std::to_string(usec / 1000) + " ms";
   }
-  if (state_->leave_stopped) {
+  if (state_->revert) {
+    deps_.log.Event(LogPriority::kNotice, message_ids::kRolledBackOnRequest,
+                    settings_.unit + " rolled back from " + state_->from_version + " to " +
+                        state_->target.version + " on request" + downtime,
+                    fields);
+  } else if (state_->leave_stopped) {
     deps_.log.Event(LogPriority::kNotice, message_ids::kManualStartRequired,
                     "switched to " + state_->target.version + "; the node stays stopped until " +
                         "you run 'systemctl start " + settings_.unit + "'",

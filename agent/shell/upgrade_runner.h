@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "agent/config/config.h"
 #include "agent/decide/health_gate.h"
 #include "agent/decide/upgrade_state.h"
 #include "agent/decide/upgrade_steps.h"
@@ -43,6 +44,9 @@ struct RunnerSettings {
   StepDelays step_delays;
 };
 
+/// The settings a config gives: the node's unit, the health policy, backups.
+RunnerSettings MakeRunnerSettings(const Config& config, StepDelays step_delays);
+
 /// How far the health check has got, for the status.
 struct HealthProgress {
   Duration elapsed;
@@ -69,6 +73,8 @@ class UpgradeRunner {
   void Resume(UpgradeState state);
 
   bool active() const { return state_.has_value(); }
+  /// New settings (a config reload); only while no upgrade is in flight.
+  void UpdateSettings(RunnerSettings settings) { settings_ = std::move(settings); }
   const std::optional<UpgradeState>& state() const { return state_; }
   /// Set during the health check.
   std::optional<HealthProgress> health_progress() const;
@@ -88,6 +94,7 @@ class UpgradeRunner {
   bool UnitIsDown();
   void RunBackup();
   void RunRestore();
+  void RunRestorePrevious();
   void RunSwap();
   Status SwitchBack();
   void RunAbort();

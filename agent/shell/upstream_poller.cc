@@ -23,6 +23,13 @@ UpstreamPoller::UpstreamPoller(PollerDeps deps, std::string url, Duration period
 
 void UpstreamPoller::Start() { Check(); }
 
+void UpstreamPoller::CheckNow() {
+  if (checking_ || stopped_) return;
+  if (timer_ != 0) deps_.scheduler.Cancel(timer_);
+  timer_ = 0;
+  Check();
+}
+
 void UpstreamPoller::Stop() {
   stopped_ = true;
   if (timer_ != 0) deps_.scheduler.Cancel(timer_);

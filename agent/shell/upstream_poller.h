@@ -39,6 +39,8 @@ class UpstreamPoller {
 
   /// Checks now, then keeps checking.
   void Start();
+  /// Checks now instead of at the next period (an operator asked).
+  void CheckNow();
   /// When the next check is due (wall clock), for the status line.
   std::optional<Timestamp> next_check() const { return next_check_; }
   /// A request to upstream is under way.

@@ -119,6 +119,18 @@ TEST_F(BackupStoreTest, PruneKeepsTheNewest) {
   EXPECT_TRUE(std::filesystem::exists(made[3]));
 }
 
+TEST_F(BackupStoreTest, LatestIsTheNewestCompleteBackupOfThatUpgrade) {
+  EXPECT_TRUE(store_.Latest("v2").status().IsNotFound());
+  std::filesystem::path first = *store_.Create("v2");
+  clock_.Advance(1min);
+  std::filesystem::path second = *store_.Create("v2");
+  clock_.Advance(1min);
+  (void)*store_.Create("v3");
+  std::filesystem::create_directories(dir_ / "home/nymvisor/backups/v2/backup-9-preupgrade.partial");
+  EXPECT_EQ(*store_.Latest("v2"), second);
+  EXPECT_NE(first, second);
+}
+
 TEST(NymvisorPathsInHome, ExcludesNymvisorAndTopLevelCustomDirectories) {
   Config c = DefaultConfig("nym-node");
   c.daemon.home = "/h";

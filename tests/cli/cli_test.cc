@@ -43,8 +43,9 @@ class CliTest : public ::testing::Test {
               return Status::Error("exec recorded by the test");
             },
         .run_agent =
-            [this](const LoadedConfig& loaded) {
+            [this](const LoadedConfig& loaded, std::function<Result<Config>()> reload) {
               agent_config_ = loaded.config;
+              reloaded_ = reload();
               return 7;
             },
         .reload_systemd =
@@ -70,6 +71,7 @@ class CliTest : public ::testing::Test {
   std::vector<std::string> exec_argv_;
   std::vector<EnvAssignment> exec_env_;
   std::optional<Config> agent_config_;
+  std::optional<Result<Config>> reloaded_;  ///< what the agent's reload read
   int reloads_ = 0;
   Status reload_result_ = Status::NotFound("systemd is not running");
 };

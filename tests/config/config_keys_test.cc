@@ -16,6 +16,7 @@ TEST(ConfigKeys, InitFlagsKeepTheOriginalNames) {
       {"--upstream-polling-rate", "nymvisor.upstream_polling_rate"},
       {"--disable-nymvisor-logs", "nymvisor.disable_logs"},
       {"--upgrade-data-directory", "nymvisor.upgrade_data_directory"},
+      {"--metrics-textfile", "nymvisor.metrics_textfile"},
       {"--daemon-home", "daemon.home"},
       {"--daemon-absolute-upstream-upgrade-url", "daemon.absolute_upstream_upgrade_url"},
       {"--allow-download-upgrade-binaries", "daemon.allow_binaries_download"},

@@ -43,7 +43,8 @@ TEST(ConfigToJson, UsesSnakeCaseHumantimeAndNull) {
   EXPECT_EQ(j["daemon"]["backups_to_keep"], 3);
   EXPECT_TRUE(j["daemon"]["health_check_period"].is_null());
   EXPECT_EQ(j["daemon"].size(), 18u);
-  EXPECT_EQ(j["nymvisor"].size(), 5u);
+  EXPECT_TRUE(j["nymvisor"]["metrics_textfile"].is_null());
+  EXPECT_EQ(j["nymvisor"].size(), 6u);
 }
 
 }  // namespace

@@ -67,6 +67,9 @@ TEST(ValidateConfig, NamesTheBadKey) {
       {[](Config& c) { c.nymvisor.upgrade_data_directory = "rel"; },
        "nymvisor.upgrade_data_directory"},
       {[](Config& c) { c.daemon.backup_data_directory = "rel/b"; }, "daemon.backup_data_directory"},
+      {[](Config& c) { c.nymvisor.metrics_textfile = "rel/m.prom"; }, "nymvisor.metrics_textfile"},
+      {[](Config& c) { c.nymvisor.metrics_textfile = "/var/lib/m.txt"; },
+       "nymvisor.metrics_textfile"},
   };
   for (const Case& c : cases) {
     Config config = Valid();

@@ -13,9 +13,10 @@ Config Base() {
   return c;
 }
 
-TEST(KnownEnvVars, AreTheOriginalNineteen) {
+TEST(KnownEnvVars, AreTheOriginalNineteenAndOurs) {
   std::vector<std::string_view> names = KnownEnvVars();
-  EXPECT_EQ(names.size(), 19u);
+  EXPECT_EQ(names.size(), 20u);
+  EXPECT_NE(std::find(names.begin(), names.end(), "NYMVISOR_METRICS_TEXTFILE"), names.end());
   for (const char* name :
        {"NYMVISOR_ID", "NYMVISOR_CONFIG_PATH", "NYMVISOR_UPSTREAM_BASE_UPGRADE_URL",
         "NYMVISOR_UPSTREAM_POLLING_RATE", "NYMVISOR_DISABLE_LOGS",

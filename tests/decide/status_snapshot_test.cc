@@ -111,5 +111,38 @@ TEST(StatusSnapshotToJson, NullsForTheUnknownAndTheStatusLine) {
   EXPECT_EQ(j["nextUpgradeTime"], "2026-11-27T09:30:00Z");
 }
 
+TEST(StatusSnapshotFromJson, ReadsBackWhatWasWritten) {
+  StatusSnapshot s = Idle();
+  s.instance_id = "mixnode";
+  s.node_unit = "nymvisor-daemon@mixnode.service";
+  EXPECT_EQ(*StatusSnapshotFromJson(StatusSnapshotToJson(s)), s);
+  s.state = AgentState::kHealthCheck;
+  s.next_upgrade = "v3";
+  s.next_upgrade_version = "1.3.0";
+  s.next_upgrade_time = *ParseTimestamp("2026-11-27T09:30:00Z");
+  s.next_upgrade_staged = true;
+  s.last_check_time = *ParseTimestamp("2026-11-26T12:00:00Z");
+  s.last_check_ok = false;
+  s.last_check_result = "HTTP status 500";
+  s.held = true;
+  s.progress = 40;
+  s.step = UpgradeStep::kHealthCheck;
+  s.upgrade = "v2";
+  s.upgrade_from = "1.1.0";
+  s.upgrade_to = "1.2.0";
+  s.health_elapsed = 48s;
+  s.health_period = 120s;
+  s.last_upgrade = "v1";
+  s.last_upgrade_result = "skipped";
+  s.last_downtime_usec = 31'000;
+  EXPECT_EQ(*StatusSnapshotFromJson(StatusSnapshotToJson(s)), s);
+  Json j = StatusSnapshotToJson(s);
+  j.erase("state");
+  EXPECT_NE(StatusSnapshotFromJson(j).status().message().find("state"), std::string::npos);
+  j = StatusSnapshotToJson(s);
+  j["state"] = "dancing";
+  EXPECT_FALSE(StatusSnapshotFromJson(j).ok());
+}
+
 }  // namespace
 }  // namespace nymvisor

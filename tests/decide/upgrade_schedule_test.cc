@@ -68,5 +68,20 @@ TEST(DecideSchedule, FailedStagingIsRefusedFirst) {
   EXPECT_EQ(d.reason, "checksum");
 }
 
+TEST(DecideSchedule, AHoldKeepsStagingButSwitchesNothing) {
+  UpgradePlan plan = Plan({{"a", -1s}, {"b", 1h}});
+  std::map<std::string, StageRecord> stages = {{"a", {StageStatus::kStaged, ""}}};
+  ScheduleDecision d = DecideSchedule(plan, stages, kNow, /*held=*/true);
+  EXPECT_EQ(d.kind, Kind::kStage) << "downloads go on while held";
+  EXPECT_EQ(d.name, "b");
+  stages["b"] = {StageStatus::kStaged, ""};
+  d = DecideSchedule(plan, stages, kNow, /*held=*/true);
+  EXPECT_EQ(d.kind, Kind::kWait);
+  EXPECT_EQ(d.name, "a");
+  EXPECT_EQ(d.reason, "held");
+  EXPECT_FALSE(d.at.has_value()) << "nothing to wake up for until resumed";
+  EXPECT_EQ(DecideSchedule(plan, stages, kNow, /*held=*/false).kind, Kind::kUpgrade);
+}
+
 }  // namespace
 }  // namespace nymvisor

@@ -51,11 +51,12 @@ TEST(StepTable, TheNamesOnDiskNeverChange) {
   // upgrade-state.json of a running upgrade names its step: renaming one
   // would strand an upgrade across a package update.
   EXPECT_EQ((Steps{StepName(S::kStopping), StepName(S::kBackingUp), StepName(S::kSwapping),
-                   StepName(S::kStarting), StepName(S::kHealthCheck), StepName(S::kCommitting),
+                   StepName(S::kRestoringPrevious), StepName(S::kStarting), StepName(S::kHealthCheck), StepName(S::kCommitting),
                    StepName(S::kAborting), StepName(S::kRollbackStopping), StepName(S::kRestoring),
                    StepName(S::kRollbackStarting), StepName(S::kRollbackVerifying),
                    StepName(S::kRecordingFailure)}),
-            (Steps{"stopping", "backing-up", "swapping", "starting", "health-check", "committing",
+            (Steps{"stopping", "backing-up", "swapping", "restoring-previous", "starting",
+                   "health-check", "committing",
                    "aborting", "rollback-stopping", "restoring", "rollback-starting",
                    "rollback-verifying", "recording-failure"}));
 }
@@ -64,7 +65,7 @@ TEST(StepTable, TheNamesOnDiskNeverChange) {
 /// success and failure lead.
 struct EdgeCase {
   S step;
-  bool skip_backup, leave_stopped, switched, backup_unusable;
+  bool skip_backup, leave_stopped, switched, backup_unusable, revert;
   std::optional<S> on_success;
   std::optional<S> on_failure;
 };
@@ -72,26 +73,31 @@ struct EdgeCase {
 TEST(DecideNext, EveryEdgeOfTheTable) {
   const std::optional<S> kEnd;
   const EdgeCase cases[] = {
-      {S::kStopping, false, false, false, false, S::kBackingUp, S::kAborting},
-      {S::kStopping, true, false, false, false, S::kSwapping, S::kAborting},
-      {S::kStopping, false, false, true, false, S::kBackingUp, S::kRollbackStopping},
-      {S::kBackingUp, false, false, false, false, S::kSwapping, S::kAborting},
-      {S::kBackingUp, false, false, true, false, S::kSwapping, S::kRollbackStopping},
-      {S::kSwapping, false, false, false, false, S::kStarting, S::kAborting},
-      {S::kSwapping, false, true, false, false, S::kCommitting, S::kAborting},
-      {S::kSwapping, false, false, true, false, S::kStarting, S::kRollbackStopping},
-      {S::kStarting, false, false, true, false, S::kHealthCheck, S::kRollbackStopping},
-      {S::kHealthCheck, false, false, true, false, S::kCommitting, S::kRollbackStopping},
-      {S::kCommitting, false, false, true, false, kEnd, S::kCommitting},
-      {S::kAborting, false, false, false, false, S::kRecordingFailure, S::kRecordingFailure},
-      {S::kRollbackStopping, false, false, true, false, S::kRestoring, S::kRollbackStopping},
-      {S::kRestoring, false, false, false, false, S::kRollbackStarting, S::kRestoring},
-      {S::kRestoring, false, false, false, true, S::kRollbackStarting, S::kRecordingFailure},
-      {S::kRollbackStarting, false, false, false, false, S::kRollbackVerifying,
+      {S::kStopping, false, false, false, false, false, S::kBackingUp, S::kAborting},
+      {S::kStopping, true, false, false, false, false, S::kSwapping, S::kAborting},
+      {S::kStopping, false, false, true, false, false, S::kBackingUp, S::kRollbackStopping},
+      {S::kBackingUp, false, false, false, false, false, S::kSwapping, S::kAborting},
+      {S::kBackingUp, false, false, true, false, false, S::kSwapping, S::kRollbackStopping},
+      {S::kSwapping, false, false, false, false, false, S::kStarting, S::kAborting},
+      {S::kSwapping, false, true, false, false, false, S::kCommitting, S::kAborting},
+      {S::kSwapping, false, false, true, false, false, S::kStarting, S::kRollbackStopping},
+      {S::kSwapping, false, false, true, false, true, S::kRestoringPrevious, S::kRollbackStopping},
+      {S::kSwapping, false, true, true, false, true, S::kRestoringPrevious, S::kRollbackStopping},
+      {S::kRestoringPrevious, false, false, true, false, true, S::kStarting, S::kRollbackStopping},
+      {S::kRestoringPrevious, false, true, true, false, true, S::kCommitting,
+       S::kRollbackStopping},
+      {S::kStarting, false, false, true, false, false, S::kHealthCheck, S::kRollbackStopping},
+      {S::kHealthCheck, false, false, true, false, false, S::kCommitting, S::kRollbackStopping},
+      {S::kCommitting, false, false, true, false, false, kEnd, S::kCommitting},
+      {S::kAborting, false, false, false, false, false, S::kRecordingFailure, S::kRecordingFailure},
+      {S::kRollbackStopping, false, false, true, false, false, S::kRestoring, S::kRollbackStopping},
+      {S::kRestoring, false, false, false, false, false, S::kRollbackStarting, S::kRestoring},
+      {S::kRestoring, false, false, false, true, false, S::kRollbackStarting, S::kRecordingFailure},
+      {S::kRollbackStarting, false, false, false, false, false, S::kRollbackVerifying,
        S::kRecordingFailure},
-      {S::kRollbackVerifying, false, false, false, false, S::kRecordingFailure,
+      {S::kRollbackVerifying, false, false, false, false, false, S::kRecordingFailure,
        S::kRecordingFailure},
-      {S::kRecordingFailure, false, false, false, false, kEnd, S::kRecordingFailure},
+      {S::kRecordingFailure, false, false, false, false, false, kEnd, S::kRecordingFailure},
   };
   std::set<S> covered;
   for (const EdgeCase& c : cases) {
@@ -100,6 +106,7 @@ TEST(DecideNext, EveryEdgeOfTheTable) {
     s.leave_stopped = c.leave_stopped;
     s.switched = c.switched;
     s.backup_unusable = c.backup_unusable;
+    s.revert = c.revert;
     EXPECT_EQ(DecideNext(s, true).next, c.on_success) << StepName(c.step);
     EXPECT_EQ(DecideNext(s, false).next, c.on_failure) << StepName(c.step);
     EXPECT_EQ(DecideNext(s, false).retry, c.on_failure == c.step) << StepName(c.step);
@@ -120,6 +127,19 @@ TEST(DecideNext, SkipBackupAndManualUpgrades) {
   s.skip_backup = false;
   s.leave_stopped = true;
   EXPECT_EQ(Walk(s, {}), (Steps{"stopping", "backing-up", "swapping", "committing"}));
+}
+
+TEST(DecideNext, AnOperatorsRollbackRestoresThePreviousDataAfterTheSwitch) {
+  UpgradeState s;
+  s.revert = true;
+  EXPECT_EQ(Walk(s, {}), (Steps{"stopping", "backing-up", "swapping", "restoring-previous",
+                                "starting", "health-check", "committing"}));
+  s.switched = true;  // as the swap sets it
+  s.step = S::kRestoringPrevious;
+  EXPECT_EQ(Walk(s, {false}), (Steps{"restoring-previous", "rollback-stopping", "restoring",
+                                     "rollback-starting", "rollback-verifying",
+                                     "recording-failure"}))
+      << "a failed restore of the old data is undone with the backup just taken";
 }
 
 TEST(DecideNext, FailuresBeforeTheSwitchAbort) {
@@ -158,13 +178,14 @@ TEST(DecideNext, EveryPathEndsInACommitOrARecordedFailure) {
   // (retries included), then successes: the walk ends, at committing or
   // recording-failure, never goes back to stopping, and restores only after
   // the rollback's stop.
-  for (int flags = 0; flags < 16; ++flags) {
+  for (int flags = 0; flags < 32; ++flags) {
     for (int outcomes = 0; outcomes < (1 << 12); ++outcomes) {
       UpgradeState s;
       s.skip_backup = flags & 1;
       s.leave_stopped = flags & 2;
       s.switched = flags & 4;
       s.backup_unusable = flags & 8;
+      s.revert = flags & 16;
       bool over = false;
       for (int i = 0; i < 40 && !over; ++i) {
         StepOutcome next = DecideNext(s, i >= 12 || (outcomes & (1 << i)));
@@ -197,6 +218,7 @@ TEST(DecideResume, FromEveryStep) {
       {S::kStopping, 2, S::kStopping, false},
       {S::kBackingUp, 2, S::kStopping, false},  // the node may have been started meanwhile
       {S::kSwapping, 2, S::kStopping, false},
+      {S::kRestoringPrevious, 2, S::kStopping, false},
       {S::kStarting, 2, S::kStopping, false},
       {S::kHealthCheck, 2, S::kHealthCheck, false},  // keeps its clock
       {S::kCommitting, 2, S::kCommitting, false},
@@ -211,6 +233,7 @@ TEST(DecideResume, FromEveryStep) {
       {S::kStopping, 4, S::kAborting, true},
       {S::kBackingUp, 4, S::kAborting, true},
       {S::kSwapping, 4, S::kAborting, true},
+      {S::kRestoringPrevious, 4, S::kRollbackStopping, true},
       {S::kStarting, 4, S::kRollbackStopping, true},
       {S::kHealthCheck, 4, S::kRollbackStopping, true},
       // Undoing and recording are never given up.
@@ -223,7 +246,8 @@ TEST(DecideResume, FromEveryStep) {
   for (const ResumeCase& c : cases) {
     UpgradeState s = At(c.step);
     s.attempts = c.attempts;
-    s.switched = c.step == S::kStarting || c.step == S::kHealthCheck;
+    s.switched = c.step == S::kStarting || c.step == S::kHealthCheck ||
+                 c.step == S::kRestoringPrevious;
     ResumePlan plan = DecideResume(s);
     EXPECT_EQ(plan.step, c.resumes_at) << StepName(c.step) << " attempt " << c.attempts;
     EXPECT_EQ(!plan.failure.empty(), c.gives_up) << StepName(c.step);
@@ -256,8 +280,8 @@ TEST(StepTable, DowntimeStepsAreTheOnesBetweenStopAndStart) {
   for (const StepSpec& spec : StepTable()) {
     if (spec.node_down) down.insert(spec.step);
   }
-  EXPECT_EQ(down, (std::set<S>{S::kBackingUp, S::kSwapping, S::kStarting, S::kAborting,
-                               S::kRestoring, S::kRollbackStarting}));
+  EXPECT_EQ(down, (std::set<S>{S::kBackingUp, S::kSwapping, S::kRestoringPrevious, S::kStarting,
+                               S::kAborting, S::kRestoring, S::kRollbackStarting}));
 }
 
 TEST(ParseStepDelays, ReadsStepDurationPairs) {

@@ -140,4 +140,10 @@ Status FakeBackupStore::Prune(uint32_t keep, const std::filesystem::path&) {
   return {};
 }
 
+Result<std::filesystem::path> FakeBackupStore::Latest(const std::string& upgrade_name) {
+  auto it = latest.find(upgrade_name);
+  if (it == latest.end()) return Status::NotFound("no backup of " + upgrade_name);
+  return it->second;
+}
+
 }  // namespace nymvisor::testing

@@ -83,7 +83,9 @@ class FakeBackupStore : public BackupStore {
   Result<std::filesystem::path> Create(const std::string& upgrade_name) override;
   Status Restore(const std::filesystem::path& backup) override;
   Status Prune(uint32_t keep, const std::filesystem::path& protect) override;
+  Result<std::filesystem::path> Latest(const std::string& upgrade_name) override;
   Status fail_create;
+  std::map<std::string, std::filesystem::path> latest;  ///< what Latest answers, by upgrade
   Status fail_restore;
   std::vector<std::string> calls;
 };

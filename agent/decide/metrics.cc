@@ -1,0 +1,134 @@
+#include "agent/decide/metrics.h"
+
+#include <chrono>
+#include <cstdio>
+
+namespace nymvisor {
+namespace {
+
+constexpr AgentState kStates[] = {
+    AgentState::kIdle,      AgentState::kChecking,    AgentState::kDownloading,
+    AgentState::kStaged,    AgentState::kWaiting,     AgentState::kUpgrading,
+    AgentState::kHealthCheck, AgentState::kRollingBack, AgentState::kHeld,
+    AgentState::kFailed};
+
+/// A label value with \, " and newlines escaped, as the format requires.
+std::string EscapeLabel(const std::string& value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::string Number(double value) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", value);
+  return buf;
+}
+
+double Seconds(const std::optional<Timestamp>& t) {
+  if (!t) return 0;
+  return std::chrono::duration<double>(t->time_since_epoch()).count();
+}
+
+class Writer {
+ public:
+  explicit Writer(std::string instance) : instance_(EscapeLabel(instance)) {}
+
+  void Family(const char* name, const char* type, const char* help) {
+    text_ += std::string("# HELP ") + name + " " + help + "\n";
+    text_ += std::string("# TYPE ") + name + " " + type + "\n";
+  }
+  void Sample(const char* name, double value, const std::string& labels = "") {
+    text_ += std::string(name) + "{instance=\"" + instance_ + "\"" + labels + "} " +
+             Number(value) + "\n";
+  }
+  void Single(const char* name, const char* type, const char* help, double value) {
+    Family(name, type, help);
+    Sample(name, value);
+  }
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string instance_;
+  std::string text_;
+};
+
+void WriteStatus(const StatusSnapshot& s, Writer* w) {
+  w->Family("nymvisor_build_info", "gauge", "The version the node runs, as labels; always 1.");
+  w->Sample("nymvisor_build_info", 1,
+            ",version=\"" + EscapeLabel(s.current_version) + "\",upgrade=\"" +
+                EscapeLabel(s.current_upgrade) + "\"");
+  w->Family("nymvisor_state", "gauge", "What the agent is doing: 1 for the current state.");
+  for (AgentState state : kStates) {
+    w->Sample("nymvisor_state", state == s.state ? 1 : 0,
+              ",state=\"" + std::string(AgentStateName(state)) + "\"");
+  }
+  w->Single("nymvisor_held", "gauge", "1 while an operator holds upgrades.", s.held ? 1 : 0);
+  w->Single("nymvisor_last_check_timestamp_seconds", "gauge",
+            "When upstream was last asked (Unix time; 0 before the first check).",
+            Seconds(s.last_check_time));
+  w->Single("nymvisor_last_check_success", "gauge",
+            "1 when the last check got usable upgrade information.",
+            s.last_check_time && s.last_check_ok ? 1 : 0);
+  w->Single("nymvisor_next_upgrade_timestamp_seconds", "gauge",
+            "When the next queued upgrade is due (Unix time; 0 when none is queued).",
+            s.next_upgrade.empty() ? 0 : Seconds(s.next_upgrade_time));
+  w->Single("nymvisor_last_upgrade_downtime_seconds", "gauge",
+            "How long the node was down in its last upgrade.",
+            static_cast<double>(s.last_downtime_usec) / 1e6);
+  w->Single("nymvisor_download_progress_ratio", "gauge",
+            "How much of the next upgrade's binary is downloaded (0 to 1; 0 when none is).",
+            !s.download.empty() && s.progress ? *s.progress / 100.0 : 0);
+}
+
+void WriteCounts(const UpgradeCounts& c, Writer* w) {
+  w->Single("nymvisor_upgrades_applied_total", "counter", "Upgrades applied and kept.",
+            static_cast<double>(c.applied));
+  w->Single("nymvisor_upgrades_failed_total", "counter",
+            "Upgrades refused or abandoned before the switch.", static_cast<double>(c.failed));
+  w->Single("nymvisor_upgrades_rolled_back_total", "counter",
+            "Upgrades rolled back by the health gate or by an operator.",
+            static_cast<double>(c.rolled_back));
+  w->Single("nymvisor_upgrades_skipped_total", "counter", "Upgrades an operator skipped.",
+            static_cast<double>(c.skipped));
+}
+
+}  // namespace
+
+UpgradeCounts CountUpgrades(const UpgradeHistory& history) {
+  UpgradeCounts c;
+  for (const HistoryEntry& e : history.history) {
+    switch (e.outcome) {
+      case UpgradeOutcome::kCompleted:
+        ++c.applied;
+        break;
+      case UpgradeOutcome::kFailed:
+        ++c.failed;
+        break;
+      case UpgradeOutcome::kRolledBack:
+      case UpgradeOutcome::kReverted:
+        ++c.rolled_back;
+        break;
+      case UpgradeOutcome::kSkipped:
+        ++c.skipped;
+        break;
+    }
+  }
+  return c;
+}
+
+std::string FormatMetrics(const StatusSnapshot& status, const UpgradeCounts& counts) {
+  Writer w(status.instance_id);
+  WriteStatus(status, &w);
+  WriteCounts(counts, &w);
+  return w.text();
+}
+
+}  // namespace nymvisor

@@ -1,0 +1,219 @@
+#include "agent/base/message_ids.h"
+#include "agent/config/config_keys.h"
+#include "agent/decide/rollback_plan.h"
+#include "agent/shell/agent.h"
+#include "agent/shell/build_info_probe.h"
+
+// The agent's answers to an operator (the control API), each a short
+// decision over the agent's state followed by the same machinery the agent
+// uses by itself. The caller was authorized by ControlService.
+
+namespace nymvisor {
+namespace {
+
+constexpr Duration kRollbackProbeTimeout = std::chrono::seconds(10);
+
+/// Config keys a running agent cannot take over: they name the instance, its
+/// files or its unit.
+constexpr std::string_view kRestartKeys[] = {
+    "nymvisor.id",   "nymvisor.upgrade_data_directory", "daemon.name", "daemon.home",
+    "daemon.backup_data_directory", "daemon.unit", "daemon.user"};
+
+bool NeedsRestart(const ConfigKey& key) {
+  for (std::string_view name : kRestartKeys) {
+    if (key.FullName() == name) return true;
+  }
+  return false;
+}
+
+std::string QueuedNames(const UpgradePlan& plan) {
+  std::string names;
+  for (const UpgradeInfo& info : plan.queued_up) names += (names.empty() ? "" : ", ") + info.name;
+  return names.empty() ? "nothing is queued" : "queued: " + names;
+}
+
+}  // namespace
+
+Status Agent::RefuseIfBusy() const {
+  const std::optional<UpgradeState>& u = runner_.state();
+  if (!u) return {};
+  return Status::Refused("UpgradeInProgress", "upgrade " + u->target.name + " to " +
+                                                  u->target.version + " is in progress (step " +
+                                                  std::string(StepName(u->step)) + ")");
+}
+
+Status Agent::CheckNow() {
+  if (!poller_) return Status::Refused("NotRunning", "the agent has not started yet");
+  if (!poller_->checking()) poller_->CheckNow();
+  Publish();
+  return {};
+}
+
+Result<std::string> Agent::ApplyNow(const std::string& by) {
+  NV_RETURN_IF_ERROR(RefuseIfBusy());
+  if (hold_) {
+    return Status::Refused("Held", "upgrades are held (since " + FormatTimestamp(hold_->since) +
+                                       ", by " + hold_->by + "): run 'nymvisor resume' first");
+  }
+  NV_ASSIGN_OR_RETURN(UpgradePlan plan, records_.LoadPlan());
+  if (plan.queued_up.empty()) return Status::Refused("NoStagedUpgrade", "no upgrade is queued");
+  const UpgradeInfo head = plan.queued_up.front();
+  auto stage = stages_.find(head.name);
+  if (stage == stages_.end() || stage->second.status != StageStatus::kStaged) {
+    std::string detail = stage == stages_.end() ? "" : stage->second.detail;
+    return Status::Refused("NoStagedUpgrade", "upgrade " + head.name + " (" + head.version +
+                                                  ") is not staged yet" +
+                                                  (detail.empty() ? "" : ": " + detail));
+  }
+  deps_.log.Info("applying upgrade " + head.name + " now, at the request of " + by);
+  BeginUpgrade(head);
+  if (!runner_.active()) {
+    return Status::Error("upgrade " + head.name + " did not start: " + last_error_);
+  }
+  return head.name;
+}
+
+Status Agent::Hold(const std::string& reason, const std::string& by) {
+  if (hold_) return {};
+  HoldRecord hold{deps_.clock.Now(), reason, by};
+  NV_RETURN_IF_ERROR(records_.SaveHold(hold));
+  hold_ = hold;
+  deps_.log.Event(LogPriority::kNotice, message_ids::kUpgradesHeld,
+                  "upgrades of " + unit_ + " are held by " + by +
+                      (reason.empty() ? "" : ": " + reason),
+                  {{"NYMVISOR_REASON", reason}});
+  Reconcile();
+  Publish();
+  return {};
+}
+
+Status Agent::Resume(const std::string& by) {
+  if (!hold_) return {};
+  NV_RETURN_IF_ERROR(records_.ClearHold());
+  hold_.reset();
+  deps_.log.Event(LogPriority::kNotice, message_ids::kUpgradesResumed,
+                  "upgrades of " + unit_ + " are resumed by " + by, {});
+  Reconcile();
+  Publish();
+  return {};
+}
+
+Status Agent::Skip(const std::string& name, const std::string& by) {
+  if (runner_.state() && runner_.state()->target.name == name) return RefuseIfBusy();
+  NV_ASSIGN_OR_RETURN(UpgradePlan plan, records_.LoadPlan());
+  const UpgradeInfo* queued = FindQueuedByName(plan, name);
+  if (queued == nullptr) {
+    return Status::Refused("UnknownUpgrade",
+                           "no queued upgrade is named '" + name + "' (" + QueuedNames(plan) + ")");
+  }
+  UpgradeInfo info = *queued;
+  std::string reason = "skipped by " + by;
+  NV_RETURN_IF_ERROR(records_.RecordFailure(info, UpgradeOutcome::kSkipped, reason,
+                                            deps_.clock.Now()));
+  stages_.erase(name);
+  staged_builds_.erase(name);
+  Logger::Fields fields = UpgradeEventFields(info);
+  fields.push_back({"NYMVISOR_REASON", reason});
+  deps_.log.Event(LogPriority::kNotice, message_ids::kUpgradeSkipped,
+                  "upgrade " + name + " to " + info.version + " skipped by " + by, fields);
+  last_upgrade_ = name;
+  last_upgrade_result_ = "skipped";
+  last_outcome_ = name + " skipped";
+  RecountUpgrades();
+  Reconcile();
+  Publish();
+  return {};
+}
+
+Result<UpgradeState> Agent::PlanRollback(const std::string& by) {
+  NV_ASSIGN_OR_RETURN(UpgradePlan plan, records_.LoadPlan());
+  NV_ASSIGN_OR_RETURN(UpgradeHistory history, records_.LoadHistory());
+  NV_ASSIGN_OR_RETURN(RollbackTarget target, FindRollbackTarget(plan, history));
+  NV_ASSIGN_OR_RETURN(CurrentVersion current, records_.LoadCurrentVersion());
+  UpgradeInfo to;
+  if (target.to) {
+    to = *target.to;
+  } else {
+    NV_ASSIGN_OR_RETURN(to, records_.LoadUpgradeInfo(target.to_name));
+  }
+  std::filesystem::path binary = layout_.UpgradeBinary(to.name);
+  if (!Exists(deps_.files, binary)) {
+    return Status::Refused("NoBinary", "the binary of " + to.version + " is gone (" +
+                                           binary.string() + ")");
+  }
+  Result<std::filesystem::path> backup = deps_.backups.Latest(current.name);
+  if (!backup.ok()) {
+    return Status::Refused("NoBackup", "no backup of " + to.version +
+                                           " (it is taken when upgrade " + current.name +
+                                           " is applied; DAEMON_UNSAFE_SKIP_BACKUP skips it)");
+  }
+  UpgradeState state;
+  state.target = to;
+  if (to.binary_details) {
+    state.target_build = *to.binary_details;
+  } else {
+    NV_ASSIGN_OR_RETURN(state.target_build,
+                        ProbeBuildInfo(deps_.probes, binary.string(), kRollbackProbeTimeout));
+  }
+  state.from_name = current.name;
+  state.from_version = current.version;
+  state.from_build = current.binary_details;
+  state.started_at = deps_.clock.Now();
+  state.revert = true;
+  state.revert_backup = backup->string();
+  state.requested_by = by;
+  return state;
+}
+
+Result<std::string> Agent::Rollback(const std::string& by) {
+  NV_RETURN_IF_ERROR(RefuseIfBusy());
+  NV_ASSIGN_OR_RETURN(UpgradeState state, PlanRollback(by));
+  ArmTimer(std::nullopt);
+  NV_RETURN_IF_ERROR(runner_.Begin(state));
+  if (deps_.control) {
+    deps_.control->UpgradeStarted(state.target.name, state.from_version, state.target.version);
+  }
+  Publish();
+  return state.target.version;
+}
+
+Status Agent::Reload() {
+  if (!deps_.load_config) return Status::Refused("NotSupported", "this agent cannot reload");
+  NV_ASSIGN_OR_RETURN(Config fresh, deps_.load_config());
+  std::vector<std::string> restart;
+  for (const ConfigKey& key : AllConfigKeys()) {
+    if (NeedsRestart(key) && ValueAsText(key, fresh) != ValueAsText(key, config_)) {
+      restart.push_back(key.FullName());
+    }
+  }
+  if (!restart.empty()) {
+    std::string keys;
+    for (const std::string& k : restart) keys += (keys.empty() ? "" : ", ") + k;
+    return Status::Refused("RestartRequired", keys + " changed; nothing was applied: restart the "
+                                                     "agent (systemctl restart nymvisor@" +
+                                                     config_.nymvisor.id + ") to apply it");
+  }
+  if (fresh != config_) NV_RETURN_IF_ERROR(ApplyConfig(std::move(fresh)));
+  OnPlanChanged();
+  Publish();
+  return {};
+}
+
+Status Agent::ApplyConfig(Config config) {
+  NV_RETURN_IF_ERROR(RefuseIfBusy());
+  NV_RETURN_IF_ERROR(UpgradeInfoUrl(config).status());
+  std::vector<std::string> changed;
+  for (const ConfigKey& key : AllConfigKeys()) {
+    if (ValueAsText(key, config) != ValueAsText(key, config_)) changed.push_back(key.FullName());
+  }
+  config_ = std::move(config);
+  runner_.UpdateSettings(MakeRunnerSettings(config_, step_delays_));
+  last_metrics_.clear();
+  StartPoller();
+  std::string keys;
+  for (const std::string& k : changed) keys += (keys.empty() ? "" : ", ") + k;
+  deps_.log.Info("config reloaded; changed: " + keys);
+  return {};
+}
+
+}  // namespace nymvisor

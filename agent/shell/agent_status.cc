@@ -1,0 +1,114 @@
+#include <nlohmann/json.hpp>
+
+#include "agent/decide/metrics.h"
+#include "agent/shell/agent.h"
+
+// The agent's status: the snapshot, and where it is published (STATUS=, the
+// control API, the metrics textfile).
+
+namespace nymvisor {
+namespace {
+
+const UpgradeInfo* Queued(const UpgradePlan& plan, const std::string& name) {
+  return FindQueuedByName(plan, name);
+}
+
+}  // namespace
+
+StatusSnapshot Agent::Snapshot() {
+  StatusSnapshot s;
+  s.instance_id = config_.nymvisor.id;
+  s.node_unit = unit_;
+  FillRecords(&s);
+  FillActivity(&s);
+  return s;
+}
+
+void Agent::FillRecords(StatusSnapshot* s) {
+  Result<UpgradePlan> plan = records_.LoadPlan();
+  Result<CurrentVersion> current = records_.LoadCurrentVersion();
+  if (current.ok()) {
+    s->current_version = current->version;
+    s->current_upgrade = current->name;
+  } else if (plan.ok()) {
+    s->current_version = plan->current.version;
+    s->current_upgrade = plan->current.name;
+  }
+  const UpgradeInfo* next = plan.ok() ? Queued(*plan, next_upgrade_) : nullptr;
+  if (next == nullptr) return;
+  s->next_upgrade = next->name;
+  s->next_upgrade_version = next->version;
+  s->next_upgrade_time = next->upgrade_time;
+  auto stage = stages_.find(next->name);
+  StageStatus status = stage == stages_.end() ? StageStatus::kUnknown : stage->second.status;
+  s->next_upgrade_staged = status == StageStatus::kStaged;
+  s->next_upgrade_waits_for_binary = status == StageStatus::kWaitingForBinary;
+}
+
+void Agent::FillActivity(StatusSnapshot* s) const {
+  if (poller_) {
+    s->next_check_time = poller_->next_check();
+    if (const auto& check = poller_->last_check()) {
+      s->last_check_time = check->at;
+      s->last_check_ok = check->ok;
+      s->last_check_result = check->result;
+    }
+  }
+  s->download = download_;
+  s->download_bytes = download_bytes_;
+  s->progress = download_percent_;
+  s->last_upgrade = last_upgrade_;
+  s->last_upgrade_result = last_upgrade_result_;
+  s->last_outcome = last_outcome_;
+  s->last_downtime_usec = last_downtime_usec_;
+  s->last_error = last_error_;
+  if (const std::optional<UpgradeState>& u = runner_.state()) {
+    s->step = u->step;
+    s->upgrade = u->target.name;
+    s->upgrade_from = u->from_version;
+    s->upgrade_to = u->target.version;
+    if (std::optional<HealthProgress> health = runner_.health_progress()) {
+      s->health_elapsed = health->elapsed;
+      s->health_period = health->period;
+      s->progress = health->period > Duration::zero()
+                        ? std::optional<uint32_t>(
+                              std::min<int64_t>(100, health->elapsed * 100 / health->period))
+                        : std::nullopt;
+    }
+  }
+  s->held = hold_.has_value();
+  s->checking = poller_ && poller_->checking();
+  s->awaiting_start = awaiting_start_;
+  s->node_down = node_down_;
+  s->state = DeriveState(*s);
+}
+
+
+void Agent::Publish() {
+  StatusSnapshot status = Snapshot();
+  deps_.notifier.Status(FormatStatusLine(status));
+  if (deps_.control != nullptr) deps_.control->Publish(status);
+  WriteMetrics(status);
+}
+
+void Agent::RecountUpgrades() {
+  Result<UpgradeHistory> history = records_.LoadHistory();
+  if (history.ok()) counts_ = CountUpgrades(*history);
+}
+
+void Agent::WriteMetrics(const StatusSnapshot& status) {
+  const std::string& path = config_.nymvisor.metrics_textfile;
+  if (path.empty()) return;
+  std::string text = FormatMetrics(status, counts_);
+  if (text == last_metrics_) return;
+  // node_exporter reads the file at any moment: it is replaced atomically.
+  if (Status st = deps_.files.WriteFileAtomic(path, text, 0644); !st.ok()) {
+    if (!metrics_failing_) deps_.log.Warning("cannot write the metrics: " + st.message());
+    metrics_failing_ = true;
+    return;
+  }
+  metrics_failing_ = false;
+  last_metrics_ = std::move(text);
+}
+
+}  // namespace nymvisor
