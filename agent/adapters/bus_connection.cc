@@ -1,7 +1,7 @@
 #include "agent/adapters/bus_connection.h"
 
-#include <sdbus-c++/sdbus-c++.h>
 #include <poll.h>
+#include <sdbus-c++/sdbus-c++.h>
 #include <sys/epoll.h>
 
 #include <algorithm>
@@ -37,7 +37,8 @@ void BusConnection::Drain() {
 void BusConnection::Poll(Duration max) {
   Drain();
   sdbus::IConnection::PollData data = connection_->getEventLoopPollData();
-  int timeout = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(max).count());
+  int timeout =
+      static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(max).count());
   if (int bus_timeout = data.getPollTimeout(); bus_timeout >= 0) {
     timeout = std::min(timeout, bus_timeout);
   }

@@ -88,8 +88,12 @@ Result<std::unique_ptr<ControlClient>> DbusControlClient::Connect(const std::str
   NV_ASSIGN_OR_RETURN(std::unique_ptr<BusConnection> bus, BusConnection::ConnectSystem(nullptr));
   bool owned = false;
   try {
-    auto dbus = sdbus::createProxy(bus->connection(), "org.freedesktop.DBus", "/org/freedesktop/DBus");
-    dbus->callMethod("NameHasOwner").onInterface("org.freedesktop.DBus").withArguments(name).storeResultsTo(owned);
+    auto dbus =
+        sdbus::createProxy(bus->connection(), "org.freedesktop.DBus", "/org/freedesktop/DBus");
+    dbus->callMethod("NameHasOwner")
+        .onInterface("org.freedesktop.DBus")
+        .withArguments(name)
+        .storeResultsTo(owned);
   } catch (const sdbus::Error& e) {
     return FromDbusError(e);
   }
@@ -112,7 +116,9 @@ Result<StatusSnapshot> DbusControlClient::GetStatus() {
   return StatusSnapshotFromJson(j);
 }
 
-Status DbusControlClient::CheckNow() { return CallVoid([this] { proxy_->CheckNow(); }); }
+Status DbusControlClient::CheckNow() {
+  return CallVoid([this] { proxy_->CheckNow(); });
+}
 
 Result<std::string> DbusControlClient::ApplyNow() {
   return Call([this] { return proxy_->ApplyNow(); });
@@ -122,7 +128,9 @@ Status DbusControlClient::Hold(const std::string& reason) {
   return CallVoid([&] { proxy_->Hold(reason); });
 }
 
-Status DbusControlClient::Resume() { return CallVoid([this] { proxy_->Resume(); }); }
+Status DbusControlClient::Resume() {
+  return CallVoid([this] { proxy_->Resume(); });
+}
 
 Status DbusControlClient::Skip(const std::string& upgrade) {
   return CallVoid([&] { proxy_->Skip(upgrade); });
@@ -132,7 +140,9 @@ Result<std::string> DbusControlClient::Rollback() {
   return Call([this] { return proxy_->Rollback(); });
 }
 
-Status DbusControlClient::Reload() { return CallVoid([this] { proxy_->Reload(); }); }
+Status DbusControlClient::Reload() {
+  return CallVoid([this] { proxy_->Reload(); });
+}
 
 Status DbusControlClient::Follow(Duration timeout, const FollowStep& step) {
   auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -40,7 +40,8 @@ struct Property {
   bool (*same)(const StatusSnapshot& a, const StatusSnapshot& b);
 };
 
-#define NV_SAME(field) [](const StatusSnapshot& a, const StatusSnapshot& b) { return a.field == b.field; }
+#define NV_SAME(field) \
+  [](const StatusSnapshot& a, const StatusSnapshot& b) { return a.field == b.field; }
 constexpr Property kProperties[] = {
     {"State", NV_SAME(state)},
     {"CurrentVersion", NV_SAME(current_version)},
@@ -55,7 +56,8 @@ constexpr Property kProperties[] = {
     {"Progress", NV_SAME(progress)},
     {"LastUpgradeResult", NV_SAME(last_upgrade_result)},
     {"LastDowntimeUsec", NV_SAME(last_downtime_usec)},
-    {"StatusText", [](const StatusSnapshot& a, const StatusSnapshot& b) {
+    {"StatusText",
+     [](const StatusSnapshot& a, const StatusSnapshot& b) {
        return FormatStatusLine(a) == FormatStatusLine(b);
      }},
 };
@@ -97,7 +99,8 @@ class DbusControlServer::Object
     const sdbus::Message* msg = getObject().getCurrentlyProcessedMessage();
     caller.bus_name = msg->getSender();
     std::map<std::string, sdbus::Variant> creds;
-    auto dbus = sdbus::createProxy(bus_.connection(), "org.freedesktop.DBus", "/org/freedesktop/DBus");
+    auto dbus =
+        sdbus::createProxy(bus_.connection(), "org.freedesktop.DBus", "/org/freedesktop/DBus");
     dbus->callMethod("GetConnectionCredentials")
         .onInterface("org.freedesktop.DBus")
         .withArguments(caller.bus_name)
@@ -124,7 +127,9 @@ class DbusControlServer::Object
   }
   void CheckNow() override { ThrowIfError(api_.CheckNow(CurrentCaller())); }
   std::string ApplyNow() override { return ValueOrThrow(api_.ApplyNow(CurrentCaller())); }
-  void Hold(const std::string& reason) override { ThrowIfError(api_.Hold(CurrentCaller(), reason)); }
+  void Hold(const std::string& reason) override {
+    ThrowIfError(api_.Hold(CurrentCaller(), reason));
+  }
   void Resume() override { ThrowIfError(api_.Resume(CurrentCaller())); }
   void Skip(const std::string& upgrade) override {
     ThrowIfError(api_.Skip(CurrentCaller(), upgrade));

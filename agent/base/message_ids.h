@@ -27,10 +27,10 @@ inline constexpr std::string_view kRolledBackOnRequest = "9995dc86f5fa4da7abe356
 
 /// Every id above, for the catalog check.
 inline constexpr std::string_view kAll[] = {
-    kUpgradeQueued,      kUpgradeStaged,      kUpgradeStarted,     kUpgradeSucceeded,
-    kUpgradeRolledBack,  kVerificationFailed, kDowngradeRefused,   kUpstreamUnreachable,
-    kUpgradeAborted,     kRollbackFailed,     kManualStartRequired, kUpgradesHeld,
-    kUpgradesResumed,    kUpgradeSkipped,     kRollbackRequested,  kRolledBackOnRequest};
+    kUpgradeQueued,     kUpgradeStaged,      kUpgradeStarted,      kUpgradeSucceeded,
+    kUpgradeRolledBack, kVerificationFailed, kDowngradeRefused,    kUpstreamUnreachable,
+    kUpgradeAborted,    kRollbackFailed,     kManualStartRequired, kUpgradesHeld,
+    kUpgradesResumed,   kUpgradeSkipped,     kRollbackRequested,   kRolledBackOnRequest};
 
 }  // namespace nymvisor::message_ids
 

@@ -33,8 +33,7 @@ struct CliContext {
                        const std::vector<EnvAssignment>& extra_env)>
       exec;
   /// Runs the agent for a loaded instance; returns the exit code.
-  std::function<int(const LoadedConfig& loaded, std::function<Result<Config>()> reload)>
-      run_agent;
+  std::function<int(const LoadedConfig& loaded, std::function<Result<Config>()> reload)> run_agent;
   /// daemon-reload, so nymvisor-generator applies a new config to the units.
   /// NotFound when systemd is not running; unset in tests.
   std::function<Status()> reload_systemd;

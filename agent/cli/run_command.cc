@@ -8,12 +8,12 @@
 
 #include "agent/adapters/curl_http_client.h"
 #include "agent/adapters/dbus_control_server.h"
-#include "agent/adapters/polkit_authorizer.h"
 #include "agent/adapters/directory_backup_store.h"
 #include "agent/adapters/event_loop.h"
 #include "agent/adapters/host_platform.h"
 #include "agent/adapters/openssl_hasher.h"
 #include "agent/adapters/plan_watcher.h"
+#include "agent/adapters/polkit_authorizer.h"
 #include "agent/adapters/posix_file_system.h"
 #include "agent/adapters/posix_process_runner.h"
 #include "agent/adapters/system_clock.h"
@@ -113,7 +113,7 @@ int RunAgent(const LoadedConfig& loaded, std::function<Result<Config>()> reload)
   if (Status st = w.control->Serve(service); !st.ok()) return Fail(log, st);
   if (Status st = agent->Start(); !st.ok()) return Fail(log, st);
   int rc = w.loop->Run();
-  w.worker.reset();  // joins the worker before the agent its jobs point into goes
+  w.worker.reset();   // joins the worker before the agent its jobs point into goes
   w.control.reset();  // unexports before the service behind it goes
   agent.reset();
   return rc;

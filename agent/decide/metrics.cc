@@ -6,11 +6,11 @@
 namespace nymvisor {
 namespace {
 
-constexpr AgentState kStates[] = {
-    AgentState::kIdle,      AgentState::kChecking,    AgentState::kDownloading,
-    AgentState::kStaged,    AgentState::kWaiting,     AgentState::kUpgrading,
-    AgentState::kHealthCheck, AgentState::kRollingBack, AgentState::kHeld,
-    AgentState::kFailed};
+constexpr AgentState kStates[] = {AgentState::kIdle,        AgentState::kChecking,
+                                  AgentState::kDownloading, AgentState::kStaged,
+                                  AgentState::kWaiting,     AgentState::kUpgrading,
+                                  AgentState::kHealthCheck, AgentState::kRollingBack,
+                                  AgentState::kHeld,        AgentState::kFailed};
 
 /// A label value with \, " and newlines escaped, as the format requires.
 std::string EscapeLabel(const std::string& value) {
@@ -46,8 +46,8 @@ class Writer {
     text_ += std::string("# TYPE ") + name + " " + type + "\n";
   }
   void Sample(const char* name, double value, const std::string& labels = "") {
-    text_ += std::string(name) + "{instance=\"" + instance_ + "\"" + labels + "} " +
-             Number(value) + "\n";
+    text_ += std::string(name) + "{instance=\"" + instance_ + "\"" + labels + "} " + Number(value) +
+             "\n";
   }
   void Single(const char* name, const char* type, const char* help, double value) {
     Family(name, type, help);

@@ -22,8 +22,8 @@ struct RollbackTarget {
 /// Finds the version before the running one: the newest completed entry of
 /// the history before the running upgrade's last completion that was not
 /// reverted later (a rollback is recorded as the undone upgrade reverted and
-/// the version it returned to completed), or genesis when there is none. Refused with NoPreviousVersion when the node
-/// runs genesis. Pure.
+/// the version it returned to completed), or genesis when there is none. Refused with
+/// NoPreviousVersion when the node runs genesis. Pure.
 Result<RollbackTarget> FindRollbackTarget(const UpgradePlan& plan, const UpgradeHistory& history);
 
 }  // namespace nymvisor

@@ -295,7 +295,7 @@ void Agent::OnUpgradeFinished(const UpgradeState& state, bool committed) {
   staged_builds_.erase(state.target.name);
   last_outcome_ = OutcomeText(state, committed, unit_);
   last_upgrade_ = state.revert ? state.from_name : state.target.name;
-  last_upgrade_result_ = committed ? (state.revert           ? "reverted"
+  last_upgrade_result_ = committed ? (state.revert          ? "reverted"
                                       : state.leave_stopped ? "switched"
                                                             : "completed")
                                    : (state.rolled_back ? "rolled-back" : "failed");
@@ -306,8 +306,8 @@ void Agent::OnUpgradeFinished(const UpgradeState& state, bool committed) {
   awaiting_start_ = committed && state.leave_stopped;
   RecountUpgrades();
   if (deps_.control) {
-    deps_.control->UpgradeFinished(state.target.name, committed ? state.target.version
-                                                                : state.from_version,
+    deps_.control->UpgradeFinished(state.target.name,
+                                   committed ? state.target.version : state.from_version,
                                    last_upgrade_result_, committed ? "" : state.failure);
   }
   if (*stopping_) {

@@ -44,8 +44,8 @@ struct AgentDeps {
   Notifier& notifier;
   Logger& log;
   std::function<Duration(Duration max)> jitter;
-  HasherFactory make_hasher;  ///< digests for downloads
-  std::string platform;       ///< the host's upgrade-info platform key
+  HasherFactory make_hasher;            ///< digests for downloads
+  std::string platform;                 ///< the host's upgrade-info platform key
   ControlPublisher* control = nullptr;  ///< the control API, when it is served
   /// Reads the instance's config again (Reload); unset: reload is refused.
   std::function<Result<Config>()> load_config;
@@ -145,7 +145,7 @@ class Agent {
   uint64_t download_bytes_ = 0;
   std::shared_ptr<std::atomic<bool>> stopping_;  ///< read by the worker to cancel downloads
   std::function<void()> on_stopped_;
-  bool awaiting_start_ = false;  ///< a manual upgrade left the node for the operator
+  bool awaiting_start_ = false;     ///< a manual upgrade left the node for the operator
   std::optional<HoldRecord> hold_;  ///< an operator holds upgrades
   UpgradeCounts counts_;            ///< from the history, for the metrics
   std::string last_metrics_;        ///< what the metrics file holds

@@ -16,8 +16,9 @@ constexpr Duration kRollbackProbeTimeout = std::chrono::seconds(10);
 /// Config keys a running agent cannot take over: they name the instance, its
 /// files or its unit.
 constexpr std::string_view kRestartKeys[] = {
-    "nymvisor.id",   "nymvisor.upgrade_data_directory", "daemon.name", "daemon.home",
-    "daemon.backup_data_directory", "daemon.unit", "daemon.user"};
+    "nymvisor.id", "nymvisor.upgrade_data_directory", "daemon.name",
+    "daemon.home", "daemon.backup_data_directory",    "daemon.unit",
+    "daemon.user"};
 
 bool NeedsRestart(const ConfigKey& key) {
   for (std::string_view name : kRestartKeys) {
@@ -78,10 +79,10 @@ Status Agent::Hold(const std::string& reason, const std::string& by) {
   HoldRecord hold{deps_.clock.Now(), reason, by};
   NV_RETURN_IF_ERROR(records_.SaveHold(hold));
   hold_ = hold;
-  deps_.log.Event(LogPriority::kNotice, message_ids::kUpgradesHeld,
-                  "upgrades of " + unit_ + " are held by " + by +
-                      (reason.empty() ? "" : ": " + reason),
-                  {{"NYMVISOR_REASON", reason}});
+  deps_.log.Event(
+      LogPriority::kNotice, message_ids::kUpgradesHeld,
+      "upgrades of " + unit_ + " are held by " + by + (reason.empty() ? "" : ": " + reason),
+      {{"NYMVISOR_REASON", reason}});
   Reconcile();
   Publish();
   return {};
@@ -108,8 +109,8 @@ Status Agent::Skip(const std::string& name, const std::string& by) {
   }
   UpgradeInfo info = *queued;
   std::string reason = "skipped by " + by;
-  NV_RETURN_IF_ERROR(records_.RecordFailure(info, UpgradeOutcome::kSkipped, reason,
-                                            deps_.clock.Now()));
+  NV_RETURN_IF_ERROR(
+      records_.RecordFailure(info, UpgradeOutcome::kSkipped, reason, deps_.clock.Now()));
   stages_.erase(name);
   staged_builds_.erase(name);
   Logger::Fields fields = UpgradeEventFields(info);
@@ -138,8 +139,8 @@ Result<UpgradeState> Agent::PlanRollback(const std::string& by) {
   }
   std::filesystem::path binary = layout_.UpgradeBinary(to.name);
   if (!Exists(deps_.files, binary)) {
-    return Status::Refused("NoBinary", "the binary of " + to.version + " is gone (" +
-                                           binary.string() + ")");
+    return Status::Refused("NoBinary",
+                           "the binary of " + to.version + " is gone (" + binary.string() + ")");
   }
   Result<std::filesystem::path> backup = deps_.backups.Latest(current.name);
   if (!backup.ok()) {
@@ -189,9 +190,10 @@ Status Agent::Reload() {
   if (!restart.empty()) {
     std::string keys;
     for (const std::string& k : restart) keys += (keys.empty() ? "" : ", ") + k;
-    return Status::Refused("RestartRequired", keys + " changed; nothing was applied: restart the "
-                                                     "agent (systemctl restart nymvisor@" +
-                                                     config_.nymvisor.id + ") to apply it");
+    return Status::Refused("RestartRequired", keys +
+                                                  " changed; nothing was applied: restart the "
+                                                  "agent (systemctl restart nymvisor@" +
+                                                  config_.nymvisor.id + ") to apply it");
   }
   if (fresh != config_) NV_RETURN_IF_ERROR(ApplyConfig(std::move(fresh)));
   OnPlanChanged();

@@ -83,7 +83,6 @@ void Agent::FillActivity(StatusSnapshot* s) const {
   s->state = DeriveState(*s);
 }
 
-
 void Agent::Publish() {
   StatusSnapshot status = Snapshot();
   deps_.notifier.Status(FormatStatusLine(status));

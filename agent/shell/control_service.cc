@@ -9,7 +9,8 @@ Status ControlService::Authorize(const Caller& caller, const std::string& action
     log_.Info(method + " requested by " + caller.Describe());
     return {};
   }
-  std::string why = st.IsDenied() ? st.message() : "the authorization check failed: " + st.message();
+  std::string why =
+      st.IsDenied() ? st.message() : "the authorization check failed: " + st.message();
   log_.Warning(method + " refused to " + caller.Describe() + ": " + why);
   return Status::Denied(method + " needs the polkit action " + action + " for instance " +
                         instance_id_ + ", which " + caller.Describe() + " does not have (" + why +

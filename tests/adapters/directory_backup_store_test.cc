@@ -126,7 +126,8 @@ TEST_F(BackupStoreTest, LatestIsTheNewestCompleteBackupOfThatUpgrade) {
   std::filesystem::path second = *store_.Create("v2");
   clock_.Advance(1min);
   (void)*store_.Create("v3");
-  std::filesystem::create_directories(dir_ / "home/nymvisor/backups/v2/backup-9-preupgrade.partial");
+  std::filesystem::create_directories(dir_ /
+                                      "home/nymvisor/backups/v2/backup-9-preupgrade.partial");
   EXPECT_EQ(*store_.Latest("v2"), second);
   EXPECT_NE(first, second);
 }

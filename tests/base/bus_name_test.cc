@@ -23,8 +23,8 @@ TEST(EscapeBusNameElement, KeepsLettersAndDigitsAndEscapesTheRest) {
 }
 
 TEST(EscapeBusNameElement, IsOneToOneAndAlwaysValid) {
-  for (std::string id : {"mixnode", "gw-1.fra", "a_b", "_5f", "1", "nym-node-default", "x:y",
-                         "a b", "\x01", "mixnode@fra1", "9lives"}) {
+  for (std::string id : {"mixnode", "gw-1.fra", "a_b", "_5f", "1", "nym-node-default", "x:y", "a b",
+                         "\x01", "mixnode@fra1", "9lives"}) {
     std::string e = EscapeBusNameElement(id);
     EXPECT_TRUE(IsValidElement(e)) << id << " -> " << e;
     EXPECT_EQ(*UnescapeBusNameElement(e), id);

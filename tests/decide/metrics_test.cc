@@ -34,12 +34,14 @@ TEST(CountUpgrades, OneCounterPerOutcome) {
 TEST(FormatMetrics, EverySeriesHasHelpTypeAndTheInstance) {
   std::string text = FormatMetrics(Sample(), {3, 1, 1, 0});
   EXPECT_TRUE(Has(text, "# TYPE nymvisor_build_info gauge"));
-  EXPECT_TRUE(Has(text, R"(nymvisor_build_info{instance="mixnode",version="1.1.0",upgrade="genesis"} 1)"));
+  EXPECT_TRUE(
+      Has(text, R"(nymvisor_build_info{instance="mixnode",version="1.1.0",upgrade="genesis"} 1)"));
   EXPECT_TRUE(Has(text, R"(nymvisor_state{instance="mixnode",state="staged"} 1)"));
   EXPECT_TRUE(Has(text, R"(nymvisor_state{instance="mixnode",state="idle"} 0)"));
   EXPECT_TRUE(Has(text, R"(nymvisor_last_check_timestamp_seconds{instance="mixnode"} 1795694400)"));
   EXPECT_TRUE(Has(text, R"(nymvisor_last_check_success{instance="mixnode"} 1)"));
-  EXPECT_TRUE(Has(text, R"(nymvisor_next_upgrade_timestamp_seconds{instance="mixnode"} 1795737600)"));
+  EXPECT_TRUE(
+      Has(text, R"(nymvisor_next_upgrade_timestamp_seconds{instance="mixnode"} 1795737600)"));
   EXPECT_TRUE(Has(text, R"(nymvisor_last_upgrade_downtime_seconds{instance="mixnode"} 0.0315)"));
   EXPECT_TRUE(Has(text, "# TYPE nymvisor_upgrades_applied_total counter"));
   EXPECT_TRUE(Has(text, R"(nymvisor_upgrades_applied_total{instance="mixnode"} 3)"));
@@ -64,7 +66,8 @@ TEST(FormatMetrics, NothingQueuedNothingDownloadedAndLabelsEscaped) {
   s.instance_id = "mixnode";
   s.download = "v2";
   s.progress = 25;
-  EXPECT_TRUE(Has(FormatMetrics(s, {}), R"(nymvisor_download_progress_ratio{instance="mixnode"} 0.25)"));
+  EXPECT_TRUE(
+      Has(FormatMetrics(s, {}), R"(nymvisor_download_progress_ratio{instance="mixnode"} 0.25)"));
 }
 
 }  // namespace

@@ -50,15 +50,15 @@ TEST(StepTable, HasOneRowPerStepInEnumOrderWithUniqueNames) {
 TEST(StepTable, TheNamesOnDiskNeverChange) {
   // upgrade-state.json of a running upgrade names its step: renaming one
   // would strand an upgrade across a package update.
-  EXPECT_EQ((Steps{StepName(S::kStopping), StepName(S::kBackingUp), StepName(S::kSwapping),
-                   StepName(S::kRestoringPrevious), StepName(S::kStarting), StepName(S::kHealthCheck), StepName(S::kCommitting),
-                   StepName(S::kAborting), StepName(S::kRollbackStopping), StepName(S::kRestoring),
-                   StepName(S::kRollbackStarting), StepName(S::kRollbackVerifying),
-                   StepName(S::kRecordingFailure)}),
-            (Steps{"stopping", "backing-up", "swapping", "restoring-previous", "starting",
-                   "health-check", "committing",
-                   "aborting", "rollback-stopping", "restoring", "rollback-starting",
-                   "rollback-verifying", "recording-failure"}));
+  EXPECT_EQ(
+      (Steps{StepName(S::kStopping), StepName(S::kBackingUp), StepName(S::kSwapping),
+             StepName(S::kRestoringPrevious), StepName(S::kStarting), StepName(S::kHealthCheck),
+             StepName(S::kCommitting), StepName(S::kAborting), StepName(S::kRollbackStopping),
+             StepName(S::kRestoring), StepName(S::kRollbackStarting),
+             StepName(S::kRollbackVerifying), StepName(S::kRecordingFailure)}),
+      (Steps{"stopping", "backing-up", "swapping", "restoring-previous", "starting", "health-check",
+             "committing", "aborting", "rollback-stopping", "restoring", "rollback-starting",
+             "rollback-verifying", "recording-failure"}));
 }
 
 /// One row of expectations: from `step` with the condition flags set, where
@@ -84,8 +84,7 @@ TEST(DecideNext, EveryEdgeOfTheTable) {
       {S::kSwapping, false, false, true, false, true, S::kRestoringPrevious, S::kRollbackStopping},
       {S::kSwapping, false, true, true, false, true, S::kRestoringPrevious, S::kRollbackStopping},
       {S::kRestoringPrevious, false, false, true, false, true, S::kStarting, S::kRollbackStopping},
-      {S::kRestoringPrevious, false, true, true, false, true, S::kCommitting,
-       S::kRollbackStopping},
+      {S::kRestoringPrevious, false, true, true, false, true, S::kCommitting, S::kRollbackStopping},
       {S::kStarting, false, false, true, false, false, S::kHealthCheck, S::kRollbackStopping},
       {S::kHealthCheck, false, false, true, false, false, S::kCommitting, S::kRollbackStopping},
       {S::kCommitting, false, false, true, false, false, kEnd, S::kCommitting},
@@ -136,9 +135,9 @@ TEST(DecideNext, AnOperatorsRollbackRestoresThePreviousDataAfterTheSwitch) {
                                 "starting", "health-check", "committing"}));
   s.switched = true;  // as the swap sets it
   s.step = S::kRestoringPrevious;
-  EXPECT_EQ(Walk(s, {false}), (Steps{"restoring-previous", "rollback-stopping", "restoring",
-                                     "rollback-starting", "rollback-verifying",
-                                     "recording-failure"}))
+  EXPECT_EQ(Walk(s, {false}),
+            (Steps{"restoring-previous", "rollback-stopping", "restoring", "rollback-starting",
+                   "rollback-verifying", "recording-failure"}))
       << "a failed restore of the old data is undone with the backup just taken";
 }
 
@@ -246,8 +245,8 @@ TEST(DecideResume, FromEveryStep) {
   for (const ResumeCase& c : cases) {
     UpgradeState s = At(c.step);
     s.attempts = c.attempts;
-    s.switched = c.step == S::kStarting || c.step == S::kHealthCheck ||
-                 c.step == S::kRestoringPrevious;
+    s.switched =
+        c.step == S::kStarting || c.step == S::kHealthCheck || c.step == S::kRestoringPrevious;
     ResumePlan plan = DecideResume(s);
     EXPECT_EQ(plan.step, c.resumes_at) << StepName(c.step) << " attempt " << c.attempts;
     EXPECT_EQ(!plan.failure.empty(), c.gives_up) << StepName(c.step);

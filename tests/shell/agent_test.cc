@@ -4,11 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "agent/adapters/host_platform.h"
-#include "agent/adapters/openssl_hasher.h"
-#include "agent/adapters/posix_file_system.h"
 #include "agent/base/message_ids.h"
-#include "tests/support/shell_fixture.h"
+#include "tests/support/agent_fixture.h"
 
 namespace nymvisor {
 namespace {
@@ -16,56 +13,9 @@ namespace {
 using namespace std::chrono_literals;
 using testing::NodeBuildInfo;
 
-constexpr char kInfoUrl[] = "https://upstream.example/nym-node/upgrade-info.json";
-constexpr char kBinUrl[] = "https://upstream.example/v2/nym-node";
-
-class RecordingNotifier : public Notifier {
- public:
-  void Ready(const std::string& s) override { events.push_back("READY " + s); }
-  void Status(const std::string& s) override { events.push_back("STATUS " + s); }
-  void Stopping(const std::string& s) override { events.push_back("STOPPING " + s); }
-  std::vector<std::string> events;
-};
-
-class AgentTest : public testing::ShellFixture {
- protected:
-  AgentTest() {
-    config_.daemon.absolute_upstream_upgrade_url = kInfoUrl;
-    config_.daemon.health_check_period = 30s;
-    worker_.inline_jobs = true;
-    binary_ = std::string(10'000, 'n');
-    probes_.SetBuildInfo(layout_.UpgradeBinary("v2").string(), NodeBuildInfo("1.2.0"));
-    http_.resources[kBinUrl].body = binary_;
-  }
-
-  void Publish(Duration in, const std::string& checksum = "") {
-    UpgradeInfo info;
-    info.name = "v2";
-    info.version = "1.2.0";
-    info.upgrade_time = clock_.Now() + in;
-    OpenSslHasher h(ChecksumAlgorithm::kSha256);
-    h.Update(binary_);
-    info.platforms[HostPlatform()] = {checksum.empty() ? h.FinalHex() : checksum,
-                                      ChecksumAlgorithm::kSha256, kBinUrl};
-    http_.resources[kInfoUrl].body = DumpJsonPretty(UpgradeInfoToJson(info));
-  }
-
-  void StartAgent() {
-    agent_.emplace(
-        config_, AgentDeps{systemd_, http_, files_, probes_, backups_, clock_, scheduler_, worker_,
-                           notifier_, log_, [](Duration) { return Duration::zero(); },
-                           MakeOpenSslHasher, HostPlatform()});
-    ASSERT_TRUE(agent_->Start().ok());
-  }
-
-  int Calls(const std::string& call) {
-    return static_cast<int>(std::count(systemd_.calls.begin(), systemd_.calls.end(), call));
-  }
-
-  RecordingNotifier notifier_;
-  std::string binary_;
-  std::optional<Agent> agent_;
-};
+using testing::kBinUrl;
+using testing::kInfoUrl;
+using AgentTest = testing::AgentFixture;
 
 TEST_F(AgentTest, StartsSubscribedAndReady) {
   http_.resources[kInfoUrl].status = 404;

@@ -1,0 +1,97 @@
+#ifndef NYMVISOR_TESTS_SUPPORT_AGENT_FIXTURE_H_
+#define NYMVISOR_TESTS_SUPPORT_AGENT_FIXTURE_H_
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent/adapters/host_platform.h"
+#include "agent/adapters/openssl_hasher.h"
+#include "agent/ports/control.h"
+#include "agent/ports/notifier.h"
+#include "agent/shell/agent.h"
+#include "tests/support/shell_fixture.h"
+
+namespace nymvisor::testing {
+
+using namespace std::chrono_literals;
+
+inline constexpr char kInfoUrl[] = "https://upstream.example/nym-node/upgrade-info.json";
+inline constexpr char kBinUrl[] = "https://upstream.example/v2/nym-node";
+
+/// Keeps every sd_notify message.
+class RecordingNotifier : public Notifier {
+ public:
+  void Ready(const std::string& s) override { events.push_back("READY " + s); }
+  void Status(const std::string& s) override { events.push_back("STATUS " + s); }
+  void Stopping(const std::string& s) override { events.push_back("STOPPING " + s); }
+  std::vector<std::string> events;
+};
+
+/// Keeps what the agent publishes for the control API.
+class RecordingPublisher : public ControlPublisher {
+ public:
+  void Publish(const StatusSnapshot& status) override { last = status; }
+  void UpgradeStarted(const std::string& upgrade, const std::string& from,
+                      const std::string& to) override {
+    signals.push_back("started " + upgrade + " " + from + " " + to);
+  }
+  void UpgradeFinished(const std::string& upgrade, const std::string& version,
+                       const std::string& result, const std::string&) override {
+    signals.push_back("finished " + upgrade + " " + version + " " + result);
+  }
+  std::optional<StatusSnapshot> last;
+  std::vector<std::string> signals;
+};
+
+/// An agent for "mixnode" on the shell fixture, polling kInfoUrl, whose
+/// upgrade v2 (1.2.0) a test publishes with Publish(). Main thread only.
+class AgentFixture : public ShellFixture {
+ protected:
+  AgentFixture() {
+    config_.daemon.absolute_upstream_upgrade_url = kInfoUrl;
+    config_.daemon.health_check_period = 30s;
+    worker_.inline_jobs = true;
+    binary_ = std::string(10'000, 'n');
+    probes_.SetBuildInfo(layout_.UpgradeBinary("v2").string(), NodeBuildInfo("1.2.0"));
+    http_.resources[kBinUrl].body = binary_;
+  }
+
+  void Publish(Duration in, const std::string& checksum = "") {
+    UpgradeInfo info;
+    info.name = "v2";
+    info.version = "1.2.0";
+    info.upgrade_time = clock_.Now() + in;
+    OpenSslHasher h(ChecksumAlgorithm::kSha256);
+    h.Update(binary_);
+    info.platforms[HostPlatform()] = {checksum.empty() ? h.FinalHex() : checksum,
+                                      ChecksumAlgorithm::kSha256, kBinUrl};
+    http_.resources[kInfoUrl].body = DumpJsonPretty(UpgradeInfoToJson(info));
+    http_.resources[kInfoUrl].status = 200;
+  }
+
+  void StartAgent() {
+    agent_.emplace(
+        config_, AgentDeps{systemd_, http_, files_, probes_, backups_, clock_, scheduler_, worker_,
+                           notifier_, log_, [](Duration) { return Duration::zero(); },
+                           MakeOpenSslHasher, HostPlatform(), &publisher_,
+                           [this]() -> Result<Config> { return reloaded_config_; }});
+    ASSERT_TRUE(agent_->Start().ok());
+  }
+
+  int Calls(const std::string& call) {
+    return static_cast<int>(std::count(systemd_.calls.begin(), systemd_.calls.end(), call));
+  }
+
+  RecordingNotifier notifier_;
+  RecordingPublisher publisher_;
+  Config reloaded_config_;  ///< what a Reload reads
+  std::string binary_;
+  std::optional<Agent> agent_;
+};
+
+}  // namespace nymvisor::testing
+
+#endif  // NYMVISOR_TESTS_SUPPORT_AGENT_FIXTURE_H_
