@@ -5,6 +5,7 @@
 #include "agent/base/version.h"
 #include "agent/cli/add_upgrade_cli.h"
 #include "agent/cli/cli_support.h"
+#include "agent/cli/control_cli.h"
 #include "agent/cli/exec_command.h"
 #include "agent/cli/init_cli.h"
 #include "agent/generator/unit_dropins.h"
@@ -119,9 +120,10 @@ Status RunAgentCommand(const Invocation& inv, const std::vector<std::string>& ar
 }
 
 Status RunSelected(const Invocation& inv, const SimpleCommands& cmds, InitCli& init,
-                   AddUpgradeCli& add_upgrade, int* exit_code) {
+                   AddUpgradeCli& add_upgrade, ControlCli& control, int* exit_code) {
   if (init.selected()) return init.Run();
   if (add_upgrade.selected()) return add_upgrade.Run();
+  if (control.selected()) return control.Run(exit_code);
   if (cmds.build_info->parsed()) {
     PrintBuildInfo(inv, NymvisorBuildInfo());
     return {};
@@ -159,6 +161,7 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
   InitCli init(&app, &inv);
   AddUpgradeCli add_upgrade(&app, &inv);
   AddSimpleCommands(&app, &inv, &cmds);
+  ControlCli control(&app, &inv);
   CLI::App* help = app.add_subcommand("help", "Print this help (like --help)");
   std::vector<const char*> argv = {"nymvisor"};
   for (const std::string& a : args) argv.push_back(a.c_str());
@@ -177,7 +180,7 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
   }
   Status st = env_file.empty() ? Status() : LoadEnvFile(env_file, &inv);
   int exit_code = 0;
-  if (st.ok()) st = RunSelected(inv, cmds, init, add_upgrade, &exit_code);
+  if (st.ok()) st = RunSelected(inv, cmds, init, add_upgrade, control, &exit_code);
   if (st.ok()) return exit_code;
   ctx.err << "error: " << st.message() << "\n";
   return st.IsUsage() ? 2 : 1;

@@ -11,6 +11,7 @@
 #include "agent/config/env_overrides.h"
 #include "agent/config/instance_config.h"
 #include "agent/ports/clock.h"
+#include "agent/ports/control.h"
 #include "agent/ports/file_system.h"
 #include "agent/ports/process_runner.h"
 
@@ -37,6 +38,9 @@ struct CliContext {
   /// daemon-reload, so nymvisor-generator applies a new config to the units.
   /// NotFound when systemd is not running; unset in tests.
   std::function<Status()> reload_systemd;
+  /// Reaches the running agent of an instance (its control API); unset: none.
+  ControlConnector connect_control;
+  bool out_is_tty = false;  ///< standard output is a terminal (progress bars)
 };
 
 /// Parses the command line and runs one subcommand. Returns the process exit

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "agent/adapters/bus_connection.h"
+#include "agent/adapters/dbus_control_client.h"
 #include "agent/adapters/posix_file_system.h"
 #include "agent/adapters/posix_process_runner.h"
 #include "agent/adapters/system_clock.h"
@@ -56,6 +57,8 @@ int main(int argc, char** argv) {
                            .err = std::cerr,
                            .exec = ExecNode,
                            .run_agent = nymvisor::RunAgent,
-                           .reload_systemd = ReloadSystemd};
+                           .reload_systemd = ReloadSystemd,
+                           .connect_control = nymvisor::DbusControlClient::Connect,
+                           .out_is_tty = ::isatty(STDOUT_FILENO) == 1};
   return nymvisor::RunCli(std::vector<std::string>(argv + 1, argv + argc), ctx);
 }

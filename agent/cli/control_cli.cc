@@ -1,0 +1,205 @@
+#include "agent/cli/control_cli.h"
+
+#include <nlohmann/json.hpp>
+
+#include "agent/cli/status_report.h"
+#include "agent/shell/record_store.h"
+
+namespace nymvisor {
+namespace {
+
+constexpr char kIdHelp[] = "The instance (default: $NYMVISOR_ID, or the only one configured)";
+
+/// Explains a failed call in the operator's terms.
+Status Explain(const Status& st, const std::string& id) {
+  if (st.IsDenied()) {
+    return Status::Error("access denied: " + st.message() +
+                         " (run it as root, or have an administrator grant the polkit action)");
+  }
+  if (st.IsNotFound()) {
+    return Status::Error(st.message() + "; start it with 'systemctl start nymvisor@" + id + "'");
+  }
+  return st;
+}
+
+}  // namespace
+
+ControlCli::ControlCli(CLI::App* parent, Invocation* inv) : inv_(inv), parent_(parent) {
+  CLI::App* status = Add("status", "Show what the agent does, at a glance", false);
+  AddOutputOption(status, inv);
+  CLI::App* history = Add("history", "List every upgrade, skip, refusal and rollback", false);
+  AddOutputOption(history, inv);
+  Add("check", "Ask upstream for new upgrades now", true);
+  Add("apply-now", "Apply the next queued upgrade now (it must be staged)", true);
+  Add("hold", "Apply no upgrade until 'nymvisor resume' (lasts across restarts)", true)
+      ->add_option("--reason", reason_, "Why, for the journal and 'nymvisor status'");
+  Add("resume", "End a hold; a due upgrade is applied at once", true);
+  Add("skip", "Never apply this queued upgrade (recorded in the history)", true)
+      ->add_option("NAME", upgrade_, "The queued upgrade to skip")
+      ->required();
+  Add("rollback",
+      "Go back to the version before the running one, with its data restored from the backup "
+      "taken before the upgrade, through the health check",
+      true);
+}
+
+CLI::App* ControlCli::Add(const std::string& name, const std::string& help, bool mutating) {
+  CLI::App* app = commands_[name] = parent_->add_subcommand(name, help);
+  app->add_option("--id", id_, kIdHelp);
+  if (mutating) {
+    app->add_flag("--wait", wait_, "Follow the work to its end; the exit status is its result");
+    app->add_option("--timeout", timeout_text_, "How long --wait follows it")
+        ->type_name("DURATION")
+        ->capture_default_str();
+  }
+  return app;
+}
+
+bool ControlCli::selected() const {
+  for (const auto& [name, app] : commands_) {
+    if (app->parsed()) return true;
+  }
+  return false;
+}
+
+Result<std::unique_ptr<ControlClient>> ControlCli::Connect(const Config& config) {
+  if (!inv_->ctx.connect_control) return Status::Error("no bus to reach the agent on");
+  Result<std::unique_ptr<ControlClient>> client = inv_->ctx.connect_control(config.nymvisor.id);
+  if (!client.ok()) return Explain(client.status(), config.nymvisor.id);
+  return client;
+}
+
+Status ControlCli::Run(int* exit_code) {
+  NV_ASSIGN_OR_RETURN(
+      LoadedConfig loaded,
+      LoadConfigForCommand(*inv_, id_.empty() ? std::nullopt : std::optional<std::string>(id_)));
+  const Config& config = loaded.config;
+  if (commands_["status"]->parsed()) return RunStatus(config);
+  if (commands_["history"]->parsed()) return RunHistory(config);
+  NV_ASSIGN_OR_RETURN(std::unique_ptr<ControlClient> client, Connect(config));
+  for (const auto& [name, app] : commands_) {
+    if (app->parsed()) return Explain(RunMutating(name, *client, exit_code), config.nymvisor.id);
+  }
+  return Status::Error("no command given");
+}
+
+Status ControlCli::RunStatus(const Config& config) {
+  StatusSource source = StatusSource::kAgent;
+  Result<StatusSnapshot> status = Status::NotFound("no agent");
+  Result<std::unique_ptr<ControlClient>> client =
+      inv_->ctx.connect_control ? inv_->ctx.connect_control(config.nymvisor.id)
+                                : Result<std::unique_ptr<ControlClient>>(Status::NotFound(""));
+  if (client.ok()) status = (*client)->GetStatus();
+  if (!status.ok()) {
+    source = StatusSource::kFiles;
+    inv_->ctx.err << "note: no agent answers for instance '" << config.nymvisor.id
+                  << "'; reading its files instead\n";
+    NV_ASSIGN_OR_RETURN(status, StatusFromFiles(config, inv_->ctx.files));
+  }
+  if (inv_->Json()) {
+    Json j = StatusSnapshotToJson(*status);
+    j["source"] = source == StatusSource::kAgent ? "agent" : "files";
+    inv_->ctx.out << DumpJsonCompact(j) << "\n";
+    return {};
+  }
+  inv_->ctx.out << RenderStatus(*status, inv_->ctx.clock.Now(), inv_->ctx.out_is_tty, source);
+  return {};
+}
+
+Status ControlCli::RunHistory(const Config& config) {
+  RecordStore store(inv_->ctx.files, MakeLayout(config));
+  NV_ASSIGN_OR_RETURN(UpgradeHistory history, store.LoadHistory());
+  if (inv_->Json()) {
+    inv_->ctx.out << DumpJsonCompact(UpgradeHistoryToJson(history)) << "\n";
+    return {};
+  }
+  inv_->ctx.out << RenderHistory(history);
+  return {};
+}
+
+Status ControlCli::RunMutating(const std::string& command, ControlClient& client, int* exit_code) {
+  std::ostream& out = inv_->ctx.out;
+  if (command == "check") {
+    NV_ASSIGN_OR_RETURN(StatusSnapshot before, client.GetStatus());
+    NV_RETURN_IF_ERROR(client.CheckNow());
+    out << "checking upstream\n";
+    return wait_ ? WaitForCheck(client, before.last_check_time, exit_code) : Status();
+  }
+  if (command == "apply-now") {
+    NV_ASSIGN_OR_RETURN(std::string upgrade, client.ApplyNow());
+    out << "upgrade " << upgrade << " started\n";
+    return wait_ ? WaitForUpgrade(client, upgrade, false, exit_code) : Status();
+  }
+  if (command == "rollback") {
+    NV_ASSIGN_OR_RETURN(StatusSnapshot before, client.GetStatus());
+    NV_ASSIGN_OR_RETURN(std::string version, client.Rollback());
+    out << "rolling back from " << before.current_version << " to " << version << "\n";
+    return wait_ ? WaitForUpgrade(client, "", true, exit_code) : Status();
+  }
+  if (command == "hold") {
+    NV_RETURN_IF_ERROR(client.Hold(reason_));
+    out << "upgrades are held; 'nymvisor resume' ends the hold\n";
+    return {};
+  }
+  if (command == "resume") {
+    NV_RETURN_IF_ERROR(client.Resume());
+    out << "upgrades are resumed\n";
+    NV_ASSIGN_OR_RETURN(StatusSnapshot now, client.GetStatus());
+    if (wait_ && now.step) return WaitForUpgrade(client, now.upgrade, false, exit_code);
+    return {};
+  }
+  NV_RETURN_IF_ERROR(client.Skip(upgrade_));
+  out << "upgrade " << upgrade_ << " skipped; it is not applied and not queued again\n";
+  return {};
+}
+
+void ControlCli::ShowProgress(const StatusSnapshot& status) {
+  std::string line = FormatStatusLine(status);
+  if (status.progress) {
+    line = (inv_->ctx.out_is_tty ? ProgressBar(*status.progress)
+                                 : std::to_string(*status.progress) + "%") +
+           " " + line;
+  }
+  if (line == last_progress_) return;
+  last_progress_ = line;
+  if (inv_->ctx.out_is_tty) {
+    inv_->ctx.out << "\r\033[K" << line << std::flush;
+  } else {
+    inv_->ctx.out << line << "\n";
+  }
+}
+
+Status ControlCli::WaitForUpgrade(ControlClient& client, const std::string& upgrade, bool rollback,
+                                  int* exit_code) {
+  NV_ASSIGN_OR_RETURN(Duration timeout, ParseDuration(timeout_text_));
+  std::optional<FinishedEvent> result;
+  NV_RETURN_IF_ERROR(client.Follow(
+      timeout, [&](const StatusSnapshot& s, const std::optional<FinishedEvent>& done) {
+        ShowProgress(s);
+        if (done && (upgrade.empty() || done->upgrade == upgrade || rollback)) result = done;
+        return result.has_value();
+      }));
+  if (inv_->ctx.out_is_tty) inv_->ctx.out << "\n";
+  bool good = result->result == (rollback ? "reverted" : "completed") ||
+              (!rollback && result->result == "switched");
+  inv_->ctx.out << result->upgrade << ": " << result->result
+                << (result->reason.empty() ? "" : " (" + result->reason + ")") << "\n";
+  if (!good) *exit_code = 1;
+  return {};
+}
+
+Status ControlCli::WaitForCheck(ControlClient& client, std::optional<Timestamp> before,
+                                int* exit_code) {
+  NV_ASSIGN_OR_RETURN(Duration timeout, ParseDuration(timeout_text_));
+  StatusSnapshot last;
+  NV_RETURN_IF_ERROR(
+      client.Follow(timeout, [&](const StatusSnapshot& s, const std::optional<FinishedEvent>&) {
+        last = s;
+        return s.last_check_time && s.last_check_time != before && !s.checking;
+      }));
+  inv_->ctx.out << "upstream: " << last.last_check_result << "\n";
+  if (!last.last_check_ok) *exit_code = 1;
+  return {};
+}
+
+}  // namespace nymvisor

@@ -1,0 +1,51 @@
+#ifndef NYMVISOR_AGENT_CLI_CONTROL_CLI_H_
+#define NYMVISOR_AGENT_CLI_CONTROL_CLI_H_
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "agent/cli/cli_support.h"
+#include "agent/ports/control.h"
+
+namespace nymvisor {
+
+/// The operator's commands for a running agent, over its control API:
+/// `status`, `history`, `check`, `apply-now`, `hold`, `resume`, `skip NAME`
+/// and `rollback`, each with --id (NYMVISOR_ID otherwise); the mutating ones
+/// take --wait to follow the work to its end (progress on a terminal, the
+/// result as the exit status). `status` and `history` also work without an
+/// agent, from the files, and say so. Main thread only.
+class ControlCli {
+ public:
+  ControlCli(CLI::App* parent, Invocation* inv);
+  bool selected() const;
+  /// Runs the selected command; sets the exit code of a --wait that failed.
+  Status Run(int* exit_code);
+
+ private:
+  CLI::App* Add(const std::string& name, const std::string& help, bool mutating);
+  Status RunStatus(const Config& config);
+  Status RunHistory(const Config& config);
+  Status RunMutating(const std::string& command, ControlClient& client, int* exit_code);
+  /// Follows an upgrade or rollback until UpgradeFinished for `upgrade`.
+  Status WaitForUpgrade(ControlClient& client, const std::string& upgrade, bool rollback,
+                        int* exit_code);
+  Status WaitForCheck(ControlClient& client, std::optional<Timestamp> before, int* exit_code);
+  Result<std::unique_ptr<ControlClient>> Connect(const Config& config);
+  void ShowProgress(const StatusSnapshot& status);
+
+  Invocation* inv_;
+  CLI::App* parent_;
+  std::map<std::string, CLI::App*> commands_;
+  std::string id_;
+  bool wait_ = false;
+  std::string timeout_text_ = "30m";
+  std::string reason_;
+  std::string upgrade_;
+  std::string last_progress_;
+};
+
+}  // namespace nymvisor
+
+#endif  // NYMVISOR_AGENT_CLI_CONTROL_CLI_H_

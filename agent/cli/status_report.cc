@@ -1,0 +1,120 @@
+#include "agent/cli/status_report.h"
+
+#include <algorithm>
+
+#include "agent/shell/record_store.h"
+
+namespace nymvisor {
+namespace {
+
+std::string When(Timestamp t, Timestamp now) {
+  std::string full = FormatTimestamp(std::chrono::floor<std::chrono::seconds>(t));
+  std::string text = full.substr(0, 10) + " " + full.substr(11, 5) + " UTC";
+  Duration d = std::chrono::floor<std::chrono::minutes>(t > now ? t - now : now - t);
+  std::string span = d < std::chrono::minutes(1) ? "now" : FormatDuration(d);
+  if (span == "now") return text + " (now)";
+  return text + (t > now ? " (in " + span + ")" : " (" + span + " ago)");
+}
+
+/// "     Label: value", the labels right-aligned like systemctl's.
+std::string Line(const std::string& label, const std::string& value) {
+  std::string padded(std::max<int>(0, 11 - static_cast<int>(label.size())), ' ');
+  return padded + label + ": " + value + "\n";
+}
+
+std::string NextLine(const StatusSnapshot& s, Timestamp now) {
+  if (s.next_upgrade.empty()) return "none queued";
+  std::string text = s.next_upgrade + " (" + s.next_upgrade_version + ")";
+  if (s.next_upgrade_time) text += " at " + When(*s.next_upgrade_time, now);
+  if (s.next_upgrade_staged) text += ", staged";
+  if (s.next_upgrade_waits_for_binary) text += ", waiting for its binary (add-upgrade)";
+  return text;
+}
+
+std::string ProgressLine(const StatusSnapshot& s, bool terminal) {
+  std::string what = s.step ? FormatStatusLine(s) : "downloading " + s.download;
+  if (!s.progress) return what;
+  return (terminal ? ProgressBar(*s.progress) : std::to_string(*s.progress) + "%") + " " + what;
+}
+
+}  // namespace
+
+std::string ProgressBar(uint32_t percent, int width) {
+  int filled = static_cast<int>(std::min<uint32_t>(percent, 100) * width / 100);
+  return "[" + std::string(filled, '#') + std::string(width - filled, '.') + "] " +
+         std::to_string(std::min<uint32_t>(percent, 100)) + "%";
+}
+
+std::string RenderStatus(const StatusSnapshot& s, Timestamp now, bool terminal,
+                         StatusSource source) {
+  std::string out = (terminal ? "\u25cf " : "* ") + std::string("nymvisor@") + s.instance_id +
+                    " - upgrade agent of " + s.node_unit + "\n";
+  std::string state(AgentStateName(s.state));
+  if (source == StatusSource::kFiles) state = "not running (read from the files)";
+  out += Line("State", state);
+  out += Line("Running", s.current_version + " (" + s.current_upgrade + ")");
+  if (s.step || !s.download.empty()) out += Line("Progress", ProgressLine(s, terminal));
+  out += Line("Next", NextLine(s, now));
+  if (s.held) out += Line("Held", "yes: no upgrade is applied until 'nymvisor resume'");
+  if (s.last_check_time) {
+    out += Line("Last check", When(*s.last_check_time, now) + ": " + s.last_check_result);
+  } else if (source == StatusSource::kAgent) {
+    out += Line("Last check", "not yet");
+  }
+  if (s.next_check_time) out += Line("Next check", When(*s.next_check_time, now));
+  if (!s.last_upgrade.empty()) {
+    std::string last = s.last_upgrade + ": " + s.last_upgrade_result;
+    if (!s.last_outcome.empty()) last += " (" + s.last_outcome + ")";
+    out += Line("Last", last);
+  }
+  if (s.last_downtime_usec != 0) {
+    out +=
+        Line("Downtime", std::to_string(s.last_downtime_usec / 1000) + " ms in the last upgrade");
+  }
+  if (!s.last_error.empty()) out += Line("Last error", s.last_error);
+  return out;
+}
+
+std::string RenderHistory(const UpgradeHistory& history) {
+  if (history.history.empty()) return "no upgrades yet\n";
+  std::string out = "TIME                  UPGRADE               VERSION     RESULT       REASON\n";
+  auto column = [](std::string text, size_t width) {
+    if (text.size() < width) text.resize(width, ' ');
+    return text + " ";
+  };
+  for (const HistoryEntry& e : history.history) {
+    std::string full = FormatTimestamp(std::chrono::floor<std::chrono::seconds>(e.performed_at));
+    out += column(full.substr(0, 10) + " " + full.substr(11, 5) + " UTC", 21) +
+           column(e.info.name, 21) + column(e.info.version, 11) +
+           column(std::string(OutcomeName(e.outcome)), 12) + e.reason + "\n";
+  }
+  return out;
+}
+
+Result<StatusSnapshot> StatusFromFiles(const Config& config, FileSystem& files) {
+  RecordStore store(files, MakeLayout(config));
+  StatusSnapshot s;
+  s.instance_id = config.nymvisor.id;
+  s.node_unit = EffectiveUnit(config);
+  NV_ASSIGN_OR_RETURN(UpgradePlan plan, store.LoadPlan());
+  Result<CurrentVersion> current = store.LoadCurrentVersion();
+  s.current_version = current.ok() ? current->version : plan.current.version;
+  s.current_upgrade = current.ok() ? current->name : plan.current.name;
+  if (!plan.queued_up.empty()) {
+    s.next_upgrade = plan.queued_up.front().name;
+    s.next_upgrade_version = plan.queued_up.front().version;
+    s.next_upgrade_time = plan.queued_up.front().upgrade_time;
+  }
+  s.held = store.LoadHold().ok();
+  s.state = s.held ? AgentState::kHeld : AgentState::kIdle;
+  NV_ASSIGN_OR_RETURN(UpgradeHistory history, store.LoadHistory());
+  if (!history.history.empty()) {
+    const HistoryEntry& last = history.history.back();
+    s.last_upgrade = last.info.name;
+    s.last_upgrade_result = std::string(OutcomeName(last.outcome));
+    s.last_outcome = last.reason;
+  }
+  return s;
+}
+
+}  // namespace nymvisor

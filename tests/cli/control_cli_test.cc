@@ -1,0 +1,194 @@
+#include "agent/cli/control_cli.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "agent/shell/record_store.h"
+#include "tests/support/cli_fixture.h"
+
+namespace nymvisor {
+namespace {
+
+/// An agent as the CLI sees it: answers from `status`, records calls, and
+/// plays `follow` (statuses, then an UpgradeFinished) to Follow.
+struct FakeAgent {
+  StatusSnapshot status;
+  std::vector<std::string> calls;
+  Status fail;  ///< what every mutating call answers
+  std::vector<StatusSnapshot> follow;
+  std::optional<FinishedEvent> finished;
+};
+
+class FakeControlClient : public ControlClient {
+ public:
+  explicit FakeControlClient(FakeAgent& agent) : agent_(agent) {}
+  Result<StatusSnapshot> GetStatus() override { return agent_.status; }
+  Status CheckNow() override { return Record("check"); }
+  Result<std::string> ApplyNow() override {
+    NV_RETURN_IF_ERROR(Record("apply"));
+    return std::string("v2");
+  }
+  Status Hold(const std::string& reason) override { return Record("hold " + reason); }
+  Status Resume() override { return Record("resume"); }
+  Status Skip(const std::string& upgrade) override { return Record("skip " + upgrade); }
+  Result<std::string> Rollback() override {
+    NV_RETURN_IF_ERROR(Record("rollback"));
+    return std::string("1.1.0");
+  }
+  Status Reload() override { return Record("reload"); }
+  Status Follow(Duration, const FollowStep& step) override {
+    for (size_t i = 0; i < agent_.follow.size(); ++i) {
+      bool last = i + 1 == agent_.follow.size();
+      if (step(agent_.follow[i], last ? agent_.finished : std::nullopt)) return {};
+    }
+    return Status::Unavailable("gave up waiting");
+  }
+
+ private:
+  Status Record(const std::string& call) {
+    agent_.calls.push_back(call);
+    return agent_.fail;
+  }
+  FakeAgent& agent_;
+};
+
+class ControlCliTest : public testing::CliFixture {
+ protected:
+  ControlCliTest() {
+    EXPECT_EQ(InitMixnode(), 0) << err_.str();
+    agent_.status.instance_id = "mixnode";
+    agent_.status.node_unit = "nymvisor-daemon@mixnode.service";
+    agent_.status.current_version = "1.1.0";
+    agent_.status.current_upgrade = "genesis";
+    agent_.status.state = AgentState::kStaged;
+    agent_.status.next_upgrade = "v2";
+    agent_.status.next_upgrade_version = "1.2.0";
+    agent_.status.next_upgrade_time = clock_.Now() + std::chrono::hours(3);
+    agent_.status.next_upgrade_staged = true;
+    connect_control_ = [this](const std::string& id) -> Result<std::unique_ptr<ControlClient>> {
+      connected_to_ = id;
+      if (!running_) return Status::NotFound("no agent runs for instance '" + id + "'");
+      return std::unique_ptr<ControlClient>(new FakeControlClient(agent_));
+    };
+  }
+  Layout HomeLayout() {
+    Config c = DefaultConfig("nym-node");
+    c.daemon.home = (dir_ / "home").string();
+    return MakeLayout(c);
+  }
+  FakeAgent agent_;
+  bool running_ = true;
+  std::string connected_to_;
+};
+
+TEST_F(ControlCliTest, StatusReadsAtAGlance) {
+  ASSERT_EQ(Run({"status", "--id", "mixnode"}), 0) << err_.str();
+  EXPECT_EQ(connected_to_, "mixnode");
+  std::string out = out_.str();
+  EXPECT_NE(out.find("nymvisor@mixnode - upgrade agent of nymvisor-daemon@mixnode.service"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("State: staged"), std::string::npos) << out;
+  EXPECT_NE(out.find("Running: 1.1.0 (genesis)"), std::string::npos) << out;
+  EXPECT_NE(out.find("Next: v2 (1.2.0) at 2026-11-26 15:00 UTC (in 3h), staged"), std::string::npos)
+      << out;
+}
+
+TEST_F(ControlCliTest, StatusAsJsonIsTheSnapshot) {
+  ASSERT_EQ(Run({"status", "-o", "json"}), 0) << err_.str();
+  Json j = *ParseJson(out_.str());
+  EXPECT_EQ(j["state"], "staged");
+  EXPECT_EQ(j["source"], "agent");
+  EXPECT_EQ(j["nextUpgrade"], "v2");
+  EXPECT_EQ(j["instance"], "mixnode");
+}
+
+TEST_F(ControlCliTest, WithoutAnAgentStatusAndHistoryReadTheFilesAndSaySo) {
+  running_ = false;
+  ASSERT_EQ(Run({"status"}), 0) << err_.str();
+  EXPECT_NE(err_.str().find("reading its files instead"), std::string::npos) << err_.str();
+  EXPECT_NE(out_.str().find("State: not running (read from the files)"), std::string::npos)
+      << out_.str();
+  EXPECT_NE(out_.str().find("Running: 1.1.0 (genesis)"), std::string::npos) << out_.str();
+  ASSERT_EQ(Run({"status", "-o", "json"}), 0);
+  EXPECT_EQ((*ParseJson(out_.str()))["source"], "files");
+  ASSERT_EQ(Run({"history"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(), "no upgrades yet\n");
+}
+
+TEST_F(ControlCliTest, HistoryListsEveryEntryWithItsReason) {
+  RecordStore store(files_, HomeLayout());
+  UpgradeInfo v2;
+  v2.name = "v2";
+  v2.version = "1.2.0";
+  UpgradeHistory history{{{clock_.Now(), v2, UpgradeOutcome::kSkipped, "skipped by uid 0 (root)"}}};
+  ASSERT_TRUE(store.SaveHistory(history).ok());
+  ASSERT_EQ(Run({"history"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("2026-11-26 12:00 UTC  v2"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("skipped      skipped by uid 0 (root)"), std::string::npos)
+      << out_.str();
+  ASSERT_EQ(Run({"history", "-o", "json"}), 0);
+  EXPECT_EQ((*ParseJson(out_.str()))["history"][0]["outcome"], "skipped");
+}
+
+TEST_F(ControlCliTest, MutatingCommandsCallTheAgent) {
+  EXPECT_EQ(Run({"hold", "--reason", "epoch ends at 14:00"}), 0) << err_.str();
+  EXPECT_EQ(Run({"resume"}), 0) << err_.str();
+  EXPECT_EQ(Run({"skip", "v2"}), 0) << err_.str();
+  EXPECT_EQ(Run({"check"}), 0) << err_.str();
+  EXPECT_EQ(Run({"apply-now"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(), "upgrade v2 started\n");
+  EXPECT_EQ(Run({"rollback"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(), "rolling back from 1.1.0 to 1.1.0\n");
+  EXPECT_EQ(agent_.calls, (std::vector<std::string>{"hold epoch ends at 14:00", "resume", "skip v2",
+                                                    "check", "apply", "rollback"}));
+}
+
+TEST_F(ControlCliTest, SkipNeedsAName) {
+  EXPECT_EQ(Run({"skip"}), 2);
+  EXPECT_TRUE(agent_.calls.empty());
+}
+
+TEST_F(ControlCliTest, WaitFollowsTheUpgradeAndItsResultIsTheExitStatus) {
+  StatusSnapshot running = agent_.status;
+  running.step = UpgradeStep::kHealthCheck;
+  running.upgrade_from = "1.1.0";
+  running.upgrade_to = "1.2.0";
+  running.health_elapsed = std::chrono::seconds(10);
+  running.health_period = std::chrono::seconds(20);
+  running.progress = 50;
+  agent_.follow = {running, agent_.status};
+  agent_.finished = FinishedEvent{"v2", "1.2.0", "completed", ""};
+  EXPECT_EQ(Run({"apply-now", "--wait"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("50% health check 10/20 s of 1.2.0"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("v2: completed"), std::string::npos) << out_.str();
+  agent_.finished = FinishedEvent{"v2", "1.1.0", "rolled-back", "the unit failed"};
+  EXPECT_EQ(Run({"apply-now", "--wait"}), 1);
+  EXPECT_NE(out_.str().find("v2: rolled-back (the unit failed)"), std::string::npos) << out_.str();
+}
+
+TEST_F(ControlCliTest, ADenialExplainsWhatToDo) {
+  agent_.fail = Status::Denied("Hold needs the polkit action net.nymtech.nymvisor1.hold");
+  EXPECT_EQ(Run({"hold"}), 1);
+  EXPECT_NE(err_.str().find("error: access denied: Hold needs the polkit action"),
+            std::string::npos)
+      << err_.str();
+  EXPECT_NE(err_.str().find("run it as root"), std::string::npos) << err_.str();
+}
+
+TEST_F(ControlCliTest, ARefusalSaysWhy) {
+  agent_.fail = Status::Refused("NoStagedUpgrade", "upgrade v2 (1.2.0) is not staged yet");
+  EXPECT_EQ(Run({"apply-now"}), 1);
+  EXPECT_EQ(err_.str(), "error: upgrade v2 (1.2.0) is not staged yet\n");
+}
+
+TEST_F(ControlCliTest, WithoutAnAgentMutatingCommandsSayHowToStartIt) {
+  running_ = false;
+  EXPECT_EQ(Run({"hold"}), 1);
+  EXPECT_NE(err_.str().find("start it with 'systemctl start nymvisor@mixnode'"), std::string::npos)
+      << err_.str();
+}
+
+}  // namespace
+}  // namespace nymvisor

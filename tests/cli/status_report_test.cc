@@ -1,0 +1,46 @@
+#include "agent/cli/status_report.h"
+
+#include <gtest/gtest.h>
+
+namespace nymvisor {
+namespace {
+
+TEST(ProgressBar, FillsInProportion) {
+  EXPECT_EQ(ProgressBar(0, 10), "[..........] 0%");
+  EXPECT_EQ(ProgressBar(45, 10), "[####......] 45%");
+  EXPECT_EQ(ProgressBar(100, 10), "[##########] 100%");
+  EXPECT_EQ(ProgressBar(250, 10), "[##########] 100%");
+}
+
+TEST(RenderStatus, ShowsProgressAndTheLastResult) {
+  Timestamp now = *ParseTimestamp("2026-11-26T12:00:00Z");
+  StatusSnapshot s;
+  s.instance_id = "mixnode";
+  s.node_unit = "nym-node.service";
+  s.state = AgentState::kDownloading;
+  s.current_version = "1.1.0";
+  s.current_upgrade = "genesis";
+  s.download = "v2";
+  s.progress = 40;
+  s.last_check_time = now - std::chrono::minutes(5);
+  s.last_check_result = "queued v2 (1.2.0)";
+  s.last_upgrade = "v1";
+  s.last_upgrade_result = "rolled-back";
+  s.last_outcome = "v1 rolled back: the unit failed";
+  s.last_downtime_usec = 31'400;
+  std::string text = RenderStatus(s, now, /*terminal=*/true, StatusSource::kAgent);
+  EXPECT_NE(text.find("Progress: [########............] 40% downloading v2"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Last check: 2026-11-26 11:55 UTC (5m ago): queued v2 (1.2.0)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Last: v1: rolled-back (v1 rolled back: the unit failed)"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Downtime: 31 ms"), std::string::npos) << text;
+  EXPECT_NE(RenderStatus(s, now, false, StatusSource::kAgent).find("Progress: 40% downloading v2"),
+            std::string::npos)
+      << "no bar when not on a terminal";
+}
+
+}  // namespace
+}  // namespace nymvisor
