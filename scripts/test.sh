@@ -20,8 +20,16 @@ deb=$(scripts/build-deb.sh)
 step "lintian"
 lintian --fail-on error,warning --pedantic -I "${deb%.deb}.changes"
 
-step "hardening of the agent unit (systemd-analyze security, exposure <= 2.5)"
-systemd-analyze security --offline=true --threshold=25 units/nymvisor@.service | tail -1
+step "hardening of the agent unit (systemd-analyze security, exposure <= 2.0)"
+# As the generator's drop-in makes it for a node account (User=nym), and as
+# it runs for a root node (no User=).
+unprivileged=$(mktemp -d)
+sed 's/^\[Service\]$/[Service]\nUser=nym/' units/nymvisor@.service > "$unprivileged/nymvisor@.service"
+printf 'unprivileged setup: '
+systemd-analyze security --offline=true --threshold=20 "$unprivileged/nymvisor@.service" | tail -1
+printf 'root setup: '
+systemd-analyze security --offline=true --threshold=20 units/nymvisor@.service | tail -1
+rm -rf "$unprivileged"
 
 step "end-to-end tests in a real systemd (tests/e2e)"
 python3 tests/e2e/run_e2e.py --deb "$deb" --fake-node obj-*/tests/fake-node

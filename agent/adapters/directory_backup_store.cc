@@ -23,7 +23,10 @@ Status Errno(std::string_view what, const stdfs::path& path) {
 
 /// Owner, mode and times of `st`, applied to `dst` (not following a symlink).
 Status CopyMetadata(const struct stat& st, const stdfs::path& dst) {
-  if (::fchownat(AT_FDCWD, dst.c_str(), st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) != 0) {
+  // A copy is already ours: chown only what belongs to someone else (which
+  // an agent running as the node's account cannot give away, and says so).
+  bool ours = st.st_uid == ::geteuid() && st.st_gid == ::getegid();
+  if (!ours && ::fchownat(AT_FDCWD, dst.c_str(), st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) != 0) {
     return Errno("chown", dst);
   }
   if (!S_ISLNK(st.st_mode) && ::chmod(dst.c_str(), st.st_mode & 07777) != 0) {

@@ -16,6 +16,17 @@
 namespace nymvisor {
 namespace {
 
+/// The uid and the primary gid of an account.
+Result<std::pair<uid_t, gid_t>> LookUpAccount(const std::string& name) {
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  char buf[4096];
+  if (::getpwnam_r(name.c_str(), &pw, buf, sizeof buf, &found) != 0 || found == nullptr) {
+    return Status::NotFound("no account named '" + name + "'");
+  }
+  return std::make_pair(found->pw_uid, found->pw_gid);
+}
+
 Status ErrnoStatus(std::string_view what, const fs::path& path, int err) {
   std::string message = std::string(what) + " " + path.string() + ": " + std::strerror(err);
   if (err == ENOENT) return Status::NotFound(message);
@@ -209,6 +220,26 @@ Status RealFileSystem::RemoveAll(const fs::path& path) {
   std::error_code ec;
   fs::remove_all(path, ec);
   if (ec) return ErrnoStatus("removing", path, ec.value());
+  return {};
+}
+
+Status RealFileSystem::SetOwner(const fs::path& path, const std::string& owner,
+                                const std::string& group_of, bool recursive) {
+  NV_ASSIGN_OR_RETURN(auto user, LookUpAccount(owner));
+  NV_ASSIGN_OR_RETURN(auto group, LookUpAccount(group_of));
+  auto chown_one = [&](const fs::path& p) -> Status {
+    if (::lchown(p.c_str(), user.first, group.second) != 0) return ErrnoStatus("chown", p, errno);
+    return {};
+  };
+  NV_RETURN_IF_ERROR(chown_one(path));
+  if (!recursive) return {};
+  std::error_code ec;
+  auto it = fs::recursive_directory_iterator(path, fs::directory_options::none, ec);
+  if (ec) return ErrnoStatus("listing", path, ec.value());
+  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) return ErrnoStatus("listing", path, ec.value());
+    NV_RETURN_IF_ERROR(chown_one(it->path()));
+  }
   return {};
 }
 

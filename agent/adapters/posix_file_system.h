@@ -19,6 +19,8 @@ class RealFileSystem : public FileSystem {
   Status SetMode(const fs::path& path, mode_t mode) override;
   Status RemoveAll(const fs::path& path) override;
   Result<std::string> OwnerName(const fs::path& path) override;
+  Status SetOwner(const fs::path& path, const std::string& owner, const std::string& group_of,
+                  bool recursive) override;
   Result<std::unique_ptr<FileLock>> LockExclusive(const fs::path& path, Duration timeout) override;
   Result<std::unique_ptr<WritableFile>> OpenForAppend(const fs::path& path, mode_t mode,
                                                       bool truncate) override;

@@ -56,6 +56,9 @@ Result<Credentials> ResolveUser(const std::string& name) {
   if (::getpwnam_r(name.c_str(), &pw, buf, sizeof buf, &found) != 0 || found == nullptr) {
     return Status::Error("unknown user '" + name + "'");
   }
+  // Already that account (a root agent of a root node): nothing to change,
+  // and without CAP_SETGID setgroups() would fail.
+  if (found->pw_uid == ::geteuid() && found->pw_gid == ::getegid()) return creds;
   return Credentials{true, found->pw_uid, found->pw_gid};
 }
 

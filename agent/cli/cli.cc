@@ -23,6 +23,7 @@ struct SimpleCommands {
   CLI::App* exec = nullptr;
   std::string exec_id;
   CLI::App* run = nullptr;
+  CLI::App* refresh_access = nullptr;
 };
 
 void AddSimpleCommands(CLI::App* app, Invocation* inv, SimpleCommands* cmds) {
@@ -38,6 +39,10 @@ void AddSimpleCommands(CLI::App* app, Invocation* inv, SimpleCommands* cmds) {
   cmds->exec->add_option("ID", cmds->exec_id, "The instance id")->required();
   cmds->run = app->add_subcommand("run", "Run the upgrade agent for an instance (for its unit)");
   cmds->run->allow_extras();  // the original's `run ARGS...` (see AdoptRunArguments)
+  cmds->refresh_access = app->add_subcommand(
+      "refresh-access",
+      "As root: rewrite the bus policies, polkit rules and ownership that let each instance's "
+      "agent run as its node's account (the package runs it on upgrade)");
 }
 
 Status RunDaemonBuildInfo(const Invocation& inv) {
@@ -136,6 +141,12 @@ Status RunSelected(const Invocation& inv, const SimpleCommands& cmds, InitCli& i
   if (cmds.daemon_build_info->parsed()) return RunDaemonBuildInfo(inv);
   if (cmds.exec->parsed()) return RunExec(inv, cmds.exec_id);
   if (cmds.run->parsed()) return RunAgentCommand(inv, cmds.run->remaining(), exit_code);
+  if (cmds.refresh_access->parsed()) {
+    if (!inv.ctx.is_root) return Status::Error("refresh-access must run as root");
+    if (!inv.ctx.refresh_all_access) return Status::Error("refresh-access is not available here");
+    for (const std::string& note : inv.ctx.refresh_all_access()) inv.ctx.err << note << "\n";
+    return {};
+  }
   return Status::Error("no command given");
 }
 

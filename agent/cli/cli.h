@@ -38,6 +38,13 @@ struct CliContext {
   /// daemon-reload, so nymvisor-generator applies a new config to the units.
   /// NotFound when systemd is not running; unset in tests.
   std::function<Status()> reload_systemd;
+  /// Gives the agent of an instance what it needs to run as the node's
+  /// account (cli/access_files.h); returns what changed. Unset in most tests.
+  std::function<Result<std::vector<std::string>>(const Config& config,
+                                                 const std::filesystem::path& config_path)>
+      refresh_access;
+  /// The same for every instance (`nymvisor refresh-access`, postinst).
+  std::function<std::vector<std::string>()> refresh_all_access;
   /// Reaches the running agent of an instance (its control API); unset: none.
   ControlConnector connect_control;
   bool out_is_tty = false;  ///< standard output is a terminal (progress bars)

@@ -40,8 +40,30 @@ Status InitCli::Run() {
   for (const std::string& note : result.notes) inv_->ctx.err << "note: " << note << "\n";
   inv_->ctx.err << "nymvisor instance '" << result.config.nymvisor.id
                 << "' initialised; config written to " << result.config_path.string() << "\n";
+  NV_RETURN_IF_ERROR(SetUpAccess(result));
   ApplyToSystemd(result);
   PrintConfig(*inv_, result.config);
+  return {};
+}
+
+Status InitCli::SetUpAccess(const InitResult& result) {
+  std::ostream& err = inv_->ctx.err;
+  const Config& config = result.config;
+  if (!inv_->ctx.is_root || !inv_->ctx.refresh_access) return {};
+  NV_ASSIGN_OR_RETURN(std::vector<std::string> changed,
+                      inv_->ctx.refresh_access(config, result.config_path));
+  for (const std::string& note : changed) err << "note: " << note << "\n";
+  if (config.daemon.user != "root") {
+    err << "the agent runs as '" << config.daemon.user
+        << "' with no capabilities; polkit lets it start, stop and restart "
+        << EffectiveUnit(config) << " and no other unit\n";
+    return {};
+  }
+  err << "warning: the node runs as root, so its agent must run as root too, and root that can "
+         "reach systemd's bus can control every unit whatever its unit file says. Prefer a node "
+         "account: create one (useradd --system --home-dir "
+      << config.daemon.home << " nym), give it the home (chown -R nym:nym " << config.daemon.home
+      << ") and run init again with --daemon-user nym\n";
   return {};
 }
 

@@ -12,6 +12,7 @@
 #include "agent/adapters/posix_process_runner.h"
 #include "agent/adapters/system_clock.h"
 #include "agent/adapters/systemd_dbus.h"
+#include "agent/cli/access_files.h"
 #include "agent/cli/cli.h"
 #include "agent/cli/run_command.h"
 
@@ -47,18 +48,25 @@ int main(int argc, char** argv) {
   nymvisor::RealFileSystem files;
   nymvisor::PosixProcessRunner processes;
   nymvisor::SystemClock clock;
-  nymvisor::CliContext ctx{.files = files,
-                           .processes = processes,
-                           .clock = clock,
-                           .env = nymvisor::ProcessEnv(),
-                           .is_root = ::geteuid() == 0,
-                           .etc_dir = "/etc/nymvisor",
-                           .out = std::cout,
-                           .err = std::cerr,
-                           .exec = ExecNode,
-                           .run_agent = nymvisor::RunAgent,
-                           .reload_systemd = ReloadSystemd,
-                           .connect_control = nymvisor::DbusControlClient::Connect,
-                           .out_is_tty = ::isatty(STDOUT_FILENO) == 1};
+  nymvisor::AccessPaths access;
+  nymvisor::CliContext ctx{
+      .files = files,
+      .processes = processes,
+      .clock = clock,
+      .env = nymvisor::ProcessEnv(),
+      .is_root = ::geteuid() == 0,
+      .etc_dir = "/etc/nymvisor",
+      .out = std::cout,
+      .err = std::cerr,
+      .exec = ExecNode,
+      .run_agent = nymvisor::RunAgent,
+      .reload_systemd = ReloadSystemd,
+      .refresh_access =
+          [&](const nymvisor::Config& config, const std::filesystem::path& path) {
+            return nymvisor::RefreshAccess(access, config, path, files);
+          },
+      .refresh_all_access = [&] { return nymvisor::RefreshAllAccess(access, files); },
+      .connect_control = nymvisor::DbusControlClient::Connect,
+      .out_is_tty = ::isatty(STDOUT_FILENO) == 1};
   return nymvisor::RunCli(std::vector<std::string>(argv + 1, argv + argc), ctx);
 }

@@ -7,9 +7,8 @@
 #include "agent/generator/unit_dropins.h"
 
 namespace nymvisor {
-namespace {
+namespace {}  // namespace
 
-/// Instance ids: base names of *.toml and *.env files in the directory.
 std::set<std::string> FindInstanceIds(const std::filesystem::path& dir, FileSystem& files) {
   std::set<std::string> ids;
   for (const std::string& name : files.ListDirectory(dir).value_or({})) {
@@ -22,6 +21,8 @@ std::set<std::string> FindInstanceIds(const std::filesystem::path& dir, FileSyst
   }
   return ids;
 }
+
+namespace {
 
 /// The variables the agent's unit sees: NYMVISOR_ID=<id> and the env file.
 Result<std::map<std::string, std::string>> InstanceEnv(const InstanceSources& sources,
@@ -43,14 +44,23 @@ Status WriteDropIn(const std::filesystem::path& out, const std::string& unit,
   return files.WriteFileAtomic(dir / kDropInName, content, 0644);
 }
 
-Status GenerateInstance(const GeneratorPaths& paths, const std::string& id, FileSystem& files) {
+}  // namespace
+
+Result<LoadedConfig> LoadUnitConfig(const GeneratorPaths& paths, const std::string& id,
+                                    FileSystem& files, InstanceSources* sources) {
   NV_RETURN_IF_ERROR(ValidateInstanceId(id));
-  InstanceSources sources{id, paths.etc_dir / (id + ".toml"), paths.etc_dir / (id + ".env"),
-                          paths.nymvisor_binary};
-  NV_ASSIGN_OR_RETURN(auto env, InstanceEnv(sources, files));
-  if (auto it = env.find(kConfigPathEnvVar); it != env.end()) sources.config_path = it->second;
-  NV_ASSIGN_OR_RETURN(LoadedConfig loaded,
-                      LoadConfigFile(sources.config_path, EnvFromMap(env), files));
+  *sources = {id, paths.etc_dir / (id + ".toml"), paths.etc_dir / (id + ".env"),
+              paths.nymvisor_binary};
+  NV_ASSIGN_OR_RETURN(auto env, InstanceEnv(*sources, files));
+  if (auto it = env.find(kConfigPathEnvVar); it != env.end()) sources->config_path = it->second;
+  return LoadConfigFile(sources->config_path, EnvFromMap(env), files);
+}
+
+namespace {
+
+Status GenerateInstance(const GeneratorPaths& paths, const std::string& id, FileSystem& files) {
+  InstanceSources sources;
+  NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadUnitConfig(paths, id, files, &sources));
   const Config& config = loaded.config;
   NV_RETURN_IF_ERROR(WriteDropIn(paths.output_dir, EffectiveUnit(config),
                                  RenderNodeDropIn(config, sources), files));

@@ -2,9 +2,12 @@
 #define NYMVISOR_AGENT_GENERATOR_GENERATOR_H_
 
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "agent/config/instance_config.h"
+#include "agent/generator/unit_dropins.h"
 #include "agent/ports/file_system.h"
 
 namespace nymvisor {
@@ -22,6 +25,14 @@ struct GeneratorPaths {
 /// NYMVISOR_ID=<id>. An instance with a broken config is skipped; the returned
 /// messages say why, for the journal. Runs at boot and on every daemon-reload.
 std::vector<std::string> GenerateUnits(const GeneratorPaths& paths, FileSystem& files);
+
+/// Instance ids: the base names of the *.toml and *.env files in `dir`.
+std::set<std::string> FindInstanceIds(const std::filesystem::path& dir, FileSystem& files);
+
+/// The config of instance `id` as its units see it (see GenerateUnits), and
+/// where it came from.
+Result<LoadedConfig> LoadUnitConfig(const GeneratorPaths& paths, const std::string& id,
+                                    FileSystem& files, InstanceSources* sources);
 
 }  // namespace nymvisor
 

@@ -71,8 +71,20 @@ std::string RenderAgentDropIn(const Config& config, const InstanceSources& sourc
   Layout layout = MakeLayout(config);
   std::string out = Header(sources);
   out += "\n[Service]\n";
+  if (!config.daemon.user.empty() && config.daemon.user != "root") {
+    // Least privilege: the agent runs as the node's account, which owns the
+    // node's data; polkit lets it control its node's unit only.
+    out += "User=" + config.daemon.user + "\n";
+  }
+  // The agent reads the live config (so a reload sees edits): root-owned,
+  // readable by the node's group.
+  out += "Environment=\"NYMVISOR_CONFIG_PATH=" + sources.config_path.string() + "\"\n";
+  std::vector<std::filesystem::path> writable = {layout.home, layout.data_dir, layout.backup_dir};
+  if (!config.nymvisor.metrics_textfile.empty()) {
+    writable.push_back(std::filesystem::path(config.nymvisor.metrics_textfile).parent_path());
+  }
   bool under_home = false;
-  for (const auto& path : {layout.home, layout.data_dir, layout.backup_dir}) {
+  for (const auto& path : writable) {
     out += "ReadWritePaths=-" + UnitPath(path) + "\n";
     for (const char* protected_dir : {"/home", "/root", "/run/user"}) {
       under_home = under_home || IsUnder(path, protected_dir);

@@ -71,6 +71,11 @@ class FileSystem {
   virtual Status RemoveAll(const fs::path& path) = 0;
   /// The user name owning `path` (the uid as text when it has no name).
   virtual Result<std::string> OwnerName(const fs::path& path) = 0;
+  /// Gives `path` to the account `owner` and the primary group of `group_of`
+  /// (with `recursive`, everything below it too, never following a symlink).
+  /// NotFound names an account that does not exist.
+  virtual Status SetOwner(const fs::path& path, const std::string& owner,
+                          const std::string& group_of, bool recursive) = 0;
   /// Takes an exclusive lock on `path` (created if missing, never deleted),
   /// waiting at most `timeout`. Serialises read-modify-write of the plan between
   /// the agent and the CLI.

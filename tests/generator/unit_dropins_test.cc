@@ -90,5 +90,22 @@ TEST(RenderAgentDropIn, HomesUnderHomeRelaxProtectHomeToReadOnly) {
   EXPECT_TRUE(Has(d, "ProtectHome=read-only"));
 }
 
+TEST(RenderAgentDropIn, AnUnprivilegedNodeMeansAnUnprivilegedAgent) {
+  Config c = Mixnode();
+  c.daemon.user = "nym";
+  std::string d = RenderAgentDropIn(c, Sources());
+  EXPECT_TRUE(Has(d, "User=nym")) << d;
+  EXPECT_TRUE(Has(d, "Environment=\"NYMVISOR_CONFIG_PATH=/etc/nymvisor/mixnode.toml\"")) << d;
+  c.daemon.user = "root";
+  EXPECT_FALSE(Has(RenderAgentDropIn(c, Sources()), "User=")) << "a root node: a root agent";
+}
+
+TEST(RenderAgentDropIn, TheMetricsDirectoryIsWritable) {
+  Config c = Mixnode();
+  c.nymvisor.metrics_textfile = "/var/lib/prometheus/node-exporter/nymvisor-mixnode.prom";
+  EXPECT_TRUE(
+      Has(RenderAgentDropIn(c, Sources()), "ReadWritePaths=-/var/lib/prometheus/node-exporter"));
+}
+
 }  // namespace
 }  // namespace nymvisor

@@ -54,6 +54,8 @@ class CliFixture : public ::testing::Test {
               ++reloads_;
               return reload_result_;
             },
+        .refresh_access = refresh_access_,
+        .refresh_all_access = {},
         .connect_control = connect_control_,
         .out_is_tty = false};
     return RunCli(args, ctx);
@@ -76,6 +78,8 @@ class CliFixture : public ::testing::Test {
   std::optional<Config> agent_config_;
   std::optional<Result<Config>> reloaded_;  ///< what the agent's reload read
   ControlConnector connect_control_;        ///< unset: no agent can be reached
+  std::function<Result<std::vector<std::string>>(const Config&, const std::filesystem::path&)>
+      refresh_access_;  ///< unset: init writes no access files
   int reloads_ = 0;
   Status reload_result_ = Status::NotFound("systemd is not running");
 };
