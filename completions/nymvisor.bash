@@ -5,11 +5,13 @@ _nymvisor() {
   COMPREPLY=()
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local commands="init add-upgrade config build-info daemon-build-info exec run help"
+  local commands="init add-upgrade config build-info daemon-build-info exec run status history
+    check apply-now hold resume skip rollback refresh-access help"
 
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
-      init | add-upgrade | config | build-info | daemon-build-info | exec | run)
+      init | add-upgrade | config | build-info | daemon-build-info | exec | run | status | \
+        history | check | apply-now | hold | resume | skip | rollback | refresh-access)
         cmd=${COMP_WORDS[i]}
         break
         ;;
@@ -17,8 +19,13 @@ _nymvisor() {
   done
 
   case $prev in
-    -c | --config-env-file | --upgrade-data-directory | --daemon-home | --daemon-backup-data-directory)
+    -c | --config-env-file | --upgrade-data-directory | --daemon-home | --daemon-backup-data-directory | \
+      --metrics-textfile)
       COMPREPLY=($(compgen -f -- "$cur"))
+      return
+      ;;
+    --id)
+      COMPREPLY=($(compgen -W "$(ls /etc/nymvisor 2>/dev/null | sed -n 's/\.toml$//p')" -- "$cur"))
       return
       ;;
     -o | --output)
@@ -44,7 +51,7 @@ _nymvisor() {
           --on-failure-daemon-restart-delay --max-daemon-startup-failures
           --startup-period-duration --daemon-shutdown-grace-period --daemon-backup-data-directory
           --unsafe-skip-backup --daemon-unit --daemon-user --backups-to-keep
-          --health-check-period --build-info-timeout --output --help" \
+          --health-check-period --metrics-textfile --build-info-timeout --output --help" \
           -- "$cur"))
       else
         COMPREPLY=($(compgen -f -- "$cur"))
@@ -62,6 +69,18 @@ _nymvisor() {
       local ids
       ids=$(ls /etc/nymvisor 2>/dev/null | sed -n 's/\.toml$//p')
       COMPREPLY=($(compgen -W "$ids --help" -- "$cur"))
+      ;;
+    status | history)
+      COMPREPLY=($(compgen -W "--id --output --help" -- "$cur"))
+      ;;
+    check | apply-now | resume | rollback)
+      COMPREPLY=($(compgen -W "--id --wait --timeout --help" -- "$cur"))
+      ;;
+    hold)
+      COMPREPLY=($(compgen -W "--id --reason --wait --timeout --help" -- "$cur"))
+      ;;
+    skip)
+      COMPREPLY=($(compgen -W "--id --wait --timeout --help" -- "$cur"))
       ;;
     *)
       COMPREPLY=($(compgen -W "--output --help" -- "$cur"))

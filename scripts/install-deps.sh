@@ -24,3 +24,15 @@ if ((${#missing[@]})); then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# promtool checks the agent's metrics in the end-to-end suite. It comes from
+# Debian's prometheus package, whose server we do not want running here: take
+# the one binary out of the package instead of installing it.
+if ! command -v promtool >/dev/null 2>&1; then
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download -qq prometheus >/dev/null 2>&1 \
+     || { apt-get update -qq && apt-get download -qq prometheus; })
+  dpkg-deb -x "$tmp"/prometheus_*.deb "$tmp/root"
+  install -m 0755 "$tmp/root/usr/bin/promtool" /usr/local/bin/promtool
+  rm -rf "$tmp"
+fi

@@ -75,6 +75,28 @@ Status SetOwnership(const Config& config, const std::filesystem::path& config_pa
   return files.SetMode(config_path, Unprivileged(config) ? 0640 : 0600);
 }
 
+/// The metrics textfile's directory: created for the agent's account when
+/// missing; when it belongs to someone else, the operator is told.
+Status PrepareMetricsDirectory(const Config& config, FileSystem& files,
+                               std::vector<std::string>* notes) {
+  if (config.nymvisor.metrics_textfile.empty()) return {};
+  std::filesystem::path dir = std::filesystem::path(config.nymvisor.metrics_textfile).parent_path();
+  const std::string& user = Unprivileged(config) ? config.daemon.user : "root";
+  if (!Exists(files, dir)) {
+    NV_RETURN_IF_ERROR(files.CreateDirectories(dir, 0755));
+    NV_RETURN_IF_ERROR(files.SetOwner(dir, user, user, false));
+    notes->push_back("created " + dir.string() + " for the metrics, owned by " + user);
+    return {};
+  }
+  Result<std::string> owner = files.OwnerName(dir);
+  if (owner.ok() && *owner != user && user != "root") {
+    notes->push_back("the agent runs as " + user + " and must be able to write " + dir.string() +
+                     " (owned by " + *owner + ") for its metrics, e.g. 'chgrp " + user + " " +
+                     dir.string() + " && chmod g+w " + dir.string() + "'");
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> RefreshAccess(const AccessPaths& paths, const Config& config,
@@ -94,6 +116,7 @@ Result<std::vector<std::string>> RefreshAccess(const AccessPaths& paths, const C
     NV_RETURN_IF_ERROR(RemoveIfPresent(files, UnitRuleFile(paths, id), &notes));
   }
   NV_RETURN_IF_ERROR(SetOwnership(config, config_path, files));
+  NV_RETURN_IF_ERROR(PrepareMetricsDirectory(config, files, &notes));
   NV_RETURN_IF_ERROR(WritePolkitActions(paths, files, &notes));
   return notes;
 }

@@ -47,7 +47,37 @@ Status AddUpgradeCli::Run() {
   NV_RETURN_IF_ERROR(ConvertFlags());
   NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigForCommand(*inv_));
   AddUpgradeDeps deps{inv_->ctx.files, inv_->ctx.processes, inv_->ctx.clock, inv_->ctx.err};
-  return RunAddUpgrade(flags_, loaded.config, deps);
+  NV_ASSIGN_OR_RETURN(UpgradeInfo added, RunAddUpgrade(flags_, loaded.config, deps));
+  if (inv_->ctx.is_root && inv_->ctx.refresh_access) {
+    // What root wrote belongs to the agent's account, like the rest.
+    NV_RETURN_IF_ERROR(inv_->ctx.refresh_access(loaded.config, loaded.path).status());
+  }
+  std::ostream& err = inv_->ctx.err;
+  if (flags_.add_binary) {
+    err << "attached the binary of " << added.version << " to upgrade " << added.name << "\n";
+  } else {
+    err << "queued upgrade " << added.name << " (" << added.version << ") for "
+        << FormatTimestamp(added.upgrade_time) << "\n";
+  }
+  NudgeAgent(loaded.config.nymvisor.id);
+  return {};
+}
+
+void AddUpgradeCli::NudgeAgent(const std::string& id) {
+  std::ostream& err = inv_->ctx.err;
+  Result<std::unique_ptr<ControlClient>> client =
+      inv_->ctx.connect_control ? inv_->ctx.connect_control(id)
+                                : Result<std::unique_ptr<ControlClient>>(Status::NotFound(""));
+  if (!client.ok()) {
+    err << "no agent is running for '" << id << "'; it reads the plan when it starts\n";
+    return;
+  }
+  Status st = (*client)->Reload();
+  if (st.ok()) {
+    err << "the running agent re-read the plan\n";
+  } else {
+    err << "the running agent will see it when it next reads the plan (" << st.message() << ")\n";
+  }
 }
 
 }  // namespace nymvisor

@@ -20,6 +20,8 @@ class AddUpgradeCli {
 
  private:
   Status ConvertFlags();
+  /// Asks a running agent to re-read the plan, and says whether it did.
+  void NudgeAgent(const std::string& id);
 
   Invocation* inv_;
   CLI::App* app_ = nullptr;

@@ -53,8 +53,8 @@ Status CopyBinary(const std::string& from, const std::filesystem::path& to, File
   return files.SetMode(to, info.mode | 0555);
 }
 
-Status AttachBinary(const AddUpgradeFlags& flags, const BuildInfo& build, RecordStore& store,
-                    FileSystem& files) {
+Result<UpgradeInfo> AttachBinary(const AddUpgradeFlags& flags, const BuildInfo& build,
+                                 RecordStore& store, FileSystem& files) {
   Result<UpgradeInfo> info = store.LoadUpgradeInfo(flags.upgrade_name);
   if (info.status().IsNotFound()) {
     return Status::Error("upgrade '" + flags.upgrade_name +
@@ -62,11 +62,13 @@ Status AttachBinary(const AddUpgradeFlags& flags, const BuildInfo& build, Record
   }
   if (!info.ok()) return info.status();
   NV_RETURN_IF_ERROR(CheckBinaryMatchesRecord(*info, build));
-  return CopyBinary(flags.daemon_binary, store.layout().UpgradeBinary(flags.upgrade_name), files);
+  NV_RETURN_IF_ERROR(
+      CopyBinary(flags.daemon_binary, store.layout().UpgradeBinary(flags.upgrade_name), files));
+  return *info;
 }
 
-Status QueueUpgrade(const AddUpgradeFlags& flags, const BuildInfo& build, RecordStore& store,
-                    const AddUpgradeDeps& deps) {
+Result<UpgradeInfo> QueueUpgrade(const AddUpgradeFlags& flags, const BuildInfo& build,
+                                 RecordStore& store, const AddUpgradeDeps& deps) {
   const Layout& layout = store.layout();
   if (Exists(deps.files, layout.UpgradeInfoFile(flags.upgrade_name)) && !flags.force) {
     return Status::Error("upgrade '" + flags.upgrade_name +
@@ -86,7 +88,8 @@ Status QueueUpgrade(const AddUpgradeFlags& flags, const BuildInfo& build, Record
       CopyBinary(flags.daemon_binary, layout.UpgradeBinary(record.name), deps.files));
   NV_RETURN_IF_ERROR(store.SaveUpgradeInfo(record));
   InsertQueued(&plan, record);
-  return store.SavePlan(plan);
+  NV_RETURN_IF_ERROR(store.SavePlan(plan));
+  return record;
 }
 
 /// Replacing the running upgrade or the one being applied would swap a binary
@@ -120,8 +123,8 @@ Status CheckAgainstInstance(const AddUpgradeFlags& flags, const BuildInfo& build
 
 }  // namespace
 
-Status RunAddUpgrade(const AddUpgradeFlags& flags, const Config& config,
-                     const AddUpgradeDeps& deps) {
+Result<UpgradeInfo> RunAddUpgrade(const AddUpgradeFlags& flags, const Config& config,
+                                  const AddUpgradeDeps& deps) {
   NV_RETURN_IF_ERROR(ValidateUpgradeName(flags.upgrade_name));
   if (flags.upgrade_name == "genesis") {
     return Status::Error("the upgrade name 'genesis' is reserved for the initial binary");

@@ -10,6 +10,7 @@
 #include "agent/ports/clock.h"
 #include "agent/ports/file_system.h"
 #include "agent/ports/process_runner.h"
+#include "agent/records/upgrade_info.h"
 
 namespace nymvisor {
 
@@ -40,8 +41,9 @@ struct AddUpgradeDeps {
 /// upgrades/<name>/upgrade-info.json plus a plan entry) or, with --add-binary,
 /// the binary for an upgrade whose record already exists. The binary is copied
 /// before the plan changes, so the agent never sees an entry without it.
-Status RunAddUpgrade(const AddUpgradeFlags& flags, const Config& config,
-                     const AddUpgradeDeps& deps);
+/// Returns the upgrade's record.
+Result<UpgradeInfo> RunAddUpgrade(const AddUpgradeFlags& flags, const Config& config,
+                                  const AddUpgradeDeps& deps);
 
 }  // namespace nymvisor
 

@@ -62,23 +62,34 @@ bool ControlCli::selected() const {
   return false;
 }
 
-Result<std::unique_ptr<ControlClient>> ControlCli::Connect(const Config& config) {
+Result<std::unique_ptr<ControlClient>> ControlCli::Connect(const std::string& id) {
   if (!inv_->ctx.connect_control) return Status::Error("no bus to reach the agent on");
-  Result<std::unique_ptr<ControlClient>> client = inv_->ctx.connect_control(config.nymvisor.id);
-  if (!client.ok()) return Explain(client.status(), config.nymvisor.id);
+  Result<std::unique_ptr<ControlClient>> client = inv_->ctx.connect_control(id);
+  if (!client.ok()) return Explain(client.status(), id);
   return client;
 }
 
 Status ControlCli::Run(int* exit_code) {
-  NV_ASSIGN_OR_RETURN(
-      LoadedConfig loaded,
-      LoadConfigForCommand(*inv_, id_.empty() ? std::nullopt : std::optional<std::string>(id_)));
+  std::optional<std::string> id = id_.empty() ? inv_->Env()("NYMVISOR_ID") : id_;
+  bool reads_files = commands_["status"]->parsed() || commands_["history"]->parsed();
+  if (!reads_files && id && !id->empty()) {
+    // The agent is reached by its id alone: an operator who may not read the
+    // instance's config can still ask it.
+    NV_ASSIGN_OR_RETURN(std::unique_ptr<ControlClient> client, Connect(*id));
+    return RunSelectedMutating(*client, *id, exit_code);
+  }
+  NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigForCommand(*inv_, id));
   const Config& config = loaded.config;
   if (commands_["status"]->parsed()) return RunStatus(config);
   if (commands_["history"]->parsed()) return RunHistory(config);
-  NV_ASSIGN_OR_RETURN(std::unique_ptr<ControlClient> client, Connect(config));
+  NV_ASSIGN_OR_RETURN(std::unique_ptr<ControlClient> client, Connect(config.nymvisor.id));
+  return RunSelectedMutating(*client, config.nymvisor.id, exit_code);
+}
+
+Status ControlCli::RunSelectedMutating(ControlClient& client, const std::string& id,
+                                       int* exit_code) {
   for (const auto& [name, app] : commands_) {
-    if (app->parsed()) return Explain(RunMutating(name, *client, exit_code), config.nymvisor.id);
+    if (app->parsed()) return Explain(RunMutating(name, client, exit_code), id);
   }
   return Status::Error("no command given");
 }

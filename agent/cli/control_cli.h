@@ -32,7 +32,8 @@ class ControlCli {
   Status WaitForUpgrade(ControlClient& client, const std::string& upgrade, bool rollback,
                         int* exit_code);
   Status WaitForCheck(ControlClient& client, std::optional<Timestamp> before, int* exit_code);
-  Result<std::unique_ptr<ControlClient>> Connect(const Config& config);
+  Result<std::unique_ptr<ControlClient>> Connect(const std::string& id);
+  Status RunSelectedMutating(ControlClient& client, const std::string& id, int* exit_code);
   void ShowProgress(const StatusSnapshot& status);
 
   Invocation* inv_;

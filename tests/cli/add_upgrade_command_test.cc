@@ -40,7 +40,7 @@ class AddUpgradeTest : public ::testing::Test {
 
   Status Add() {
     AddUpgradeDeps deps{files_, processes_, clock_, warnings_};
-    return RunAddUpgrade(flags_, config_, deps);
+    return RunAddUpgrade(flags_, config_, deps).status();
   }
   RecordStore Store() { return RecordStore(files_, MakeLayout(config_)); }
   std::filesystem::path Data(const std::string& rel) { return dir_ / "home/nymvisor" / rel; }
@@ -187,7 +187,7 @@ TEST_F(AddUpgradeTest, AFullDiskLeavesThePlanUntouched) {
   faulty.fail_write = [](const fs::path& p) { return p.filename() == "nym-node"; };
   AddUpgradeDeps deps{faulty, processes_, clock_, warnings_};
   std::string before = ReadFileOrDie(Data("upgrade-plan.json"));
-  EXPECT_NE(RunAddUpgrade(flags_, config_, deps).message().find("No space left"),
+  EXPECT_NE(RunAddUpgrade(flags_, config_, deps).status().message().find("No space left"),
             std::string::npos);
   EXPECT_EQ(ReadFileOrDie(Data("upgrade-plan.json")), before);
 }
