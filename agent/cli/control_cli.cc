@@ -71,8 +71,14 @@ Result<std::unique_ptr<ControlClient>> ControlCli::Connect(const std::string& id
 
 Status ControlCli::Run(int* exit_code) {
   std::optional<std::string> id = id_.empty() ? inv_->Env()("NYMVISOR_ID") : id_;
+  if (id && id->empty()) id.reset();
+  if (commands_["status"]->parsed() && id) {
+    if (Result<StatusSnapshot> status = AskAgent(*id); status.ok()) {
+      return PrintStatus(*status, StatusSource::kAgent);
+    }
+  }
   bool reads_files = commands_["status"]->parsed() || commands_["history"]->parsed();
-  if (!reads_files && id && !id->empty()) {
+  if (!reads_files && id) {
     // The agent is reached by its id alone: an operator who may not read the
     // instance's config can still ask it.
     NV_ASSIGN_OR_RETURN(std::unique_ptr<ControlClient> client, Connect(*id));
@@ -94,26 +100,30 @@ Status ControlCli::RunSelectedMutating(ControlClient& client, const std::string&
   return Status::Error("no command given");
 }
 
+Result<StatusSnapshot> ControlCli::AskAgent(const std::string& id) {
+  if (!inv_->ctx.connect_control) return Status::NotFound("no bus");
+  NV_ASSIGN_OR_RETURN(std::unique_ptr<ControlClient> client, inv_->ctx.connect_control(id));
+  return client->GetStatus();
+}
+
 Status ControlCli::RunStatus(const Config& config) {
-  StatusSource source = StatusSource::kAgent;
-  Result<StatusSnapshot> status = Status::NotFound("no agent");
-  Result<std::unique_ptr<ControlClient>> client =
-      inv_->ctx.connect_control ? inv_->ctx.connect_control(config.nymvisor.id)
-                                : Result<std::unique_ptr<ControlClient>>(Status::NotFound(""));
-  if (client.ok()) status = (*client)->GetStatus();
-  if (!status.ok()) {
-    source = StatusSource::kFiles;
-    inv_->ctx.err << "note: no agent answers for instance '" << config.nymvisor.id
-                  << "'; reading its files instead\n";
-    NV_ASSIGN_OR_RETURN(status, StatusFromFiles(config, inv_->ctx.files));
+  if (Result<StatusSnapshot> status = AskAgent(config.nymvisor.id); status.ok()) {
+    return PrintStatus(*status, StatusSource::kAgent);
   }
+  inv_->ctx.err << "note: no agent answers for instance '" << config.nymvisor.id
+                << "'; reading its files instead\n";
+  NV_ASSIGN_OR_RETURN(StatusSnapshot status, StatusFromFiles(config, inv_->ctx.files));
+  return PrintStatus(status, StatusSource::kFiles);
+}
+
+Status ControlCli::PrintStatus(const StatusSnapshot& status, StatusSource source) {
   if (inv_->Json()) {
-    Json j = StatusSnapshotToJson(*status);
+    Json j = StatusSnapshotToJson(status);
     j["source"] = source == StatusSource::kAgent ? "agent" : "files";
     inv_->ctx.out << DumpJsonCompact(j) << "\n";
     return {};
   }
-  inv_->ctx.out << RenderStatus(*status, inv_->ctx.clock.Now(), inv_->ctx.out_is_tty, source);
+  inv_->ctx.out << RenderStatus(status, inv_->ctx.clock.Now(), inv_->ctx.out_is_tty, source);
   return {};
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "agent/cli/cli_support.h"
+#include "agent/cli/status_report.h"
 #include "agent/ports/control.h"
 
 namespace nymvisor {
@@ -25,7 +26,9 @@ class ControlCli {
 
  private:
   CLI::App* Add(const std::string& name, const std::string& help, bool mutating);
+  Result<StatusSnapshot> AskAgent(const std::string& id);
   Status RunStatus(const Config& config);
+  Status PrintStatus(const StatusSnapshot& status, StatusSource source);
   Status RunHistory(const Config& config);
   Status RunMutating(const std::string& command, ControlClient& client, int* exit_code);
   /// Follows an upgrade or rollback until UpgradeFinished for `upgrade`.
