@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace nymvisor {
 namespace {
@@ -88,14 +89,33 @@ void SetRange(CURL* c, const HttpRequest& r, std::string* range) {
   curl_easy_setopt(c, CURLOPT_RANGE, range->c_str());
 }
 
+constexpr long kMaxRedirects = 5;
+
+bool IsHttps(const std::string& url) { return url.rfind("https://", 0) == 0; }
+
+/// Transfer failures that upstream's setup causes: not worth retrying soon.
+std::optional<Status> RedirectRefusal(CURLcode rc, const HttpRequest& r) {
+  if (rc == CURLE_TOO_MANY_REDIRECTS) {
+    return Status::Error("GET " + r.url + ": more than " + std::to_string(kMaxRedirects) +
+                         " redirects (a redirect loop?)");
+  }
+  if (rc == CURLE_UNSUPPORTED_PROTOCOL && IsHttps(r.url)) {
+    return Status::Error("GET " + r.url +
+                         ": refused a redirect away from https (a download never downgrades "
+                         "to plain http)");
+  }
+  return std::nullopt;
+}
+
 void SetOptions(CURL* c, const HttpRequest& r, Transfer* t, curl_slist* headers) {
   using std::chrono::duration_cast;
   using std::chrono::milliseconds;
   curl_easy_setopt(c, CURLOPT_URL, r.url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  // A redirect never downgrades https to http, and only http(s) is followed.
+  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, IsHttps(r.url) ? "https" : "http,https");
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+  curl_easy_setopt(c, CURLOPT_MAXREDIRS, kMaxRedirects);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -161,6 +181,7 @@ Result<HttpResponse> CurlHttpClient::Get(const HttpRequest& request, const BodyS
     return Status::Error("response from " + request.url + " is larger than " +
                          std::to_string(request.max_bytes) + " bytes");
   }
+  if (std::optional<Status> refused = RedirectRefusal(rc, request)) return *refused;
   if (rc != CURLE_OK) {  // network trouble: worth another try later
     return Status::Unavailable("GET " + request.url + ": " + curl_easy_strerror(rc));
   }

@@ -105,14 +105,14 @@ Result<std::vector<std::string>> RefreshAccess(const AccessPaths& paths, const C
   std::vector<std::string> notes;
   const std::string& id = config.nymvisor.id;
   NV_ASSIGN_OR_RETURN(std::string bus_name, ControlBusName(id));
+  std::string owner = Unprivileged(config) ? config.daemon.user : "";
+  NV_RETURN_IF_ERROR(
+      WriteIfChanged(files, BusPolicyFile(paths, id), RenderBusPolicy(bus_name, owner), &notes));
   if (Unprivileged(config)) {
-    NV_RETURN_IF_ERROR(WriteIfChanged(files, BusPolicyFile(paths, id),
-                                      RenderBusOwnPolicy(bus_name, config.daemon.user), &notes));
     NV_RETURN_IF_ERROR(WriteIfChanged(files, UnitRuleFile(paths, id),
                                       RenderUnitRule(id, config.daemon.user, EffectiveUnit(config)),
                                       &notes));
   } else {
-    NV_RETURN_IF_ERROR(RemoveIfPresent(files, BusPolicyFile(paths, id), &notes));
     NV_RETURN_IF_ERROR(RemoveIfPresent(files, UnitRuleFile(paths, id), &notes));
   }
   NV_RETURN_IF_ERROR(SetOwnership(config, config_path, files));

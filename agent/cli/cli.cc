@@ -8,6 +8,7 @@
 #include "agent/cli/control_cli.h"
 #include "agent/cli/exec_command.h"
 #include "agent/cli/init_cli.h"
+#include "agent/generator/generator.h"
 #include "agent/generator/unit_dropins.h"
 #include "agent/records/layout.h"
 #include "agent/shell/build_info_probe.h"
@@ -24,6 +25,8 @@ struct SimpleCommands {
   std::string exec_id;
   CLI::App* run = nullptr;
   CLI::App* refresh_access = nullptr;
+  CLI::App* refuse_start = nullptr;
+  std::string refuse_id;
 };
 
 void AddSimpleCommands(CLI::App* app, Invocation* inv, SimpleCommands* cmds) {
@@ -43,6 +46,9 @@ void AddSimpleCommands(CLI::App* app, Invocation* inv, SimpleCommands* cmds) {
       "refresh-access",
       "As root: rewrite the bus policies, polkit rules and ownership that let each instance's "
       "agent run as its node's account (the package runs it on upgrade)");
+  cmds->refuse_start = app->add_subcommand(
+      "refuse-start", "What a unit of an instance with a broken config runs: say why, exit 1");
+  cmds->refuse_start->add_option("ID", cmds->refuse_id, "The instance id")->required();
 }
 
 Status RunDaemonBuildInfo(const Invocation& inv) {
@@ -124,6 +130,23 @@ Status RunAgentCommand(const Invocation& inv, const std::vector<std::string>& ar
   return {};
 }
 
+/// The blocked unit's ExecStart: the generator could not read the instance
+/// (see RenderBlockedDropIn); say why, as it reads now, and fail.
+Status RefuseStart(const Invocation& inv, const std::string& id, int* exit_code) {
+  InstanceSources sources;
+  GeneratorPaths paths;
+  paths.etc_dir = inv.ctx.etc_dir;
+  Result<LoadedConfig> loaded = LoadUnitConfig(paths, id, inv.ctx.files, &sources);
+  std::string why = loaded.ok() ? "it was broken at the last daemon-reload and reads well now"
+                                : loaded.status().message();
+  inv.ctx.err << "nymvisor: instance '" << id << "' is not started: its config cannot be used ("
+              << why << "); fix " << (inv.ctx.etc_dir / (id + ".toml")).string() << " or "
+              << (inv.ctx.etc_dir / (id + ".env")).string()
+              << ", then run 'systemctl daemon-reload'\n";
+  *exit_code = 1;
+  return {};
+}
+
 Status RunSelected(const Invocation& inv, const SimpleCommands& cmds, InitCli& init,
                    AddUpgradeCli& add_upgrade, ControlCli& control, int* exit_code) {
   if (init.selected()) return init.Run();
@@ -141,6 +164,7 @@ Status RunSelected(const Invocation& inv, const SimpleCommands& cmds, InitCli& i
   if (cmds.daemon_build_info->parsed()) return RunDaemonBuildInfo(inv);
   if (cmds.exec->parsed()) return RunExec(inv, cmds.exec_id);
   if (cmds.run->parsed()) return RunAgentCommand(inv, cmds.run->remaining(), exit_code);
+  if (cmds.refuse_start->parsed()) return RefuseStart(inv, cmds.refuse_id, exit_code);
   if (cmds.refresh_access->parsed()) {
     if (!inv.ctx.is_root) return Status::Error("refresh-access must run as root");
     if (!inv.ctx.refresh_all_access) return Status::Error("refresh-access is not available here");

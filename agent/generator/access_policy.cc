@@ -38,15 +38,24 @@ std::string XmlText(const std::string& text) {
 
 }  // namespace
 
-std::string RenderBusOwnPolicy(const std::string& bus_name, const std::string& user) {
-  return std::string("<?xml version=\"1.0\"?>\n<!-- ") + kHeader +
-         " -->\n"
-         "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN\"\n"
-         " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
-         "<busconfig>\n"
-         "  <policy user=\"" +
-         XmlText(user) + "\">\n    <allow own=\"" + XmlText(bus_name) +
-         "\"/>\n  </policy>\n</busconfig>\n";
+std::string RenderBusPolicy(const std::string& bus_name, const std::string& owner) {
+  std::string name = XmlText(bus_name);
+  std::string out = std::string("<?xml version=\"1.0\"?>\n<!-- ") + kHeader +
+                    " -->\n"
+                    "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-BUS Bus Configuration "
+                    "1.0//EN\"\n"
+                    " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+                    "<busconfig>\n";
+  if (!owner.empty()) {
+    out += "  <policy user=\"" + XmlText(owner) + "\">\n    <allow own=\"" + name +
+           "\"/>\n  </policy>\n";
+  }
+  out += "  <policy context=\"default\">\n";
+  for (const char* iface : {"net.nymtech.Nymvisor1", "org.freedesktop.DBus.Properties",
+                            "org.freedesktop.DBus.Introspectable", "org.freedesktop.DBus.Peer"}) {
+    out += "    <allow send_destination=\"" + name + "\" send_interface=\"" + iface + "\"/>\n";
+  }
+  return out + "  </policy>\n</busconfig>\n";
 }
 
 std::string RenderUnitRule(const std::string& instance_id, const std::string& user,

@@ -12,9 +12,11 @@ namespace nymvisor {
 /// runs as root needs none of them: root may own the bus names
 /// (dbus/net.nymtech.Nymvisor1.conf) and control every unit.
 
-/// /etc/dbus-1/system.d/net.nymtech.Nymvisor1.<escaped id>.conf: `user` may
-/// own exactly the instance's bus name.
-std::string RenderBusOwnPolicy(const std::string& bus_name, const std::string& user);
+/// /etc/dbus-1/system.d/net.nymtech.Nymvisor1.<escaped id>.conf: everyone
+/// may send to the instance's bus name (the agent checks every mutating
+/// method itself), and `owner`, unless empty (a root agent, which the
+/// package's policy covers), may own exactly that name.
+std::string RenderBusPolicy(const std::string& bus_name, const std::string& owner);
 
 /// /etc/polkit-1/rules.d/60-nymvisor-<escaped id>.rules: `user` may start,
 /// stop, restart, reset-failed and ref exactly `unit`, and nothing else (no

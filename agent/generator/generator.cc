@@ -71,13 +71,35 @@ Status GenerateInstance(const GeneratorPaths& paths, const std::string& id, File
                      RenderUnusedTemplateDropIn(config, sources), files);
 }
 
+/// Every unit a broken instance may have gets a drop-in that keeps it from
+/// starting: the agent, the template node and the config's own daemon.unit.
+Status BlockInstance(const GeneratorPaths& paths, const std::string& id, const std::string& reason,
+                     FileSystem& files) {
+  std::set<std::string> units = {"nymvisor@" + id + ".service",
+                                 kNodeTemplatePrefix + id + ".service"};
+  Result<std::string> text = files.ReadFile(paths.etc_dir / (id + ".toml"));
+  if (text.ok()) {
+    if (std::optional<std::string> unit = FindUnitKey(*text)) units.insert(*unit);
+  }
+  std::string dropin = RenderBlockedDropIn(id, reason, paths.nymvisor_binary);
+  for (const std::string& unit : units) {
+    NV_RETURN_IF_ERROR(WriteDropIn(paths.output_dir, unit, dropin, files));
+  }
+  return {};
+}
+
 }  // namespace
 
 std::vector<std::string> GenerateUnits(const GeneratorPaths& paths, FileSystem& files) {
   std::vector<std::string> messages;
   for (const std::string& id : FindInstanceIds(paths.etc_dir, files)) {
     Status st = GenerateInstance(paths, id, files);
-    if (!st.ok()) messages.push_back("instance '" + id + "' skipped: " + st.message());
+    if (st.ok()) continue;
+    std::string message = "instance '" + id + "' is blocked from starting: " + st.message();
+    if (Status blocked = BlockInstance(paths, id, st.message(), files); !blocked.ok()) {
+      message += " (and its units could not be blocked: " + blocked.message() + ")";
+    }
+    messages.push_back(message);
   }
   return messages;
 }

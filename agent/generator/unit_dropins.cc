@@ -94,4 +94,45 @@ std::string RenderAgentDropIn(const Config& config, const InstanceSources& sourc
   return out;
 }
 
+std::string RenderBlockedDropIn(const std::string& id, const std::string& reason,
+                                const std::string& nymvisor_binary) {
+  std::string why;
+  for (char c : reason) why += (c == '\n' || c == '\r') ? ' ' : c;
+  return "# Written by nymvisor-generator: the config of nymvisor instance " + id +
+         " cannot be read,\n# so its units must not start (never with defaults, which would "
+         "run the node as root).\n# " +
+         why + "\n# Fix /etc/nymvisor/" + id +
+         ".toml or .env, then run `systemctl daemon-reload`.\n"
+         "\n[Service]\nExecStartPre=\nExecStart=\nExecStart=" +
+         nymvisor_binary + " refuse-start " + id + "\n";
+}
+
+std::optional<std::string> FindUnitKey(const std::string& toml_text) {
+  std::string section;
+  size_t start = 0;
+  while (start < toml_text.size()) {
+    size_t end = std::min(toml_text.find('\n', start), toml_text.size());
+    std::string line = toml_text.substr(start, end - start);
+    start = end + 1;
+    size_t first = line.find_first_not_of(" \t");
+    if (first == std::string::npos) continue;
+    line = line.substr(first);
+    if (line.front() == '[') {
+      section = line.substr(1, line.find(']') - 1);
+      continue;
+    }
+    if (section != "daemon" || !line.starts_with("unit")) continue;
+    size_t quote = line.find_first_of("'\"");
+    if (quote == std::string::npos || line.substr(4, quote - 4).find('=') == std::string::npos) {
+      continue;
+    }
+    size_t close = line.find(line[quote], quote + 1);
+    if (close == std::string::npos) continue;
+    std::string unit = line.substr(quote + 1, close - quote - 1);
+    bool plain = unit.ends_with(".service") && unit.find_first_of("/ \\\t") == std::string::npos;
+    if (plain) return unit;
+  }
+  return std::nullopt;
+}
+
 }  // namespace nymvisor

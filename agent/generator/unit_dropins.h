@@ -2,6 +2,7 @@
 #define NYMVISOR_AGENT_GENERATOR_UNIT_DROPINS_H_
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "agent/config/config.h"
@@ -20,6 +21,17 @@ struct InstanceSources {
   std::filesystem::path env_file;  ///< /etc/nymvisor/<id>.env (may not exist)
   std::string nymvisor_binary = "/usr/bin/nymvisor";
 };
+
+/// The drop-in for a unit of an instance whose config or env file cannot be
+/// read: it fails closed. Its ExecStart= is `nymvisor refuse-start <id>`,
+/// which says why in the journal and `systemctl status` and exits 1, so the
+/// node never runs with defaults (which would mean without User=, as root).
+std::string RenderBlockedDropIn(const std::string& id, const std::string& reason,
+                                const std::string& nymvisor_binary);
+
+/// The daemon.unit of a config that cannot be parsed as a whole, read
+/// leniently from its [daemon] table, so that unit can be blocked too.
+std::optional<std::string> FindUnitKey(const std::string& toml_text);
 
 /// True when the node runs in our template (nymvisor-daemon@<id>.service),
 /// which already has the right ExecStart=.

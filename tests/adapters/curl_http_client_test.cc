@@ -138,5 +138,22 @@ TEST(CurlHttpClient, UnreachableAndRefusedSchemesAreErrors) {
   EXPECT_FALSE(Fetch(client, Req("file:///etc/passwd"), &got).ok());
 }
 
+TEST(CurlHttpClient, FollowsABoundedNumberOfRedirects) {
+  testing::LoopbackHttpServer server;
+  server.Set("/moved", {302, "", {{"Location", server.Url("/info.json")}}});
+  server.Set("/info.json", {200, "{}", {}});
+  server.Set("/loop", {302, "", {{"Location", server.Url("/loop")}}});
+  CurlHttpClient client;
+  Collected got;
+  ASSERT_TRUE(Fetch(client, Req(server.Url("/moved")), &got).ok());
+  EXPECT_EQ(got.body, "{}");
+  Status loop = Fetch(client, Req(server.Url("/loop")), &got).status();
+  EXPECT_FALSE(loop.IsUnavailable()) << "a loop is upstream's setup, not a passing fault";
+  EXPECT_NE(loop.message().find("more than 5 redirects"), std::string::npos) << loop.message();
+  EXPECT_LE(server.Requests().size(), 8u);
+  server.Set("/to-file", {302, "", {{"Location", "file:///etc/passwd"}}});
+  EXPECT_FALSE(Fetch(client, Req(server.Url("/to-file")), &got).ok()) << "only http(s)";
+}
+
 }  // namespace
 }  // namespace nymvisor

@@ -69,7 +69,9 @@ TEST_F(AccessFilesTest, BackToRootRemovesTheGrants) {
   config_.daemon.user = "root";
   ASSERT_TRUE(SaveConfigFile(config_, config_path_, files_).ok());
   ASSERT_TRUE(RefreshAccess(paths_, config_, config_path_, files_).ok());
-  EXPECT_FALSE(std::filesystem::exists(paths_.dbus_dir / "net.nymtech.Nymvisor1.mixnode.conf"));
+  std::string bus = ReadFileOrDie(paths_.dbus_dir / "net.nymtech.Nymvisor1.mixnode.conf");
+  EXPECT_EQ(bus.find("allow own"), std::string::npos) << "root owns it by the package's policy";
+  EXPECT_NE(bus.find("send_destination"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(paths_.polkit_rules_dir / "60-nymvisor-mixnode.rules"));
   EXPECT_EQ(ReadFileOrDie(paths_.polkit_actions).find("policykit.owner"), std::string::npos);
   EXPECT_EQ(OwnerOf(dir_ / "home/nymvisor/genesis"), 0u);

@@ -70,6 +70,33 @@ TEST(ValidateConfig, NamesTheBadKey) {
       {[](Config& c) { c.nymvisor.metrics_textfile = "rel/m.prom"; }, "nymvisor.metrics_textfile"},
       {[](Config& c) { c.nymvisor.metrics_textfile = "/var/lib/m.txt"; },
        "nymvisor.metrics_textfile"},
+      // Values that reach a unit file or a path rule (issue: a newline added
+      // an ExecStartPre=, '/' voided the sandbox).
+      {[](Config& c) { c.daemon.user = "nym\nExecStartPre=/bin/sh"; }, "daemon.user"},
+      {[](Config& c) { c.daemon.unit = "n.service\nExecStartPre=x"; }, "daemon.unit"},
+      {[](Config& c) { c.daemon.name = "nym-node\n"; }, "daemon.name"},
+      {[](Config& c) { c.daemon.name = std::string("nym\0node", 8); }, "daemon.name"},
+      {[](Config& c) { c.daemon.name = ".."; }, "daemon.name"},
+      {[](Config& c) { c.daemon.home = "/"; }, "daemon.home"},
+      {[](Config& c) { c.daemon.home = "/etc/"; }, "daemon.home"},
+      {[](Config& c) { c.daemon.home = "/usr"; }, "daemon.home"},
+      {[](Config& c) { c.daemon.home = "/var/lib/../lib"; }, "daemon.home"},
+      {[](Config& c) { c.daemon.home = "/proc/1"; }, "daemon.home"},
+      {[](Config& c) { c.daemon.user = "9lives"; }, "daemon.user"},
+      {[](Config& c) { c.daemon.user = "a b"; }, "daemon.user"},
+      {[](Config& c) { c.daemon.unit = "a@b@c.service"; }, "daemon.unit"},
+      {[](Config& c) { c.daemon.unit = "nym-node@.service"; }, "daemon.unit"},
+      {[](Config& c) { c.daemon.unit = "nym node.service"; }, "daemon.unit"},
+      {[](Config& c) { c.nymvisor.upstream_polling_rate = std::chrono::nanoseconds(1); },
+       "nymvisor.upstream_polling_rate"},
+      {[](Config& c) { c.nymvisor.upstream_polling_rate = std::chrono::seconds(1); },
+       "nymvisor.upstream_polling_rate"},
+      {[](Config& c) { c.daemon.health_check_period = std::chrono::milliseconds(5); },
+       "daemon.health_check_period"},
+      {[](Config& c) { c.daemon.startup_period_duration = Duration::zero(); },
+       "daemon.startup_period_duration"},
+      {[](Config& c) { c.daemon.shutdown_grace_period = Duration::zero(); },
+       "daemon.shutdown_grace_period"},
   };
   for (const Case& c : cases) {
     Config config = Valid();
@@ -77,6 +104,23 @@ TEST(ValidateConfig, NamesTheBadKey) {
     Status st = ValidateConfig(config);
     ASSERT_FALSE(st.ok()) << c.expected;
     EXPECT_EQ(st.message().rfind(c.expected, 0), 0u) << st.message();
+  }
+}
+
+TEST(ValidateConfig, AcceptsWhatRealSetupsUse) {
+  for (auto mutate : std::vector<void (*)(Config&)>{
+           [](Config& c) { c.daemon.unit = "nym-node.service"; },
+           [](Config& c) { c.daemon.unit = "nym-node@mixnode.service"; },
+           [](Config& c) { c.daemon.home = "/root/.nym/nym-nodes/default-nym-node"; },
+           [](Config& c) { c.daemon.home = "/home/nym/.nym/mixnodes/my-node/"; },
+           [](Config& c) { c.daemon.user = "nym"; },
+           [](Config& c) { c.daemon.user = "_nym-node.1"; },
+           [](Config& c) { c.nymvisor.upstream_polling_rate = std::chrono::seconds(2); },
+           [](Config& c) { c.daemon.health_check_period = std::chrono::seconds(1); }}) {
+    Config c = Valid();
+    mutate(c);
+    Status st = ValidateConfig(c);
+    EXPECT_TRUE(st.ok()) << st.message();
   }
 }
 

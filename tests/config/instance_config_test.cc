@@ -43,7 +43,9 @@ TEST_F(LoadConfigFileTest, AnInvalidUnitNameNamesItsLine) {
   Result<LoadedConfig> loaded = Load("[daemon]\nname = 'nym-node'\nhome = '/h'\nunit = 'x'\n");
   ASSERT_FALSE(loaded.ok());
   EXPECT_EQ(loaded.status().message(),
-            Path() + ":4: daemon.unit: 'x' is not a systemd .service name");
+            Path() +
+                ":4: daemon.unit: 'x' is not a systemd service name (letters, digits and "
+                ":-_.\\@, ending in .service, an instance after '@')");
 }
 
 TEST_F(LoadConfigFileTest, EnvironmentOverridesTheFile) {

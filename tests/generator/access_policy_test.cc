@@ -5,12 +5,20 @@
 namespace nymvisor {
 namespace {
 
-TEST(RenderBusOwnPolicy, LetsOneAccountOwnOneName) {
-  std::string xml = RenderBusOwnPolicy("net.nymtech.Nymvisor1.mixnode", "nym");
+TEST(RenderBusPolicy, LetsOneAccountOwnOneNameAndEveryoneSendToIt) {
+  std::string xml = RenderBusPolicy("net.nymtech.Nymvisor1.mixnode", "nym");
   EXPECT_NE(xml.find("<policy user=\"nym\">"), std::string::npos) << xml;
   EXPECT_NE(xml.find("<allow own=\"net.nymtech.Nymvisor1.mixnode\"/>"), std::string::npos) << xml;
   EXPECT_EQ(xml.find("own_prefix"), std::string::npos) << "exactly one name, no prefix";
-  EXPECT_NE(RenderBusOwnPolicy("n", "a\"b").find("user=\"a&quot;b\""), std::string::npos);
+  EXPECT_NE(xml.find("<allow send_destination=\"net.nymtech.Nymvisor1.mixnode\" "
+                     "send_interface=\"net.nymtech.Nymvisor1\"/>"),
+            std::string::npos)
+      << xml;
+  EXPECT_EQ(xml.find("send_destination_prefix"), std::string::npos);
+  EXPECT_NE(RenderBusPolicy("n", "a\"b").find("user=\"a&quot;b\""), std::string::npos);
+  std::string root = RenderBusPolicy("net.nymtech.Nymvisor1.mixnode", "");
+  EXPECT_EQ(root.find("allow own"), std::string::npos) << "a root agent owns it by the package";
+  EXPECT_NE(root.find("send_destination"), std::string::npos);
 }
 
 TEST(RenderUnitRule, GrantsTheNodeUnitsVerbsOnly) {

@@ -77,17 +77,59 @@ TEST_F(GeneratorTest, AnOperatorsUnitGetsExecAndTheTemplateInstanceIsDisabled) {
             std::string::npos);
 }
 
-TEST_F(GeneratorTest, ABrokenInstanceIsReportedAndSkippedOthersStillGenerated) {
+TEST_F(GeneratorTest, ABrokenInstanceIsBlockedFromStartingOthersStillGenerated) {
   WriteConfig("good");
-  WriteFile(dir_ / "etc/bad.toml", "[daemon]\nname = 'x'\n");
+  WriteFile(dir_ / "etc/bad.toml", "[daemon]\nname = 'x'\nunit = 'nym-node.service'\n");
   WriteFile(dir_ / "etc/worse.env", "not an assignment\n");
   std::vector<std::string> messages = GenerateUnits(paths_, files_);
   ASSERT_EQ(messages.size(), 2u);
-  EXPECT_NE(messages[0].find("instance 'bad' skipped"), std::string::npos);
+  EXPECT_NE(messages[0].find("instance 'bad' is blocked from starting"), std::string::npos);
   EXPECT_NE(messages[0].find("missing required key 'daemon.home'"), std::string::npos);
-  EXPECT_NE(messages[1].find("instance 'worse' skipped"), std::string::npos);
+  EXPECT_NE(messages[1].find("instance 'worse' is blocked from starting"), std::string::npos);
   EXPECT_TRUE(std::filesystem::exists(dir_ / "out/nymvisor-daemon@good.service.d"));
-  EXPECT_FALSE(std::filesystem::exists(dir_ / "out/nymvisor-daemon@bad.service.d"));
+  for (const char* unit : {"nymvisor-daemon@bad.service", "nymvisor@bad.service",
+                           "nym-node.service", "nymvisor-daemon@worse.service"}) {
+    std::string blocked = DropIn(unit);
+    EXPECT_NE(blocked.find("ExecStart=\nExecStart=/usr/bin/nymvisor refuse-start "),
+              std::string::npos)
+        << unit << ":\n"
+        << blocked;
+    EXPECT_NE(blocked.find("ExecStartPre=\n"), std::string::npos) << unit;
+  }
+}
+
+TEST_F(GeneratorTest, EveryKindOfBadEnvLineFailsClosed) {
+  // Without a drop-in the node's unit would lose User= and run as root.
+  const char* lines[] = {"DAEMON_MAX_STARTUP_FAILURES=-1\n",
+                         "DAEMON_HOME=\"unterminated\n",
+                         "DAEMON_HOME=\"bad \\q escape\"\n",
+                         "DAEMON_UNSAFE_SKIP_BACKUP=maybe\n",
+                         "just words\n",
+                         "NYMVISOR_UPSTREAM_POLLING_RATE=1ns\n",
+                         "DAEMON_HOME=/\n",
+                         "DAEMON_NAME=\"a\\nb\"\n"};
+  int i = 0;
+  for (const char* line : lines) {
+    std::string id = "n" + std::to_string(i++);
+    WriteConfig(id);
+    WriteFile(dir_ / "etc" / (id + ".env"), line);
+  }
+  std::vector<std::string> messages = GenerateUnits(paths_, files_);
+  EXPECT_EQ(messages.size(), std::size(lines));
+  for (int n = 0; n < i; ++n) {
+    std::string unit = "nymvisor-daemon@n" + std::to_string(n) + ".service";
+    std::string dropin = DropIn(unit);
+    EXPECT_NE(dropin.find("refuse-start"), std::string::npos) << lines[n] << dropin;
+    EXPECT_EQ(dropin.find("User="), std::string::npos) << lines[n];
+  }
+}
+
+TEST(FindUnitKey, ReadsTheDaemonUnitOfAnUnparsableFile) {
+  EXPECT_EQ(FindUnitKey("[daemon]\nunit = 'nym-node.service'\nhome = 5\n"), "nym-node.service");
+  EXPECT_EQ(FindUnitKey("[daemon]\n  unit=\"a@b.service\"\n"), "a@b.service");
+  EXPECT_EQ(FindUnitKey("[nymvisor]\nunit = 'x.service'\n"), std::nullopt) << "other tables";
+  EXPECT_EQ(FindUnitKey("[daemon]\nunits = 'x'\n"), std::nullopt);
+  EXPECT_EQ(FindUnitKey("[daemon]\nunit = 'not a unit'\n"), std::nullopt);
 }
 
 TEST_F(GeneratorTest, NothingToDoWithoutInstances) {
