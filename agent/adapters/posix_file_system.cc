@@ -13,6 +13,9 @@
 #include <random>
 #include <thread>
 
+#include "agent/adapters/hand_over.h"
+#include "agent/adapters/root_only_path.h"
+
 namespace nymvisor {
 namespace {
 
@@ -28,6 +31,10 @@ Result<std::pair<uid_t, gid_t>> LookUpAccount(const std::string& name) {
 }
 
 Status ErrnoStatus(std::string_view what, const fs::path& path, int err) {
+  if (err == ELOOP) {
+    return Status::Error(path.string() + " is a symlink; refusing to follow it (" +
+                         std::string(what) + ")");
+  }
   std::string message = std::string(what) + " " + path.string() + ": " + std::strerror(err);
   if (err == ENOENT) return Status::NotFound(message);
   return Status::Error(message);
@@ -80,7 +87,7 @@ Status FsyncDirectory(const fs::path& dir) {
 Result<fs::path> WriteTemp(const fs::path& path, std::string_view content, mode_t mode) {
   fs::path temp = path;
   temp += TempSuffix();
-  Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+  Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
   if (fd.get() < 0) return ErrnoStatus("creating", temp, errno);
   Status st = WriteAll(fd.get(), content, temp);
   if (st.ok() && ::fchmod(fd.get(), mode) != 0) st = ErrnoStatus("chmod", temp, errno);
@@ -115,21 +122,39 @@ Status CopyData(int in, int out, const fs::path& from, const fs::path& to) {
   }
 }
 
-}  // namespace
-
-Result<std::string> RealFileSystem::ReadFile(const fs::path& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) return ErrnoStatus("reading", path, errno);
+Result<std::string> ReadAll(int fd, const fs::path& path) {
   std::string out;
   char buf[65536];
   while (true) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return ErrnoStatus("reading", path, errno);
     if (n == 0) break;
     out.append(buf, static_cast<size_t>(n));
   }
   return out;
+}
+
+}  // namespace
+
+Result<std::string> RealFileSystem::ReadFile(const fs::path& path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return ErrnoStatus("reading", path, errno);
+  return ReadAll(fd.get(), path);
+}
+
+Result<std::string> RealFileSystem::ReadTrusted(const fs::path& path) {
+  if (::geteuid() != 0) return ReadFile(path);
+  fs::path absolute = fs::absolute(path);
+  Result<OwnedFd> fd = OpenTrustedPath(absolute, PathTrust::kRootOnly, false);
+  if (!fd.ok()) {
+    if (fd.status().IsNotFound()) return fd.status();
+    return Status::Error("refusing to read " + path.string() +
+                         " as root: " + fd.status().message() +
+                         "; keep it in a root-owned directory such as /etc/nymvisor, owned by "
+                         "root and writable by root only");
+  }
+  return ReadAll(fd->get(), path);
 }
 
 Status RealFileSystem::WriteFileAtomic(const fs::path& path, std::string_view content,
@@ -227,18 +252,9 @@ Status RealFileSystem::SetOwner(const fs::path& path, const std::string& owner,
                                 const std::string& group_of, bool recursive) {
   NV_ASSIGN_OR_RETURN(auto user, LookUpAccount(owner));
   NV_ASSIGN_OR_RETURN(auto group, LookUpAccount(group_of));
-  auto chown_one = [&](const fs::path& p) -> Status {
-    if (::lchown(p.c_str(), user.first, group.second) != 0) return ErrnoStatus("chown", p, errno);
-    return {};
-  };
-  NV_RETURN_IF_ERROR(chown_one(path));
-  if (!recursive) return {};
-  std::error_code ec;
-  auto it = fs::recursive_directory_iterator(path, fs::directory_options::none, ec);
-  if (ec) return ErrnoStatus("listing", path, ec.value());
-  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) return ErrnoStatus("listing", path, ec.value());
-    NV_RETURN_IF_ERROR(chown_one(it->path()));
+  if (recursive) return HandOverTree(path, user.first, group.second).status();
+  if (::lchown(path.c_str(), user.first, group.second) != 0) {
+    return ErrnoStatus("chown", path, errno);
   }
   return {};
 }
@@ -270,7 +286,7 @@ class FlockLock : public FileLock {
 
 Result<std::unique_ptr<FileLock>> RealFileSystem::LockExclusive(const fs::path& path,
                                                                 Duration timeout) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoStatus("opening lock file", path, errno);
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -309,9 +325,23 @@ class PosixWritableFile : public WritableFile {
 
 Result<std::unique_ptr<WritableFile>> RealFileSystem::OpenForAppend(const fs::path& path,
                                                                     mode_t mode, bool truncate) {
-  int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0);
-  int fd = ::open(path.c_str(), flags, mode);
+  // Never through a symlink, and never into a file that is also elsewhere (a
+  // hard link): what is written here must land here and nowhere else.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+                  mode);
   if (fd < 0) return ErrnoStatus("opening", path, errno);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
+    ::close(fd);
+    return Status::Error(path.string() +
+                         " is not a plain file of its own (a hard link or a device); refusing "
+                         "to write to it");
+  }
+  if (truncate && ::ftruncate(fd, 0) != 0) {
+    int err = errno;
+    ::close(fd);
+    return ErrnoStatus("truncating", path, err);
+  }
   return std::unique_ptr<WritableFile>(std::make_unique<PosixWritableFile>(fd, path));
 }
 

@@ -9,6 +9,7 @@ namespace nymvisor {
 class RealFileSystem : public FileSystem {
  public:
   Result<std::string> ReadFile(const fs::path& path) override;
+  Result<std::string> ReadTrusted(const fs::path& path) override;
   Status WriteFileAtomic(const fs::path& path, std::string_view content, mode_t mode) override;
   Result<FileInfo> Stat(const fs::path& path, bool follow_symlinks = false) override;
   Status CreateDirectories(const fs::path& path, mode_t mode) override;

@@ -49,16 +49,22 @@ namespace {
 
 Result<Credentials> ResolveUser(const std::string& name) {
   Credentials creds;
-  if (name.empty() || ::geteuid() != 0) return creds;
+  // A root CLI acting as a node's account (AccountScope) drops its children
+  // to that account fully: with a real uid of 0 left, they could regain root.
+  bool acting = ::getuid() == 0 && ::geteuid() != 0;
+  if (name.empty() && acting) return Credentials{true, ::geteuid(), ::getegid()};
+  if (name.empty() || ::getuid() != 0) return creds;
   struct passwd pw {};
   struct passwd* found = nullptr;
   char buf[4096];
   if (::getpwnam_r(name.c_str(), &pw, buf, sizeof buf, &found) != 0 || found == nullptr) {
     return Status::Error("unknown user '" + name + "'");
   }
-  // Already that account (a root agent of a root node): nothing to change,
-  // and without CAP_SETGID setgroups() would fail.
-  if (found->pw_uid == ::geteuid() && found->pw_gid == ::getegid()) return creds;
+  // Already that account in full (a root agent of a root node): nothing to
+  // change, and without CAP_SETGID setgroups() would fail.
+  if (found->pw_uid == ::getuid() && found->pw_uid == ::geteuid() && found->pw_gid == ::getegid()) {
+    return creds;
+  }
   return Credentials{true, found->pw_uid, found->pw_gid};
 }
 
@@ -88,8 +94,12 @@ std::string ResolveExecutable(const std::string& name) {
   ::dup2(null, 0);
   ::dup2(out.write, 1);
   ::dup2(err.write, 2);
+  // Regain root first if the parent acts as another account (AccountScope),
+  // then drop to the target account for good: real, effective and saved.
+  if (creds.set && ::geteuid() != 0) ::setresuid(-1, 0, -1);
   if (creds.set &&
-      (::setgroups(1, &creds.gid) != 0 || ::setgid(creds.gid) != 0 || ::setuid(creds.uid) != 0)) {
+      (::setgroups(1, &creds.gid) != 0 || ::setresgid(creds.gid, creds.gid, creds.gid) != 0 ||
+       ::setresuid(creds.uid, creds.uid, creds.uid) != 0)) {
     int e = errno;
     ssize_t ignored = ::write(report_fd, &e, sizeof e);
     (void)ignored;

@@ -1,5 +1,7 @@
 #include "agent/cli/access_files.h"
 
+#include <sys/stat.h>
+
 #include <set>
 
 #include "agent/base/bus_name.h"
@@ -62,26 +64,57 @@ Status WritePolkitActions(const AccessPaths& paths, FileSystem& files,
                         RenderPolkitActions(*text, AgentAccounts(paths, files)), notes);
 }
 
-/// The agent's account owns nymvisor's directories; its config is root's,
-/// readable by the agent's group.
+/// The agent's account owns nymvisor's directories (what root owns there is
+/// handed over without following anything, see adapters/hand_over.h); its
+/// config is root's, readable by the agent's group. Root never takes a tree
+/// back from an account: the operator is told instead.
 Status SetOwnership(const Config& config, const std::filesystem::path& config_path,
-                    FileSystem& files) {
+                    FileSystem& files, std::vector<std::string>* notes) {
   const std::string& user = Unprivileged(config) ? config.daemon.user : "root";
   Layout layout = MakeLayout(config);
   for (const auto& dir : {layout.nymvisor_dir, layout.data_dir, layout.backup_dir}) {
-    if (Exists(files, dir)) NV_RETURN_IF_ERROR(files.SetOwner(dir, user, user, true));
+    Result<FileInfo> info = files.Stat(dir);
+    if (!info.ok()) continue;
+    if (Unprivileged(config)) {
+      NV_RETURN_IF_ERROR(files.SetOwner(dir, user, user, /*recursive=*/true));
+    } else if (info->uid != 0) {
+      notes->push_back(dir.string() + " belongs to '" + files.OwnerName(dir).value_or("?") +
+                       "' while the agent now runs as root: if that account should no longer "
+                       "control nymvisor's files, run 'chown -R root:root " +
+                       dir.string() + "'");
+    }
   }
   NV_RETURN_IF_ERROR(files.SetOwner(config_path, "root", user, false));
   return files.SetMode(config_path, Unprivileged(config) ? 0640 : 0600);
 }
 
+/// Whether root may create `dir`: the nearest existing directory above it,
+/// and every one above that, is root's, no symlink, and closed to others
+/// (or sticky), so no account can redirect the mkdir.
+bool RootMayCreate(const std::filesystem::path& dir, FileSystem& files) {
+  std::filesystem::path at = dir.lexically_normal();
+  while (at.has_relative_path() && !Exists(files, at)) at = at.parent_path();
+  for (;; at = at.parent_path()) {
+    Result<FileInfo> info = files.Stat(at);
+    if (!info.ok() || info->type != FileInfo::Type::kDirectory || info->uid != 0) return false;
+    if ((info->mode & 022) != 0 && (info->mode & S_ISVTX) == 0) return false;
+    if (!at.has_relative_path()) return true;
+  }
+}
+
 /// The metrics textfile's directory: created for the agent's account when
-/// missing; when it belongs to someone else, the operator is told.
+/// missing (where root may); when it belongs to someone else, the operator
+/// is told.
 Status PrepareMetricsDirectory(const Config& config, FileSystem& files,
                                std::vector<std::string>* notes) {
   if (config.nymvisor.metrics_textfile.empty()) return {};
   std::filesystem::path dir = std::filesystem::path(config.nymvisor.metrics_textfile).parent_path();
   const std::string& user = Unprivileged(config) ? config.daemon.user : "root";
+  if (!Exists(files, dir) && !RootMayCreate(dir, files)) {
+    notes->push_back("create " + dir.string() + " for the metrics, writable by " + user +
+                     " (root does not create it inside directories others control)");
+    return {};
+  }
   if (!Exists(files, dir)) {
     NV_RETURN_IF_ERROR(files.CreateDirectories(dir, 0755));
     NV_RETURN_IF_ERROR(files.SetOwner(dir, user, user, false));
@@ -115,7 +148,7 @@ Result<std::vector<std::string>> RefreshAccess(const AccessPaths& paths, const C
   } else {
     NV_RETURN_IF_ERROR(RemoveIfPresent(files, UnitRuleFile(paths, id), &notes));
   }
-  NV_RETURN_IF_ERROR(SetOwnership(config, config_path, files));
+  NV_RETURN_IF_ERROR(SetOwnership(config, config_path, files, &notes));
   NV_RETURN_IF_ERROR(PrepareMetricsDirectory(config, files, &notes));
   NV_RETURN_IF_ERROR(WritePolkitActions(paths, files, &notes));
   return notes;

@@ -46,12 +46,16 @@ Status AddUpgradeCli::ConvertFlags() {
 Status AddUpgradeCli::Run() {
   NV_RETURN_IF_ERROR(ConvertFlags());
   NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigForCommand(*inv_));
+  // Root copies the binary where the node's account can read it, then does
+  // everything else (probe, copy, records) as that account.
+  AddUpgradeFlags flags = flags_;
+  NV_ASSIGN_OR_RETURN(auto staged,
+                      StageOperatorBinary(*inv_, NodeAccount(loaded.config, inv_->ctx.files),
+                                          &flags.daemon_binary));
+  NV_ASSIGN_OR_RETURN(auto as_node, EnterNodeAccount(*inv_, loaded.config, /*writes=*/true));
   AddUpgradeDeps deps{inv_->ctx.files, inv_->ctx.processes, inv_->ctx.clock, inv_->ctx.err};
-  NV_ASSIGN_OR_RETURN(UpgradeInfo added, RunAddUpgrade(flags_, loaded.config, deps));
-  if (inv_->ctx.is_root && inv_->ctx.refresh_access) {
-    // What root wrote belongs to the agent's account, like the rest.
-    NV_RETURN_IF_ERROR(inv_->ctx.refresh_access(loaded.config, loaded.path).status());
-  }
+  NV_ASSIGN_OR_RETURN(UpgradeInfo added, RunAddUpgrade(flags, loaded.config, deps));
+  as_node.reset();
   std::ostream& err = inv_->ctx.err;
   if (flags_.add_binary) {
     err << "attached the binary of " << added.version << " to upgrade " << added.name << "\n";

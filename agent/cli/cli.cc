@@ -53,6 +53,8 @@ void AddSimpleCommands(CLI::App* app, Invocation* inv, SimpleCommands* cmds) {
 
 Status RunDaemonBuildInfo(const Invocation& inv) {
   NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigForCommand(inv));
+  // The binary is the node's: it is probed as the node's account.
+  NV_ASSIGN_OR_RETURN(auto as_node, EnterNodeAccount(inv, loaded.config, /*writes=*/false));
   Layout layout = MakeLayout(loaded.config);
   std::string binary = layout.CurrentBinary().string();
   if (!Exists(inv.ctx.files, binary)) {
@@ -82,7 +84,7 @@ Status RunExec(const Invocation& inv, const std::string& id) {
   if (auto credential = ConfigCredential(inv)) locator.config_path_env = credential;
   NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigWith(inv, locator));
   NV_ASSIGN_OR_RETURN(std::vector<std::string> argv, NodeCommandLine(loaded.config, inv.ctx.files));
-  return inv.ctx.exec(argv, inv.env_file);
+  return inv.ctx.exec(argv, inv.env_file, NodeAccount(loaded.config, inv.ctx.files));
 }
 
 std::string JoinArgs(const std::vector<std::string>& args) {
@@ -121,6 +123,9 @@ Status RunAgentCommand(const Invocation& inv, const std::vector<std::string>& ar
                        int* exit_code) {
   NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigForCommand(inv));
   NV_RETURN_IF_ERROR(AdoptRunArguments(inv, args, &loaded));
+  if (inv.ctx.is_root && inv.ctx.become) {
+    NV_RETURN_IF_ERROR(inv.ctx.become(NodeAccount(loaded.config, inv.ctx.files)));
+  }
   auto reload = [&inv, args]() -> Result<Config> {
     NV_ASSIGN_OR_RETURN(LoadedConfig fresh, LoadConfigForCommand(inv));
     if (!args.empty()) fresh.config.daemon.args = args;
@@ -176,7 +181,7 @@ Status RunSelected(const Invocation& inv, const SimpleCommands& cmds, InitCli& i
 
 /// Reads the -c/--config-env-file file; a missing or malformed file is fatal.
 Status LoadEnvFile(const std::string& path, Invocation* inv) {
-  Result<std::string> text = inv->ctx.files.ReadFile(path);
+  Result<std::string> text = inv->ctx.files.ReadTrusted(path);
   if (!text.ok()) return text.status().WithContext("--config-env-file");
   NV_ASSIGN_OR_RETURN(inv->env_file, ParseEnvFile(*text, path, inv->ctx.env));
   return {};

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -28,10 +29,11 @@ struct CliContext {
   std::filesystem::path etc_dir = "/etc/nymvisor";
   std::ostream& out;
   std::ostream& err;
-  /// Replaces the process with `argv`, adding `extra_env` (from -c) to the
-  /// environment. Returns only on failure.
+  /// Replaces the process with `argv` as the account `user` (root drops to
+  /// it for good first), adding `extra_env` (from -c) to the environment.
+  /// Returns only on failure.
   std::function<Status(const std::vector<std::string>& argv,
-                       const std::vector<EnvAssignment>& extra_env)>
+                       const std::vector<EnvAssignment>& extra_env, const std::string& user)>
       exec;
   /// Runs the agent for a loaded instance; returns the exit code.
   std::function<int(const LoadedConfig& loaded, std::function<Result<Config>()> reload)> run_agent;
@@ -45,6 +47,20 @@ struct CliContext {
       refresh_access;
   /// The same for every instance (`nymvisor refresh-access`, postinst).
   std::function<std::vector<std::string>()> refresh_all_access;
+  /// Makes the process act as `user` (its uid, gid and groups) until the
+  /// returned handle is dropped: how a root CLI works inside a node's files
+  /// (adapters/account_scope.h). Unset (tests) or not root: nothing changes.
+  std::function<Result<std::shared_ptr<void>>(const std::string& user)> act_as;
+  /// Root becomes `user` for good (real, effective and saved ids): `run`
+  /// started by hand as root runs the agent as the node's account, as its
+  /// unit does. Unset (tests): nothing changes.
+  std::function<Status(const std::string& user)> become;
+  /// Copies a binary the operator named to a place `user` may run and read
+  /// but not change (adapters/staged_binary.h); sets `*staged` to the path to
+  /// use and returns the handle that keeps it. Unset: the path itself.
+  std::function<Result<std::shared_ptr<void>>(const std::string& path, const std::string& user,
+                                              std::string* staged)>
+      stage_binary;
   /// Reaches the running agent of an instance (its control API); unset: none.
   ControlConnector connect_control;
   bool out_is_tty = false;  ///< standard output is a terminal (progress bars)

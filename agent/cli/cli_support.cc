@@ -4,6 +4,7 @@
 
 #include "agent/config/config_keys.h"
 #include "agent/config/config_report.h"
+#include "agent/records/layout.h"
 
 namespace nymvisor {
 
@@ -53,6 +54,47 @@ Result<LoadedConfig> LoadConfigWith(const Invocation& inv, const LocatorContext&
     for (const std::string& w : loaded->warnings) inv.ctx.err << "warning: " << w << "\n";
   }
   return loaded;
+}
+
+std::string NodeAccount(const Config& config, FileSystem& files) {
+  if (!config.daemon.user.empty()) return config.daemon.user;
+  Result<std::string> owner = files.OwnerName(config.daemon.home);
+  return owner.ok() ? *owner : "";
+}
+
+namespace {
+
+/// nymvisor's directories that an older install left to root go to the
+/// node's account, which the agent now runs as.
+Status HandOverOldDirectories(const Invocation& inv, const Config& config,
+                              const std::string& user) {
+  Layout layout = MakeLayout(config);
+  for (const auto& dir : {layout.nymvisor_dir, layout.data_dir, layout.backup_dir}) {
+    Result<FileInfo> info = inv.ctx.files.Stat(dir);
+    if (!info.ok() || info->uid != 0) continue;
+    NV_RETURN_IF_ERROR(inv.ctx.files.SetOwner(dir, user, user, /*recursive=*/true));
+    inv.ctx.err << "note: handed " << dir.string() << " over to '" << user
+                << "', the account its agent runs as\n";
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::shared_ptr<void>> EnterNodeAccount(const Invocation& inv, const Config& config,
+                                               bool writes) {
+  std::string user = NodeAccount(config, inv.ctx.files);
+  if (!inv.ctx.is_root || !inv.ctx.act_as || user.empty() || user == "root") {
+    return std::shared_ptr<void>();
+  }
+  if (writes) NV_RETURN_IF_ERROR(HandOverOldDirectories(inv, config, user));
+  return inv.ctx.act_as(user);
+}
+
+Result<std::shared_ptr<void>> StageOperatorBinary(const Invocation& inv, const std::string& user,
+                                                  std::string* path) {
+  if (!inv.ctx.stage_binary) return std::shared_ptr<void>();
+  return inv.ctx.stage_binary(*path, user, path);
 }
 
 void PrintConfig(const Invocation& inv, const Config& config) {

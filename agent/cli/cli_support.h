@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,6 +61,26 @@ Result<LoadedConfig> LoadConfigForCommand(const Invocation& inv,
                                           std::optional<std::string> id = std::nullopt);
 /// The same with a locator the caller has adjusted.
 Result<LoadedConfig> LoadConfigWith(const Invocation& inv, const LocatorContext& locator);
+
+/// The account that owns an instance's files: daemon.user, else the owner
+/// of the daemon home ("" when neither is known).
+std::string NodeAccount(const Config& config, FileSystem& files);
+
+/// Root works in a node's files only as the node's account, so that nothing
+/// that account planted there (a symlink, a swapped directory, a binary) can
+/// make root act on it. Hands nymvisor's root-owned directories of an older
+/// install over to that account first (without following anything, see
+/// adapters/hand_over.h), then acts as it until the handle is dropped. Not
+/// root, or a root node: nothing changes.
+/// `writes` is false for commands that only read (status, history): they
+/// hand nothing over.
+Result<std::shared_ptr<void>> EnterNodeAccount(const Invocation& inv, const Config& config,
+                                               bool writes);
+
+/// An operator-named binary, copied where the node's account can probe and
+/// copy it but not change it (CliContext::stage_binary); `*path` is updated.
+Result<std::shared_ptr<void>> StageOperatorBinary(const Invocation& inv, const std::string& user,
+                                                  std::string* path);
 
 void PrintConfig(const Invocation& inv, const Config& config);
 void PrintBuildInfo(const Invocation& inv, const BuildInfo& info);

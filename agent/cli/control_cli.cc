@@ -112,6 +112,7 @@ Status ControlCli::RunStatus(const Config& config) {
   }
   inv_->ctx.err << "note: no agent answers for instance '" << config.nymvisor.id
                 << "'; reading its files instead\n";
+  NV_ASSIGN_OR_RETURN(auto as_node, EnterNodeAccount(*inv_, config, /*writes=*/false));
   NV_ASSIGN_OR_RETURN(StatusSnapshot status, StatusFromFiles(config, inv_->ctx.files));
   return PrintStatus(status, StatusSource::kFiles);
 }
@@ -128,6 +129,7 @@ Status ControlCli::PrintStatus(const StatusSnapshot& status, StatusSource source
 }
 
 Status ControlCli::RunHistory(const Config& config) {
+  NV_ASSIGN_OR_RETURN(auto as_node, EnterNodeAccount(*inv_, config, /*writes=*/false));
   RecordStore store(inv_->ctx.files, MakeLayout(config));
   NV_ASSIGN_OR_RETURN(UpgradeHistory history, store.LoadHistory());
   if (inv_->Json()) {

@@ -35,7 +35,15 @@ void InitCli::AddKeyFlag(const ConfigKey& key) {
 
 Status InitCli::Run() {
   NV_RETURN_IF_ERROR(ConvertFlags());
-  InitDeps deps{inv_->ctx.files, inv_->ctx.processes, inv_->ctx.clock, UserExists};
+  InitDeps deps{
+      inv_->ctx.files,
+      inv_->ctx.processes,
+      inv_->ctx.clock,
+      UserExists,
+      [this](const std::string& user, std::string* path) {
+        return StageOperatorBinary(*inv_, user, path);
+      },
+      [this](const Config& config) { return EnterNodeAccount(*inv_, config, /*writes=*/true); }};
   NV_ASSIGN_OR_RETURN(InitResult result, RunInit(flags_, inv_->Locator(), inv_->Env(), deps));
   for (const std::string& note : result.notes) inv_->ctx.err << "note: " << note << "\n";
   inv_->ctx.err << "nymvisor instance '" << result.config.nymvisor.id

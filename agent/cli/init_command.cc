@@ -9,6 +9,9 @@
 namespace nymvisor {
 namespace {
 
+constexpr const char* kNoHome =
+    "the daemon home is not known: pass --daemon-home or set DAEMON_HOME";
+
 /// Sets the keys given as flags; a bad value is a usage error naming the flag.
 Status ApplyFlags(const InitFlags& flags, Config* config) {
   for (const ConfigKey& key : AllConfigKeys()) {
@@ -130,7 +133,7 @@ Result<Config> BuildInitConfig(const BuildInfo& build, const InitFlags& flags,
   NV_RETURN_IF_ERROR(ApplyFlags(flags, &config));
   NV_RETURN_IF_ERROR(ApplyEnvOverrides(env, &config));
   if (config.daemon.home.empty()) {
-    return Status::Error("the daemon home is not known: pass --daemon-home or set DAEMON_HOME");
+    return Status::Error(kNoHome);
   }
   config.daemon.home = MakeAbsolute(config.daemon.home);
   config.nymvisor.upgrade_data_directory = MakeAbsolute(config.nymvisor.upgrade_data_directory);
@@ -140,30 +143,64 @@ Result<Config> BuildInitConfig(const BuildInfo& build, const InitFlags& flags,
   return config;
 }
 
-Result<InitResult> RunInit(const InitFlags& flags, const LocatorContext& ctx, const EnvLookup& env,
-                           const InitDeps& deps) {
-  Config scratch;
-  NV_RETURN_IF_ERROR(ApplyFlags(flags, &scratch));  // a bad flag is named before anything runs
-  NV_ASSIGN_OR_RETURN(BuildInfo build, ProbeBuildInfo(deps.processes, flags.daemon_binary,
-                                                      flags.build_info_timeout));
-  InitResult result;
-  NV_ASSIGN_OR_RETURN(result.config, BuildInitConfig(build, flags, env));
-  Config& config = result.config;
+namespace {
+
+/// The config as far as it is known before the binary is probed: enough for
+/// the home, the layout and the node's account. Checks the given account.
+Result<Config> PreliminaryConfig(const InitFlags& flags, const EnvLookup& env,
+                                 const InitDeps& deps) {
+  Config pre = DefaultConfig("");
+  NV_RETURN_IF_ERROR(ApplyFlags(flags, &pre));  // a bad flag is named before anything runs
+  NV_RETURN_IF_ERROR(ApplyEnvOverrides(env, &pre));
+  if (pre.daemon.home.empty()) return Status::Error(kNoHome);
+  pre.daemon.home = MakeAbsolute(pre.daemon.home);
+  if (!pre.daemon.user.empty() && deps.user_exists && !deps.user_exists(pre.daemon.user)) {
+    return Status::Error("--daemon-user (daemon.user): no account named '" + pre.daemon.user + "'");
+  }
+  return pre;
+}
+
+/// Probes the binary and lays out the daemon home: the part of init that
+/// works in the node's files (as the node's account, see RunInit).
+Status InstallInstance(const InitFlags& flags, const std::string& binary, const EnvLookup& env,
+                       const InitDeps& deps, InitResult* result) {
+  NV_ASSIGN_OR_RETURN(BuildInfo build,
+                      ProbeBuildInfo(deps.processes, binary, flags.build_info_timeout));
+  NV_ASSIGN_OR_RETURN(result->config, BuildInitConfig(build, flags, env));
+  Config& config = result->config;
   Layout layout = MakeLayout(config);
   NV_RETURN_IF_ERROR(ValidateLayout(layout));
   NV_RETURN_IF_ERROR(CreateDirectories(layout, deps.files));
   if (config.daemon.user.empty()) {
     NV_ASSIGN_OR_RETURN(config.daemon.user, deps.files.OwnerName(layout.home));
-  } else if (deps.user_exists && !deps.user_exists(config.daemon.user)) {
-    return Status::Error("--daemon-user (daemon.user): no account named '" + config.daemon.user +
-                         "'");
   }
   RecordStore store(deps.files, layout);
   UpgradeInfo genesis = MakeGenesisInfo(build);
   NV_RETURN_IF_ERROR(CheckExistingGenesis(store, genesis));
-  NV_RETURN_IF_ERROR(InstallGenesisBinary(layout, flags.daemon_binary, build, flags, deps));
+  NV_RETURN_IF_ERROR(InstallGenesisBinary(layout, binary, build, flags, deps));
   NV_RETURN_IF_ERROR(InstallGenesisRecords(store, genesis));
-  NV_RETURN_IF_ERROR(InstallCurrent(store, genesis, deps, &result));
+  return InstallCurrent(store, genesis, deps, result);
+}
+
+using Handle = std::shared_ptr<void>;
+
+}  // namespace
+
+Result<InitResult> RunInit(const InitFlags& flags, const LocatorContext& ctx, const EnvLookup& env,
+                           const InitDeps& deps) {
+  NV_ASSIGN_OR_RETURN(Config pre, PreliminaryConfig(flags, env, deps));
+  std::string binary = flags.daemon_binary;
+  std::string account = pre.daemon.user;
+  if (account.empty()) account = deps.files.OwnerName(pre.daemon.home).value_or("");
+  NV_ASSIGN_OR_RETURN(Handle staged, deps.stage ? deps.stage(account, &binary) : Handle());
+  InitResult result;
+  {
+    // Root works in the daemon home only as the node's account: a symlink or
+    // a binary planted there can do nothing that account could not.
+    NV_ASSIGN_OR_RETURN(Handle as_node, deps.enter_node ? deps.enter_node(pre) : Handle());
+    NV_RETURN_IF_ERROR(InstallInstance(flags, binary, env, deps, &result));
+  }
+  Config& config = result.config;
   result.config_path = InitConfigPath(ctx, config.nymvisor.id);
   NoteConfigChanges(result.config_path, config, deps.files, &result.notes);
   NV_RETURN_IF_ERROR(SaveConfigFile(config, result.config_path, deps.files));

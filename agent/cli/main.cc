@@ -1,4 +1,6 @@
 // nymvisor's entry point: wires the real effects into the command line.
+#include <grp.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -6,10 +8,12 @@
 #include <cstring>
 #include <iostream>
 
+#include "agent/adapters/account_scope.h"
 #include "agent/adapters/bus_connection.h"
 #include "agent/adapters/dbus_control_client.h"
 #include "agent/adapters/posix_file_system.h"
 #include "agent/adapters/posix_process_runner.h"
+#include "agent/adapters/staged_binary.h"
 #include "agent/adapters/system_clock.h"
 #include "agent/adapters/systemd_dbus.h"
 #include "agent/cli/access_files.h"
@@ -18,10 +22,31 @@
 
 namespace {
 
-/// Replaces this process with the node (execv), so the node is the unit's
-/// main process and no wrapper remains.
+/// Root becomes `user` for good (real, effective and saved ids), so what it
+/// runs next cannot regain root.
+nymvisor::Status BecomeAccount(const std::string& user) {
+  if (::geteuid() != 0 || user.empty()) return {};
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  char buf[4096];
+  if (::getpwnam_r(user.c_str(), &pw, buf, sizeof buf, &found) != 0 || found == nullptr) {
+    return nymvisor::Status::Error("daemon.user: no account named '" + user + "'");
+  }
+  if (found->pw_uid == 0) return {};
+  if (::initgroups(user.c_str(), found->pw_gid) != 0 ||
+      ::setresgid(found->pw_gid, found->pw_gid, found->pw_gid) != 0 ||
+      ::setresuid(found->pw_uid, found->pw_uid, found->pw_uid) != 0) {
+    return nymvisor::Status::Error("cannot become '" + user + "': " + std::strerror(errno));
+  }
+  return {};
+}
+
+/// Replaces this process with the node (execv) as the node's account, so the
+/// node is the unit's main process and no wrapper remains.
 nymvisor::Status ExecNode(const std::vector<std::string>& argv,
-                          const std::vector<nymvisor::EnvAssignment>& extra_env) {
+                          const std::vector<nymvisor::EnvAssignment>& extra_env,
+                          const std::string& user) {
+  NV_RETURN_IF_ERROR(BecomeAccount(user));
   for (const auto& [name, value] : extra_env) ::setenv(name.c_str(), value.c_str(), 1);
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -66,6 +91,19 @@ int main(int argc, char** argv) {
             return nymvisor::RefreshAccess(access, config, path, files);
           },
       .refresh_all_access = [&] { return nymvisor::RefreshAllAccess(access, files); },
+      .act_as = [](const std::string& user) -> nymvisor::Result<std::shared_ptr<void>> {
+        NV_ASSIGN_OR_RETURN(std::unique_ptr<nymvisor::AccountScope> scope,
+                            nymvisor::AccountScope::Enter(user));
+        return std::shared_ptr<void>(std::move(scope));
+      },
+      .become = BecomeAccount,
+      .stage_binary = [](const std::string& path, const std::string& user,
+                         std::string* staged) -> nymvisor::Result<std::shared_ptr<void>> {
+        NV_ASSIGN_OR_RETURN(std::unique_ptr<nymvisor::StagedBinary> copy,
+                            nymvisor::StagedBinary::Stage(path, user));
+        *staged = copy->path().string();
+        return std::shared_ptr<void>(std::move(copy));
+      },
       .connect_control = nymvisor::DbusControlClient::Connect,
       .out_is_tty = ::isatty(STDOUT_FILENO) == 1};
   return nymvisor::RunCli(std::vector<std::string>(argv + 1, argv + argc), ctx);

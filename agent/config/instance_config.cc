@@ -28,7 +28,7 @@ Status WhereFrom(const Status& error, const std::filesystem::path& path, const P
 
 Result<LoadedConfig> LoadConfigFile(const std::filesystem::path& path, const EnvLookup& env,
                                     FileSystem& files) {
-  Result<std::string> text = files.ReadFile(path);
+  Result<std::string> text = files.ReadTrusted(path);
   if (!text.ok()) return text.status().WithContext("cannot load the nymvisor config");
   NV_ASSIGN_OR_RETURN(ParsedConfig parsed, ParseConfigToml(*text, path.string()));
   LoadedConfig loaded{parsed.config, path, parsed.warnings};

@@ -28,7 +28,7 @@ namespace {
 Result<std::map<std::string, std::string>> InstanceEnv(const InstanceSources& sources,
                                                        FileSystem& files) {
   std::map<std::string, std::string> env = {{kIdEnvVar, sources.id}};
-  Result<std::string> text = files.ReadFile(sources.env_file);
+  Result<std::string> text = files.ReadTrusted(sources.env_file);
   if (text.status().IsNotFound()) return env;
   if (!text.ok()) return text.status();
   NV_ASSIGN_OR_RETURN(auto assignments,

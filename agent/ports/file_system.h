@@ -52,6 +52,12 @@ class FileSystem {
   virtual ~FileSystem() = default;
 
   virtual Result<std::string> ReadFile(const fs::path& path) = 0;
+  /// Reads a file that decides what root does: a config or an env file.
+  /// Running as root, the path may hold no symlink and root alone may change
+  /// the file and every directory on the way (a world-writable directory
+  /// must be sticky), else the error names the culprit; otherwise a plain
+  /// ReadFile. So an account cannot steer root through such a file.
+  virtual Result<std::string> ReadTrusted(const fs::path& path) = 0;
   /// Never leaves a half-written file: writes a temporary file in the same
   /// directory, fsyncs it, renames it over `path` and fsyncs the directory.
   virtual Status WriteFileAtomic(const fs::path& path, std::string_view content, mode_t mode) = 0;

@@ -86,5 +86,53 @@ TEST_F(RealFileSystemTest, LockIsExclusiveUntilReleased) {
   EXPECT_TRUE(files_.LockExclusive(dir_ / "lock", std::chrono::milliseconds(100)).ok());
 }
 
+TEST_F(RealFileSystemTest, PlantedSymlinksAreNeverWrittenThrough) {
+  WriteFile(dir_ / "victim", "keep me", 0600);
+  std::filesystem::create_symlink(dir_ / "victim", dir_ / "upgrade.lock");
+  Result<std::unique_ptr<FileLock>> lock =
+      files_.LockExclusive(dir_ / "upgrade.lock", std::chrono::milliseconds(100));
+  ASSERT_FALSE(lock.ok());
+  EXPECT_NE(lock.status().message().find("upgrade.lock is a symlink; refusing to follow it"),
+            std::string::npos)
+      << lock.status().message();
+  std::filesystem::create_symlink(dir_ / "victim", dir_ / "nym-node.tmp");
+  Result<std::unique_ptr<WritableFile>> temp =
+      files_.OpenForAppend(dir_ / "nym-node.tmp", 0755, /*truncate=*/true);
+  ASSERT_FALSE(temp.ok());
+  EXPECT_NE(temp.status().message().find("nym-node.tmp is a symlink"), std::string::npos);
+  ASSERT_EQ(::link((dir_ / "victim").c_str(), (dir_ / "hard.tmp").c_str()), 0);
+  temp = files_.OpenForAppend(dir_ / "hard.tmp", 0755, /*truncate=*/true);
+  ASSERT_FALSE(temp.ok());
+  EXPECT_NE(temp.status().message().find("hard link"), std::string::npos);
+  EXPECT_EQ(ReadFileOrDie(dir_ / "victim"), "keep me");
+  struct stat st {};
+  ::stat((dir_ / "victim").c_str(), &st);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST_F(RealFileSystemTest, RootReadsAConfigOnlyWhereRootAloneCanChangeIt) {
+  if (::geteuid() != 0) GTEST_SKIP() << "the check is for root";
+  WriteFile(dir_ / "etc/mixnode.toml", "[daemon]\n", 0640);
+  EXPECT_TRUE(files_.ReadTrusted(dir_ / "etc/mixnode.toml").ok());
+  std::filesystem::create_symlink(dir_ / "etc/mixnode.toml", dir_ / "etc/link.toml");
+  Result<std::string> text = files_.ReadTrusted(dir_ / "etc/link.toml");
+  ASSERT_FALSE(text.ok());
+  EXPECT_NE(text.status().message().find("link.toml is a symlink"), std::string::npos)
+      << text.status().message();
+  ASSERT_EQ(::chown((dir_ / "etc/mixnode.toml").c_str(), 65534, 65534), 0);
+  text = files_.ReadTrusted(dir_ / "etc/mixnode.toml");
+  ASSERT_FALSE(text.ok());
+  EXPECT_NE(text.status().message().find("belongs to uid 65534"), std::string::npos);
+  ASSERT_EQ(::chown((dir_ / "etc/mixnode.toml").c_str(), 0, 0), 0);
+  ASSERT_EQ(::chmod((dir_ / "etc").c_str(), 0777), 0);
+  text = files_.ReadTrusted(dir_ / "etc/mixnode.toml");
+  ASSERT_FALSE(text.ok());
+  EXPECT_NE(text.status().message().find("may be written by accounts other than root"),
+            std::string::npos)
+      << text.status().message();
+  ASSERT_EQ(::chmod((dir_ / "etc").c_str(), 0755), 0);
+  EXPECT_TRUE(files_.ReadTrusted(dir_ / "etc/absent.toml").status().IsNotFound());
+}
+
 }  // namespace
 }  // namespace nymvisor

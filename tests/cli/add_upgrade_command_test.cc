@@ -28,7 +28,7 @@ class AddUpgradeTest : public ::testing::Test {
     init.daemon_binary = StampFakeNode(dir_ / "dist/v1", {{"version", "1.1.0"}});
     init.Set("daemon.home", (dir_ / "home").string());
     init.Set("nymvisor.id", "mixnode");
-    InitDeps deps{files_, processes_, clock_, UserExists};
+    InitDeps deps{files_, processes_, clock_, UserExists, {}, {}};
     Result<InitResult> r =
         RunInit(init, MakeLocatorContext(EnvFromMap({}), true, dir_ / "etc"), EnvFromMap({}), deps);
     EXPECT_TRUE(r.ok()) << r.status().message();

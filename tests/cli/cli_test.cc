@@ -175,6 +175,27 @@ TEST_F(CliTest, ExecReplacesTheProcessWithTheCurrentBinary) {
             (std::vector<std::string>{(dir_ / "home/nymvisor/current/bin/nym-node").string(), "run",
                                       "--id", "mixnode"}));
   EXPECT_EQ(exec_env_, (std::vector<EnvAssignment>{{"EXTRA", "1"}}));
+  EXPECT_FALSE(exec_user_.empty()) << "the node runs as daemon.user";
+}
+
+TEST_F(CliTest, RootWorksInANodesFilesOnlyAsTheNodesAccount) {
+  if (::geteuid() != 0) GTEST_SKIP() << "hands the home to another account";
+  std::filesystem::create_directories(dir_ / "home");
+  ASSERT_EQ(::chown((dir_ / "home").c_str(), 65534, 65534), 0) << "the node's home";
+  ASSERT_EQ(Run({"init", "--id", "mixnode", "--daemon-home", (dir_ / "home").string(), node_}), 0)
+      << err_.str();
+  EXPECT_EQ(staged_for_, (std::vector<std::string>{"nobody"})) << "the binary is staged for it";
+  EXPECT_EQ(acted_as_, (std::vector<std::string>{"nobody"})) << "and probed and installed as it";
+  std::string v2 = testing::StampFakeNode(dir_ / "dist/v2", {{"version", "1.2.0"}});
+  ASSERT_EQ(Run({"add-upgrade", v2, "--upgrade-name", "v2"}), 0) << err_.str();
+  EXPECT_EQ(staged_for_.size(), 2u);
+  EXPECT_EQ(acted_as_.size(), 2u);
+  ASSERT_EQ(Run({"daemon-build-info"}), 0) << err_.str();
+  ASSERT_EQ(Run({"history"}), 0) << err_.str();
+  ASSERT_EQ(Run({"status"}), 0) << err_.str();
+  EXPECT_EQ(acted_as_, (std::vector<std::string>(5, "nobody")));
+  EXPECT_EQ(Run({"run"}), 7);
+  EXPECT_EQ(became_, "nobody") << "the agent started by hand runs as the node's account";
 }
 
 TEST_F(CliTest, ExecPrefersTheConfigCredential) {

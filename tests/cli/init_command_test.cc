@@ -32,7 +32,7 @@ class InitCommandTest : public ::testing::Test {
   Result<InitResult> Init(std::map<std::string, std::string> env = {}) {
     LocatorContext ctx =
         MakeLocatorContext(EnvFromMap({{"HOME", (dir_ / "root").string()}}), true, dir_ / "etc");
-    InitDeps deps{files_, processes_, clock_, UserExists};
+    InitDeps deps{files_, processes_, clock_, UserExists, {}, {}};
     return RunInit(flags_, ctx, EnvFromMap(std::move(env)), deps);
   }
 
@@ -212,7 +212,7 @@ TEST_F(InitCommandTest, AFailedConfigWriteCanBeRetried) {
   testing::FaultyFileSystem faulty;
   faulty.fail_write = [](const fs::path& p) { return p.extension() == ".toml"; };
   LocatorContext ctx = MakeLocatorContext(EnvFromMap({}), true, dir_ / "etc");
-  InitDeps deps{faulty, processes_, clock_, UserExists};
+  InitDeps deps{faulty, processes_, clock_, UserExists, {}, {}};
   Status st = RunInit(flags_, ctx, EnvFromMap({}), deps).status();
   EXPECT_NE(st.message().find("No space left on device"), std::string::npos);
   Result<InitResult> r = Init();
@@ -226,6 +226,55 @@ TEST_F(InitCommandTest, ACustomDataDirectoryIsUsedAsIs) {
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_TRUE(std::filesystem::exists(dir_ / "original-data/nym-node/upgrade-plan.json"));
   EXPECT_TRUE(std::filesystem::exists(Data("current-version.json")));
+}
+
+TEST_F(InitCommandTest, ProbesAndInstallsTheStagedCopyAsTheNodesAccount) {
+  // Root stages the operator's binary, then probes and installs that copy
+  // while acting as the node's account; the config is written after that.
+  std::string staged_copy = StampFakeNode(dir_ / "stage/nym-node", {{"version", "1.1.0"}});
+  std::vector<std::string> events;
+  flags_.Set("daemon.user", "nymnode");
+  InitDeps deps{files_,
+                processes_,
+                clock_,
+                [](const std::string&) { return true; },
+                [&](const std::string& user, std::string* path) -> Result<std::shared_ptr<void>> {
+                  events.push_back("stage " + *path + " for " + user);
+                  *path = staged_copy;
+                  return std::shared_ptr<void>();
+                },
+                [&](const Config& pre) -> Result<std::shared_ptr<void>> {
+                  events.push_back("enter " + pre.daemon.user + " in " + pre.daemon.home);
+                  return std::shared_ptr<void>(nullptr, [&](void*) {
+                    events.push_back(std::filesystem::exists(dir_ / "etc/mixnode.toml")
+                                         ? "leave after the config"
+                                         : "leave");
+                  });
+                }};
+  LocatorContext ctx =
+      MakeLocatorContext(EnvFromMap({{"HOME", (dir_ / "root").string()}}), true, dir_ / "etc");
+  Result<InitResult> r = RunInit(flags_, ctx, EnvFromMap({}), deps);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(events,
+            (std::vector<std::string>{"stage " + node_ + " for nymnode",
+                                      "enter nymnode in " + (dir_ / "home").string(), "leave"}));
+  EXPECT_EQ(ReadFileOrDie(Data("genesis/bin/nym-node")), ReadFileOrDie(staged_copy));
+  EXPECT_TRUE(std::filesystem::exists(r->config_path));
+}
+
+TEST_F(InitCommandTest, AFailedStagingStopsBeforeAnythingRuns) {
+  InitDeps deps{files_,
+                processes_,
+                clock_,
+                UserExists,
+                [](const std::string&, std::string* path) -> Result<std::shared_ptr<void>> {
+                  return Status::Error(*path + " cannot be read by 'nym'");
+                },
+                {}};
+  LocatorContext ctx = MakeLocatorContext(EnvFromMap({}), true, dir_ / "etc");
+  Status st = RunInit(flags_, ctx, EnvFromMap({}), deps).status();
+  EXPECT_NE(st.message().find("cannot be read by 'nym'"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(Data("")));
 }
 
 }  // namespace

@@ -28,36 +28,52 @@ class CliFixture : public ::testing::Test {
   int Run(std::vector<std::string> args) {
     out_.str("");
     err_.str("");
-    CliContext ctx{
-        .files = files_,
-        .processes = processes_,
-        .clock = clock_,
-        .env = EnvFromMap(env_),
-        .is_root = true,
-        .etc_dir = dir_ / "etc",
-        .out = out_,
-        .err = err_,
-        .exec =
-            [this](const std::vector<std::string>& argv, const std::vector<EnvAssignment>& extra) {
-              exec_argv_ = argv;
-              exec_env_ = extra;
-              return Status::Error("exec recorded by the test");
-            },
-        .run_agent =
-            [this](const LoadedConfig& loaded, std::function<Result<Config>()> reload) {
-              agent_config_ = loaded.config;
-              reloaded_ = reload();
-              return 7;
-            },
-        .reload_systemd =
-            [this] {
-              ++reloads_;
-              return reload_result_;
-            },
-        .refresh_access = refresh_access_,
-        .refresh_all_access = {},
-        .connect_control = connect_control_,
-        .out_is_tty = false};
+    CliContext ctx{.files = files_,
+                   .processes = processes_,
+                   .clock = clock_,
+                   .env = EnvFromMap(env_),
+                   .is_root = true,
+                   .etc_dir = dir_ / "etc",
+                   .out = out_,
+                   .err = err_,
+                   .exec =
+                       [this](const std::vector<std::string>& argv,
+                              const std::vector<EnvAssignment>& extra, const std::string& user) {
+                         exec_argv_ = argv;
+                         exec_env_ = extra;
+                         exec_user_ = user;
+                         return Status::Error("exec recorded by the test");
+                       },
+                   .run_agent =
+                       [this](const LoadedConfig& loaded, std::function<Result<Config>()> reload) {
+                         agent_config_ = loaded.config;
+                         reloaded_ = reload();
+                         return 7;
+                       },
+                   .reload_systemd =
+                       [this] {
+                         ++reloads_;
+                         return reload_result_;
+                       },
+                   .refresh_access = refresh_access_,
+                   .refresh_all_access = {},
+                   .act_as = [this](const std::string& user) -> Result<std::shared_ptr<void>> {
+                     acted_as_.push_back(user);
+                     return std::shared_ptr<void>();
+                   },
+                   .become =
+                       [this](const std::string& user) {
+                         became_ = user;
+                         return Status();
+                       },
+                   .stage_binary = [this](const std::string& path, const std::string& user,
+                                          std::string* staged) -> Result<std::shared_ptr<void>> {
+                     staged_for_.push_back(user);
+                     *staged = path;
+                     return std::shared_ptr<void>();
+                   },
+                   .connect_control = connect_control_,
+                   .out_is_tty = false};
     return RunCli(args, ctx);
   }
 
@@ -75,6 +91,10 @@ class CliFixture : public ::testing::Test {
   std::string node_;
   std::vector<std::string> exec_argv_;
   std::vector<EnvAssignment> exec_env_;
+  std::string exec_user_;
+  std::string became_;                   ///< the account `run` became
+  std::vector<std::string> acted_as_;    ///< accounts act_as was asked for, in order
+  std::vector<std::string> staged_for_;  ///< accounts binaries were staged for
   std::optional<Config> agent_config_;
   std::optional<Result<Config>> reloaded_;  ///< what the agent's reload read
   ControlConnector connect_control_;        ///< unset: no agent can be reached
