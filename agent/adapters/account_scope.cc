@@ -34,7 +34,9 @@ Result<std::unique_ptr<AccountScope>> AccountScope::Enter(const std::string& use
   groups.resize(count);
   int saved = ::getgroups(0, nullptr);
   scope->saved_groups_.resize(saved > 0 ? saved : 0);
-  if (saved > 0) ::getgroups(saved, scope->saved_groups_.data());
+  if (saved > 0 && ::getgroups(saved, scope->saved_groups_.data()) != saved) {
+    return Errno("getgroups");
+  }
   if (::setgroups(groups.size(), groups.data()) != 0) return Errno("setgroups for " + user);
   if (::setresgid(-1, found->pw_gid, -1) != 0) return Errno("setegid for " + user);
   if (::setresuid(-1, found->pw_uid, -1) != 0) return Errno("seteuid for " + user);

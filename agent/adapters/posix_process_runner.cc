@@ -96,10 +96,10 @@ std::string ResolveExecutable(const std::string& name) {
   ::dup2(err.write, 2);
   // Regain root first if the parent acts as another account (AccountScope),
   // then drop to the target account for good: real, effective and saved.
-  if (creds.set && ::geteuid() != 0) ::setresuid(-1, 0, -1);
-  if (creds.set &&
-      (::setgroups(1, &creds.gid) != 0 || ::setresgid(creds.gid, creds.gid, creds.gid) != 0 ||
-       ::setresuid(creds.uid, creds.uid, creds.uid) != 0)) {
+  bool regain = creds.set && ::geteuid() != 0;
+  if (creds.set && ((regain && ::setresuid(-1, 0, -1) != 0) || ::setgroups(1, &creds.gid) != 0 ||
+                    ::setresgid(creds.gid, creds.gid, creds.gid) != 0 ||
+                    ::setresuid(creds.uid, creds.uid, creds.uid) != 0)) {
     int e = errno;
     ssize_t ignored = ::write(report_fd, &e, sizeof e);
     (void)ignored;

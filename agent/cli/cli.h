@@ -56,7 +56,7 @@ struct CliContext {
   /// unit does. Unset (tests): nothing changes.
   std::function<Status(const std::string& user)> become;
   /// Copies a binary the operator named to a place `user` may run and read
-  /// but not change (adapters/staged_binary.h); sets `*staged` to the path to
+  /// but not change (adapters/operator_binary_copy.h); sets `*staged` to the path to
   /// use and returns the handle that keeps it. Unset: the path itself.
   std::function<Result<std::shared_ptr<void>>(const std::string& path, const std::string& user,
                                               std::string* staged)>

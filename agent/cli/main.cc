@@ -11,9 +11,9 @@
 #include "agent/adapters/account_scope.h"
 #include "agent/adapters/bus_connection.h"
 #include "agent/adapters/dbus_control_client.h"
+#include "agent/adapters/operator_binary_copy.h"
 #include "agent/adapters/posix_file_system.h"
 #include "agent/adapters/posix_process_runner.h"
-#include "agent/adapters/staged_binary.h"
 #include "agent/adapters/system_clock.h"
 #include "agent/adapters/systemd_dbus.h"
 #include "agent/cli/access_files.h"
@@ -99,8 +99,8 @@ int main(int argc, char** argv) {
       .become = BecomeAccount,
       .stage_binary = [](const std::string& path, const std::string& user,
                          std::string* staged) -> nymvisor::Result<std::shared_ptr<void>> {
-        NV_ASSIGN_OR_RETURN(std::unique_ptr<nymvisor::StagedBinary> copy,
-                            nymvisor::StagedBinary::Stage(path, user));
+        NV_ASSIGN_OR_RETURN(std::unique_ptr<nymvisor::OperatorBinaryCopy> copy,
+                            nymvisor::OperatorBinaryCopy::Stage(path, user));
         *staged = copy->path().string();
         return std::shared_ptr<void>(std::move(copy));
       },

@@ -1,5 +1,5 @@
-#ifndef NYMVISOR_AGENT_ADAPTERS_STAGED_BINARY_H_
-#define NYMVISOR_AGENT_ADAPTERS_STAGED_BINARY_H_
+#ifndef NYMVISOR_AGENT_ADAPTERS_OPERATOR_BINARY_COPY_H_
+#define NYMVISOR_AGENT_ADAPTERS_OPERATOR_BINARY_COPY_H_
 
 #include <filesystem>
 #include <memory>
@@ -13,7 +13,7 @@ namespace nymvisor {
 /// --add-binary), in a directory of root's that the node's account may enter
 /// but not list or change, so that account can probe and copy exactly the
 /// bytes that were checked. Removed with this object. Main thread only.
-class StagedBinary {
+class OperatorBinaryCopy {
  public:
   /// Copies `source` for `reader`. The source is read as `reader` (so a
   /// symlink it planted gains it nothing); one `reader` may not read is read
@@ -21,20 +21,20 @@ class StagedBinary {
   /// all the way down; otherwise the error says so and what to do. A no-op
   /// copy when not running as root or `reader` is root (then path() is the
   /// source).
-  static Result<std::unique_ptr<StagedBinary>> Stage(const std::filesystem::path& source,
-                                                     const std::string& reader);
-  ~StagedBinary();
-  StagedBinary(const StagedBinary&) = delete;
-  StagedBinary& operator=(const StagedBinary&) = delete;
+  static Result<std::unique_ptr<OperatorBinaryCopy>> Stage(const std::filesystem::path& source,
+                                                           const std::string& reader);
+  ~OperatorBinaryCopy();
+  OperatorBinaryCopy(const OperatorBinaryCopy&) = delete;
+  OperatorBinaryCopy& operator=(const OperatorBinaryCopy&) = delete;
 
   const std::filesystem::path& path() const { return path_; }
 
  private:
-  StagedBinary() = default;
+  OperatorBinaryCopy() = default;
   std::filesystem::path dir_;  ///< empty when nothing was copied
   std::filesystem::path path_;
 };
 
 }  // namespace nymvisor
 
-#endif  // NYMVISOR_AGENT_ADAPTERS_STAGED_BINARY_H_
+#endif  // NYMVISOR_AGENT_ADAPTERS_OPERATOR_BINARY_COPY_H_

@@ -1,4 +1,4 @@
-#include "agent/adapters/staged_binary.h"
+#include "agent/adapters/operator_binary_copy.h"
 
 #include <fcntl.h>
 #include <pwd.h>
@@ -86,9 +86,9 @@ Status CopyInto(int in, const fs::path& to) {
 
 }  // namespace
 
-Result<std::unique_ptr<StagedBinary>> StagedBinary::Stage(const fs::path& source,
-                                                          const std::string& reader) {
-  std::unique_ptr<StagedBinary> staged(new StagedBinary());
+Result<std::unique_ptr<OperatorBinaryCopy>> OperatorBinaryCopy::Stage(const fs::path& source,
+                                                                      const std::string& reader) {
+  std::unique_ptr<OperatorBinaryCopy> staged(new OperatorBinaryCopy());
   staged->path_ = source;
   if (::geteuid() != 0 || reader.empty() || IsRootAccount(reader)) return staged;
   fs::path absolute = fs::absolute(source).lexically_normal();
@@ -102,7 +102,7 @@ Result<std::unique_ptr<StagedBinary>> StagedBinary::Stage(const fs::path& source
   return staged;
 }
 
-StagedBinary::~StagedBinary() {
+OperatorBinaryCopy::~OperatorBinaryCopy() {
   if (dir_.empty()) return;
   ::unlink(path_.c_str());
   ::rmdir(dir_.c_str());

@@ -1,4 +1,4 @@
-#include "agent/adapters/staged_binary.h"
+#include "agent/adapters/operator_binary_copy.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -22,7 +22,7 @@ struct stat StatOf(const fs::path& p) {
   return st;
 }
 
-class StagedBinaryTest : public ::testing::Test {
+class OperatorBinaryCopyTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (::geteuid() != 0) GTEST_SKIP() << "staging is what root does";
@@ -30,11 +30,12 @@ class StagedBinaryTest : public ::testing::Test {
   TempDir dir_;  // root's, 0700
 };
 
-TEST_F(StagedBinaryTest, CopiesToARootDirectoryTheAccountMayEnterButNotChange) {
+TEST_F(OperatorBinaryCopyTest, CopiesToARootDirectoryTheAccountMayEnterButNotChange) {
   WriteFile(dir_ / "nym-node", "#!/bin/sh\necho hi\n", 0600);
   fs::path staged_path;
   {
-    Result<std::unique_ptr<StagedBinary>> staged = StagedBinary::Stage(dir_ / "nym-node", "nobody");
+    Result<std::unique_ptr<OperatorBinaryCopy>> staged =
+        OperatorBinaryCopy::Stage(dir_ / "nym-node", "nobody");
     ASSERT_TRUE(staged.ok()) << staged.status().message();
     staged_path = (*staged)->path();
     EXPECT_NE(staged_path, dir_ / "nym-node");
@@ -50,7 +51,7 @@ TEST_F(StagedBinaryTest, CopiesToARootDirectoryTheAccountMayEnterButNotChange) {
   EXPECT_FALSE(fs::exists(staged_path.parent_path()));
 }
 
-TEST_F(StagedBinaryTest, ASymlinkTheAccountPlantedGainsItNothing) {
+TEST_F(OperatorBinaryCopyTest, ASymlinkTheAccountPlantedGainsItNothing) {
   // The account's directory holds a link to a file only root may read: read
   // as the account, it fails; read as root it would pass through the
   // account's directory, which root does not trust.
@@ -59,8 +60,8 @@ TEST_F(StagedBinaryTest, ASymlinkTheAccountPlantedGainsItNothing) {
   ASSERT_EQ(::chmod(dir_.path().c_str(), 0755), 0);
   ASSERT_EQ(::chown((dir_ / "theirs").c_str(), 65534, 65534), 0);
   fs::create_symlink(dir_ / "private/secret", dir_ / "theirs/nym-node");
-  Result<std::unique_ptr<StagedBinary>> staged =
-      StagedBinary::Stage(dir_ / "theirs/nym-node", "nobody");
+  Result<std::unique_ptr<OperatorBinaryCopy>> staged =
+      OperatorBinaryCopy::Stage(dir_ / "theirs/nym-node", "nobody");
   ASSERT_FALSE(staged.ok());
   EXPECT_NE(staged.status().message().find("cannot be read by 'nobody'"), std::string::npos)
       << staged.status().message();
@@ -68,24 +69,27 @@ TEST_F(StagedBinaryTest, ASymlinkTheAccountPlantedGainsItNothing) {
       << staged.status().message();
 }
 
-TEST_F(StagedBinaryTest, RootFollowsNoSymlinkEvenInItsOwnDirectories) {
+TEST_F(OperatorBinaryCopyTest, RootFollowsNoSymlinkEvenInItsOwnDirectories) {
   WriteFile(dir_ / "real-node", "x", 0700);
   fs::create_symlink(dir_ / "real-node", dir_ / "nym-node");
-  Result<std::unique_ptr<StagedBinary>> staged = StagedBinary::Stage(dir_ / "nym-node", "nobody");
+  Result<std::unique_ptr<OperatorBinaryCopy>> staged =
+      OperatorBinaryCopy::Stage(dir_ / "nym-node", "nobody");
   ASSERT_FALSE(staged.ok());
   EXPECT_NE(staged.status().message().find("nym-node is a symlink"), std::string::npos)
       << staged.status().message();
 }
 
-TEST_F(StagedBinaryTest, AMissingSourceIsNamed) {
-  Result<std::unique_ptr<StagedBinary>> staged = StagedBinary::Stage(dir_ / "absent", "nobody");
+TEST_F(OperatorBinaryCopyTest, AMissingSourceIsNamed) {
+  Result<std::unique_ptr<OperatorBinaryCopy>> staged =
+      OperatorBinaryCopy::Stage(dir_ / "absent", "nobody");
   ASSERT_FALSE(staged.ok());
   EXPECT_NE(staged.status().message().find((dir_ / "absent").string()), std::string::npos);
 }
 
-TEST_F(StagedBinaryTest, ForRootNothingIsCopied) {
+TEST_F(OperatorBinaryCopyTest, ForRootNothingIsCopied) {
   WriteFile(dir_ / "nym-node", "x", 0755);
-  Result<std::unique_ptr<StagedBinary>> staged = StagedBinary::Stage(dir_ / "nym-node", "root");
+  Result<std::unique_ptr<OperatorBinaryCopy>> staged =
+      OperatorBinaryCopy::Stage(dir_ / "nym-node", "root");
   ASSERT_TRUE(staged.ok());
   EXPECT_EQ((*staged)->path(), dir_ / "nym-node");
 }
