@@ -151,6 +151,7 @@ curl_slist* ConditionalHeaders(const HttpRequest& r) {
 Status CheckStatus(const Transfer& t) {
   long status = t.response.status;
   if (status == 200 || status == 206 || status == 304) return {};
+  if (t.request->absent_is_an_answer && (status == 404 || status == 410)) return {};
   std::string message = "HTTP status " + std::to_string(status) + " from " + t.request->url;
   if (status >= 500 || status == 429) return Status::Unavailable(message);
   return Status::Error(message);
@@ -186,6 +187,7 @@ Result<HttpResponse> CurlHttpClient::Get(const HttpRequest& request, const BodyS
     return Status::Unavailable("GET " + request.url + ": " + curl_easy_strerror(rc));
   }
   NV_RETURN_IF_ERROR(CheckStatus(t));
+  if (t.response.Absent()) return t.response;
   if (!t.started && t.response.status != 304) {
     NV_RETURN_IF_ERROR(StartBody(&t));  // an empty body still fixes the size
   }

@@ -24,13 +24,15 @@ inline constexpr std::string_view kUpgradesResumed = "077e63bd29484b94b07c209341
 inline constexpr std::string_view kUpgradeSkipped = "c9552394adc24b749f797e7ab5387385";
 inline constexpr std::string_view kRollbackRequested = "f33aa27770b64c49ae6988643a9896c4";
 inline constexpr std::string_view kRolledBackOnRequest = "9995dc86f5fa4da7abe356a00ae27488";
+inline constexpr std::string_view kSignatureRefused = "9149dd0a79f6425581f522af00c4caae";
 
 /// Every id above, for the catalog check.
 inline constexpr std::string_view kAll[] = {
     kUpgradeQueued,     kUpgradeStaged,      kUpgradeStarted,      kUpgradeSucceeded,
     kUpgradeRolledBack, kVerificationFailed, kDowngradeRefused,    kUpstreamUnreachable,
     kUpgradeAborted,    kRollbackFailed,     kManualStartRequired, kUpgradesHeld,
-    kUpgradesResumed,   kUpgradeSkipped,     kRollbackRequested,   kRolledBackOnRequest};
+    kUpgradesResumed,   kUpgradeSkipped,     kRollbackRequested,   kRolledBackOnRequest,
+    kSignatureRefused};
 
 }  // namespace nymvisor::message_ids
 

@@ -11,6 +11,7 @@
 #include "agent/adapters/directory_backup_store.h"
 #include "agent/adapters/event_loop.h"
 #include "agent/adapters/host_platform.h"
+#include "agent/adapters/minisign_verifier.h"
 #include "agent/adapters/openssl_hasher.h"
 #include "agent/adapters/plan_watcher.h"
 #include "agent/adapters/polkit_authorizer.h"
@@ -77,6 +78,11 @@ Status WireSignals(EventLoop& loop, Agent& agent) {
   return loop.OnSignal(SIGHUP, [&agent] { (void)agent.Reload(); });
 }
 
+Result<std::shared_ptr<SignatureVerifier>> MakeVerifier(const std::vector<std::string>& keys) {
+  NV_ASSIGN_OR_RETURN(std::unique_ptr<MinisignVerifier> verifier, MinisignVerifier::Create(keys));
+  return std::shared_ptr<SignatureVerifier>(std::move(verifier));
+}
+
 int Fail(Logger& log, const Status& st) {
   log.Error("nymvisor agent cannot run: " + st.message());
   std::cerr << "error: " << st.message() << "\n";
@@ -102,7 +108,7 @@ int RunAgent(const LoadedConfig& loaded, std::function<Result<Config>()> reload)
       config,
       AgentDeps{*w.systemd, w.http, w.files, *w.probes, *w.backups, w.clock, *w.loop, *w.worker,
                 w.notifier, log, Jitter, MakeOpenSslHasher, HostPlatform(), w.control.get(),
-                std::move(reload)},
+                std::move(reload), MakeVerifier},
       delays);
   ControlService service(*agent, *w.authorizer, log, config.nymvisor.id);
   auto watcher = PlanWatcher::Create(*w.loop, MakeLayout(config).PlanFile(),

@@ -78,13 +78,34 @@ Status Refuse(std::string_view key, const std::string& why) {
 /// (a newline would add a line to a drop-in).
 Status CheckNoControlCharacters(const Config& config) {
   for (const ConfigKey& key : AllConfigKeys()) {
-    if (key.kind == ValueKind::kList) continue;
+    if (key.kind == ValueKind::kList && key.name != "trusted_keys") continue;
     std::string text = ValueAsText(key, config);
     for (char c : text) {
       if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
         return Refuse(key.FullName(), "contains a control character (newline, NUL, tab...)");
       }
     }
+  }
+  return {};
+}
+
+/// A minisign public key line: base64 of "Ed", an 8-byte id and a 32-byte
+/// key, so 56 characters starting "RW". (The adapter checks the bytes.)
+Status ValidateTrustedKeys(const Config& config) {
+  for (const std::string& key : config.nymvisor.trusted_keys) {
+    bool ok = key.size() == 56 && key.starts_with("RW");
+    for (char c : key)
+      ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/');
+    if (!ok) {
+      return Refuse("nymvisor.trusted_keys",
+                    "'" + key +
+                        "' is not a minisign public key (the second line of a "
+                        "minisign .pub file, 56 characters starting with RW)");
+    }
+  }
+  if (config.nymvisor.require_signature && config.nymvisor.trusted_keys.empty()) {
+    return Refuse("nymvisor.require_signature",
+                  "is true but nymvisor.trusted_keys is empty: no signature could be accepted");
   }
   return {};
 }
@@ -197,6 +218,7 @@ Status ValidateConfig(const Config& config) {
   NV_RETURN_IF_ERROR(ValidateDirectories(config));
   NV_RETURN_IF_ERROR(ValidateUserName(config.daemon.user));
   NV_RETURN_IF_ERROR(ValidateDurations(config));
+  NV_RETURN_IF_ERROR(ValidateTrustedKeys(config));
   NV_RETURN_IF_ERROR(ValidateHttpUrl(config.nymvisor.upstream_base_upgrade_url)
                          .WithContext("nymvisor.upstream_base_upgrade_url"));
   if (!config.daemon.absolute_upstream_upgrade_url.empty()) {

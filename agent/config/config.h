@@ -22,6 +22,10 @@ struct NymvisorSection {
   bool disable_logs = false;
   std::string upgrade_data_directory;  ///< unset: <daemon.home>/nymvisor
   std::string metrics_textfile;        ///< ours: Prometheus textfile; unset: no metrics
+  /// Ours: minisign public keys (their "RW..." line) whose signatures on
+  /// upgrade-info.json and binaries are trusted; empty: none are checked.
+  std::vector<std::string> trusted_keys;
+  bool require_signature = false;  ///< ours: refuse what is not signed by a trusted key
   bool operator==(const NymvisorSection&) const = default;
 };
 

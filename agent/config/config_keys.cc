@@ -64,6 +64,11 @@ const std::vector<ConfigKey>& AllConfigKeys() {
       NV_KEY(nymvisor, metrics_textfile, "NYMVISOR_METRICS_TEXTFILE", kPath, true,
              "--metrics-textfile", "Prometheus textfile (node_exporter) for the agent's metrics",
              "none"),
+      NV_KEY(nymvisor, trusted_keys, "NYMVISOR_TRUSTED_KEYS", kList, false,
+             "--trusted-keys", "minisign public keys trusted for upstream signatures "
+             "(comma-separated)", "none"),
+      NV_KEY(nymvisor, require_signature, "NYMVISOR_REQUIRE_SIGNATURE", kBool, false,
+             "--require-signature", "Refuse upgrades not signed by a trusted key", "", true),
       NV_KEY(daemon, name, "DAEMON_NAME", kText, false),
       NV_KEY(daemon, home, "DAEMON_HOME", kPath, false,
              "--daemon-home", "The daemon's home directory", "$DAEMON_HOME"),
@@ -169,8 +174,22 @@ Status SetFromText(const ConfigKey& key, std::string_view text, Config* config) 
       if (!text.empty()) NV_RETURN_IF_ERROR(ValidateHttpUrl(text));
       *std::get<std::string*>(ref) = std::string(text);
       return {};
-    case ValueKind::kList:
-      return Status::Error("a list cannot be set from text");
+    case ValueKind::kList: {
+      // From an environment variable or a flag: items separated by commas
+      // or white space (no list key with one takes items containing them).
+      std::vector<std::string>& items = *std::get<std::vector<std::string>*>(ref);
+      items.clear();
+      std::string item;
+      for (char c : std::string(text) + ",") {
+        if (c == ',' || std::isspace(static_cast<unsigned char>(c))) {
+          if (!item.empty()) items.push_back(item);
+          item.clear();
+        } else {
+          item += c;
+        }
+      }
+      return {};
+    }
     case ValueKind::kText:
     case ValueKind::kPath:
       *std::get<std::string*>(ref) = std::string(text);

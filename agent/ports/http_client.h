@@ -24,6 +24,9 @@ struct HttpRequest {
   Duration connect_timeout = 10s;
   Duration total_timeout = 60s;
   Duration stall_timeout = 60s;  ///< abort when under 1 KiB/s for this long
+  /// 404 and 410 are an answer ("there is none": HttpResponse::Absent())
+  /// rather than an error; for optional files such as signatures.
+  bool absent_is_an_answer = false;
 };
 
 struct HttpResponse {
@@ -32,6 +35,7 @@ struct HttpResponse {
   std::string last_modified;
   std::optional<uint64_t> total_size;  ///< of the whole resource, when known
   bool NotModified() const { return status == 304; }
+  bool Absent() const { return status == 404 || status == 410; }
 };
 
 /// A piece of the body and where it sits in the whole resource: a server that

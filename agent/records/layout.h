@@ -27,6 +27,7 @@ struct Layout {
   std::filesystem::path LockFile() const { return data_dir / "upgrade.lock"; }
   /// Present while an operator holds upgrades (records/hold.h).
   std::filesystem::path HoldFile() const { return data_dir / "hold"; }
+  std::filesystem::path SignatureFile() const { return data_dir / "upstream-signature.json"; }
   std::filesystem::path CurrentVersionFile() const { return nymvisor_dir / "current-version.json"; }
   /// genesis/ for "genesis", else upgrades/<name>.
   std::filesystem::path UpgradeDir(const std::string& name) const;

@@ -63,6 +63,7 @@ Status Agent::Start() {
   NV_RETURN_IF_ERROR(ValidateLayout(layout_));
   NV_RETURN_IF_ERROR(records_.LoadPlan().status());
   NV_ASSIGN_OR_RETURN(std::string url, UpgradeInfoUrl(config_));
+  NV_ASSIGN_OR_RETURN(signatures_, MakeSignatureSettings(config_));
   if (Result<HoldRecord> hold = records_.LoadHold(); hold.ok()) {
     hold_ = *hold;
   } else if (!hold.status().IsNotFound()) {
@@ -91,12 +92,21 @@ Status Agent::Start() {
   return {};
 }
 
+Result<SignatureSettings> Agent::MakeSignatureSettings(const Config& config) const {
+  SignatureSettings settings;
+  settings.required = config.nymvisor.require_signature;
+  if (config.nymvisor.trusted_keys.empty()) return settings;
+  if (!deps_.make_verifier) return Status::Error("signatures cannot be checked here");
+  NV_ASSIGN_OR_RETURN(settings.verifier, deps_.make_verifier(config.nymvisor.trusted_keys));
+  return settings;
+}
+
 void Agent::StartPoller() {
   Result<std::string> url = UpgradeInfoUrl(config_);  // validated by Start or Reload
   if (poller_) poller_->Stop();
   poller_ = std::make_unique<UpstreamPoller>(
       PollerDeps{deps_.http, records_, deps_.clock, deps_.scheduler, deps_.worker, deps_.log,
-                 deps_.jitter},
+                 deps_.jitter, signatures_},
       url.value_or(""), config_.nymvisor.upstream_polling_rate, [](const UpgradeInfo&) {},
       [this] {
         Reconcile();
@@ -190,6 +200,7 @@ void Agent::StartStaging(const UpgradeInfo& info) {
   stages_[info.name] = {StageStatus::kInProgress, ""};
   StageRequest request{info, layout_, deps_.platform, config_.daemon.allow_binaries_download,
                        config_.daemon.enforce_download_checksum};
+  request.signatures = signatures_;
   auto result = std::make_shared<Result<StagedBinary>>(Status::Error("not staged"));
   auto stopping = stopping_;
   auto last_percent = std::make_shared<int>(-1);

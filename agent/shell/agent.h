@@ -49,6 +49,10 @@ struct AgentDeps {
   ControlPublisher* control = nullptr;  ///< the control API, when it is served
   /// Reads the instance's config again (Reload); unset: reload is refused.
   std::function<Result<Config>()> load_config;
+  /// A verifier for nymvisor.trusted_keys (called only when there are some);
+  /// unset: configured keys are an error.
+  std::function<Result<std::shared_ptr<SignatureVerifier>>(const std::vector<std::string>& keys)>
+      make_verifier;
 };
 
 /// `nymvisor run`: watches upstream, stages upgrades ahead of time and, at
@@ -117,6 +121,8 @@ class Agent {
   void RecountUpgrades();
   void WriteMetrics(const StatusSnapshot& status);
   void StartPoller();
+  /// signatures_ for `config`: a verifier for its trusted keys, or none.
+  Result<SignatureSettings> MakeSignatureSettings(const Config& config) const;
   Status RefuseIfBusy() const;
   Result<UpgradeState> PlanRollback(const std::string& by);
   Status ApplyConfig(Config config);
@@ -129,6 +135,7 @@ class Agent {
   Stager stager_;
   UpgradeRunner runner_;
   std::unique_ptr<UpstreamPoller> poller_;
+  SignatureSettings signatures_;  ///< from the config, made by deps_.make_verifier
   std::map<std::string, StageRecord> stages_;
   std::map<std::string, BuildInfo> staged_builds_;
   Scheduler::TimerId due_timer_ = 0;

@@ -204,11 +204,13 @@ Status Agent::Reload() {
 Status Agent::ApplyConfig(Config config) {
   NV_RETURN_IF_ERROR(RefuseIfBusy());
   NV_RETURN_IF_ERROR(UpgradeInfoUrl(config).status());
+  NV_ASSIGN_OR_RETURN(SignatureSettings signatures, MakeSignatureSettings(config));
   std::vector<std::string> changed;
   for (const ConfigKey& key : AllConfigKeys()) {
     if (ValueAsText(key, config) != ValueAsText(key, config_)) changed.push_back(key.FullName());
   }
   config_ = std::move(config);
+  signatures_ = std::move(signatures);
   runner_.UpdateSettings(MakeRunnerSettings(config_, step_delays_));
   last_metrics_.clear();
   StartPoller();

@@ -70,6 +70,15 @@ Status RecordStore::SaveHold(const HoldRecord& hold) {
   return Write(layout_.HoldFile(), HoldRecordToJson(hold));
 }
 
+Result<SignatureRecord> RecordStore::LoadSignature() {
+  auto path = layout_.SignatureFile();
+  return ParseNamed<SignatureRecord>(Read(path), path, ParseSignatureRecord);
+}
+
+Status RecordStore::SaveSignature(const SignatureRecord& record) {
+  return Write(layout_.SignatureFile(), SignatureRecordToJson(record));
+}
+
 Status RecordStore::ClearHold() {
   Status st = files_.RemoveAll(layout_.HoldFile());
   return st.IsNotFound() ? Status() : st;

@@ -7,6 +7,7 @@
 #include "agent/records/current_version.h"
 #include "agent/records/hold.h"
 #include "agent/records/layout.h"
+#include "agent/records/signature_record.h"
 #include "agent/records/upgrade_history.h"
 #include "agent/records/upgrade_info.h"
 #include "agent/records/upgrade_plan.h"
@@ -37,6 +38,9 @@ class RecordStore {
   Status SaveHold(const HoldRecord& hold);
   /// Removes the hold; no error when there is none.
   Status ClearHold();
+  /// NotFound until a signed upgrade-info.json was first accepted.
+  Result<SignatureRecord> LoadSignature();
+  Status SaveSignature(const SignatureRecord& record);
 
  private:
   Result<std::string> Read(const std::filesystem::path& path);

@@ -95,6 +95,19 @@ Status CheckChecksum(const DownloadUrl& source, DownloadSink& sink, FileSystem& 
 
 }  // namespace
 
+Status Stager::CheckSignature(const SignatureSettings& settings, const DownloadUrl& source,
+                              const std::filesystem::path& file) {
+  if (!settings.enabled()) return {};
+  NV_ASSIGN_OR_RETURN(SignatureEvidence evidence,
+                      FetchFileSignature(http_, *settings.verifier, source.url, file));
+  SignatureRules rules;
+  rules.required = settings.required;
+  rules.file_name = UrlFileName(source.url);
+  SignatureDecision decision = DecideSignature(evidence, rules);
+  if (decision.accept) return {};
+  return Status::Error("refusing " + source.url + ": " + decision.reason);
+}
+
 Result<uint64_t> Stager::Download(const StageRequest& request, const DownloadUrl& source,
                                   const StageProgress& progress) {
   std::filesystem::path final_path = request.layout.UpgradeBinary(request.info.name);
@@ -120,6 +133,10 @@ Result<uint64_t> Stager::Download(const StageRequest& request, const DownloadUrl
   }
   NV_RETURN_IF_ERROR(CheckChecksum(source, sink, files_, tmp));
   NV_RETURN_IF_ERROR(sink.Sync());
+  if (Status st = CheckSignature(request.signatures, source, tmp); !st.ok()) {
+    NV_RETURN_IF_ERROR(files_.RemoveAll(tmp));
+    return st;
+  }
   NV_RETURN_IF_ERROR(files_.SetMode(tmp, 0755));
   NV_RETURN_IF_ERROR(files_.Rename(tmp, final_path));
   return sink.written();

@@ -13,6 +13,7 @@
 #include "agent/records/build_info.h"
 #include "agent/records/layout.h"
 #include "agent/records/upgrade_info.h"
+#include "agent/shell/upstream_signatures.h"
 
 namespace nymvisor {
 
@@ -25,6 +26,8 @@ struct StageRequest {
   bool enforce_checksum = true;
   Duration probe_timeout = std::chrono::seconds(30);
   uint64_t max_binary_bytes = uint64_t{1} << 30;
+  /// The binary's `<url>.minisig`, when trusted keys are configured.
+  SignatureSettings signatures = {};
 };
 
 struct StagedBinary {
@@ -59,6 +62,9 @@ class Stager {
   Result<uint64_t> Download(const StageRequest& request, const DownloadUrl& source,
                             const StageProgress& progress);
   Result<BuildInfo> Verify(const StageRequest& request);
+  /// The downloaded `file` may be used: its signature as `settings` ask.
+  Status CheckSignature(const SignatureSettings& settings, const DownloadUrl& source,
+                        const std::filesystem::path& file);
 
   HttpClient& http_;
   FileSystem& files_;

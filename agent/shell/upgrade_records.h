@@ -27,6 +27,9 @@ class UpgradeRecords {
   Result<HoldRecord> LoadHold() { return store_.LoadHold(); }
   Status SaveHold(const HoldRecord& hold) { return store_.SaveHold(hold); }
   Status ClearHold() { return store_.ClearHold(); }
+  /// The newest signed upgrade-info.json accepted (NotFound: none yet).
+  Result<SignatureRecord> LoadSignature() { return store_.LoadSignature(); }
+  Status SaveSignature(const SignatureRecord& record) { return store_.SaveSignature(record); }
 
   /// Adds an upstream upgrade: its upgrade-info.json, then the plan entry.
   Status Queue(const UpgradeInfo& info);

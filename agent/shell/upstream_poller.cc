@@ -60,6 +60,11 @@ void UpstreamPoller::Check() {
           fetched->body.append(chunk.data);
           return Status();
         });
+        if (deps_.signatures.enabled() && fetched->response.ok() &&
+            !fetched->response->NotModified()) {
+          fetched->signature =
+              FetchSignature(deps_.http, *deps_.signatures.verifier, request.url, fetched->body);
+        }
       },
       [this, fetched] {
         checking_ = false;
@@ -83,6 +88,11 @@ void UpstreamPoller::OnFetched(const Fetched& fetched) {
   if (fetched.response->NotModified()) return Checked(true, "not modified");
   etag_ = fetched.response->etag;
   last_modified_ = fetched.response->last_modified;
+  if (!SignatureAccepted(fetched)) {
+    etag_.clear();  // fetch it again next time: the refusal is not cached
+    last_modified_.clear();
+    return;
+  }
   Result<UpgradeInfo> offered = ParseUpgradeInfo(fetched.body);
   if (!offered.ok()) {
     ReportOnce(
@@ -94,6 +104,34 @@ void UpstreamPoller::OnFetched(const Fetched& fetched) {
     return Checked(false, "unusable upgrade information: " + offered.status().message());
   }
   Handle(*offered);
+}
+
+bool UpstreamPoller::SignatureAccepted(const Fetched& fetched) {
+  if (!deps_.signatures.enabled()) return true;
+  if (!fetched.signature.ok()) {
+    Checked(false, fetched.signature.status().message());
+    return false;
+  }
+  SignatureRules rules;
+  rules.required = deps_.signatures.required;
+  rules.file_name = UrlFileName(url_);
+  rules.check_replay = true;
+  Result<SignatureRecord> newest = deps_.records.LoadSignature();
+  if (newest.ok()) rules.newest_accepted = newest->signed_at;
+  SignatureDecision decision = DecideSignature(*fetched.signature, rules);
+  if (!decision.accept) {
+    ReportOnce("signature:" + fetched.body + decision.reason, LogPriority::kError,
+               message_ids::kSignatureRefused, "refusing upstream " + url_ + ": " + decision.reason,
+               {{"NYMVISOR_REASON", decision.reason}});
+    Checked(false, decision.reason);
+    return false;
+  }
+  if (decision.timestamp &&
+      (!rules.newest_accepted || *decision.timestamp > *rules.newest_accepted)) {
+    Status saved = deps_.records.SaveSignature({*decision.timestamp, fetched.signature->key_id});
+    if (!saved.ok()) deps_.log.Error("cannot record the accepted signature: " + saved.message());
+  }
+  return true;
 }
 
 void UpstreamPoller::Handle(const UpgradeInfo& offered) {

@@ -12,6 +12,7 @@
 #include "agent/ports/worker.h"
 #include "agent/shell/logger.h"
 #include "agent/shell/upgrade_records.h"
+#include "agent/shell/upstream_signatures.h"
 
 namespace nymvisor {
 
@@ -24,12 +25,16 @@ struct PollerDeps {
   Logger& log;
   /// A random delay in [0, max), so a fleet does not poll in lockstep.
   std::function<Duration(Duration max)> jitter;
+  /// upgrade-info.json's signature, when trusted keys are configured.
+  SignatureSettings signatures = {};
 };
 
 /// Asks upstream for upgrade-info.json once at start and then every polling
 /// period (plus jitter), with conditional GETs. A newer version is queued in
 /// the plan; older ones, conflicts and earlier failures are refused and logged
-/// once each. The fetch runs on the worker; everything else on the main thread.
+/// once each. With trusted keys, upgrade-info.json.minisig is fetched with it
+/// and decides first (decide/signature_policy.h); a refused file is never
+/// read. The fetches run on the worker; everything else on the main thread.
 class UpstreamPoller {
  public:
   /// `on_checked` runs after every check, once the next one is scheduled.
@@ -60,10 +65,13 @@ class UpstreamPoller {
   struct Fetched {
     Result<HttpResponse> response = Status::Error("not fetched");
     std::string body;
+    Result<SignatureEvidence> signature = SignatureEvidence{};  ///< with signatures enabled
   };
   void Check();
   void ScheduleNext();
   void OnFetched(const Fetched& fetched);
+  /// Whether the fetched file may be read: its signature as the config asks.
+  bool SignatureAccepted(const Fetched& fetched);
   void Handle(const UpgradeInfo& offered);
   void Checked(bool ok, std::string result);
   void ReportOnce(const std::string& key, LogPriority priority, std::string_view message_id,

@@ -33,6 +33,8 @@ TEST(ConfigKeys, InitFlagsKeepTheOriginalNames) {
       {"--daemon-user", "daemon.user"},
       {"--backups-to-keep", "daemon.backups_to_keep"},
       {"--health-check-period", "daemon.health_check_period"},
+      {"--trusted-keys", "nymvisor.trusted_keys"},
+      {"--require-signature", "nymvisor.require_signature"},
   };
   std::map<std::string, std::string> actual;
   for (const ConfigKey& key : AllConfigKeys()) {
@@ -46,7 +48,7 @@ TEST(ConfigKeys, InitFlagsKeepTheOriginalNames) {
   EXPECT_EQ(FindKeyByInitFlag("--bogus"), nullptr);
 }
 
-TEST(ConfigKeys, OnlyBoolsAreBareAndOnlyTheOriginalsBareOnes) {
+TEST(ConfigKeys, OnlyBoolsAreBareTheOriginalsAndRequireSignature) {
   std::set<std::string> bare;
   for (const ConfigKey& key : AllConfigKeys()) {
     if (!key.init.bare) continue;
@@ -54,7 +56,7 @@ TEST(ConfigKeys, OnlyBoolsAreBareAndOnlyTheOriginalsBareOnes) {
     bare.insert(std::string(key.init.name));
   }
   EXPECT_EQ(bare, (std::set<std::string>{"--disable-nymvisor-logs", "--restart-daemon-on-failure",
-                                         "--unsafe-skip-backup"}));
+                                         "--unsafe-skip-backup", "--require-signature"}));
 }
 
 TEST(ConfigKeys, TypeNamesForHelp) {

@@ -44,7 +44,9 @@ TEST(ConfigToJson, UsesSnakeCaseHumantimeAndNull) {
   EXPECT_TRUE(j["daemon"]["health_check_period"].is_null());
   EXPECT_EQ(j["daemon"].size(), 18u);
   EXPECT_TRUE(j["nymvisor"]["metrics_textfile"].is_null());
-  EXPECT_EQ(j["nymvisor"].size(), 6u);
+  EXPECT_EQ(j["nymvisor"]["trusted_keys"], Json::array());
+  EXPECT_EQ(j["nymvisor"]["require_signature"], false);
+  EXPECT_EQ(j["nymvisor"].size(), 8u);
 }
 
 }  // namespace

@@ -97,6 +97,10 @@ TEST(ValidateConfig, NamesTheBadKey) {
        "daemon.startup_period_duration"},
       {[](Config& c) { c.daemon.shutdown_grace_period = Duration::zero(); },
        "daemon.shutdown_grace_period"},
+      {[](Config& c) { c.nymvisor.trusted_keys = {"RWQ-not-a-key"}; }, "nymvisor.trusted_keys"},
+      {[](Config& c) { c.nymvisor.trusted_keys = {std::string(55, 'A') + "\n"}; },
+       "nymvisor.trusted_keys"},
+      {[](Config& c) { c.nymvisor.require_signature = true; }, "nymvisor.require_signature"},
   };
   for (const Case& c : cases) {
     Config config = Valid();
@@ -116,7 +120,11 @@ TEST(ValidateConfig, AcceptsWhatRealSetupsUse) {
            [](Config& c) { c.daemon.user = "nym"; },
            [](Config& c) { c.daemon.user = "_nym-node.1"; },
            [](Config& c) { c.nymvisor.upstream_polling_rate = std::chrono::seconds(2); },
-           [](Config& c) { c.daemon.health_check_period = std::chrono::seconds(1); }}) {
+           [](Config& c) { c.daemon.health_check_period = std::chrono::seconds(1); },
+           [](Config& c) {
+             c.nymvisor.trusted_keys = {"RWRsgIWFLSNLVIA8qhHRGIZSEOCCJfLzIo70pT+7HXkIc4hkiJsFSH+e"};
+             c.nymvisor.require_signature = true;
+           }}) {
     Config c = Valid();
     mutate(c);
     Status st = ValidateConfig(c);

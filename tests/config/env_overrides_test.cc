@@ -15,7 +15,9 @@ Config Base() {
 
 TEST(KnownEnvVars, AreTheOriginalNineteenAndOurs) {
   std::vector<std::string_view> names = KnownEnvVars();
-  EXPECT_EQ(names.size(), 20u);
+  EXPECT_EQ(names.size(), 22u);
+  EXPECT_NE(std::find(names.begin(), names.end(), "NYMVISOR_TRUSTED_KEYS"), names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "NYMVISOR_REQUIRE_SIGNATURE"), names.end());
   EXPECT_NE(std::find(names.begin(), names.end(), "NYMVISOR_METRICS_TEXTFILE"), names.end());
   for (const char* name :
        {"NYMVISOR_ID", "NYMVISOR_CONFIG_PATH", "NYMVISOR_UPSTREAM_BASE_UPGRADE_URL",
@@ -50,7 +52,9 @@ TEST(ApplyEnvOverrides, EveryVariableOverridesItsKey) {
                               {"DAEMON_STARTUP_PERIOD_DURATION", "90s"},
                               {"DAEMON_SHUTDOWN_GRACE_PERIOD", "1m"},
                               {"DAEMON_BACKUP_DATA_DIRECTORY", "/backups"},
-                              {"DAEMON_UNSAFE_SKIP_BACKUP", "1"}}),
+                              {"DAEMON_UNSAFE_SKIP_BACKUP", "1"},
+                              {"NYMVISOR_TRUSTED_KEYS", "RWkey1, RWkey2 RWkey3"},
+                              {"NYMVISOR_REQUIRE_SIGNATURE", "true"}}),
                   &c)
                   .ok());
   EXPECT_EQ(c.nymvisor.id, "env-id");
@@ -71,6 +75,8 @@ TEST(ApplyEnvOverrides, EveryVariableOverridesItsKey) {
   EXPECT_EQ(c.daemon.shutdown_grace_period, std::chrono::minutes(1));
   EXPECT_EQ(c.daemon.backup_data_directory, "/backups");
   EXPECT_TRUE(c.daemon.unsafe_skip_backup);
+  EXPECT_EQ(c.nymvisor.trusted_keys, (std::vector<std::string>{"RWkey1", "RWkey2", "RWkey3"}));
+  EXPECT_TRUE(c.nymvisor.require_signature);
 }
 
 TEST(ApplyEnvOverrides, UnsetVariablesLeaveTheFileValues) {

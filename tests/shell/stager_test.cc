@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include "agent/adapters/minisign_verifier.h"
 #include "agent/adapters/openssl_hasher.h"
 #include "agent/adapters/posix_file_system.h"
 #include "tests/support/test_support.h"
@@ -194,6 +195,58 @@ TEST_F(StagerTest, AFullDiskFailsCleanly) {
   Stager stager(http_, faulty, probes_, MakeOpenSslHasher);
   Status st = stager.Stage(request_, nullptr).status();
   EXPECT_NE(st.message().find("No space left on device"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(Final()));
+}
+
+std::string Minisign(const std::string& name) {
+  return ReadFileOrDie(testing::FixturesDir() / "minisign" / name);
+}
+
+/// A binary and its signature made with the real minisign tool
+/// (tests/fixtures/minisign/make-fixtures.sh).
+class SignedStagerTest : public StagerTest {
+ protected:
+  SignedStagerTest() {
+    body_ = Minisign("nym-node");
+    request_.info.platforms["linux-x86_64"] = {Sha256(body_), ChecksumAlgorithm::kSha256, kUrl};
+    http_.resources[kUrl].body = body_;
+    std::string pub = Minisign("test.pub");
+    size_t start = pub.find('\n') + 1;
+    auto verifier = MinisignVerifier::Create({pub.substr(start, pub.find('\n', start) - start)});
+    EXPECT_TRUE(verifier.ok());
+    request_.signatures = {std::shared_ptr<SignatureVerifier>(std::move(verifier).value()), true};
+  }
+  void ServeSignature(long status, const std::string& text) {
+    http_.resources[std::string(kUrl) + ".minisig"].status = status;
+    http_.resources[std::string(kUrl) + ".minisig"].body = text;
+  }
+};
+
+TEST_F(SignedStagerTest, ASignedBinaryIsStaged) {
+  ServeSignature(200, Minisign("nym-node.minisig"));
+  Result<StagedBinary> staged = Stage();
+  ASSERT_TRUE(staged.ok()) << staged.status().message();
+  EXPECT_EQ(ReadFileOrDie(Final()), body_);
+}
+
+TEST_F(SignedStagerTest, AnUnsignedBinaryIsRefusedAndNothingIsLeft) {
+  ServeSignature(404, "");
+  Result<StagedBinary> staged = Stage();
+  ASSERT_FALSE(staged.ok());
+  EXPECT_EQ(
+      staged.status().message(),
+      std::string("refusing ") + kUrl +
+          ": nym-node is not signed (no nym-node.minisig) and nymvisor.require_signature is on");
+  EXPECT_FALSE(std::filesystem::exists(Final()));
+  EXPECT_FALSE(std::filesystem::exists(Tmp()));
+}
+
+TEST_F(SignedStagerTest, ASignatureOfOtherBytesIsRefused) {
+  ServeSignature(200, Minisign("upgrade-info.json.minisig"));
+  Result<StagedBinary> staged = Stage();
+  ASSERT_FALSE(staged.ok());
+  EXPECT_NE(staged.status().message().find("does not match the data"), std::string::npos)
+      << staged.status().message();
   EXPECT_FALSE(std::filesystem::exists(Final()));
 }
 

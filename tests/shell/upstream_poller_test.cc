@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/adapters/minisign_verifier.h"
 #include "agent/adapters/posix_file_system.h"
 #include "agent/base/message_ids.h"
 #include "tests/support/shell_fixture.h"
@@ -93,6 +94,111 @@ TEST_F(UpstreamPollerTest, StopEndsThePolling) {
   poller_->Stop();
   scheduler_.Advance(5h);
   EXPECT_EQ(http_.requests.size(), 1u);
+}
+
+// Signed with the real minisign tool: tests/fixtures/minisign/make-fixtures.sh.
+std::string Minisign(const std::string& name) {
+  return testing::ReadFileOrDie(testing::FixturesDir() / "minisign" / name);
+}
+
+std::string TestKey() {
+  std::string pub = Minisign("test.pub");
+  size_t start = pub.find('\n') + 1;
+  return pub.substr(start, pub.find('\n', start) - start);
+}
+
+class SignedUpstreamTest : public testing::ShellFixture {
+ protected:
+  void StartPolling(bool required) {
+    worker_.inline_jobs = true;
+    auto verifier = MinisignVerifier::Create({TestKey()});
+    ASSERT_TRUE(verifier.ok());
+    SignatureSettings signatures{std::shared_ptr<SignatureVerifier>(std::move(verifier).value()),
+                                 required};
+    poller_.emplace(PollerDeps{http_, records_, clock_, scheduler_, worker_, log_,
+                               [](Duration) { return Duration::zero(); }, signatures},
+                    kUrl, 1h, [this](const UpgradeInfo& info) { queued_.push_back(info.name); });
+    poller_->Start();
+  }
+  void Serve(const std::string& body, std::optional<std::string> minisig) {
+    http_.resources[kUrl].status = 200;
+    http_.resources[kUrl].body = body;
+    Answer(std::string(kUrl) + ".minisig", minisig ? 200 : 404, minisig.value_or(""));
+  }
+  void Answer(const std::string& url, long status, const std::string& body) {
+    http_.resources[url].status = status;
+    http_.resources[url].body = body;
+  }
+  std::string Reason() const { return poller_->last_check()->result; }
+
+  std::string data_ = Minisign("upgrade-info.json");
+  std::optional<UpstreamPoller> poller_;
+  std::vector<std::string> queued_;
+};
+
+TEST_F(SignedUpstreamTest, ASignedFileIsQueuedAndItsTimeRemembered) {
+  Serve(data_, Minisign("upgrade-info.json.minisig"));
+  StartPolling(/*required=*/true);
+  EXPECT_EQ(queued_, std::vector<std::string>{"v2"}) << Reason();
+  Result<SignatureRecord> record = store_.LoadSignature();
+  ASSERT_TRUE(record.ok()) << record.status().message();
+  EXPECT_GT(record->signed_at, 1700000000);
+  EXPECT_EQ(record->key_id.size(), 16u);
+}
+
+TEST_F(SignedUpstreamTest, UnsignedIsRefusedWhenRequiredAndTakenWhenNot) {
+  Serve(data_, std::nullopt);
+  StartPolling(/*required=*/true);
+  EXPECT_TRUE(queued_.empty());
+  EXPECT_EQ(Reason(),
+            "upgrade-info.json is not signed (no upgrade-info.json.minisig) and "
+            "nymvisor.require_signature is on");
+  EXPECT_EQ(Count(message_ids::kSignatureRefused), 1);
+  EXPECT_TRUE(store_.LoadPlan()->queued_up.empty());
+  poller_.reset();
+  StartPolling(/*required=*/false);
+  EXPECT_EQ(queued_, std::vector<std::string>{"v2"});
+}
+
+TEST_F(SignedUpstreamTest, AChangedByteIsRefusedEvenWhenSignaturesAreOptional) {
+  std::string changed = data_;
+  changed.replace(changed.find("1.2.0"), 5, "1.2.9");
+  Serve(changed, Minisign("upgrade-info.json.minisig"));
+  StartPolling(/*required=*/false);
+  EXPECT_TRUE(queued_.empty());
+  EXPECT_NE(Reason().find("does not match the data"), std::string::npos) << Reason();
+  EXPECT_TRUE(store_.LoadPlan()->queued_up.empty());
+}
+
+TEST_F(SignedUpstreamTest, AWrongKeyOrAnotherFilesSignatureIsRefused) {
+  Serve(data_, Minisign("by-other-key.minisig"));
+  StartPolling(/*required=*/true);
+  EXPECT_NE(Reason().find("not in nymvisor.trusted_keys"), std::string::npos) << Reason();
+  Serve(data_, Minisign("for-other-file.minisig"));
+  poller_->CheckNow();
+  EXPECT_EQ(Reason(), "the signature served for upgrade-info.json was made for other.json");
+  EXPECT_TRUE(queued_.empty());
+}
+
+TEST_F(SignedUpstreamTest, AnOlderSignedFileServedAgainIsAReplay) {
+  Serve(data_, Minisign("upgrade-info.json.minisig"));
+  StartPolling(/*required=*/true);
+  ASSERT_EQ(queued_.size(), 1u);
+  Serve(data_, Minisign("old.minisig"));  // the same bytes, signed at timestamp 1000
+  poller_->CheckNow();
+  EXPECT_NE(Reason().find("older than one already accepted"), std::string::npos) << Reason();
+  EXPECT_EQ(Count(message_ids::kSignatureRefused), 1);
+}
+
+TEST_F(SignedUpstreamTest, AnUnreachableSignatureIsTriedAgainLater) {
+  Serve(data_, std::nullopt);
+  Answer(std::string(kUrl) + ".minisig", 503, "");
+  StartPolling(/*required=*/false);
+  EXPECT_TRUE(queued_.empty()) << "not knowing is not the same as unsigned";
+  EXPECT_NE(Reason().find("fetching the signature"), std::string::npos) << Reason();
+  Answer(std::string(kUrl) + ".minisig", 404, "");
+  scheduler_.Advance(1h);
+  EXPECT_EQ(queued_, std::vector<std::string>{"v2"});
 }
 
 }  // namespace

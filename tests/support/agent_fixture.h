@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "agent/adapters/host_platform.h"
+#include "agent/adapters/minisign_verifier.h"
 #include "agent/adapters/openssl_hasher.h"
 #include "agent/ports/control.h"
 #include "agent/ports/notifier.h"
@@ -74,10 +75,15 @@ class AgentFixture : public ShellFixture {
 
   void StartAgent() {
     agent_.emplace(
-        config_, AgentDeps{systemd_, http_, files_, probes_, backups_, clock_, scheduler_, worker_,
-                           notifier_, log_, [](Duration) { return Duration::zero(); },
-                           MakeOpenSslHasher, HostPlatform(), &publisher_,
-                           [this]() -> Result<Config> { return reloaded_config_; }});
+        config_,
+        AgentDeps{
+            systemd_, http_, files_, probes_, backups_, clock_, scheduler_, worker_, notifier_,
+            log_, [](Duration) { return Duration::zero(); }, MakeOpenSslHasher, HostPlatform(),
+            &publisher_, [this]() -> Result<Config> { return reloaded_config_; },
+            [](const std::vector<std::string>& keys) -> Result<std::shared_ptr<SignatureVerifier>> {
+              NV_ASSIGN_OR_RETURN(auto made, MinisignVerifier::Create(keys));
+              return std::shared_ptr<SignatureVerifier>(std::move(made));
+            }});
     ASSERT_TRUE(agent_->Start().ok());
   }
 

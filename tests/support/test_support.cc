@@ -82,6 +82,7 @@ Result<HttpResponse> FakeHttpClient::Get(const HttpRequest& request, const BodyS
   if (r.status != 200) {
     std::string message = "HTTP status " + std::to_string(r.status) + " from " + request.url;
     if (r.status == 304) return response;
+    if (request.absent_is_an_answer && (r.status == 404 || r.status == 410)) return response;
     return r.status >= 500 ? Status::Unavailable(message) : Status::Error(message);
   }
   if (!request.if_none_match.empty() && request.if_none_match == r.etag) {
