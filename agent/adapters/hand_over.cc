@@ -25,7 +25,11 @@ Status Errno(const std::string& what, const fs::path& path, int err) {
   return err == ENOENT ? Status::NotFound(message) : Status::Error(message);
 }
 
-bool RootOnly(const struct stat& st) { return st.st_uid == 0 && (st.st_mode & 022) == 0; }
+/// Root's, and no one else can rename or replace what root has in it: no
+/// one else may write it, or it is sticky (like a fresh tmpfs, mode 1777).
+bool RootOnly(const struct stat& st) {
+  return st.st_uid == 0 && ((st.st_mode & 022) == 0 || (st.st_mode & S_ISVTX) != 0);
+}
 
 Status HandOverEntries(int dir_fd, const fs::path& path, uid_t uid, gid_t gid, int* changed);
 
@@ -82,8 +86,8 @@ Result<int> HandOverTree(const fs::path& dir, uid_t uid, gid_t gid) {
   if (st.st_uid != 0) return changed;  // handed over already (contents first, then the top)
   if (!RootOnly(st)) {
     return Status::Error(dir.string() +
-                         " is owned by root but others may write to it; fix its mode (chmod "
-                         "go-w) before handing it to the agent's account");
+                         " is owned by root but others may write to it and it is not sticky; fix "
+                         "its mode (chmod go-w) before handing it to the agent's account");
   }
   NV_RETURN_IF_ERROR(HandOverEntries(top.get(), dir, uid, gid, &changed));
   if (::fchown(top.get(), uid, gid) != 0) return Errno("chown", dir, errno);

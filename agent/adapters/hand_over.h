@@ -13,7 +13,8 @@ namespace nymvisor {
 /// as root, without ever acting through something that account controls:
 ///  - every component of `dir` is opened with O_NOFOLLOW from "/", so a
 ///    symlink anywhere on the way is refused (the error names it);
-///  - only directories that root owns and no one else may write are entered,
+///  - only directories that root owns and no one else may write (or that
+///    are sticky, so no one else can replace root's entries) are entered,
 ///    and a directory is handed over after its contents (so while root works
 ///    in it, the account still cannot change it);
 ///  - entries the account (or anyone but root) already owns are left alone,

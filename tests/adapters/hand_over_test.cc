@@ -94,6 +94,20 @@ TEST_F(HandOverTest, NeverWorksInsideWhatOthersControl) {
   EXPECT_EQ(OwnerOf(Top() / "upgrades"), kNobody);
 }
 
+TEST_F(HandOverTest, AStickyDirectoryLikeAFreshTmpfsIsHandedOver) {
+  fs::create_directories(dir_ / "backups");
+  ASSERT_EQ(::chmod((dir_ / "backups").c_str(), 01777), 0);
+  WriteFile(dir_ / "backups/old", "x");
+  ASSERT_TRUE(HandOverTree(dir_ / "backups", kNobody, kNobody).ok());
+  EXPECT_EQ(OwnerOf(dir_ / "backups"), kNobody);
+  EXPECT_EQ(OwnerOf(dir_ / "backups/old"), kNobody);
+  ASSERT_EQ(::chown((dir_ / "backups").c_str(), 0, 0), 0);
+  ASSERT_EQ(::chmod((dir_ / "backups").c_str(), 0777), 0);
+  Result<int> open = HandOverTree(dir_ / "backups", kNobody, kNobody);
+  ASSERT_FALSE(open.ok()) << "writable by all and not sticky: refused";
+  EXPECT_NE(open.status().message().find("not sticky"), std::string::npos);
+}
+
 TEST_F(HandOverTest, AlreadyHandedOverIsLeftAsItIs) {
   ASSERT_EQ(::chown(Top().c_str(), kNobody, kNobody), 0);
   Result<int> changed = HandOverTree(Top(), kNobody, kNobody);
