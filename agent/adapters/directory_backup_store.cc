@@ -151,6 +151,18 @@ std::vector<stdfs::path> CompleteBackups(const stdfs::path& dir) {
 
 /// A backup interrupted by a crash leaves its .partial copy behind; the next
 /// attempt (with a new stamp) removes it, so crashes cannot fill the disk.
+/// Backups are made and restored only through real directories: a symlink
+/// planted in place of one would send the node's data, or take it, elsewhere.
+Status RefuseSymlinks(std::initializer_list<stdfs::path> paths) {
+  for (const stdfs::path& path : paths) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+      return Status::Error(path.string() + " is a symlink; refusing to follow it");
+    }
+  }
+  return {};
+}
+
 void RemoveStalePartials(const stdfs::path& dir) {
   std::error_code ec;
   for (const auto& entry : stdfs::directory_iterator(dir, ec)) {
@@ -186,8 +198,10 @@ Result<stdfs::path> DirectoryBackupStore::Create(const std::string& upgrade_name
   stdfs::path partial = dir / (".backup-" + stamp + ".partial");
   stdfs::path final_path = dir / (kPrefix + stamp + kSuffix);
   std::error_code ec;
+  NV_RETURN_IF_ERROR(RefuseSymlinks({home_, backup_dir_, dir}));
   stdfs::create_directories(dir, ec);
   if (ec) return Status::Error("creating " + dir.string() + ": " + ec.message());
+  NV_RETURN_IF_ERROR(RefuseSymlinks({dir}));
   RemoveStalePartials(dir);
   Status st = ::mkdir(partial.c_str(), 0700) == 0 ? Status() : Errno("creating", partial);
   for (const auto& entry : stdfs::directory_iterator(home_, ec)) {
@@ -210,6 +224,11 @@ Status DirectoryBackupStore::Restore(const stdfs::path& backup) {
   std::string name = backup.filename().string();
   if (!name.starts_with(kPrefix) || !name.ends_with(kSuffix) || !stdfs::is_directory(backup)) {
     return Status::NotFound(backup.string() + " is not a complete backup");
+  }
+  // Unusable rather than failed: the upgrade runner then brings the old
+  // version back without this backup instead of retrying for ever.
+  if (Status st = RefuseSymlinks({home_, backup_dir_, backup.parent_path(), backup}); !st.ok()) {
+    return Status::NotFound("the backup is unusable: " + st.message());
   }
   std::error_code ec;
   for (const auto& entry : stdfs::directory_iterator(home_, ec)) {

@@ -66,6 +66,26 @@ TEST_F(BackupStoreTest, CopiesTheHomeExceptNymvisorAndRestoresItExactly) {
   EXPECT_EQ(ReadFileOrDie(dir_ / "home/nymvisor/current-version.json"), "{}");
 }
 
+TEST_F(BackupStoreTest, NeverWritesOrReadsThroughAPlantedSymlink) {
+  // The node's account can plant symlinks in its home: the backup of an
+  // upgrade must not be written elsewhere, nor a restore read from elsewhere.
+  std::filesystem::create_directories(dir_ / "elsewhere");
+  std::filesystem::create_directories(dir_ / "home/nymvisor/backups");
+  std::filesystem::create_directory_symlink(dir_ / "elsewhere", dir_ / "home/nymvisor/backups/v2");
+  Result<std::filesystem::path> backup = store_.Create("v2");
+  ASSERT_FALSE(backup.ok());
+  EXPECT_NE(backup.status().message().find("backups/v2 is a symlink; refusing to follow it"),
+            std::string::npos)
+      << backup.status().message();
+  EXPECT_TRUE(std::filesystem::is_empty(dir_ / "elsewhere"));
+  WriteFile(dir_ / "elsewhere/backup-2026-11-26-120000000-preupgrade/data/db.sqlite", "theirs");
+  std::string before = Tree(dir_ / "home");
+  Status restored =
+      store_.Restore(dir_ / "home/nymvisor/backups/v2/backup-2026-11-26-120000000-preupgrade");
+  EXPECT_TRUE(restored.IsNotFound()) << "unusable, so the old version comes back without it";
+  EXPECT_EQ(Tree(dir_ / "home"), before) << "nothing was removed or copied";
+}
+
 TEST_F(BackupStoreTest, BacksUpToAnotherFilesystem) {
   // copy_file_range refuses cross-filesystem copies on newer kernels (EXDEV).
   char shm[] = "/dev/shm/nymvisor-backup-test-XXXXXX";
