@@ -12,6 +12,8 @@ packages=(
   debhelper dpkg-dev lintian
   # end-to-end tests: a real systemd in a container, a loopback upstream
   systemd-container mmdebstrap python3 openssl util-linux procps
+  # signatures for the signed-upstream scenarios, made with the real tool
+  minisign
 )
 
 missing=()
