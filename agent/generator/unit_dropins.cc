@@ -104,7 +104,8 @@ std::string RenderBlockedDropIn(const std::string& id, const std::string& reason
          why + "\n# Fix /etc/nymvisor/" + id +
          ".toml or .env, then run `systemctl daemon-reload`.\n"
          "\n[Service]\nExecStartPre=\nExecStart=\nExecStart=" +
-         nymvisor_binary + " refuse-start " + id + "\n";
+         nymvisor_binary + " refuse-start " + id +
+         "\n# It stays failed until it is fixed, rather than restarting in a loop.\nRestart=no\n";
 }
 
 std::optional<std::string> FindUnitKey(const std::string& toml_text) {

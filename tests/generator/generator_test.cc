@@ -95,6 +95,7 @@ TEST_F(GeneratorTest, ABrokenInstanceIsBlockedFromStartingOthersStillGenerated) 
         << unit << ":\n"
         << blocked;
     EXPECT_NE(blocked.find("ExecStartPre=\n"), std::string::npos) << unit;
+    EXPECT_NE(blocked.find("\nRestart=no\n"), std::string::npos) << unit;
   }
 }
 
