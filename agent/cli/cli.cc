@@ -138,12 +138,17 @@ Status RunAgentCommand(const Invocation& inv, const std::vector<std::string>& ar
 /// The blocked unit's ExecStart: the generator could not read the instance
 /// (see RenderBlockedDropIn); say why, as it reads now, and fail.
 Status RefuseStart(const Invocation& inv, const std::string& id, int* exit_code) {
-  InstanceSources sources;
-  GeneratorPaths paths;
-  paths.etc_dir = inv.ctx.etc_dir;
-  Result<LoadedConfig> loaded = LoadUnitConfig(paths, id, inv.ctx.files, &sources);
-  std::string why = loaded.ok() ? "it was broken at the last daemon-reload and reads well now"
-                                : loaded.status().message();
+  std::string why;
+  if (std::optional<std::string> recorded = inv.ctx.env(kBlockedReasonEnv)) {
+    why = *recorded;  // as the generator saw it (this unit may lack the rights to look again)
+  } else {
+    InstanceSources sources;
+    GeneratorPaths paths;
+    paths.etc_dir = inv.ctx.etc_dir;
+    Result<LoadedConfig> loaded = LoadUnitConfig(paths, id, inv.ctx.files, &sources);
+    why = loaded.ok() ? "it was broken at the last daemon-reload and reads well now"
+                      : loaded.status().message();
+  }
   inv.ctx.err << "nymvisor: instance '" << id << "' is not started: its config cannot be used ("
               << why << "); fix " << (inv.ctx.etc_dir / (id + ".toml")).string() << " or "
               << (inv.ctx.etc_dir / (id + ".env")).string()

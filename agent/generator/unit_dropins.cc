@@ -94,6 +94,22 @@ std::string RenderAgentDropIn(const Config& config, const InstanceSources& sourc
   return out;
 }
 
+namespace {
+
+/// Inside Environment="...": backslash and quote escaped, % doubled (a
+/// systemd specifier otherwise).
+std::string QuoteForEnvironment(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '%') out += '%';
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string RenderBlockedDropIn(const std::string& id, const std::string& reason,
                                 const std::string& nymvisor_binary) {
   std::string why;
@@ -105,6 +121,9 @@ std::string RenderBlockedDropIn(const std::string& id, const std::string& reason
          ".toml or .env, then run `systemctl daemon-reload`.\n"
          "\n[Service]\nExecStartPre=\nExecStart=\nExecStart=" +
          nymvisor_binary + " refuse-start " + id +
+         "\n# What refuse-start prints: the reason as it was at daemon-reload.\n"
+         "Environment=\"" +
+         std::string(kBlockedReasonEnv) + "=" + QuoteForEnvironment(why) + "\"" +
          "\n# It stays failed until it is fixed, rather than restarting in a loop.\nRestart=no\n";
 }
 

@@ -22,6 +22,9 @@ struct InstanceSources {
   std::string nymvisor_binary = "/usr/bin/nymvisor";
 };
 
+/// Set by a blocked unit's drop-in: why the generator blocked it.
+inline constexpr std::string_view kBlockedReasonEnv = "NYMVISOR_BLOCKED_REASON";
+
 /// The drop-in for a unit of an instance whose config or env file cannot be
 /// read: it fails closed. Its ExecStart= is `nymvisor refuse-start <id>`,
 /// which says why in the journal and `systemctl status` and exits 1, so the

@@ -253,6 +253,19 @@ TEST_F(CliTest, RunSavesDaemonArgumentsForAnInstanceWithoutThem) {
   EXPECT_EQ(agent_config_->daemon.args.size(), 3u);
 }
 
+TEST_F(CliTest, RefuseStartSaysWhyAndFails) {
+  env_["NYMVISOR_BLOCKED_REASON"] = "daemon.user: contains a control character";
+  EXPECT_EQ(Run({"refuse-start", "mixnode"}), 1);
+  EXPECT_NE(err_.str().find("instance 'mixnode' is not started: its config cannot be used "
+                            "(daemon.user: contains a control character)"),
+            std::string::npos)
+      << err_.str();
+  env_.erase("NYMVISOR_BLOCKED_REASON");
+  WriteFile(dir_ / "etc/mixnode.toml", "[daemon]\nhome = 5\n");
+  EXPECT_EQ(Run({"refuse-start", "mixnode"}), 1);
+  EXPECT_NE(err_.str().find("mixnode.toml"), std::string::npos) << "read again: " << err_.str();
+}
+
 TEST_F(CliTest, ExecOfAnUnknownInstanceSaysSo) {
   EXPECT_EQ(Run({"exec", "ghost"}), 1);
   EXPECT_NE(err_.str().find("no config for instance 'ghost'"), std::string::npos) << err_.str();

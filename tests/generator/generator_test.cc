@@ -96,7 +96,18 @@ TEST_F(GeneratorTest, ABrokenInstanceIsBlockedFromStartingOthersStillGenerated) 
         << blocked;
     EXPECT_NE(blocked.find("ExecStartPre=\n"), std::string::npos) << unit;
     EXPECT_NE(blocked.find("\nRestart=no\n"), std::string::npos) << unit;
+    EXPECT_NE(blocked.find("\nEnvironment=\"NYMVISOR_BLOCKED_REASON="), std::string::npos) << unit;
   }
+}
+
+TEST(RenderBlockedDropIn, QuotesTheReasonForSystemd) {
+  std::string dropin =
+      RenderBlockedDropIn("x", "a \"quoted\" 100% \\ path\nsecond line", "/usr/bin/nymvisor");
+  EXPECT_NE(dropin.find("Environment=\"NYMVISOR_BLOCKED_REASON=a \\\"quoted\\\" 100%% \\\\ path "
+                        "second line\"\n"),
+            std::string::npos)
+      << dropin;
+  EXPECT_EQ(dropin.find("\nsecond line"), std::string::npos) << "a newline never starts a line";
 }
 
 TEST_F(GeneratorTest, EveryKindOfBadEnvLineFailsClosed) {
