@@ -14,8 +14,13 @@ scripts/install-deps.sh
 step "checking formatting (clang-format, Google style)"
 clang-format --dry-run --Werror $(git ls-files --cached --others --exclude-standard "agent/*.h" "agent/*.cc" "tests/*.h" "tests/*.cc")
 
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+
 step "building the .deb (dpkg-buildpackage runs the unit tests through ctest)"
-deb=$(scripts/build-deb.sh)
+scripts/build-deb.sh 2>&1 | tee "$logs/build"
+deb=$(tail -1 "$logs/build")
+unit=$(grep -oP 'tests passed, 0 tests failed out of \K\d+' "$logs/build" | tail -1)
 
 step "lintian"
 lintian --fail-on error,warning --pedantic -I "${deb%.deb}.changes"
@@ -32,6 +37,8 @@ systemd-analyze security --offline=true --threshold=20 units/nymvisor@.service |
 rm -rf "$unprivileged"
 
 step "end-to-end tests in a real systemd (tests/e2e)"
-python3 tests/e2e/run_e2e.py --deb "$deb" --fake-node obj-*/tests/fake-node
+python3 tests/e2e/run_e2e.py --deb "$deb" --fake-node obj-*/tests/fake-node | tee "$logs/e2e"
+e2e=$(grep -oP '^e2e: \K\d+(?= scenario\(s\) ran)' "$logs/e2e" | tail -1)
 
 step "all tests passed"
+echo "ran and passed: ${unit:-?} unit tests, ${e2e:-?} end-to-end scenarios in a real systemd, formatting, lintian, hardening"

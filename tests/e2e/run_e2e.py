@@ -132,6 +132,7 @@ def run_parallel(ids, jobs):
         cmd = [sys.executable, "-m", "unittest", "-v"] + bucket
         procs.append((subprocess.Popen(cmd, cwd=HERE, stdout=log, stderr=subprocess.STDOUT), log))
     failed = 0
+    ran = broken = 0
     for proc, log in procs:
         try:
             code = proc.wait()
@@ -142,13 +143,29 @@ def run_parallel(ids, jobs):
                 other.wait()
             raise
         log.seek(0)
-        print(log.read(), flush=True)
+        text = log.read()
+        print(text, flush=True)
+        r, b = count_results(text)
+        ran += r
+        broken += b
         log.close()
         os.unlink(log.name)
         failed += code != 0
     print("e2e: %d test(s) in %d processes, %d process(es) failed"
           % (len(ids), len(procs), failed), flush=True)
-    return 1 if failed else 0
+    print("e2e: %d scenario(s) ran, %d passed, %d failed" % (ran, ran - broken, broken), flush=True)
+    return 1 if failed or ran != len(ids) else 0
+
+
+def count_results(text):
+    """(tests run, tests failed or errored) from one unittest process's output."""
+    import re
+    ran = sum(int(n) for n in re.findall(r"^Ran (\d+) tests? in ", text, re.M))
+    broken = 0
+    for summary in re.findall(r"^FAILED \((.*)\)$", text, re.M):
+        broken += sum(int(n) for key, n in re.findall(r"(\w+)=(\d+)", summary)
+                      if key in ("failures", "errors", "unexpected_successes"))
+    return ran, broken
 
 
 if __name__ == "__main__":
