@@ -221,14 +221,14 @@ Result<stdfs::path> DirectoryBackupStore::Create(const std::string& upgrade_name
 }
 
 Status DirectoryBackupStore::Restore(const stdfs::path& backup) {
-  std::string name = backup.filename().string();
-  if (!name.starts_with(kPrefix) || !name.ends_with(kSuffix) || !stdfs::is_directory(backup)) {
-    return Status::NotFound(backup.string() + " is not a complete backup");
-  }
   // Unusable rather than failed: the upgrade runner then brings the old
   // version back without this backup instead of retrying for ever.
   if (Status st = RefuseSymlinks({home_, backup_dir_, backup.parent_path(), backup}); !st.ok()) {
     return Status::NotFound("the backup is unusable: " + st.message());
+  }
+  std::string name = backup.filename().string();
+  if (!name.starts_with(kPrefix) || !name.ends_with(kSuffix) || !stdfs::is_directory(backup)) {
+    return Status::NotFound(backup.string() + " is not a complete backup");
   }
   std::error_code ec;
   for (const auto& entry : stdfs::directory_iterator(home_, ec)) {

@@ -44,6 +44,10 @@ Status FillState(const Json& j, UpgradeState* s) {
   if (FindMember(j, "backupUnusable") != nullptr) {  // absent in files of 0.1.0 before it
     NV_ASSIGN_OR_RETURN(s->backup_unusable, GetBool(j, "backupUnusable"));
   }
+  if (FindMember(j, "restoreAttempts") != nullptr) {  // absent before refused restores
+    NV_ASSIGN_OR_RETURN(s->restore_refused, GetBool(j, "restoreRefused"));
+    NV_ASSIGN_OR_RETURN(s->restore_attempts, GetCount(j, "restoreAttempts"));
+  }
   if (FindMember(j, "revert") != nullptr) {  // absent before operator rollbacks existed
     NV_ASSIGN_OR_RETURN(s->revert, GetBool(j, "revert"));
     NV_ASSIGN_OR_RETURN(s->revert_backup, GetString(j, "revertBackup"));
@@ -88,6 +92,8 @@ Json UpgradeStateToJson(const UpgradeState& s) {
   j["rolledBack"] = s.rolled_back;
   j["nodeDown"] = s.node_down;
   j["backupUnusable"] = s.backup_unusable;
+  j["restoreRefused"] = s.restore_refused;
+  j["restoreAttempts"] = s.restore_attempts;
   j["revert"] = s.revert;
   j["revertBackup"] = s.revert_backup;
   j["requestedBy"] = s.requested_by;

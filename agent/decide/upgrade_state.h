@@ -31,11 +31,15 @@ struct UpgradeState {
   bool rolled_back = false;      ///< the new version ran and is being (was) rolled back
   bool node_down = false;        ///< a rollback could not bring the old version back
   bool backup_unusable = false;  ///< the backup to restore is missing (restore cannot succeed)
-  bool revert = false;           ///< an operator's rollback to the previous version
-  std::string revert_backup;     ///< the backup of the previous version's data (revert only)
-  std::string requested_by;      ///< who asked for it (ApplyNow, Rollback), or empty
-  std::string failure;           ///< why it is being aborted or rolled back
-  uint32_t restarts_before = 0;  ///< NRestarts when the health check began
+  /// The backup was refused before anything of it was restored: the old
+  /// version then starts on the data as the new one left it.
+  bool restore_refused = false;
+  uint32_t restore_attempts = 0;  ///< restores begun; a later one may find a half-restored tree
+  bool revert = false;            ///< an operator's rollback to the previous version
+  std::string revert_backup;      ///< the backup of the previous version's data (revert only)
+  std::string requested_by;       ///< who asked for it (ApplyNow, Rollback), or empty
+  std::string failure;            ///< why it is being aborted or rolled back
+  uint32_t restarts_before = 0;   ///< NRestarts when the health check began
   std::optional<Timestamp> health_started_at;
   bool operator==(const UpgradeState&) const = default;
 };

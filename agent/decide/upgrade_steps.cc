@@ -64,9 +64,12 @@ constexpr StepSpec kTable[] = {
    To(S::kRestoring), To(S::kRollbackStopping)},
   // A half-restored tree must not be started: retry, unless no usable backup
   // is left; then the node stays down and the failure is recorded (critical).
+  // A backup refused before anything was restored leaves the data as the new
+  // version left it: the old version starts on it, through the same check.
   {S::kRestoring, "restoring", "rolling back: restoring the data", E::kRestore,
    true, true, true, false, R::kRepeat, 0,
-   To(S::kRollbackStarting), Branch(S::kRestoring, C::kBackupUnusable, S::kRecordingFailure)},
+   To(S::kRollbackStarting), Branch(S::kRestoring, C::kRestoreRefused, S::kRollbackStarting,
+                                    C::kBackupUnusable, S::kRecordingFailure)},
   {S::kRollbackStarting, "rollback-starting", "rolling back: starting the old version",
    E::kStartNode, true, true, true, false, R::kRepeat, 0,
    To(S::kRollbackVerifying), To(S::kRecordingFailure)},
@@ -91,6 +94,8 @@ bool Holds(StepCondition condition, const UpgradeState& s) {
       return s.switched;
     case C::kBackupUnusable:
       return s.backup_unusable;
+    case C::kRestoreRefused:
+      return s.restore_refused;
     case C::kReverting:
       return s.revert;
   }
@@ -126,7 +131,10 @@ StepOutcome DecideNext(const UpgradeState& state, bool succeeded) {
   StepOutcome outcome;
   outcome.next = Follow(succeeded ? spec.on_success : spec.on_failure, state);
   outcome.retry = outcome.next == state.step;
-  outcome.node_left_down = !succeeded && spec.undoes && !outcome.retry;
+  // An undo that fails for good leaves the node down, unless another undo
+  // step (which starts the old version) follows.
+  outcome.node_left_down =
+      !succeeded && spec.undoes && !outcome.retry && (!outcome.next || !Spec(*outcome.next).undoes);
   return outcome;
 }
 

@@ -55,7 +55,8 @@ enum class StepCondition {
   kLeaveStopped,
   kSwitched,
   kBackupUnusable,
-  kReverting,  ///< an operator's rollback to the previous version
+  kRestoreRefused,  ///< the backup was refused before the data was touched
+  kReverting,       ///< an operator's rollback to the previous version
 };
 
 /// A way out of a step that is taken when `when` holds.

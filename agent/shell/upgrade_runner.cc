@@ -199,12 +199,27 @@ void UpgradeRunner::RunRestore() {
   if (Status st = SwitchBack(); !st.ok()) return Advance(false, st.message());
   if (state_->skip_backup || state_->backup_path.empty()) return Advance(true);
   std::filesystem::path backup = state_->backup_path;
+  state_->restore_attempts++;
+  if (Status st = deps_.records.SaveState(*state_); !st.ok()) return Advance(false, st.message());
   auto result = std::make_shared<Status>();
   deps_.worker.Post([this, backup, result] { *result = deps_.backups.Restore(backup); },
-                    [this, result] {
-                      if (result->IsNotFound()) state_->backup_unusable = true;
-                      Advance(result->ok(), result->message());
-                    });
+                    [this, result] { OnRestored(*result); });
+}
+
+void UpgradeRunner::OnRestored(const Status& result) {
+  // NotFound: the store refused the backup before touching the data. Only the
+  // first attempt knows the data is as the new version left it; after an
+  // earlier attempt (or a crash during one) it may be half restored.
+  if (result.IsNotFound() && state_->restore_attempts == 1) {
+    state_->restore_refused = true;
+    deps_.log.Warning("the backup cannot be used (" + result.message() + "); starting " +
+                      state_->from_version + " on the data as " + state_->target.version +
+                      " left it");
+    state_->failure += "; the data was not restored: " + result.message();
+  } else if (result.IsNotFound()) {
+    state_->backup_unusable = true;
+  }
+  Advance(result.ok(), result.message());
 }
 
 void UpgradeRunner::RunRestorePrevious() {

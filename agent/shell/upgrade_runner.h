@@ -94,6 +94,9 @@ class UpgradeRunner {
   bool UnitIsDown();
   void RunBackup();
   void RunRestore();
+  /// The restore finished (on the main thread): a refused backup starts the
+  /// old version on the data as it is, if nothing was restored yet.
+  void OnRestored(const Status& result);
   void RunRestorePrevious();
   void RunSwap();
   Status SwitchBack();

@@ -167,6 +167,11 @@ TEST(DecideNext, AFailedUndoLeavesTheNodeDownButARetryDoesNot) {
   UpgradeState gone = At(S::kRestoring);
   gone.backup_unusable = true;
   EXPECT_TRUE(DecideNext(gone, false).node_left_down) << "no backup: the node stays down";
+  UpgradeState refused = At(S::kRestoring);
+  refused.restore_refused = true;
+  EXPECT_EQ(DecideNext(refused, false).next, S::kRollbackStarting)
+      << "a backup refused before the data was touched: the old version starts on it";
+  EXPECT_FALSE(DecideNext(refused, false).node_left_down);
   for (S step : {S::kStopping, S::kBackingUp, S::kSwapping, S::kStarting, S::kHealthCheck}) {
     EXPECT_FALSE(DecideNext(At(step), false).node_left_down) << StepName(step);
   }

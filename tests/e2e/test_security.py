@@ -169,7 +169,7 @@ class AgentPathsTest(SecurityTestCase):
              "chown -R nym:nym /srv/nym")
         before = self.outside_digest()
         self.publish("v2", "1.2.0", in_seconds=0, exit_at_start=1)
-        c.wait_for_journal(r"step 'restoring'|rolling back: restoring the data",
+        c.wait_for_journal(r"test hook: pausing .* before step restoring",
                            unit=AGENT % "mixnode", timeout=60)
         # During the pause before the restore, the account swaps the backup.
         self.as_nym("cd %s/nymvisor/backups && mv v2 v2.real && ln -s /srv/nym v2" % self.home)

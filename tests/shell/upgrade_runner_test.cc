@@ -330,6 +330,38 @@ TEST_F(UpgradeRunnerTest, AFailedRestoreIsRetriedAndTheOldVersionStartsOnlyAfter
   EXPECT_TRUE(Logged(message_ids::kUpgradeRolledBack)) << "rolled back, not 'rollback failed'";
 }
 
+TEST_F(UpgradeRunnerTest, ABackupRefusedAtOnceStartsTheOldVersionOnTheDataAsItIs) {
+  UpToHealthCheck();
+  systemd_.Change(kUnit, [](UnitState& u) { u.active_state = ActiveState::kFailed; });
+  systemd_.Finish();  // stop
+  backups_.fail_restore = Status::NotFound("the backup is unusable: v2 is a symlink");
+  worker_.RunAll();
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kRollbackStarting) << "nothing was restored";
+  EXPECT_EQ(systemd_.calls.back(), std::string("start ") + kUnit);
+  systemd_.Finish();
+  scheduler_.Advance(10s);
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_TRUE(Logged(message_ids::kUpgradeRolledBack));
+  EXPECT_FALSE(Logged(message_ids::kRollbackFailed));
+  EXPECT_NE(finished_->failure.find("the data was not restored: the backup is unusable"),
+            std::string::npos)
+      << finished_->failure;
+}
+
+TEST_F(UpgradeRunnerTest, ABackupThatVanishesAfterAFailedRestoreLeavesTheNodeDown) {
+  UpToHealthCheck();
+  systemd_.Change(kUnit, [](UnitState& u) { u.active_state = ActiveState::kFailed; });
+  systemd_.Finish();  // stop
+  backups_.fail_restore = Status::Error("No space left on device");
+  worker_.RunAll();  // may have restored part of it
+  backups_.fail_restore = Status::NotFound("the backup is not a complete backup");
+  scheduler_.Advance(10s);
+  worker_.RunAll();
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_TRUE(Logged(message_ids::kRollbackFailed)) << "never started on a half-restored tree";
+  EXPECT_NE(systemd_.calls.back(), std::string("start ") + kUnit);
+}
+
 TEST_F(UpgradeRunnerTest, AStepRunsOnlyOnceItIsRecorded) {
   ASSERT_TRUE(runner_->Begin(Initial()).ok());
   std::filesystem::path state = layout_.data_dir / "upgrade-state.json";
