@@ -1,12 +1,13 @@
 #include "agent/adapters/account_scope.h"
 
 #include <grp.h>
-#include <pwd.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+
+#include "agent/adapters/system_account.h"
 
 namespace nymvisor {
 namespace {
@@ -18,18 +19,13 @@ Status Errno(const std::string& what) { return Status::Error(what + ": " + std::
 Result<std::unique_ptr<AccountScope>> AccountScope::Enter(const std::string& user) {
   std::unique_ptr<AccountScope> scope(new AccountScope());
   if (user.empty() || ::geteuid() != 0) return scope;
-  struct passwd pw {};
-  struct passwd* found = nullptr;
-  char buf[4096];
-  if (::getpwnam_r(user.c_str(), &pw, buf, sizeof buf, &found) != 0 || found == nullptr) {
-    return Status::NotFound("no account named '" + user + "'");
-  }
-  if (found->pw_uid == 0) return scope;
+  NV_ASSIGN_OR_RETURN(SystemAccount found, LookUpAccount(user));
+  if (found.uid == 0) return scope;
   int count = 64;
   std::vector<gid_t> groups(count);
-  if (::getgrouplist(user.c_str(), found->pw_gid, groups.data(), &count) < 0) {
+  if (::getgrouplist(user.c_str(), found.gid, groups.data(), &count) < 0) {
     groups.resize(count);
-    ::getgrouplist(user.c_str(), found->pw_gid, groups.data(), &count);
+    ::getgrouplist(user.c_str(), found.gid, groups.data(), &count);
   }
   groups.resize(count);
   int saved = ::getgroups(0, nullptr);
@@ -38,8 +34,8 @@ Result<std::unique_ptr<AccountScope>> AccountScope::Enter(const std::string& use
     return Errno("getgroups");
   }
   if (::setgroups(groups.size(), groups.data()) != 0) return Errno("setgroups for " + user);
-  if (::setresgid(-1, found->pw_gid, -1) != 0) return Errno("setegid for " + user);
-  if (::setresuid(-1, found->pw_uid, -1) != 0) return Errno("seteuid for " + user);
+  if (::setresgid(-1, found.gid, -1) != 0) return Errno("setegid for " + user);
+  if (::setresuid(-1, found.uid, -1) != 0) return Errno("seteuid for " + user);
   scope->active_ = true;
   return scope;
 }

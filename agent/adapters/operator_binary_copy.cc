@@ -1,7 +1,6 @@
 #include "agent/adapters/operator_binary_copy.h"
 
 #include <fcntl.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +10,7 @@
 
 #include "agent/adapters/account_scope.h"
 #include "agent/adapters/root_only_path.h"
+#include "agent/adapters/system_account.h"
 
 namespace nymvisor {
 namespace {
@@ -25,11 +25,8 @@ Status Errno(const std::string& what, const fs::path& path) {
 }
 
 bool IsRootAccount(const std::string& user) {
-  struct passwd pw {};
-  struct passwd* found = nullptr;
-  char buf[4096];
-  return ::getpwnam_r(user.c_str(), &pw, buf, sizeof buf, &found) == 0 && found != nullptr &&
-         found->pw_uid == 0;
+  Result<SystemAccount> account = LookUpAccount(user);
+  return account.ok() && account->uid == 0;
 }
 
 /// Opens the source as `reader`, else (not readable by it) as root through a

@@ -15,20 +15,10 @@
 
 #include "agent/adapters/hand_over.h"
 #include "agent/adapters/root_only_path.h"
+#include "agent/adapters/system_account.h"
 
 namespace nymvisor {
 namespace {
-
-/// The uid and the primary gid of an account.
-Result<std::pair<uid_t, gid_t>> LookUpAccount(const std::string& name) {
-  struct passwd pw {};
-  struct passwd* found = nullptr;
-  char buf[4096];
-  if (::getpwnam_r(name.c_str(), &pw, buf, sizeof buf, &found) != 0 || found == nullptr) {
-    return Status::NotFound("no account named '" + name + "'");
-  }
-  return std::make_pair(found->pw_uid, found->pw_gid);
-}
 
 Status ErrnoStatus(std::string_view what, const fs::path& path, int err) {
   if (err == ELOOP) {
@@ -252,8 +242,8 @@ Status RealFileSystem::SetOwner(const fs::path& path, const std::string& owner,
                                 const std::string& group_of, bool recursive) {
   NV_ASSIGN_OR_RETURN(auto user, LookUpAccount(owner));
   NV_ASSIGN_OR_RETURN(auto group, LookUpAccount(group_of));
-  if (recursive) return HandOverTree(path, user.first, group.second).status();
-  if (::lchown(path.c_str(), user.first, group.second) != 0) {
+  if (recursive) return HandOverTree(path, user.uid, group.gid).status();
+  if (::lchown(path.c_str(), user.uid, group.gid) != 0) {
     return ErrnoStatus("chown", path, errno);
   }
   return {};

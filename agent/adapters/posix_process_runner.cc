@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +11,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+
+#include "agent/adapters/system_account.h"
 
 extern char** environ;
 
@@ -38,12 +39,7 @@ struct Credentials {
 
 }  // namespace
 
-bool UserExists(const std::string& name) {
-  struct passwd pw {};
-  struct passwd* found = nullptr;
-  char buf[4096];
-  return ::getpwnam_r(name.c_str(), &pw, buf, sizeof buf, &found) == 0 && found != nullptr;
-}
+bool UserExists(const std::string& name) { return LookUpAccount(name).ok(); }
 
 namespace {
 
@@ -54,18 +50,14 @@ Result<Credentials> ResolveUser(const std::string& name) {
   bool acting = ::getuid() == 0 && ::geteuid() != 0;
   if (name.empty() && acting) return Credentials{true, ::geteuid(), ::getegid()};
   if (name.empty() || ::getuid() != 0) return creds;
-  struct passwd pw {};
-  struct passwd* found = nullptr;
-  char buf[4096];
-  if (::getpwnam_r(name.c_str(), &pw, buf, sizeof buf, &found) != 0 || found == nullptr) {
-    return Status::Error("unknown user '" + name + "'");
-  }
+  Result<SystemAccount> found = LookUpAccount(name);
+  if (!found.ok()) return Status::Error("unknown user '" + name + "'");
   // Already that account in full (a root agent of a root node): nothing to
   // change, and without CAP_SETGID setgroups() would fail.
-  if (found->pw_uid == ::getuid() && found->pw_uid == ::geteuid() && found->pw_gid == ::getegid()) {
+  if (found->uid == ::getuid() && found->uid == ::geteuid() && found->gid == ::getegid()) {
     return creds;
   }
-  return Credentials{true, found->pw_uid, found->pw_gid};
+  return Credentials{true, found->uid, found->gid};
 }
 
 /// argv[0] itself when it has a '/', else its first match in $PATH.

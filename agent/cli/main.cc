@@ -1,6 +1,5 @@
 // nymvisor's entry point: wires the real effects into the command line.
 #include <grp.h>
-#include <pwd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,6 +13,7 @@
 #include "agent/adapters/operator_binary_copy.h"
 #include "agent/adapters/posix_file_system.h"
 #include "agent/adapters/posix_process_runner.h"
+#include "agent/adapters/system_account.h"
 #include "agent/adapters/system_clock.h"
 #include "agent/adapters/systemd_dbus.h"
 #include "agent/cli/access_files.h"
@@ -26,16 +26,12 @@ namespace {
 /// runs next cannot regain root.
 nymvisor::Status BecomeAccount(const std::string& user) {
   if (::geteuid() != 0 || user.empty()) return {};
-  struct passwd pw {};
-  struct passwd* found = nullptr;
-  char buf[4096];
-  if (::getpwnam_r(user.c_str(), &pw, buf, sizeof buf, &found) != 0 || found == nullptr) {
-    return nymvisor::Status::Error("daemon.user: no account named '" + user + "'");
-  }
-  if (found->pw_uid == 0) return {};
-  if (::initgroups(user.c_str(), found->pw_gid) != 0 ||
-      ::setresgid(found->pw_gid, found->pw_gid, found->pw_gid) != 0 ||
-      ::setresuid(found->pw_uid, found->pw_uid, found->pw_uid) != 0) {
+  nymvisor::Result<nymvisor::SystemAccount> found = nymvisor::LookUpAccount(user);
+  if (!found.ok()) return found.status().WithContext("daemon.user");
+  if (found->uid == 0) return {};
+  if (::initgroups(user.c_str(), found->gid) != 0 ||
+      ::setresgid(found->gid, found->gid, found->gid) != 0 ||
+      ::setresuid(found->uid, found->uid, found->uid) != 0) {
     return nymvisor::Status::Error("cannot become '" + user + "': " + std::strerror(errno));
   }
   return {};
