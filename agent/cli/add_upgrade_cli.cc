@@ -6,18 +6,27 @@ AddUpgradeCli::AddUpgradeCli(CLI::App* parent, Invocation* inv) : inv_(inv) {
   app_ = parent->add_subcommand("add-upgrade",
                                 "Queue an upgrade to a binary you provide, or attach the binary "
                                 "to an upgrade that is already known");
-  app_->add_option("DAEMON_BINARY", flags_.daemon_binary, "Path to the new executable")->required();
+  app_->add_option("DAEMON_BINARY", flags_.daemon_binary, "Path to the new executable")
+      ->required()
+      ->type_name("PATH");
   app_->add_option("--upgrade-name", flags_.upgrade_name, "Name of the upgrade")->required();
+  AddIdOption(app_, inv);
   app_->add_flag("--force", flags_.force, "Replace an existing binary, record or queued entry");
   auto* add_binary = app_->add_flag("--add-binary", flags_.add_binary,
                                     "Only attach the binary to an existing upgrade-info.json");
   auto* now = app_->add_flag("--now", flags_.now, "Perform the upgrade now");
-  auto* time = AddRaw(app_, &raw_, "--upgrade-time", "RFC 3339 time of the upgrade")->option;
-  auto* delay = AddRaw(app_, &raw_, "--upgrade-delay", "Delay until the upgrade, e.g. 30m")->option;
-  auto* publish =
-      AddRaw(app_, &raw_, "--publish-date", "RFC 3339 publish date [default: now]")->option;
+  auto* time =
+      AddRaw(app_, &raw_, "--upgrade-time", "Time of the upgrade, e.g. 2026-12-24T06:00:00Z")
+          ->option->type_name("RFC3339");
+  auto* delay = AddRaw(app_, &raw_, "--upgrade-delay",
+                       "Delay from now until the upgrade, e.g. 30m [default: 15m when neither "
+                       "--now nor --upgrade-time is given]")
+                    ->option->type_name("DURATION");
+  auto* publish = AddRaw(app_, &raw_, "--publish-date", "Publish date [default: now]")
+                      ->option->type_name("RFC3339");
   AddRaw(app_, &raw_, "--build-info-timeout",
-         "Time limit for the binary's build-info [default: 30s]");
+         "Time limit for the binary's build-info [default: 30s]")
+      ->option->type_name("DURATION");
   now->excludes(time)->excludes(delay)->excludes(add_binary);
   time->excludes(delay)->excludes(add_binary);
   delay->excludes(add_binary);

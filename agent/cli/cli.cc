@@ -8,6 +8,7 @@
 #include "agent/cli/control_cli.h"
 #include "agent/cli/exec_command.h"
 #include "agent/cli/init_cli.h"
+#include "agent/cli/usage_errors.h"
 #include "agent/generator/generator.h"
 #include "agent/generator/unit_dropins.h"
 #include "agent/records/layout.h"
@@ -31,17 +32,27 @@ struct SimpleCommands {
 
 void AddSimpleCommands(CLI::App* app, Invocation* inv, SimpleCommands* cmds) {
   cmds->config = app->add_subcommand("config", "Show the effective configuration");
+  AddIdOption(cmds->config, inv);
   AddOutputOption(cmds->config, inv);
   cmds->build_info = app->add_subcommand("build-info", "Show nymvisor's build information");
   AddOutputOption(cmds->build_info, inv);
   cmds->daemon_build_info = app->add_subcommand(
       "daemon-build-info", "Show the build information of the daemon binary in use");
+  AddIdOption(cmds->daemon_build_info, inv);
   AddOutputOption(cmds->daemon_build_info, inv);
   cmds->exec = app->add_subcommand(
       "exec", "Replace this process with the instance's current daemon binary (for its unit)");
   cmds->exec->add_option("ID", cmds->exec_id, "The instance id")->required();
-  cmds->run = app->add_subcommand("run", "Run the upgrade agent for an instance (for its unit)");
-  cmds->run->allow_extras();  // the original's `run ARGS...` (see AdoptRunArguments)
+  cmds->run = app->add_subcommand(
+      "run",
+      "Run the upgrade agent for an instance (its unit nymvisor@ID runs this). Arguments after "
+      "run's own options are the daemon's, as in the original's 'nymvisor run ARGS': they must "
+      "equal daemon.args, or become daemon.args when it has none. One agent runs per instance.");
+  cmds->run->footer("Usage with daemon arguments: nymvisor run [--id ID] [DAEMON_ARGS...]");
+  AddIdOption(cmds->run, inv);
+  // The original's `run ARGS...` (see AdoptRunArguments): from the first
+  // argument that is not one of run's own options, all are the daemon's.
+  cmds->run->prefix_command();
   cmds->refresh_access = app->add_subcommand(
       "refresh-access",
       "As root: rewrite the bus policies, polkit rules and ownership that let each instance's "
@@ -49,6 +60,7 @@ void AddSimpleCommands(CLI::App* app, Invocation* inv, SimpleCommands* cmds) {
   cmds->refuse_start = app->add_subcommand(
       "refuse-start", "What a unit of an instance with a broken config runs: say why, exit 1");
   cmds->refuse_start->add_option("ID", cmds->refuse_id, "The instance id")->required();
+  cmds->refuse_start->group("");  // internal: not listed
 }
 
 Status RunDaemonBuildInfo(const Invocation& inv) {
@@ -184,6 +196,24 @@ Status RunSelected(const Invocation& inv, const SimpleCommands& cmds, InitCli& i
   return Status::Error("no command given");
 }
 
+/// `help [COMMAND]`: the main help, or a command's, as `--help` prints them.
+int PrintHelp(CLI::App& app, const std::string& topic, CliContext& ctx) {
+  CLI::App* about = &app;
+  std::string name = "nymvisor";
+  if (!topic.empty()) {
+    try {
+      about = app.get_subcommand(topic);
+      name += " " + topic;
+    } catch (const CLI::OptionNotFound&) {  // library boundary
+      ctx.err << "error: nymvisor help: unknown command '" << topic
+              << "' (see 'nymvisor --help')\n";
+      return 2;
+    }
+  }
+  ctx.out << app.get_formatter()->make_help(about, name, CLI::AppFormatMode::Normal);
+  return 0;
+}
+
 /// Reads the -c/--config-env-file file; a missing or malformed file is fatal.
 Status LoadEnvFile(const std::string& path, Invocation* inv) {
   Result<std::string> text = inv->ctx.files.ReadTrusted(path);
@@ -195,7 +225,7 @@ Status LoadEnvFile(const std::string& path, Invocation* inv) {
 }  // namespace
 
 int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
-  Invocation inv{ctx, {}, "text"};
+  Invocation inv{ctx, {}, "text", ""};
   CLI::App app{"nymvisor: upgrades a Nym node's systemd unit safely and unattended", "nymvisor"};
   app.set_version_flag("-V,--version", std::string("nymvisor ") + kVersion);
   app.require_subcommand(1);
@@ -207,22 +237,22 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
   AddUpgradeCli add_upgrade(&app, &inv);
   AddSimpleCommands(&app, &inv, &cmds);
   ControlCli control(&app, &inv);
-  CLI::App* help = app.add_subcommand("help", "Print this help (like --help)");
+  CLI::App* help = app.add_subcommand("help", "Print this help, or a command's (help COMMAND)");
+  std::string help_topic;
+  help->add_option("COMMAND", help_topic, "The command to explain");
+  if (args.size() == 1 && args[0] == "--version") {  // the original's long form: build info
+    PrintBuildInfo(inv, NymvisorBuildInfo());
+    return 0;
+  }
+  std::vector<std::string> words = SplitShortEquals(args);
   std::vector<const char*> argv = {"nymvisor"};
-  for (const std::string& a : args) argv.push_back(a.c_str());
+  for (const std::string& a : words) argv.push_back(a.c_str());
   try {
     app.parse(static_cast<int>(argv.size()), argv.data());
   } catch (const CLI::ParseError& e) {  // library boundary: usage errors exit with 2
-    if (e.get_name() == "RequiredError" && !args.empty() && !args[0].starts_with("-")) {
-      ctx.err << "error: unknown command '" << args[0] << "' (see 'nymvisor --help')\n";
-      return 2;
-    }
-    return app.exit(e, ctx.out, ctx.err) == 0 ? 0 : 2;
+    return ReportParseError(app, e, words, ctx.out, ctx.err);
   }
-  if (help->parsed()) {
-    ctx.out << app.get_formatter()->make_help(&app, "nymvisor", CLI::AppFormatMode::Normal);
-    return 0;
-  }
+  if (help->parsed()) return PrintHelp(app, help_topic, ctx);
   Status st = env_file.empty() ? Status() : LoadEnvFile(env_file, &inv);
   int exit_code = 0;
   if (st.ok()) st = RunSelected(inv, cmds, init, add_upgrade, control, &exit_code);

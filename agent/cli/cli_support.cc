@@ -33,8 +33,12 @@ EnvLookup Invocation::Env() const {
 }
 
 LocatorContext Invocation::Locator() const {
-  return MakeLocatorContext(Env(), ctx.is_root, ctx.etc_dir);
+  LocatorContext locator = MakeLocatorContext(Env(), ctx.is_root, ctx.etc_dir);
+  if (!id.empty()) locator.id = id;
+  return locator;
 }
+
+void AddIdOption(CLI::App* app, Invocation* inv) { app->add_option("--id", inv->id, kIdHelp); }
 
 void AddOutputOption(CLI::App* app, Invocation* inv) {
   app->add_option("-o,--output", inv->output, "Output format")

@@ -45,6 +45,7 @@ struct Invocation {
   CliContext& ctx;
   std::vector<EnvAssignment> env_file;
   std::string output = "text";
+  std::string id;  ///< --id: the instance, over NYMVISOR_ID and the singleton rule
 
   /// The environment as commands see it: -c assignments over the process env.
   EnvLookup Env() const;
@@ -54,6 +55,13 @@ struct Invocation {
 
 /// Adds -o/--output text|json to a subcommand.
 void AddOutputOption(CLI::App* app, Invocation* inv);
+
+/// Adds --id to a subcommand that works on one instance (into inv->id).
+void AddIdOption(CLI::App* app, Invocation* inv);
+
+/// What --id says in every command's help.
+inline constexpr char kIdHelp[] =
+    "The instance (default: $NYMVISOR_ID, else the only one configured)";
 
 /// Locates and loads the instance config (an explicit `id` wins over
 /// NYMVISOR_ID), printing its warnings to the error stream.

@@ -8,8 +8,6 @@
 namespace nymvisor {
 namespace {
 
-constexpr char kIdHelp[] = "The instance (default: $NYMVISOR_ID, or the only one configured)";
-
 /// Explains a failed call in the operator's terms.
 Status Explain(const Status& st, const std::string& id) {
   if (st.IsDenied()) {

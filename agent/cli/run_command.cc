@@ -11,6 +11,7 @@
 #include "agent/adapters/directory_backup_store.h"
 #include "agent/adapters/event_loop.h"
 #include "agent/adapters/host_platform.h"
+#include "agent/adapters/instance_lock.h"
 #include "agent/adapters/minisign_verifier.h"
 #include "agent/adapters/openssl_hasher.h"
 #include "agent/adapters/plan_watcher.h"
@@ -96,6 +97,10 @@ int RunAgent(const LoadedConfig& loaded, std::function<Result<Config>()> reload)
   SystemdJournal journal;
   Logger log(journal, config.nymvisor.id, config.nymvisor.disable_logs);
   for (const std::string& w : loaded.warnings) log.Warning(w);
+  // One agent per instance: a second one (say, started from a shell) would
+  // run the same upgrade beside the first.
+  auto lock = InstanceLock::Acquire(MakeLayout(config).AgentLockFile(), config.nymvisor.id);
+  if (!lock.ok()) return Fail(log, lock.status());
   RealWorld w;
   if (Status st = Build(config, &w); !st.ok()) return Fail(log, st);
   StepDelays delays;

@@ -25,6 +25,8 @@ struct Layout {
   std::filesystem::path PlanFile() const { return data_dir / "upgrade-plan.json"; }
   std::filesystem::path HistoryFile() const { return data_dir / "upgrade-history.json"; }
   std::filesystem::path LockFile() const { return data_dir / "upgrade.lock"; }
+  /// Held by the one running agent of the instance; says its pid.
+  std::filesystem::path AgentLockFile() const { return data_dir / "agent.lock"; }
   /// Present while an operator holds upgrades (records/hold.h).
   std::filesystem::path HoldFile() const { return data_dir / "hold"; }
   std::filesystem::path SignatureFile() const { return data_dir / "upstream-signature.json"; }

@@ -99,6 +99,69 @@ TEST_F(CliTest, BadFlagValuesNameTheFlag) {
   EXPECT_NE(err_.str().find("--max-daemon-startup-failures"), std::string::npos);
 }
 
+TEST_F(CliTest, UsageErrorsNameWhatIsWrongAndShowTheUsage) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;
+    std::string usage;
+  };
+  const Case cases[] = {
+      {{"init"},
+       "error: nymvisor init: DAEMON_BINARY is required",
+       "Usage: nymvisor init [OPTIONS] DAEMON_BINARY"},
+      {{"add-upgrade", "/bin/true"},
+       "error: nymvisor add-upgrade: --upgrade-name is required",
+       "Usage: nymvisor add-upgrade [OPTIONS] DAEMON_BINARY"},
+      {{"--bogus"},
+       "error: unknown option '--bogus' before the command",
+       "Usage: nymvisor [OPTIONS] SUBCOMMAND"},
+      {{"status", "--bogus"},
+       "error: nymvisor status: unknown option '--bogus'",
+       "Usage: nymvisor status [OPTIONS]"},
+      {{"status", "extra"},
+       "error: nymvisor status: unexpected argument 'extra'",
+       "Usage: nymvisor status"},
+      {{"config", "-o=yaml"},
+       "error: nymvisor config: --output: yaml not in {text,json}",
+       "Usage: nymvisor config"},
+      {{}, "error: no command given", "The commands are init, add-upgrade"},
+      {{"frobnicate"}, "error: unknown command 'frobnicate'; the commands are init", ""},
+  };
+  for (const Case& c : cases) {
+    err_.str("");
+    EXPECT_EQ(Run(c.args), 2) << c.says;
+    EXPECT_NE(err_.str().find(c.says), std::string::npos) << err_.str();
+    EXPECT_NE(err_.str().find(c.usage), std::string::npos) << err_.str();
+    EXPECT_EQ(err_.str().find("refuse-start"), std::string::npos) << "internal: not listed";
+  }
+}
+
+TEST_F(CliTest, HelpNamesACommandAndShortOptionsTakeEquals) {
+  EXPECT_EQ(Run({"help", "init"}), 0);
+  EXPECT_NE(out_.str().find("Usage: nymvisor init [OPTIONS] DAEMON_BINARY"), std::string::npos)
+      << out_.str();
+  EXPECT_EQ(Run({"help", "nope"}), 2);
+  EXPECT_NE(err_.str().find("unknown command 'nope'"), std::string::npos);
+  out_.str("");
+  ASSERT_EQ(Run({"build-info", "-o=json"}), 0) << err_.str();
+  EXPECT_EQ((*ParseJson(out_.str()))["binary_name"], "nymvisor");
+}
+
+TEST_F(CliTest, IdPicksTheInstanceOnEveryCommand) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  for (const char* cmd : {"config", "daemon-build-info", "add-upgrade", "run", "status"}) {
+    out_.str("");
+    ASSERT_EQ(Run({cmd, "--help"}), 0) << cmd;
+    EXPECT_NE(out_.str().find("--id TEXT"), std::string::npos) << cmd;
+    EXPECT_NE(out_.str().find("$NYMVISOR_ID"), std::string::npos) << cmd;
+  }
+  out_.str("");
+  ASSERT_EQ(Run({"config", "--id", "mixnode", "-o", "json"}), 0) << err_.str();
+  EXPECT_EQ((*ParseJson(out_.str()))["nymvisor"]["id"], "mixnode");
+  EXPECT_EQ(Run({"config", "--id", "other"}), 1);
+  EXPECT_NE(err_.str().find("other"), std::string::npos) << err_.str();
+}
+
 TEST_F(CliTest, UsageErrorsExitWithTwo) {
   EXPECT_EQ(Run({}), 2);
   EXPECT_EQ(Run({"frobnicate"}), 2);
@@ -114,8 +177,11 @@ TEST_F(CliTest, UsageErrorsExitWithTwo) {
 }
 
 TEST_F(CliTest, HelpAndVersionSucceed) {
-  EXPECT_EQ(Run({"--version"}), 0);
-  EXPECT_NE(out_.str().find("nymvisor "), std::string::npos);
+  EXPECT_EQ(Run({"-V"}), 0);
+  EXPECT_EQ(out_.str(), "nymvisor 0.1.0\n");
+  out_.str("");
+  EXPECT_EQ(Run({"--version"}), 0) << "the long form is the build information, as the original's";
+  EXPECT_NE(out_.str().find("Build Version:      0.1.0"), std::string::npos) << out_.str();
   for (const char* cmd :
        {"init", "add-upgrade", "config", "build-info", "daemon-build-info", "exec"}) {
     EXPECT_EQ(Run({cmd, "--help"}), 0) << cmd;
