@@ -1,6 +1,7 @@
 #include "agent/cli/init_cli.h"
 
 #include "agent/adapters/posix_process_runner.h"
+#include "agent/config/config_change.h"
 #include "agent/config/config_keys.h"
 
 namespace nymvisor {
@@ -50,6 +51,7 @@ Status InitCli::Run() {
                 << "' initialised; config written to " << result.config_path.string() << "\n";
   NV_RETURN_IF_ERROR(SetUpAccess(result));
   ApplyToSystemd(result);
+  ReachRunningAgent(result);
   PrintConfig(*inv_, result.config);
   return {};
 }
@@ -93,6 +95,33 @@ void InitCli::ApplyToSystemd(const InitResult& result) {
   err << "systemd reloaded: " << EffectiveUnit(result.config) << " runs the node as "
       << result.config.daemon.user << "; start it with 'systemctl enable --now nymvisor@" << id
       << "'\n";
+}
+
+void InitCli::ReachRunningAgent(const InitResult& result) {
+  if (!result.previous) return;
+  ConfigChange change = DiffConfigs(*result.previous, result.config);
+  if (change.empty()) return;
+  std::ostream& err = inv_->ctx.err;
+  const std::string& id = result.config.nymvisor.id;
+  Result<std::unique_ptr<ControlClient>> client =
+      inv_->ctx.connect_control ? inv_->ctx.connect_control(id)
+                                : Result<std::unique_ptr<ControlClient>>(Status::NotFound(""));
+  if (!client.ok()) {
+    err << "no agent is running for '" << id << "'; it reads the new config when it starts\n";
+  } else if (!change.agent_restart.empty()) {
+    err << JoinKeys(change.agent_restart) << " changed, which a reload cannot apply: restart "
+        << "the agent (systemctl restart nymvisor@" << id << ")\n";
+  } else if (Status st = (*client)->Reload(); st.ok()) {
+    err << "the running agent reloaded its config and now uses the new "
+        << JoinKeys(change.reloadable) << "\n";
+  } else {
+    err << "warning: the running agent did not reload (" << st.message()
+        << "); run 'systemctl reload nymvisor@" << id << "'\n";
+  }
+  if (!change.node_start.empty()) {
+    err << "the node takes " << JoinKeys(change.node_start) << " at its next start ("
+        << "systemctl restart " << EffectiveUnit(result.config) << ")\n";
+  }
 }
 
 Status InitCli::ConvertFlags() {

@@ -24,6 +24,9 @@ class InitCli {
   void AddKeyFlag(const ConfigKey& key);
   Status ConvertFlags();
   void ApplyToSystemd(const InitResult& result);
+  /// A re-run on a configured instance: says which command applies each
+  /// changed value, and has a running agent reload what a reload applies.
+  void ReachRunningAgent(const InitResult& result);
   /// As root: the files that let the agent run as the node's account (or
   /// what running as root means, said honestly).
   Status SetUpAccess(const InitResult& result);

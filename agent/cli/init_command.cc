@@ -111,10 +111,12 @@ Status CreateDirectories(const Layout& layout, FileSystem& files) {
 /// Re-running init rewrites the config from its flags (as the original does);
 /// say which values that changes, so nothing is lost silently.
 void NoteConfigChanges(const std::filesystem::path& path, const Config& next, FileSystem& files,
-                       std::vector<std::string>* notes) {
+                       InitResult* result) {
+  std::vector<std::string>* notes = &result->notes;
   EnvLookup no_env = [](std::string_view) { return std::optional<std::string>(); };
   Result<LoadedConfig> previous = LoadConfigFile(path, no_env, files);
   if (!previous.ok()) return;
+  result->previous = previous->config;
   for (const ConfigKey& key : AllConfigKeys()) {
     std::string before = ValueAsText(key, previous->config);
     std::string after = ValueAsText(key, next);
@@ -202,7 +204,7 @@ Result<InitResult> RunInit(const InitFlags& flags, const LocatorContext& ctx, co
   }
   Config& config = result.config;
   result.config_path = InitConfigPath(ctx, config.nymvisor.id);
-  NoteConfigChanges(result.config_path, config, deps.files, &result.notes);
+  NoteConfigChanges(result.config_path, config, deps.files, &result);
   NV_RETURN_IF_ERROR(SaveConfigFile(config, result.config_path, deps.files));
   return result;
 }

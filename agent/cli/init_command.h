@@ -60,6 +60,8 @@ struct InitResult {
   Config config;
   std::filesystem::path config_path;
   std::vector<std::string> notes;  ///< things the operator should know
+  /// The config file as it was before init rewrote it (a re-run), else empty.
+  std::optional<Config> previous;
 };
 
 /// Validates the binary, creates the data layout (genesis binary, records,

@@ -1,5 +1,5 @@
 #include "agent/base/message_ids.h"
-#include "agent/config/config_keys.h"
+#include "agent/config/config_change.h"
 #include "agent/decide/rollback_plan.h"
 #include "agent/shell/agent.h"
 #include "agent/shell/build_info_probe.h"
@@ -12,20 +12,6 @@ namespace nymvisor {
 namespace {
 
 constexpr Duration kRollbackProbeTimeout = std::chrono::seconds(10);
-
-/// Config keys a running agent cannot take over: they name the instance, its
-/// files or its unit.
-constexpr std::string_view kRestartKeys[] = {
-    "nymvisor.id", "nymvisor.upgrade_data_directory", "daemon.name",
-    "daemon.home", "daemon.backup_data_directory",    "daemon.unit",
-    "daemon.user"};
-
-bool NeedsRestart(const ConfigKey& key) {
-  for (std::string_view name : kRestartKeys) {
-    if (key.FullName() == name) return true;
-  }
-  return false;
-}
 
 std::string QueuedNames(const UpgradePlan& plan) {
   std::string names;
@@ -181,16 +167,9 @@ Result<std::string> Agent::Rollback(const std::string& by) {
 Status Agent::Reload() {
   if (!deps_.load_config) return Status::Refused("NotSupported", "this agent cannot reload");
   NV_ASSIGN_OR_RETURN(Config fresh, deps_.load_config());
-  std::vector<std::string> restart;
-  for (const ConfigKey& key : AllConfigKeys()) {
-    if (NeedsRestart(key) && ValueAsText(key, fresh) != ValueAsText(key, config_)) {
-      restart.push_back(key.FullName());
-    }
-  }
-  if (!restart.empty()) {
-    std::string keys;
-    for (const std::string& k : restart) keys += (keys.empty() ? "" : ", ") + k;
-    return Status::Refused("RestartRequired", keys +
+  ConfigChange change = DiffConfigs(config_, fresh);
+  if (!change.agent_restart.empty()) {
+    return Status::Refused("RestartRequired", JoinKeys(change.agent_restart) +
                                                   " changed; nothing was applied: restart the "
                                                   "agent (systemctl restart nymvisor@" +
                                                   config_.nymvisor.id + ") to apply it");
@@ -205,18 +184,13 @@ Status Agent::ApplyConfig(Config config) {
   NV_RETURN_IF_ERROR(RefuseIfBusy());
   NV_RETURN_IF_ERROR(UpgradeInfoUrl(config).status());
   NV_ASSIGN_OR_RETURN(SignatureSettings signatures, MakeSignatureSettings(config));
-  std::vector<std::string> changed;
-  for (const ConfigKey& key : AllConfigKeys()) {
-    if (ValueAsText(key, config) != ValueAsText(key, config_)) changed.push_back(key.FullName());
-  }
+  ConfigChange change = DiffConfigs(config_, config);
   config_ = std::move(config);
   signatures_ = std::move(signatures);
   runner_.UpdateSettings(MakeRunnerSettings(config_, step_delays_));
   last_metrics_.clear();
   StartPoller();
-  std::string keys;
-  for (const std::string& k : changed) keys += (keys.empty() ? "" : ", ") + k;
-  deps_.log.Info("config reloaded; changed: " + keys);
+  deps_.log.Info("config reloaded; changed: " + JoinKeys(change.reloadable));
   return {};
 }
 

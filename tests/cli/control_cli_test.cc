@@ -82,6 +82,55 @@ class ControlCliTest : public testing::CliFixture {
   std::string connected_to_;
 };
 
+TEST_F(ControlCliTest, InitOnARunningInstanceReloadsItsAgentAndSaysWhatEachChangeNeeds) {
+  err_.str("");
+  ASSERT_EQ(Run({"init", "--id", "mixnode", "--daemon-home", (dir_ / "home").string(),
+                 "--upstream-polling-rate", "2h", "--on-failure-daemon-restart-delay", "20s", node_,
+                 "--", "run", "--id", "mixnode"}),
+            0)
+      << err_.str();
+  EXPECT_EQ(agent_.calls, (std::vector<std::string>{"reload"}));
+  EXPECT_NE(err_.str().find("the running agent reloaded its config and now uses the new "
+                            "nymvisor.upstream_polling_rate, daemon.failure_restart_delay"),
+            std::string::npos)
+      << err_.str();
+  EXPECT_NE(err_.str().find("the node takes daemon.failure_restart_delay at its next start "
+                            "(systemctl restart nymvisor-daemon@mixnode.service)"),
+            std::string::npos)
+      << err_.str();
+}
+
+TEST_F(ControlCliTest, InitThatChangesTheHomeSaysOnlyARestartAppliesIt) {
+  err_.str("");
+  ASSERT_EQ(Run({"init", "--id", "mixnode", "--daemon-home", (dir_ / "home2").string(), node_, "--",
+                 "run", "--id", "mixnode"}),
+            0)
+      << err_.str();
+  EXPECT_TRUE(agent_.calls.empty()) << "a reload would refuse it";
+  EXPECT_NE(err_.str().find("daemon.home changed, which a reload cannot apply: restart the agent "
+                            "(systemctl restart nymvisor@mixnode)"),
+            std::string::npos)
+      << err_.str();
+}
+
+TEST_F(ControlCliTest, InitWithoutARunningAgentSaysItReadsTheConfigAtItsStart) {
+  running_ = false;
+  err_.str("");
+  ASSERT_EQ(Run({"init", "--id", "mixnode", "--daemon-home", (dir_ / "home").string(),
+                 "--upstream-polling-rate", "2h", node_, "--", "run", "--id", "mixnode"}),
+            0)
+      << err_.str();
+  EXPECT_NE(err_.str().find("no agent is running for 'mixnode'; it reads the new config when it "
+                            "starts"),
+            std::string::npos)
+      << err_.str();
+  err_.str("");
+  ASSERT_EQ(Run({"init", "--id", "mixnode", "--daemon-home", (dir_ / "home").string(),
+                 "--upstream-polling-rate", "2h", node_, "--", "run", "--id", "mixnode"}),
+            0);
+  EXPECT_EQ(err_.str().find("no agent is running"), std::string::npos) << "nothing changed";
+}
+
 TEST_F(ControlCliTest, StatusReadsAtAGlance) {
   ASSERT_EQ(Run({"status", "--id", "mixnode"}), 0) << err_.str();
   EXPECT_EQ(connected_to_, "mixnode");

@@ -1,0 +1,36 @@
+#ifndef NYMVISOR_AGENT_CONFIG_CONFIG_CHANGE_H_
+#define NYMVISOR_AGENT_CONFIG_CONFIG_CHANGE_H_
+
+#include <string>
+#include <vector>
+
+#include "agent/config/config.h"
+#include "agent/config/config_keys.h"
+
+namespace nymvisor {
+
+/// Keys a running agent cannot take over on reload: they name the instance,
+/// its files, its unit or its account.
+bool NeedsAgentRestart(const ConfigKey& key);
+
+/// Keys the node's unit or `nymvisor exec` read when the node starts: after
+/// a daemon-reload, a change reaches the node at its next start.
+bool ReadWhenTheNodeStarts(const ConfigKey& key);
+
+/// What changed between two configs, by who takes it up (a key may be in
+/// both `reloadable` and `node_start`). Plain value.
+struct ConfigChange {
+  std::vector<std::string> reloadable;     ///< a reload of the agent applies these
+  std::vector<std::string> agent_restart;  ///< only a restart of the agent applies these
+  std::vector<std::string> node_start;     ///< the node sees these at its next start
+  bool empty() const { return reloadable.empty() && agent_restart.empty() && node_start.empty(); }
+};
+
+ConfigChange DiffConfigs(const Config& before, const Config& after);
+
+/// "a, b, c".
+std::string JoinKeys(const std::vector<std::string>& keys);
+
+}  // namespace nymvisor
+
+#endif  // NYMVISOR_AGENT_CONFIG_CONFIG_CHANGE_H_

@@ -1,0 +1,37 @@
+#include "agent/config/config_change.h"
+
+#include <gtest/gtest.h>
+
+namespace nymvisor {
+namespace {
+
+TEST(DiffConfigs, SortsEachChangeByWhoTakesItUp) {
+  Config before = DefaultConfig("nym-node");
+  before.daemon.home = "/var/lib/nym";
+  Config after = before;
+  EXPECT_TRUE(DiffConfigs(before, after).empty());
+  after.nymvisor.upstream_polling_rate = std::chrono::hours(2);
+  after.daemon.home = "/srv/nym";
+  after.daemon.args = {"run", "--id", "x"};
+  ConfigChange change = DiffConfigs(before, after);
+  EXPECT_EQ(change.reloadable,
+            (std::vector<std::string>{"nymvisor.upstream_polling_rate", "daemon.args"}));
+  EXPECT_EQ(change.agent_restart, (std::vector<std::string>{"daemon.home"}));
+  EXPECT_EQ(change.node_start, (std::vector<std::string>{"daemon.home", "daemon.args"}));
+  EXPECT_EQ(JoinKeys(change.node_start), "daemon.home, daemon.args");
+}
+
+TEST(NeedsAgentRestart, NamesTheInstanceItsFilesAndItsAccount) {
+  for (const ConfigKey& key : AllConfigKeys()) {
+    bool expected = key.FullName() == "nymvisor.id" || key.FullName() == "daemon.home" ||
+                    key.FullName() == "daemon.user" || key.FullName() == "daemon.unit" ||
+                    key.FullName() == "daemon.name" ||
+                    key.FullName() == "nymvisor.upgrade_data_directory" ||
+                    key.FullName() == "daemon.backup_data_directory" ||
+                    key.FullName() == "nymvisor.metrics_textfile";
+    EXPECT_EQ(NeedsAgentRestart(key), expected) << key.FullName();
+  }
+}
+
+}  // namespace
+}  // namespace nymvisor
