@@ -184,6 +184,23 @@ Status InstallInstance(const InitFlags& flags, const std::string& binary, const 
   return InstallCurrent(store, genesis, deps, result);
 }
 
+/// Without --daemon-user the node runs as the owner of its home: say which
+/// account that is and why, and how to choose another.
+void NoteAccountChoice(const Config& config, bool home_existed, std::vector<std::string>* notes) {
+  const std::string& home = config.daemon.home;
+  std::string why =
+      home_existed ? home + " belongs to '" + config.daemon.user + "'"
+                   : home + " did not exist, so init created it for '" + config.daemon.user + "'";
+  std::string note =
+      "daemon.user: not given, and " + why + ", so the node runs as '" + config.daemon.user + "'";
+  if (config.daemon.user == "root") {
+    note += "; to run it as its own account instead: useradd --system --home-dir " + home +
+            " --shell /usr/sbin/nologin nym && chown -R nym:nym " + home +
+            ", then run init again with --daemon-user nym";
+  }
+  notes->push_back(note);
+}
+
 using Handle = std::shared_ptr<void>;
 
 }  // namespace
@@ -193,6 +210,7 @@ Result<InitResult> RunInit(const InitFlags& flags, const LocatorContext& ctx, co
   NV_ASSIGN_OR_RETURN(Config pre, PreliminaryConfig(flags, env, deps));
   std::string binary = flags.daemon_binary;
   std::string account = pre.daemon.user;
+  bool home_existed = Exists(deps.files, pre.daemon.home);
   if (account.empty()) account = deps.files.OwnerName(pre.daemon.home).value_or("");
   NV_ASSIGN_OR_RETURN(Handle staged, deps.stage ? deps.stage(account, &binary) : Handle());
   InitResult result;
@@ -205,6 +223,9 @@ Result<InitResult> RunInit(const InitFlags& flags, const LocatorContext& ctx, co
   Config& config = result.config;
   result.config_path = InitConfigPath(ctx, config.nymvisor.id);
   NoteConfigChanges(result.config_path, config, deps.files, &result);
+  if (!result.previous && pre.daemon.user.empty()) {
+    NoteAccountChoice(config, home_existed, &result.notes);
+  }
   NV_RETURN_IF_ERROR(SaveConfigFile(config, result.config_path, deps.files));
   return result;
 }

@@ -125,6 +125,16 @@ TEST_F(InitCommandTest, ReRunningInitSaysWhichConfigValuesItChanges) {
   EXPECT_TRUE(Init()->notes.empty()) << "nothing changes the third time";
 }
 
+TEST_F(InitCommandTest, AFirstInitSaysWhichAccountTheNodeRunsAsAndWhy) {
+  Result<InitResult> r = Init();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  std::string notes;
+  for (const std::string& n : r->notes) notes += n + "\n";
+  EXPECT_NE(notes.find("daemon.user: not given, and "), std::string::npos) << notes;
+  EXPECT_NE(notes.find("so the node runs as '" + r->config.daemon.user + "'"), std::string::npos)
+      << notes;
+}
+
 TEST_F(InitCommandTest, AnUnknownDaemonUserIsRefused) {
   flags_.Set("daemon.user", "nymvisor-no-such-user");
   Result<InitResult> r = Init();
