@@ -30,8 +30,10 @@ std::string Lower(std::string_view text) {
 
 Result<uint32_t> ParseCount(std::string_view text) {
   uint32_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+  // A leading '+' is accepted, as Rust's integer parsing (the original's) does.
+  std::string_view digits = text.starts_with('+') ? text.substr(1) : text;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) {
     return Status::Error("'" + std::string(text) + "' is not an unsigned 32-bit integer");
   }
   return value;

@@ -8,15 +8,15 @@
 namespace nymvisor {
 namespace {
 
-/// The original's labels, in the original's order, then ours.
+/// The original's 17 labels, exactly and in its order (the CUSTOM and UNSAFE
+/// ones without a colon), then ours.
 const std::pair<const char*, const char*> kLabels[] = {
     {"nymvisor.id", "id:"},
     {"daemon.name", "daemon name:"},
     {"daemon.home", "daemon home:"},
     {"nymvisor.upstream_base_upgrade_url", "upstream base upgrade url:"},
-    {"nymvisor.upstream_polling_rate", "upstream polling rate:"},
     {"nymvisor.disable_logs", "disable nymvisor logs:"},
-    {"nymvisor.upgrade_data_directory", "CUSTOM upgrade data directory:"},
+    {"nymvisor.upgrade_data_directory", "CUSTOM upgrade data directory"},
     {"daemon.absolute_upstream_upgrade_url", "upstream absolute upgrade url:"},
     {"daemon.allow_binaries_download", "allow binaries download:"},
     {"daemon.enforce_download_checksum", "enforce download checksum:"},
@@ -26,8 +26,10 @@ const std::pair<const char*, const char*> kLabels[] = {
     {"daemon.max_startup_failures", "max startup failures:"},
     {"daemon.startup_period_duration", "startup period duration:"},
     {"daemon.shutdown_grace_period", "shutdown grace period:"},
-    {"daemon.backup_data_directory", "CUSTOM backup data directory:"},
-    {"daemon.unsafe_skip_backup", "UNSAFE skip backups:"},
+    {"daemon.backup_data_directory", "CUSTOM backup data directory"},
+    {"daemon.unsafe_skip_backup", "UNSAFE skip backups"},
+    // Ours from here (the original's text form has no polling rate).
+    {"nymvisor.upstream_polling_rate", "upstream polling rate:"},
     {"daemon.unit", "daemon unit:"},
     {"daemon.args", "daemon args:"},
     {"daemon.user", "daemon user:"},

@@ -59,6 +59,16 @@ TEST(ConfigKeys, OnlyBoolsAreBareTheOriginalsAndRequireSignature) {
                                          "--unsafe-skip-backup", "--require-signature"}));
 }
 
+TEST(ConfigKeys, CountsParseAsTheOriginalsDo) {
+  const ConfigKey& key = *FindConfigKey("daemon", "max_startup_failures");
+  Config c;
+  ASSERT_TRUE(SetFromText(key, "+5", &c).ok()) << "Rust's u32 parsing takes a leading '+'";
+  EXPECT_EQ(c.daemon.max_startup_failures, 5u);
+  for (const char* bad : {"", "+", "-1", "5x", " 5", "4294967296", "++5"}) {
+    EXPECT_FALSE(SetFromText(key, bad, &c).ok()) << "'" << bad << "'";
+  }
+}
+
 TEST(ConfigKeys, TypeNamesForHelp) {
   EXPECT_EQ(ValueTypeName(ValueKind::kDuration), "DURATION");
   EXPECT_EQ(ValueTypeName(ValueKind::kBool), "true|false");

@@ -21,7 +21,10 @@ TEST(FormatConfigText, AlignsLabelsAndQuotesOptionalValues) {
   EXPECT_NE(text.find("id:                                mixnode\n"), std::string::npos) << text;
   EXPECT_NE(text.find("daemon home:                       /var/lib/nym/mixnode\n"),
             std::string::npos);
-  EXPECT_NE(text.find("CUSTOM upgrade data directory:     \"\"\n"), std::string::npos);
+  EXPECT_NE(text.find("CUSTOM upgrade data directory      \"\"\n"), std::string::npos);
+  EXPECT_NE(text.find("UNSAFE skip backups                false\n"), std::string::npos) << text;
+  EXPECT_LT(text.find("UNSAFE skip backups"), text.find("upstream polling rate:"))
+      << "the original's 17 lines first";
   EXPECT_NE(text.find("upstream absolute upgrade url:     \"\"\n"), std::string::npos);
   EXPECT_NE(text.find("startup period duration:           2m\n"), std::string::npos);
   EXPECT_NE(text.find("daemon unit:                       nymvisor-daemon@mixnode.service\n"),
