@@ -11,7 +11,7 @@ Result<SystemAccount> LookUpAccount(const std::string& name) {
   if (::getpwnam_r(name.c_str(), &pw, buf, sizeof buf, &found) != 0 || found == nullptr) {
     return Status::NotFound("no account named '" + name + "'");
   }
-  return SystemAccount{found->pw_uid, found->pw_gid};
+  return SystemAccount{found->pw_uid, found->pw_gid, found->pw_dir ? found->pw_dir : ""};
 }
 
 }  // namespace nymvisor

@@ -13,6 +13,7 @@ namespace nymvisor {
 struct SystemAccount {
   uid_t uid = 0;
   gid_t gid = 0;  ///< its primary group
+  std::string home;
 };
 
 /// Looks `name` up (thread-safe, getpwnam_r). NotFound, "no account named

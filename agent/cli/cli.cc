@@ -4,6 +4,7 @@
 
 #include "agent/base/version.h"
 #include "agent/cli/add_upgrade_cli.h"
+#include "agent/cli/adopt_cli.h"
 #include "agent/cli/cli_support.h"
 #include "agent/cli/control_cli.h"
 #include "agent/cli/exec_command.h"
@@ -169,8 +170,20 @@ Status RefuseStart(const Invocation& inv, const std::string& id, int* exit_code)
   return {};
 }
 
-Status RunSelected(const Invocation& inv, const SimpleCommands& cmds, InitCli& init,
-                   AddUpgradeCli& add_upgrade, ControlCli& control, int* exit_code) {
+/// The subcommands with state of their own.
+struct BigCommands {
+  InitCli& init;
+  AddUpgradeCli& add_upgrade;
+  ControlCli& control;
+  AdoptCli& adopt;
+};
+
+Status RunSelected(const Invocation& inv, const SimpleCommands& cmds, BigCommands big,
+                   int* exit_code) {
+  InitCli& init = big.init;
+  AddUpgradeCli& add_upgrade = big.add_upgrade;
+  ControlCli& control = big.control;
+  if (big.adopt.selected()) return big.adopt.Run();
   if (init.selected()) return init.Run();
   if (add_upgrade.selected()) return add_upgrade.Run();
   if (control.selected()) return control.Run(exit_code);
@@ -237,6 +250,7 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
   AddUpgradeCli add_upgrade(&app, &inv);
   AddSimpleCommands(&app, &inv, &cmds);
   ControlCli control(&app, &inv);
+  AdoptCli adopt(&app, &inv);
   CLI::App* help = app.add_subcommand("help", "Print this help, or a command's (help COMMAND)");
   std::string help_topic;
   help->add_option("COMMAND", help_topic, "The command to explain");
@@ -255,7 +269,7 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
   if (help->parsed()) return PrintHelp(app, help_topic, ctx);
   Status st = env_file.empty() ? Status() : LoadEnvFile(env_file, &inv);
   int exit_code = 0;
-  if (st.ok()) st = RunSelected(inv, cmds, init, add_upgrade, control, &exit_code);
+  if (st.ok()) st = RunSelected(inv, cmds, {init, add_upgrade, control, adopt}, &exit_code);
   if (st.ok()) return exit_code;
   ctx.err << "error: " << st.message() << "\n";
   return st.IsUsage() ? 2 : 1;
