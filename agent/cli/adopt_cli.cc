@@ -217,12 +217,16 @@ Status AdoptCli::Undo() {
                       LoadConfigFile(record.config_path, inv_->Env(), inv_->ctx.files));
   std::string kept = record.config_path + ".undone";
   NV_RETURN_IF_ERROR(inv_->ctx.files.Rename(record.config_path, kept));
+  std::filesystem::path env_file = inv_->ctx.etc_dir / (id_ + ".env");
+  if (Exists(inv_->ctx.files, env_file)) {  // else the generator would see a broken instance
+    NV_RETURN_IF_ERROR(inv_->ctx.files.Rename(env_file, env_file.string() + ".undone"));
+  }
   NV_RETURN_IF_ERROR(inv_->ctx.files.RemoveAll(RecordPath(id_)));
   if (inv_->ctx.reload_systemd) (void)inv_->ctx.reload_systemd();
   std::string current = MakeLayout(loaded.config).CurrentBinary().string();
   std::ostream& err = inv_->ctx.err;
   err << "instance '" << id_ << "' is no longer nymvisor's; its config is kept as " << kept
-      << ".\n";
+      << " (and an env file as .env.undone).\n";
   if (record.kind == "unit") {
     err << record.unit << " runs " << record.binary << " again from its next start. The node "
         << "now runs " << current << "; if that is a newer version, copy it first: install -m "
