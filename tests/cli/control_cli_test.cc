@@ -131,6 +131,25 @@ TEST_F(ControlCliTest, InitWithoutARunningAgentSaysItReadsTheConfigAtItsStart) {
   EXPECT_EQ(err_.str().find("no agent is running"), std::string::npos) << "nothing changed";
 }
 
+TEST_F(ControlCliTest, AddUpgradeSaysWhatItQueuedOnStandardErrorOnly) {
+  std::string next = testing::StampFakeNode(dir_ / "dist2/nym-node", {{"version", "1.2.0"}});
+  ASSERT_EQ(Run({"add-upgrade", next, "--id", "mixnode", "--upgrade-name", "v2", "--upgrade-time",
+                 "2026-11-26T15:00:00Z"}),
+            0)
+      << err_.str();
+  EXPECT_EQ(out_.str(), "") << "standard output stays empty, as in the original";
+  EXPECT_NE(err_.str().find("queued upgrade v2 (1.2.0) for 2026-11-26T15:00:00"), std::string::npos)
+      << err_.str();
+  EXPECT_NE(err_.str().find("the running agent re-read the plan"), std::string::npos);
+  EXPECT_EQ(agent_.calls, (std::vector<std::string>{"reload"}));
+  running_ = false;
+  std::string v3 = testing::StampFakeNode(dir_ / "dist3/nym-node", {{"version", "1.3.0"}});
+  ASSERT_EQ(Run({"add-upgrade", v3, "--upgrade-name", "v3", "--now"}), 0) << err_.str();
+  EXPECT_NE(err_.str().find("no agent is running for 'mixnode'; it reads the plan when it starts"),
+            std::string::npos)
+      << err_.str();
+}
+
 TEST_F(ControlCliTest, StatusReadsAtAGlance) {
   ASSERT_EQ(Run({"status", "--id", "mixnode"}), 0) << err_.str();
   EXPECT_EQ(connected_to_, "mixnode");
