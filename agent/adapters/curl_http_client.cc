@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <strings.h>
 
+#include <cctype>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -44,9 +45,13 @@ size_t OnHeader(char* data, size_t size, size_t count, void* userdata) {
   if (line.starts_with("HTTP/")) {  // a new response (after a redirect): start over
     t->response.etag.clear();
     t->response.last_modified.clear();
+    t->response.headers.clear();
   } else if (colon != std::string_view::npos) {
     std::string name(line.substr(0, colon));
     std::string value = Trim(line.substr(colon + 1));
+    std::string lower = name;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    t->response.headers[lower] = value;
     if (strcasecmp(name.c_str(), "ETag") == 0) t->response.etag = value;
     if (strcasecmp(name.c_str(), "Last-Modified") == 0) t->response.last_modified = value;
   }
@@ -144,6 +149,12 @@ curl_slist* ConditionalHeaders(const HttpRequest& r) {
   if (!r.if_modified_since.empty()) {
     headers = curl_slist_append(headers, ("If-Modified-Since: " + r.if_modified_since).c_str());
   }
+  // libcurl (7.58 and later) drops a custom Authorization header when a
+  // redirect leads to another host, unless CURLOPT_UNRESTRICTED_AUTH is set,
+  // which it never is here.
+  for (const auto& [name, value] : r.headers) {
+    headers = curl_slist_append(headers, (name + ": " + value).c_str());
+  }
   return headers;
 }
 
@@ -152,6 +163,7 @@ Status CheckStatus(const Transfer& t) {
   long status = t.response.status;
   if (status == 200 || status == 206 || status == 304) return {};
   if (t.request->absent_is_an_answer && (status == 404 || status == 410)) return {};
+  if (t.request->rate_limit_is_an_answer && (status == 403 || status == 429)) return {};
   std::string message = "HTTP status " + std::to_string(status) + " from " + t.request->url;
   if (status >= 500 || status == 429) return Status::Unavailable(message);
   return Status::Error(message);
@@ -187,7 +199,7 @@ Result<HttpResponse> CurlHttpClient::Get(const HttpRequest& request, const BodyS
     return Status::Unavailable("GET " + request.url + ": " + curl_easy_strerror(rc));
   }
   NV_RETURN_IF_ERROR(CheckStatus(t));
-  if (t.response.Absent()) return t.response;
+  if (t.response.Absent() || t.response.RateLimited()) return t.response;
   if (!t.started && t.response.status != 304) {
     NV_RETURN_IF_ERROR(StartBody(&t));  // an empty body still fixes the size
   }

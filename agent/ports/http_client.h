@@ -3,9 +3,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "agent/base/duration.h"
 #include "agent/base/status.h"
@@ -27,6 +30,12 @@ struct HttpRequest {
   /// 404 and 410 are an answer ("there is none": HttpResponse::Absent())
   /// rather than an error; for optional files such as signatures.
   bool absent_is_an_answer = false;
+  /// 403 and 429 are an answer (with the headers that say when to try
+  /// again) rather than an error; for rate-limited APIs.
+  bool rate_limit_is_an_answer = false;
+  /// Extra request headers (Accept, an API version, Authorization). An
+  /// Authorization header is never sent on to another host after a redirect.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 struct HttpResponse {
@@ -34,7 +43,14 @@ struct HttpResponse {
   std::string etag;
   std::string last_modified;
   std::optional<uint64_t> total_size;  ///< of the whole resource, when known
+  /// Every header of the final response, by lower-case name.
+  std::map<std::string, std::string> headers;
+  std::string Header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? "" : it->second;
+  }
   bool NotModified() const { return status == 304; }
+  bool RateLimited() const { return status == 403 || status == 429; }
   bool Absent() const { return status == 404 || status == 410; }
 };
 

@@ -155,5 +155,46 @@ TEST(CurlHttpClient, FollowsABoundedNumberOfRedirects) {
   EXPECT_FALSE(Fetch(client, Req(server.Url("/to-file")), &got).ok()) << "only http(s)";
 }
 
+TEST(CurlHttpClient, SendsExtraHeadersButNeverTheTokenToAnotherHost) {
+  testing::LoopbackHttpServer api;
+  testing::LoopbackHttpServer assets;  // another port: another origin for libcurl
+  api.Set("/releases/download/v1/nym-node", {302, "", {{"Location", assets.Url("/blob")}}});
+  assets.Set("/blob", {200, "binary", {}});
+  CurlHttpClient client;
+  HttpRequest request = Req(api.Url("/releases/download/v1/nym-node"));
+  request.headers = {{"Authorization", "Bearer secret-token"},
+                     {"Accept", "application/vnd.github+json"}};
+  Collected got;
+  ASSERT_TRUE(Fetch(client, request, &got).ok());
+  EXPECT_EQ(got.body, "binary");
+  ASSERT_EQ(api.Requests().size(), 1u);
+  EXPECT_EQ(api.Requests()[0].headers["authorization"], "Bearer secret-token");
+  EXPECT_EQ(api.Requests()[0].headers["accept"], "application/vnd.github+json");
+  ASSERT_EQ(assets.Requests().size(), 1u);
+  EXPECT_EQ(assets.Requests()[0].headers.count("authorization"), 0u)
+      << "the token stays with the API host";
+}
+
+TEST(CurlHttpClient, RateLimitsCanBeAnAnswerWithTheirHeaders) {
+  testing::LoopbackHttpServer server;
+  server.Set("/releases", {403,
+                           "{\"message\":\"API rate limit exceeded\"}",
+                           {{"X-RateLimit-Remaining", "0"},
+                            {"X-RateLimit-Reset", "1779275400"},
+                            {"Link", "<x>; rel=\"next\""}}});
+  CurlHttpClient client;
+  Collected got;
+  EXPECT_FALSE(Fetch(client, Req(server.Url("/releases")), &got).ok()) << "an error by default";
+  HttpRequest request = Req(server.Url("/releases"));
+  request.rate_limit_is_an_answer = true;
+  Result<HttpResponse> r = Fetch(client, request, &got);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->RateLimited());
+  EXPECT_EQ(r->Header("x-ratelimit-remaining"), "0");
+  EXPECT_EQ(r->Header("x-ratelimit-reset"), "1779275400");
+  EXPECT_EQ(r->Header("link"), "<x>; rel=\"next\"");
+  EXPECT_TRUE(got.body.empty()) << "the body of a refusal never reaches the sink";
+}
+
 }  // namespace
 }  // namespace nymvisor
