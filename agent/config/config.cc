@@ -210,6 +210,33 @@ Status ValidateDurations(const Config& config) {
 
 }  // namespace
 
+/// upstream_source and the github keys, which name a URL path and a tag.
+Status ValidateUpstreamSource(const Config& config) {
+  const NymvisorSection& n = config.nymvisor;
+  if (n.upstream_source != "upgrade-info" && n.upstream_source != "github") {
+    return Refuse("nymvisor.upstream_source",
+                  "'" + n.upstream_source + "' is neither upgrade-info nor github");
+  }
+  size_t slash = n.github_repository.find('/');
+  bool repo_ok = slash != std::string::npos && slash > 0 && slash + 1 < n.github_repository.size() &&
+                 n.github_repository.find('/', slash + 1) == std::string::npos;
+  for (char c : n.github_repository) {
+    repo_ok = repo_ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
+                          c == '.' || c == '/');
+  }
+  if (!repo_ok) {
+    return Refuse("nymvisor.github_repository",
+                  "'" + n.github_repository + "' is not owner/name");
+  }
+  NV_RETURN_IF_ERROR(ValidateHttpUrl(n.github_api_url).WithContext("nymvisor.github_api_url"));
+  if (n.upstream_source == "github" && n.require_signature) {
+    return Refuse("nymvisor.require_signature",
+                  "cannot be met with upstream_source = github: GitHub releases carry no "
+                  "minisign signatures");
+  }
+  return {};
+}
+
 Status ValidateConfig(const Config& config) {
   NV_RETURN_IF_ERROR(CheckNoControlCharacters(config));
   NV_RETURN_IF_ERROR(ValidateInstanceId(config.nymvisor.id).WithContext("nymvisor.id"));
@@ -219,6 +246,7 @@ Status ValidateConfig(const Config& config) {
   NV_RETURN_IF_ERROR(ValidateUserName(config.daemon.user));
   NV_RETURN_IF_ERROR(ValidateDurations(config));
   NV_RETURN_IF_ERROR(ValidateTrustedKeys(config));
+  NV_RETURN_IF_ERROR(ValidateUpstreamSource(config));
   NV_RETURN_IF_ERROR(ValidateHttpUrl(config.nymvisor.upstream_base_upgrade_url)
                          .WithContext("nymvisor.upstream_base_upgrade_url"));
   if (!config.daemon.absolute_upstream_upgrade_url.empty()) {

@@ -26,6 +26,13 @@ struct NymvisorSection {
   /// upgrade-info.json and binaries are trusted; empty: none are checked.
   std::vector<std::string> trusted_keys;
   bool require_signature = false;  ///< ours: refuse what is not signed by a trusted key
+  /// Ours: where upgrades come from: "upgrade-info" (the original's
+  /// upgrade-info.json) or "github" (the releases of github_repository).
+  std::string upstream_source = "upgrade-info";
+  std::string github_repository = "nymtech/nym";
+  std::string github_tag_prefix = "nym-binaries-v";  ///< the release train
+  std::string github_api_url = "https://api.github.com";
+  Duration github_upgrade_delay{};  ///< upgrade time = the release's publish time + this
   bool operator==(const NymvisorSection&) const = default;
 };
 

@@ -35,6 +35,11 @@ TEST(ConfigKeys, InitFlagsKeepTheOriginalNames) {
       {"--health-check-period", "daemon.health_check_period"},
       {"--trusted-keys", "nymvisor.trusted_keys"},
       {"--require-signature", "nymvisor.require_signature"},
+      {"--upstream-source", "nymvisor.upstream_source"},
+      {"--github-repository", "nymvisor.github_repository"},
+      {"--github-tag-prefix", "nymvisor.github_tag_prefix"},
+      {"--github-api-url", "nymvisor.github_api_url"},
+      {"--github-upgrade-delay", "nymvisor.github_upgrade_delay"},
   };
   std::map<std::string, std::string> actual;
   for (const ConfigKey& key : AllConfigKeys()) {

@@ -49,7 +49,10 @@ TEST(ConfigToJson, UsesSnakeCaseHumantimeAndNull) {
   EXPECT_TRUE(j["nymvisor"]["metrics_textfile"].is_null());
   EXPECT_EQ(j["nymvisor"]["trusted_keys"], Json::array());
   EXPECT_EQ(j["nymvisor"]["require_signature"], false);
-  EXPECT_EQ(j["nymvisor"].size(), 8u);
+  EXPECT_EQ(j["nymvisor"]["upstream_source"], "upgrade-info");
+  EXPECT_EQ(j["nymvisor"]["github_repository"], "nymtech/nym");
+  EXPECT_EQ(j["nymvisor"]["github_upgrade_delay"], "0s");
+  EXPECT_EQ(j["nymvisor"].size(), 13u);
 }
 
 }  // namespace
