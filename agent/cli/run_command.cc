@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <iostream>
 #include <random>
@@ -84,6 +85,18 @@ Result<std::shared_ptr<SignatureVerifier>> MakeVerifier(const std::vector<std::s
   return std::shared_ptr<SignatureVerifier>(std::move(verifier));
 }
 
+/// The token the unit hands over as its credential github-token (generator:
+/// LoadCredential= when /etc/nymvisor/<id>.github-token exists), or empty.
+std::string GithubToken(FileSystem& files) {
+  const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+  if (dir == nullptr) return "";
+  Result<std::string> token = files.ReadFile(std::filesystem::path(dir) / "github-token");
+  if (!token.ok()) return "";
+  std::string t = *token;
+  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
+  return t;
+}
+
 int Fail(Logger& log, const Status& st) {
   log.Error("nymvisor agent cannot run: " + st.message());
   std::cerr << "error: " << st.message() << "\n";
@@ -113,7 +126,7 @@ int RunAgent(const LoadedConfig& loaded, std::function<Result<Config>()> reload)
       config,
       AgentDeps{*w.systemd, w.http, w.files, *w.probes, *w.backups, w.clock, *w.loop, *w.worker,
                 w.notifier, log, Jitter, MakeOpenSslHasher, HostPlatform(), w.control.get(),
-                std::move(reload), MakeVerifier},
+                std::move(reload), MakeVerifier, GithubToken(w.files)},
       delays);
   ControlService service(*agent, *w.authorizer, log, config.nymvisor.id);
   auto watcher = PlanWatcher::Create(*w.loop, MakeLayout(config).PlanFile(),

@@ -218,15 +218,15 @@ Status ValidateUpstreamSource(const Config& config) {
                   "'" + n.upstream_source + "' is neither upgrade-info nor github");
   }
   size_t slash = n.github_repository.find('/');
-  bool repo_ok = slash != std::string::npos && slash > 0 && slash + 1 < n.github_repository.size() &&
+  bool repo_ok = slash != std::string::npos && slash > 0 &&
+                 slash + 1 < n.github_repository.size() &&
                  n.github_repository.find('/', slash + 1) == std::string::npos;
   for (char c : n.github_repository) {
     repo_ok = repo_ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
                           c == '.' || c == '/');
   }
   if (!repo_ok) {
-    return Refuse("nymvisor.github_repository",
-                  "'" + n.github_repository + "' is not owner/name");
+    return Refuse("nymvisor.github_repository", "'" + n.github_repository + "' is not owner/name");
   }
   NV_RETURN_IF_ERROR(ValidateHttpUrl(n.github_api_url).WithContext("nymvisor.github_api_url"));
   if (n.upstream_source == "github" && n.require_signature) {

@@ -112,6 +112,12 @@ void Agent::StartPoller() {
         Reconcile();
         Publish();
       });
+  if (config_.nymvisor.upstream_source == "github") {
+    const NymvisorSection& n = config_.nymvisor;
+    poller_->FollowGithub(GithubSource{n.github_api_url, n.github_repository, n.github_tag_prefix,
+                                       config_.daemon.name, deps_.platform, n.github_upgrade_delay,
+                                       deps_.github_token});
+  }
   poller_->Start();
 }
 

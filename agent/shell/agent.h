@@ -53,6 +53,9 @@ struct AgentDeps {
   /// unset: configured keys are an error.
   std::function<Result<std::shared_ptr<SignatureVerifier>>(const std::vector<std::string>& keys)>
       make_verifier;
+  /// A GitHub token for the releases API (from the unit's credential), or
+  /// empty. Never logged.
+  std::string github_token;
 };
 
 /// `nymvisor run`: watches upstream, stages upgrades ahead of time and, at

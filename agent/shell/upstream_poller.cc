@@ -36,9 +36,15 @@ void UpstreamPoller::Stop() {
   timer_ = 0;
 }
 
-void UpstreamPoller::ScheduleNext() {
+void UpstreamPoller::FollowGithub(GithubSource source) {
+  url_ = source.ReleasesUrl();
+  github_ = std::move(source);
+}
+
+void UpstreamPoller::ScheduleNext(std::optional<Timestamp> at) {
   if (stopped_) return;
   Duration delay = period_ + deps_.jitter(std::min(period_ / 10, kMaxJitter));
+  if (at) delay = std::max<Duration>(*at - deps_.clock.Now(), std::chrono::seconds(1));
   next_check_ = deps_.clock.Now() + delay;
   timer_ = deps_.scheduler.After(delay, [this] {
     timer_ = 0;
@@ -47,6 +53,7 @@ void UpstreamPoller::ScheduleNext() {
 }
 
 void UpstreamPoller::Check() {
+  if (github_) return CheckGithub();
   HttpRequest request;
   request.url = url_;
   request.if_none_match = etag_;
@@ -74,16 +81,65 @@ void UpstreamPoller::Check() {
       });
 }
 
-void UpstreamPoller::OnFetched(const Fetched& fetched) {
-  if (!fetched.response.ok()) {
-    if (!unreachable_) {
-      deps_.log.Event(LogPriority::kWarning, message_ids::kUpstreamUnreachable,
-                      "cannot read upgrade information: " + fetched.response.status().message(),
-                      {{"NYMVISOR_REASON", fetched.response.status().message()}});
-    }
-    unreachable_ = true;
-    return Checked(false, fetched.response.status().message());
+void UpstreamPoller::Unreachable(const Status& error) {
+  if (!unreachable_) {
+    deps_.log.Event(LogPriority::kWarning, message_ids::kUpstreamUnreachable,
+                    "cannot read upgrade information: " + error.message(),
+                    {{"NYMVISOR_REASON", error.message()}});
   }
+  unreachable_ = true;
+  Checked(false, error.message());
+}
+
+void UpstreamPoller::CheckGithub() {
+  auto result = std::make_shared<Result<GithubCheck>>(Status::Error("not checked"));
+  GithubSource source = *github_;
+  std::string etag = etag_;
+  Timestamp now = deps_.clock.Now();
+  checking_ = true;
+  deps_.worker.Post([this, source, etag, now,
+                     result] { *result = CheckGithubReleases(deps_.http, source, etag, now); },
+                    [this, result] {
+                      checking_ = false;
+                      ScheduleNext(OnGithubChecked(*result));
+                      if (on_checked_) on_checked_();
+                    });
+}
+
+std::optional<Timestamp> UpstreamPoller::OnGithubChecked(const Result<GithubCheck>& result) {
+  using Kind = GithubCheck::Kind;
+  if (!result.ok()) {
+    Unreachable(result.status());
+    return std::nullopt;
+  }
+  unreachable_ = false;
+  const GithubCheck& check = *result;
+  if (check.kind == Kind::kNotModified) {
+    Checked(true, "not modified");
+    return std::nullopt;
+  }
+  if (check.kind == Kind::kRateLimited) {
+    std::string message = check.reason + ": waiting until " + FormatTimestamp(check.retry_at);
+    ReportOnce("rate-limit@" + FormatTimestamp(check.retry_at), LogPriority::kWarning,
+               message_ids::kUpstreamUnreachable, message, {{"NYMVISOR_REASON", check.reason}});
+    Checked(false, message);
+    return check.retry_at;
+  }
+  etag_ = check.etag;
+  if (check.kind == Kind::kNothing) {
+    Checked(true, check.reason);
+  } else if (check.kind == Kind::kRefused) {
+    ReportOnce("refused:" + check.reason, LogPriority::kWarning, "",
+               "not using GitHub release: " + check.reason, {{"NYMVISOR_REASON", check.reason}});
+    Checked(false, check.reason);
+  } else {
+    Handle(check.offer);
+  }
+  return std::nullopt;
+}
+
+void UpstreamPoller::OnFetched(const Fetched& fetched) {
+  if (!fetched.response.ok()) return Unreachable(fetched.response.status());
   unreachable_ = false;
   if (fetched.response->NotModified()) return Checked(true, "not modified");
   etag_ = fetched.response->etag;

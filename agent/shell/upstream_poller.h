@@ -10,6 +10,7 @@
 #include "agent/ports/http_client.h"
 #include "agent/ports/scheduler.h"
 #include "agent/ports/worker.h"
+#include "agent/shell/github_source.h"
 #include "agent/shell/logger.h"
 #include "agent/shell/upgrade_records.h"
 #include "agent/shell/upstream_signatures.h"
@@ -42,6 +43,8 @@ class UpstreamPoller {
                  std::function<void(const UpgradeInfo&)> on_queued,
                  std::function<void()> on_checked = {});
 
+  /// Follows a GitHub release train instead of the URL (before Start).
+  void FollowGithub(GithubSource source);
   /// Checks now, then keeps checking.
   void Start();
   /// Checks now instead of at the next period (an operator asked).
@@ -68,7 +71,12 @@ class UpstreamPoller {
     Result<SignatureEvidence> signature = SignatureEvidence{};  ///< with signatures enabled
   };
   void Check();
-  void ScheduleNext();
+  void CheckGithub();
+  /// Acts on what the releases showed; returns when to look again, if not
+  /// after the usual period (a rate limit).
+  std::optional<Timestamp> OnGithubChecked(const Result<GithubCheck>& result);
+  void Unreachable(const Status& error);
+  void ScheduleNext(std::optional<Timestamp> at = std::nullopt);
   void OnFetched(const Fetched& fetched);
   /// Whether the fetched file may be read: its signature as the config asks.
   bool SignatureAccepted(const Fetched& fetched);
@@ -79,6 +87,7 @@ class UpstreamPoller {
 
   PollerDeps deps_;
   std::string url_;
+  std::optional<GithubSource> github_;
   Duration period_;
   std::function<void(const UpgradeInfo&)> on_queued_;
   std::function<void()> on_checked_;

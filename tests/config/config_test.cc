@@ -120,20 +120,23 @@ TEST(ValidateConfig, TheGithubSourceNamesEachBadKey) {
   EXPECT_EQ(refusal([](Config& c) { c.nymvisor.upstream_source = "gitlab"; }),
             "nymvisor.upstream_source: 'gitlab' is neither upgrade-info nor github");
   for (const char* repo : {"nym", "/nym", "nymtech/", "a/b/c", "nym tech/nym"}) {
-    EXPECT_NE(refusal([&](Config& c) { c.nymvisor.github_repository = repo; })
-                  .find("nymvisor.github_repository"),
+    EXPECT_NE(refusal([&](Config& c) {
+                c.nymvisor.github_repository = repo;
+              }).find("nymvisor.github_repository"),
               std::string::npos)
         << repo;
   }
-  EXPECT_NE(refusal([](Config& c) { c.nymvisor.github_api_url = "ftp://x"; })
-                .find("nymvisor.github_api_url"),
-            std::string::npos);
   EXPECT_NE(refusal([](Config& c) {
-              c.nymvisor.upstream_source = "github";
-              c.nymvisor.require_signature = true;
-              c.nymvisor.trusted_keys = {"RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3"};
-            }).find("GitHub releases carry no minisign signatures"),
+              c.nymvisor.github_api_url = "ftp://x";
+            }).find("nymvisor.github_api_url"),
             std::string::npos);
+  EXPECT_NE(
+      refusal([](Config& c) {
+        c.nymvisor.upstream_source = "github";
+        c.nymvisor.require_signature = true;
+        c.nymvisor.trusted_keys = {"RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3"};
+      }).find("GitHub releases carry no minisign signatures"),
+      std::string::npos);
   Config github = Valid();
   github.nymvisor.upstream_source = "github";
   github.nymvisor.github_repository = "nymtech/nym";

@@ -83,7 +83,8 @@ class AgentFixture : public ShellFixture {
             [](const std::vector<std::string>& keys) -> Result<std::shared_ptr<SignatureVerifier>> {
               NV_ASSIGN_OR_RETURN(auto made, MinisignVerifier::Create(keys));
               return std::shared_ptr<SignatureVerifier>(std::move(made));
-            }});
+            },
+            github_token_});
     ASSERT_TRUE(agent_->Start().ok());
   }
 
@@ -93,7 +94,8 @@ class AgentFixture : public ShellFixture {
 
   RecordingNotifier notifier_;
   RecordingPublisher publisher_;
-  Config reloaded_config_;  ///< what a Reload reads
+  Config reloaded_config_;    ///< what a Reload reads
+  std::string github_token_;  ///< what the unit's credential would hold
   std::string binary_;
   std::optional<Agent> agent_;
 };

@@ -79,6 +79,8 @@ Result<HttpResponse> FakeHttpClient::Get(const HttpRequest& request, const BodyS
   HttpResponse response;
   response.status = r.status;
   response.etag = r.etag;
+  response.headers = r.headers;
+  if (request.rate_limit_is_an_answer && (r.status == 403 || r.status == 429)) return response;
   if (r.status != 200) {
     std::string message = "HTTP status " + std::to_string(r.status) + " from " + request.url;
     if (r.status == 304) return response;

@@ -84,8 +84,9 @@ class FakeHttpClient : public HttpClient {
     std::string body;
     bool honour_range = true;
     std::string etag;
-    std::optional<uint64_t> announced_size;  ///< a Content-Length that lies
-    Status fail_after_half;                  ///< deliver half, then return this
+    std::optional<uint64_t> announced_size;      ///< a Content-Length that lies
+    Status fail_after_half;                      ///< deliver half, then return this
+    std::map<std::string, std::string> headers;  ///< response headers, lower-case names
   };
   std::map<std::string, Resource> resources;
   std::vector<HttpRequest> requests;
