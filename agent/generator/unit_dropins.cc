@@ -79,6 +79,11 @@ std::string RenderAgentDropIn(const Config& config, const InstanceSources& sourc
   // The agent reads the live config (so a reload sees edits): root-owned,
   // readable by the node's group.
   out += "Environment=\"NYMVISOR_CONFIG_PATH=" + sources.config_path.string() + "\"\n";
+  if (!sources.github_token.empty()) {
+    // A GitHub token for the releases API: a credential, never in the
+    // environment or the config (so `nymvisor config` cannot show it).
+    out += "LoadCredential=github-token:" + UnitPath(sources.github_token) + "\n";
+  }
   std::vector<std::filesystem::path> writable = {layout.home, layout.data_dir, layout.backup_dir};
   if (!config.nymvisor.metrics_textfile.empty()) {
     writable.push_back(std::filesystem::path(config.nymvisor.metrics_textfile).parent_path());

@@ -20,6 +20,9 @@ struct InstanceSources {
   std::filesystem::path config_path;
   std::filesystem::path env_file;  ///< /etc/nymvisor/<id>.env (may not exist)
   std::string nymvisor_binary = "/usr/bin/nymvisor";
+  /// /etc/nymvisor/<id>.github-token when it exists (root-only): handed to
+  /// the agent as its credential github-token; empty: none.
+  std::filesystem::path github_token;
 };
 
 /// Set by a blocked unit's drop-in: why the generator blocked it.

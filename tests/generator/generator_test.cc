@@ -46,6 +46,24 @@ TEST_F(GeneratorTest, WritesDropInsForTheNodeAndTheAgent) {
             std::string::npos);
 }
 
+TEST_F(GeneratorTest, AGithubTokenFileBecomesTheAgentsCredentialOnly) {
+  WriteConfig("mixnode");
+  EXPECT_TRUE(GenerateUnits(paths_, files_).empty());
+  EXPECT_EQ(DropIn("nymvisor@mixnode.service").find("LoadCredential=github-token"),
+            std::string::npos)
+      << "none without the file (a missing credential would fail the unit)";
+  WriteFile(dir_ / "etc/mixnode.github-token", "ghp_secret\n", 0600);
+  EXPECT_TRUE(GenerateUnits(paths_, files_).empty());
+  std::string agent = DropIn("nymvisor@mixnode.service");
+  EXPECT_NE(agent.find("LoadCredential=github-token:" +
+                       (dir_ / "etc/mixnode.github-token").string() + "\n"),
+            std::string::npos)
+      << agent;
+  EXPECT_EQ(agent.find("ghp_secret"), std::string::npos) << "the token itself is never written";
+  EXPECT_EQ(DropIn("nymvisor-daemon@mixnode.service").find("github-token"), std::string::npos)
+      << "the node never gets it";
+}
+
 TEST_F(GeneratorTest, TheEnvFileOverridesTheConfig) {
   WriteConfig("mixnode");
   WriteFile(dir_ / "etc/mixnode.env",

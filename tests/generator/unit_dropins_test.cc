@@ -16,7 +16,11 @@ Config Mixnode() {
 }
 
 InstanceSources Sources() {
-  return {"mixnode", "/etc/nymvisor/mixnode.toml", "/etc/nymvisor/mixnode.env"};
+  return {"mixnode",
+          "/etc/nymvisor/mixnode.toml",
+          "/etc/nymvisor/mixnode.env",
+          "/usr/bin/nymvisor",
+          {}};
 }
 
 bool Has(const std::string& text, const std::string& line) {
