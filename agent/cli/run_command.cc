@@ -18,6 +18,7 @@
 #include "agent/adapters/plan_watcher.h"
 #include "agent/adapters/polkit_authorizer.h"
 #include "agent/adapters/posix_file_system.h"
+#include "agent/adapters/posix_host_facts.h"
 #include "agent/adapters/posix_process_runner.h"
 #include "agent/adapters/system_clock.h"
 #include "agent/adapters/systemd_dbus.h"
@@ -54,6 +55,7 @@ struct RealWorld {
   std::unique_ptr<PolkitAuthorizer> authorizer;
   std::unique_ptr<DirectoryBackupStore> backups;
   SystemdNotifier notifier;
+  PosixHostFacts host;
   std::unique_ptr<ThreadWorker> worker;
 };
 
@@ -126,7 +128,7 @@ int RunAgent(const LoadedConfig& loaded, std::function<Result<Config>()> reload)
       config,
       AgentDeps{*w.systemd, w.http, w.files, *w.probes, *w.backups, w.clock, *w.loop, *w.worker,
                 w.notifier, log, Jitter, MakeOpenSslHasher, HostPlatform(), w.control.get(),
-                std::move(reload), MakeVerifier, GithubToken(w.files)},
+                std::move(reload), MakeVerifier, GithubToken(w.files), &w.host},
       delays);
   ControlService service(*agent, *w.authorizer, log, config.nymvisor.id);
   auto watcher = PlanWatcher::Create(*w.loop, MakeLayout(config).PlanFile(),

@@ -49,7 +49,7 @@ Agent::Agent(Config config, AgentDeps deps, StepDelays step_delays)
       unit_(EffectiveUnit(config_)),
       deps_(std::move(deps)),
       records_(deps_.files, layout_),
-      stager_(deps_.http, deps_.files, deps_.probes, deps_.make_hasher),
+      stager_(deps_.http, deps_.files, deps_.probes, deps_.make_hasher, deps_.host),
       runner_(RunnerDeps{deps_.systemd, deps_.backups, records_, deps_.clock, deps_.scheduler,
                          deps_.worker, deps_.log, [this] { Publish(); }},
               MakeRunnerSettings(config_, step_delays),
@@ -207,6 +207,7 @@ void Agent::StartStaging(const UpgradeInfo& info) {
   StageRequest request{info, layout_, deps_.platform, config_.daemon.allow_binaries_download,
                        config_.daemon.enforce_download_checksum};
   request.signatures = signatures_;
+  request.now = deps_.clock.Now();
   auto result = std::make_shared<Result<StagedBinary>>(Status::Error("not staged"));
   auto stopping = stopping_;
   auto last_percent = std::make_shared<int>(-1);

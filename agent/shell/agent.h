@@ -16,6 +16,7 @@
 #include "agent/ports/backup_store.h"
 #include "agent/ports/control.h"
 #include "agent/ports/hasher.h"
+#include "agent/ports/host_facts.h"
 #include "agent/ports/http_client.h"
 #include "agent/ports/notifier.h"
 #include "agent/ports/process_runner.h"
@@ -56,6 +57,8 @@ struct AgentDeps {
   /// A GitHub token for the releases API (from the unit's credential), or
   /// empty. Never logged.
   std::string github_token;
+  /// Answers the preflight checks of staged binaries; null: none are made.
+  HostFacts* host = nullptr;
 };
 
 /// `nymvisor run`: watches upstream, stages upgrades ahead of time and, at

@@ -2,6 +2,8 @@
 
 #include <optional>
 
+#include "agent/decide/elf_info.h"
+#include "agent/decide/preflight.h"
 #include "agent/shell/build_info_probe.h"
 
 namespace nymvisor {
@@ -142,8 +144,27 @@ Result<uint64_t> Stager::Download(const StageRequest& request, const DownloadUrl
   return sink.written();
 }
 
+Status Stager::Preflight(const StageRequest& request, const std::filesystem::path& binary) {
+  if (host_ == nullptr) return {};
+  NV_ASSIGN_OR_RETURN(std::string bytes, files_.ReadFile(binary));
+  Result<ElfInfo> elf = ParseElf(bytes);
+  if (!elf.ok()) return elf.status().WithContext("preflight: " + binary.string());
+  HostView view;
+  view.machine = host_->Machine();
+  view.interpreter_exists = elf->interpreter.empty() || host_->Exists(elf->interpreter);
+  view.glibc = host_->Glibc();
+  NV_ASSIGN_OR_RETURN(FilesystemFacts staging, host_->Filesystem(binary.parent_path()));
+  view.staging_noexec = staging.noexec;
+  Result<FilesystemFacts> backups = host_->Filesystem(request.layout.backup_dir);
+  if (backups.ok()) view.backup_free_bytes = backups->free_bytes;
+  view.backup_needed_bytes = host_->TreeBytes(request.layout.home, request.layout.nymvisor_dir);
+  view.now = request.now;
+  return DecidePreflight(*elf, view, request.info.publish_date);
+}
+
 Result<BuildInfo> Stager::Verify(const StageRequest& request) {
   std::string binary = request.layout.UpgradeBinary(request.info.name).string();
+  NV_RETURN_IF_ERROR(Preflight(request, binary));
   Result<BuildInfo> build = ProbeBuildInfo(probes_, binary, request.probe_timeout);
   if (!build.ok()) return build.status();
   NV_RETURN_IF_ERROR(CheckBinaryMatchesRecord(request.info, *build));

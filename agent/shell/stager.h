@@ -8,6 +8,7 @@
 
 #include "agent/ports/file_system.h"
 #include "agent/ports/hasher.h"
+#include "agent/ports/host_facts.h"
 #include "agent/ports/http_client.h"
 #include "agent/ports/process_runner.h"
 #include "agent/records/build_info.h"
@@ -28,6 +29,7 @@ struct StageRequest {
   uint64_t max_binary_bytes = uint64_t{1} << 30;
   /// The binary's `<url>.minisig`, when trusted keys are configured.
   SignatureSettings signatures = {};
+  Timestamp now{};  ///< for the preflight's clock check
 };
 
 struct StagedBinary {
@@ -53,8 +55,14 @@ using StageProgress = std::function<bool(uint64_t done, std::optional<uint64_t> 
 /// Blocking: runs on the worker thread.
 class Stager {
  public:
-  Stager(HttpClient& http, FileSystem& files, ProcessRunner& probes, HasherFactory make_hasher)
-      : http_(http), files_(files), probes_(probes), make_hasher_(std::move(make_hasher)) {}
+  /// `host` (may be null: no preflight) answers the preflight's questions.
+  Stager(HttpClient& http, FileSystem& files, ProcessRunner& probes, HasherFactory make_hasher,
+         HostFacts* host = nullptr)
+      : http_(http),
+        files_(files),
+        probes_(probes),
+        make_hasher_(std::move(make_hasher)),
+        host_(host) {}
 
   Result<StagedBinary> Stage(const StageRequest& request, const StageProgress& progress);
 
@@ -62,6 +70,8 @@ class Stager {
   Result<uint64_t> Download(const StageRequest& request, const DownloadUrl& source,
                             const StageProgress& progress);
   Result<BuildInfo> Verify(const StageRequest& request);
+  /// decide/preflight.h on the staged binary, before it is first run.
+  Status Preflight(const StageRequest& request, const std::filesystem::path& binary);
   /// The downloaded `file` may be used: its signature as `settings` ask.
   Status CheckSignature(const SignatureSettings& settings, const DownloadUrl& source,
                         const std::filesystem::path& file);
@@ -70,6 +80,7 @@ class Stager {
   FileSystem& files_;
   ProcessRunner& probes_;  ///< runs staged binaries' build-info
   HasherFactory make_hasher_;
+  HostFacts* host_;
 };
 
 }  // namespace nymvisor

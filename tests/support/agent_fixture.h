@@ -84,7 +84,7 @@ class AgentFixture : public ShellFixture {
               NV_ASSIGN_OR_RETURN(auto made, MinisignVerifier::Create(keys));
               return std::shared_ptr<SignatureVerifier>(std::move(made));
             },
-            github_token_});
+            github_token_, host_});
     ASSERT_TRUE(agent_->Start().ok());
   }
 
@@ -94,8 +94,10 @@ class AgentFixture : public ShellFixture {
 
   RecordingNotifier notifier_;
   RecordingPublisher publisher_;
-  Config reloaded_config_;    ///< what a Reload reads
-  std::string github_token_;  ///< what the unit's credential would hold
+  Config reloaded_config_;  ///< what a Reload reads
+  std::string github_token_;
+  HostFacts* host_ =
+      nullptr;  ///< preflight off unless a test sets it  ///< what the unit's credential would hold
   std::string binary_;
   std::optional<Agent> agent_;
 };
