@@ -88,18 +88,48 @@ std::string Get(const json& s, const char* key, const std::string& fallback = ""
 
 bool Flag(const json& s, const char* key) { return Get(s, key) == "true"; }
 
-json BuildInfo(const json& s) {
+/// 40 hex digits derived from `seed`, like a git commit id.
+std::string FakeSha(const std::string& seed) {
+  std::string hex;
+  for (int round = 0; hex.size() < 40; ++round) {
+    char part[17];
+    std::snprintf(part, sizeof part, "%016zx",
+                  std::hash<std::string>{}(seed + std::to_string(round)));
+    hex += part;
+  }
+  return hex.substr(0, 40);
+}
+
+/// Nym's build information: these ten string fields, in this order (as
+/// bin-common prints them; see docs in ../shared/reference/nym-releases.md 3).
+nlohmann::ordered_json BuildInfo(const json& s) {
   std::string version = Get(s, "version");
   return {{"binary_name", Get(s, "binary_name")},
           {"build_timestamp", "2024-11-18T12:00:00.000000000Z"},
           {"build_version", version},
-          {"commit_sha", "fake" + std::to_string(std::hash<std::string>{}(version))},
+          {"commit_sha", FakeSha(version)},
           {"commit_timestamp", "2024-11-18T10:00:00.000000000+00:00"},
           {"commit_branch", "HEAD"},
           {"rustc_version", "1.84.1"},
           {"rustc_channel", "stable"},
           {"cargo_profile", "release"},
           {"cargo_triple", "x86_64-unknown-linux-gnu"}};
+}
+
+/// The text form: an empty line, nine labels in 20 columns, an empty line.
+void PrintBuildInfoText(const json& s) {
+  nlohmann::ordered_json b = BuildInfo(s);
+  const std::pair<const char*, const char*> rows[] = {
+      {"Binary Name:", "binary_name"},      {"Build Timestamp:", "build_timestamp"},
+      {"Build Version:", "build_version"},  {"Commit SHA:", "commit_sha"},
+      {"Commit Date:", "commit_timestamp"}, {"Commit Branch:", "commit_branch"},
+      {"rustc Version:", "rustc_version"},  {"rustc Channel:", "rustc_channel"},
+      {"cargo Profile:", "cargo_profile"}};
+  std::cout << "\n";
+  for (const auto& [label, key] : rows) {
+    std::printf("%-20s%s\n", label, b[key].get<std::string>().c_str());
+  }
+  std::cout << "\n";
 }
 
 int CmdBuildInfo(const json& s, const std::vector<std::string>& args) {
@@ -116,7 +146,7 @@ int CmdBuildInfo(const json& s, const std::vector<std::string>& args) {
     std::cout << BuildInfo(s).dump() << "\n";
     return 0;
   }
-  for (auto& [k, v] : BuildInfo(s).items()) std::cout << k << ": " << v.get<std::string>() << "\n";
+  PrintBuildInfoText(s);
   return 0;
 }
 
@@ -197,6 +227,15 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   if (cmd == "stamp") return CmdStamp(args);
   json settings = LoadSettings();
+  if (cmd == "-V") {  // clap's short version
+    std::cout << Get(settings, "binary_name") << " " << Get(settings, "version") << "\n";
+    return 0;
+  }
+  if (cmd == "--version") {  // the long one: the name, then the table
+    std::cout << Get(settings, "binary_name") << "\n";
+    PrintBuildInfoText(settings);
+    return 0;
+  }
   if (cmd == "build-info") return CmdBuildInfo(settings, args);
   if (cmd == "run") return CmdRun(settings, args);
   std::cerr << "fake-node: unknown command " << cmd << "\n";
