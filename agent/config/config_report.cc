@@ -36,6 +36,11 @@ const std::pair<const char*, const char*> kLabels[] = {
     {"daemon.backups_to_keep", "backups to keep:"},
     {"daemon.health_check_period", "health check period:"},
     {"nymvisor.metrics_textfile", "metrics textfile:"},
+    {"nymvisor.upstream_source", "upstream source:"},
+    {"nymvisor.github_repository", "github repository:"},
+    {"nymvisor.github_tag_prefix", "github tag prefix:"},
+    {"nymvisor.github_api_url", "github api url:"},
+    {"nymvisor.github_upgrade_delay", "github upgrade delay:"},
 };
 
 const ConfigKey& KeyByFullName(std::string_view full) {
