@@ -1,10 +1,45 @@
 #include "agent/base/json_util.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace nymvisor {
 
+namespace {
+
+/// Our files nest a few levels; a hostile one nested thousands deep would
+/// exhaust the stack of whatever walks, copies or frees the tree.
+constexpr int kMaxJsonDepth = 64;
+
+/// The deepest nesting of arrays and objects in `text`, outside strings.
+int NestingDepth(std::string_view text) {
+  int depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') in_string = true;
+    if (c == '[' || c == '{') deepest = std::max(deepest, ++depth);
+    if (c == ']' || c == '}') --depth;
+  }
+  return deepest;
+}
+
+}  // namespace
+
 Result<Json> ParseJson(std::string_view text) {
+  if (NestingDepth(text) > kMaxJsonDepth) {
+    return Status::Error("invalid JSON: nested deeper than " + std::to_string(kMaxJsonDepth) +
+                         " levels");
+  }
   try {
     return Json::parse(text.begin(), text.end());
   } catch (const Json::exception& e) {  // library boundary: converted to a Status
