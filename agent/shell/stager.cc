@@ -126,7 +126,12 @@ Result<uint64_t> Stager::Download(const StageRequest& request, const DownloadUrl
         }
         return Status();
       });
-  if (!response.ok()) return response.status();
+  if (!response.ok()) {
+    // Keep a partial file only to resume it after passing trouble; one that
+    // can never complete (a body over the cap, a refused redirect) goes.
+    if (!response.status().IsUnavailable()) (void)files_.RemoveAll(tmp);
+    return response.status();
+  }
   if (response->total_size && *response->total_size != sink.written()) {
     NV_RETURN_IF_ERROR(files_.RemoveAll(tmp));
     return Status::Error("size mismatch for " + source.url + ": the server announced " +

@@ -117,6 +117,16 @@ TEST_F(StagerTest, HttpErrorsAreFinalButServerTroubleIsRetried) {
   EXPECT_TRUE(Stage().status().IsUnavailable());
 }
 
+TEST_F(StagerTest, ADownloadThatCanNeverCompleteLeavesNoPartialFile) {
+  http_.resources[kUrl].fail_after_half =
+      Status::Error("response from " + std::string(kUrl) + " is larger than 1073741824 bytes");
+  Status st = Stage().status();
+  EXPECT_FALSE(st.ok());
+  EXPECT_FALSE(st.IsUnavailable());
+  EXPECT_FALSE(std::filesystem::exists(Tmp())) << "a refused body is not kept to resume";
+  EXPECT_FALSE(std::filesystem::exists(Final()));
+}
+
 TEST_F(StagerTest, AnInterruptedDownloadResumesWithARangeRequest) {
   http_.resources[kUrl].fail_after_half = Status::Unavailable("connection reset");
   EXPECT_TRUE(Stage().status().IsUnavailable());
