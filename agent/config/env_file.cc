@@ -43,6 +43,10 @@ Result<std::string> ExpandVariable(std::string_view text, size_t* i, const Scope
   return scope.Lookup(std::string(text.substr(start, end - start)));
 }
 
+/// No value of ours is longer; `A=$A$A` repeated would otherwise double
+/// until memory runs out.
+constexpr size_t kMaxValueBytes = 64 * 1024;
+
 Result<std::string> Substitute(std::string_view text, const Scope& scope) {
   std::string out;
   for (size_t i = 0; i < text.size();) {
@@ -51,6 +55,10 @@ Result<std::string> Substitute(std::string_view text, const Scope& scope) {
       i += 2;
     } else if (text[i] == '$') {
       NV_ASSIGN_OR_RETURN(std::string value, ExpandVariable(text, &i, scope));
+      if (out.size() + value.size() > kMaxValueBytes) {
+        return Status::Error("the value grows past " + std::to_string(kMaxValueBytes / 1024) +
+                             " KiB when its variables are expanded");
+      }
       out += value;
     } else {
       out += text[i++];

@@ -36,6 +36,16 @@ TEST(ParseEnvFile, SubstitutesEarlierAssignmentsBeforeTheEnvironment) {
   EXPECT_EQ(vars[2].second, "/root/x");
 }
 
+TEST(ParseEnvFile, AValueThatDoublesOnEveryLineIsRefusedNotExhaustingMemory) {
+  std::string text = "A=xxxxxxxxxxxxxxxx\n";
+  for (int i = 0; i < 40; ++i) text += "A=$A$A\n";
+  Result<std::vector<EnvAssignment>> r = ParseEnvFile(text, "f.env", EnvFromMap({}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("f.env:"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("grows past 64 KiB"), std::string::npos)
+      << r.status().message();
+}
+
 TEST(ParseEnvFile, ErrorsNameFileAndLine) {
   struct Case {
     const char* text;
