@@ -112,7 +112,15 @@ Status CopyData(int in, int out, const fs::path& from, const fs::path& to) {
   }
 }
 
+/// Reads a regular file to its end. A FIFO, a device (/dev/zero) or a
+/// directory named where a file belongs is refused rather than read for
+/// ever (callers open with O_NONBLOCK, so a FIFO does not block the open).
 Result<std::string> ReadAll(int fd, const fs::path& path) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return ErrnoStatus("reading", path, errno);
+  if (!S_ISREG(st.st_mode)) {
+    return Status::Error(path.string() + " is not a regular file; refusing to read it");
+  }
   std::string out;
   char buf[65536];
   while (true) {
@@ -128,7 +136,7 @@ Result<std::string> ReadAll(int fd, const fs::path& path) {
 }  // namespace
 
 Result<std::string> RealFileSystem::ReadFile(const fs::path& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  Fd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
   if (fd.get() < 0) return ErrnoStatus("reading", path, errno);
   return ReadAll(fd.get(), path);
 }

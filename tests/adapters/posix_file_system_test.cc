@@ -28,6 +28,17 @@ TEST_F(RealFileSystemTest, AtomicWriteReplacesContentAndSetsMode) {
   EXPECT_EQ(files_.ListDirectory(dir_.path())->size(), 1u) << "no temp files left behind";
 }
 
+TEST_F(RealFileSystemTest, AFifoOrADeviceIsRefusedInsteadOfHanging) {
+  auto fifo = dir_ / "plan.json";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  Result<std::string> r = files_.ReadFile(fifo);  // no writer: a blocking open would hang
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("is not a regular file"), std::string::npos);
+  EXPECT_FALSE(files_.ReadFile("/dev/zero").ok()) << "it would never end";
+  EXPECT_FALSE(files_.ReadTrusted("/dev/zero").ok());
+  EXPECT_FALSE(files_.ReadFile(dir_.path()).ok());
+}
+
 TEST_F(RealFileSystemTest, MissingFilesAreNotFound) {
   EXPECT_TRUE(files_.ReadFile(dir_ / "nope").status().IsNotFound());
   EXPECT_TRUE(files_.Stat(dir_ / "nope").status().IsNotFound());
