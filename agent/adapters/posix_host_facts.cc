@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <string>
 
 namespace nymvisor {
@@ -20,6 +21,13 @@ uint16_t PosixHostFacts::Machine() {
   if (m == "i686" || m == "i386") return 3;
   if (m.starts_with("arm")) return 40;
   return 0;
+}
+
+std::string PosixHostFacts::BootId() {
+  std::ifstream in("/proc/sys/kernel/random/boot_id");
+  std::string id;
+  std::getline(in, id);
+  return id;
 }
 
 GlibcVersion PosixHostFacts::Glibc() {

@@ -9,6 +9,7 @@ namespace nymvisor {
 class PosixHostFacts : public HostFacts {
  public:
   uint16_t Machine() override;
+  std::string BootId() override;
   GlibcVersion Glibc() override;
   bool Exists(const std::filesystem::path& path) override;
   Result<FilesystemFacts> Filesystem(const std::filesystem::path& path) override;

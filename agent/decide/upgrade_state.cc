@@ -58,6 +58,9 @@ Status FillState(const Json& j, UpgradeState* s) {
   NV_ASSIGN_OR_RETURN(s->failure, GetString(j, "failure"));
   NV_ASSIGN_OR_RETURN(s->restarts_before, GetCount(j, "restartsBefore"));
   NV_ASSIGN_OR_RETURN(s->health_started_at, GetOptionalTimestamp(j, "healthStartedAt"));
+  if (FindMember(j, "healthBootId") != nullptr) {  // absent before reboots were noticed
+    NV_ASSIGN_OR_RETURN(s->health_boot_id, GetString(j, "healthBootId"));
+  }
   return {};
 }
 
@@ -99,6 +102,7 @@ Json UpgradeStateToJson(const UpgradeState& s) {
   j["requestedBy"] = s.requested_by;
   j["failure"] = s.failure;
   j["restartsBefore"] = s.restarts_before;
+  j["healthBootId"] = s.health_boot_id;
   j["healthStartedAt"] =
       s.health_started_at ? Json(FormatTimestamp(*s.health_started_at)) : Json(nullptr);
   return j;

@@ -41,6 +41,7 @@ struct UpgradeState {
   std::string failure;            ///< why it is being aborted or rolled back
   uint32_t restarts_before = 0;   ///< NRestarts when the health check began
   std::optional<Timestamp> health_started_at;
+  std::string health_boot_id;  ///< the boot the health check began in ("" unknown)
   bool operator==(const UpgradeState&) const = default;
 };
 

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
 
 #include "agent/base/status.h"
 #include "agent/decide/elf_info.h"
@@ -19,7 +20,8 @@ struct FilesystemFacts {
 class HostFacts {
  public:
   virtual ~HostFacts() = default;
-  virtual uint16_t Machine() = 0;  ///< the ELF machine this host runs
+  virtual uint16_t Machine() = 0;    ///< the ELF machine this host runs
+  virtual std::string BootId() = 0;  ///< this boot's id; "" when unknown
   virtual GlibcVersion Glibc() = 0;
   virtual bool Exists(const std::filesystem::path& path) = 0;
   virtual Result<FilesystemFacts> Filesystem(const std::filesystem::path& path) = 0;

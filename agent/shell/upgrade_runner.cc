@@ -53,6 +53,8 @@ Status UpgradeRunner::Begin(UpgradeState initial) {
   return {};
 }
 
+UpgradeRunner::~UpgradeRunner() { CancelTimers(); }
+
 void UpgradeRunner::Resume(UpgradeState state) {
   state.attempts += 1;
   state_ = std::move(state);
@@ -232,9 +234,17 @@ void UpgradeRunner::RunRestorePrevious() {
 void UpgradeRunner::BeginHealthCheck() {
   Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
   if (!unit.ok()) return Advance(false, unit.status().message());
-  if (!state_->health_started_at) {
+  std::string boot = deps_.boot_id ? deps_.boot_id() : "";
+  bool rebooted = state_->health_started_at && !boot.empty() && !state_->health_boot_id.empty() &&
+                  boot != state_->health_boot_id;
+  if (rebooted) {
+    deps_.log.Warning("the machine restarted during the health check of " + state_->target.version +
+                      ": it is watched for a full period again");
+  }
+  if (!state_->health_started_at || rebooted) {
     state_->restarts_before = unit->n_restarts;
     state_->health_started_at = deps_.clock.Now();
+    state_->health_boot_id = boot;
     (void)deps_.records.SaveState(*state_);
   }
   Duration elapsed = deps_.clock.Now() - *state_->health_started_at;

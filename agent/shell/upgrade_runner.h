@@ -29,6 +29,10 @@ struct RunnerDeps {
   Worker& worker;
   Logger& log;
   std::function<void()> changed;  ///< the step or the health check's progress moved on
+  /// This boot's id (/proc/sys/kernel/random/boot_id); unset or empty: unknown.
+  /// A health check begun in another boot starts over: the machine was off,
+  /// so the new version was not proven while the clock ran.
+  std::function<std::string()> boot_id = {};
 };
 
 struct RunnerSettings {
@@ -65,6 +69,10 @@ class UpgradeRunner {
   using Finished = std::function<void(const UpgradeState& state, bool committed)>;
 
   UpgradeRunner(RunnerDeps deps, RunnerSettings settings, Finished on_finished);
+  /// Cancels its timers: none may call into a runner that is gone.
+  ~UpgradeRunner();
+  UpgradeRunner(const UpgradeRunner&) = delete;
+  UpgradeRunner& operator=(const UpgradeRunner&) = delete;
 
   /// Starts an upgrade (the target is staged and due). An error means nothing
   /// was touched: the state could not be recorded.

@@ -35,8 +35,15 @@ class UpgradeRunnerTest : public testing::ShellFixture {
     settings.health = {120s, 2};
     settings.step_delays = step_delays_;
     settings.stop_budget = stop_budget_;
-    RunnerDeps deps{systemd_,   backups_, records_, clock_,
-                    scheduler_, worker_,  log_,     [this] { statuses_.push_back(StatusLine()); }};
+    RunnerDeps deps{systemd_,
+                    backups_,
+                    records_,
+                    clock_,
+                    scheduler_,
+                    worker_,
+                    log_,
+                    [this] { statuses_.push_back(StatusLine()); },
+                    [this] { return boot_id_; }};
     runner_.emplace(deps, settings, [this](const UpgradeState& s, bool committed) {
       finished_ = s;
       committed_ = committed;
@@ -82,6 +89,7 @@ class UpgradeRunnerTest : public testing::ShellFixture {
   std::optional<UpgradeRunner> runner_;
   UpgradeInfo target_;
   std::vector<std::string> statuses_;
+  std::string boot_id_;  ///< what RunnerDeps::boot_id answers
   std::optional<UpgradeState> finished_;
   bool committed_ = false;
   StepDelays step_delays_;
@@ -270,6 +278,24 @@ TEST_F(UpgradeRunnerTest, AnAgentThatDiesDuringTheHealthCheckKeepsItsClock) {
   EXPECT_FALSE(finished_.has_value());
   scheduler_.Advance(2s);
   EXPECT_TRUE(committed_);
+}
+
+TEST_F(UpgradeRunnerTest, AHealthCheckBegunBeforeAPowerCutStartsOver) {
+  boot_id_ = "boot-1";
+  UpToHealthCheck();
+  scheduler_.Advance(30s);
+  std::optional<UpgradeState> saved = *records_.LoadState();
+  EXPECT_EQ(saved->health_boot_id, "boot-1");
+  clock_.Advance(40s);  // the machine is off for 40 s, then boots again
+  boot_id_ = "boot-2";
+  MakeRunner();
+  runner_->Resume(*saved);
+  scheduler_.Advance(100s);
+  EXPECT_FALSE(finished_.has_value())
+      << "not proven by time the machine was off: " << (finished_ ? finished_->failure : "")
+      << committed_;
+  scheduler_.Advance(21s);
+  EXPECT_TRUE(committed_) << "a full period after the boot";
 }
 
 TEST_F(UpgradeRunnerTest, RepeatedAgentDeathsGiveTheUpgradeUp) {
