@@ -21,6 +21,18 @@ Status Errno(std::string_view what, const stdfs::path& path) {
   return Status::Error(std::string(what) + " " + path.string() + ": " + std::strerror(errno));
 }
 
+/// Gives `dst` the permission bits `mode`. A directory made in a setgid
+/// directory already has them (the kernel passes the bit on). Under the
+/// agent unit's RestrictSUIDSGID= a setuid/setgid bit cannot be set: the
+/// copy then keeps the other bits rather than failing the whole backup.
+Status CopyMode(mode_t mode, const stdfs::path& dst) {
+  struct stat now {};
+  if (::lstat(dst.c_str(), &now) == 0 && (now.st_mode & 07777) == mode) return {};
+  if (::chmod(dst.c_str(), mode) == 0) return {};
+  if (errno == EPERM && (mode & 06000) != 0 && ::chmod(dst.c_str(), mode & 01777) == 0) return {};
+  return Errno("chmod", dst);
+}
+
 /// Owner, mode and times of `st`, applied to `dst` (not following a symlink).
 Status CopyMetadata(const struct stat& st, const stdfs::path& dst) {
   // A copy is already ours: chown only what belongs to someone else (which
@@ -29,9 +41,7 @@ Status CopyMetadata(const struct stat& st, const stdfs::path& dst) {
   if (!ours && ::fchownat(AT_FDCWD, dst.c_str(), st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) != 0) {
     return Errno("chown", dst);
   }
-  if (!S_ISLNK(st.st_mode) && ::chmod(dst.c_str(), st.st_mode & 07777) != 0) {
-    return Errno("chmod", dst);
-  }
+  if (!S_ISLNK(st.st_mode)) NV_RETURN_IF_ERROR(CopyMode(st.st_mode & 07777, dst));
   timespec times[2] = {st.st_atim, st.st_mtim};
   if (::utimensat(AT_FDCWD, dst.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0) {
     return Errno("setting times of", dst);

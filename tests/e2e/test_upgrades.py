@@ -190,6 +190,23 @@ class FullDiskTest(UpgradeTestCase):
         self.assertIsNone(self.state_step())
 
 
+class SetgidTest(UpgradeTestCase):
+
+    def test_a_setgid_directory_in_the_home_is_backed_up_under_the_units_sandbox(self):
+        # The agent's unit has RestrictSUIDSGID=yes: setting a setgid bit fails
+        # there, and once failed every backup, so every upgrade aborted.
+        c = self.container
+        self.start_instance()
+        c.sh("install -d -o nym -g nym -m 2775 %s/shared && echo x > %s/shared/f && "
+             "chown nym:nym %s/shared/f" % ((self.home,) * 3))
+        self.publish("v2", "1.2.0", in_seconds=0)
+        self.wait_for_event("UpgradeSucceeded", timeout=60)
+        backup = c.out("ls -d %s/nymvisor/backups/v2/backup-*" % self.home)
+        self.assertEqual(c.out(["stat", "-c", "%a", backup + "/shared"]), "2775",
+                         "the inherited setgid bit is kept")
+        self.assertEqual(c.out(["cat", backup + "/shared/f"]), "x")
+
+
 class ManualUpgradeTest(UpgradeTestCase):
 
     def test_the_node_waits_for_the_operator_even_across_an_agent_restart(self):
