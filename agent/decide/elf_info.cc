@@ -110,6 +110,17 @@ Result<ElfInfo> ParseElf(std::string_view bytes) {
   return info;
 }
 
+std::optional<std::string> ScriptInterpreter(std::string_view bytes) {
+  if (!bytes.starts_with("#!")) return std::nullopt;
+  std::string_view line =
+      bytes.substr(2, bytes.find('\n') == std::string_view::npos ? std::string_view::npos
+                                                                 : bytes.find('\n') - 2);
+  size_t start = line.find_first_not_of(" \t");
+  if (start == std::string_view::npos) return std::string();
+  size_t end = line.find_first_of(" \t\r", start);
+  return std::string(line.substr(start, end == std::string_view::npos ? end : end - start));
+}
+
 std::string ElfMachineName(uint16_t machine) {
   switch (machine) {
     case 62:

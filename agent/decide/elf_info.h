@@ -26,6 +26,10 @@ struct ElfInfo {
 /// one, is an error that says so.
 Result<ElfInfo> ParseElf(std::string_view bytes);
 
+/// The interpreter of a "#!" script (its first word), or nullopt when the
+/// bytes are not a script.
+std::optional<std::string> ScriptInterpreter(std::string_view bytes);
+
 /// "x86-64", "aarch64", else "machine N".
 std::string ElfMachineName(uint16_t machine);
 

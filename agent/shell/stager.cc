@@ -152,7 +152,10 @@ Result<uint64_t> Stager::Download(const StageRequest& request, const DownloadUrl
 Status Stager::Preflight(const StageRequest& request, const std::filesystem::path& binary) {
   if (host_ == nullptr) return {};
   NV_ASSIGN_OR_RETURN(std::string bytes, files_.ReadFile(binary));
-  Result<ElfInfo> elf = ParseElf(bytes);
+  // A script runs wherever its interpreter does: only that is checked of it.
+  std::optional<std::string> script = ScriptInterpreter(bytes);
+  Result<ElfInfo> elf =
+      script ? Result<ElfInfo>(ElfInfo{host_->Machine(), *script, std::nullopt}) : ParseElf(bytes);
   if (!elf.ok()) return elf.status().WithContext("preflight: " + binary.string());
   HostView view;
   view.machine = host_->Machine();

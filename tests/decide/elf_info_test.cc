@@ -53,6 +53,14 @@ TEST(ParseElf, SeesAPatchedMachineAndGlibcNeed) {
   EXPECT_EQ(patched->glibc_needed, (GlibcVersion{9, 99}));
 }
 
+TEST(ScriptInterpreter, IsTheFirstWordAfterTheShebang) {
+  EXPECT_EQ(ScriptInterpreter("#!/bin/sh\nid -u\n"), "/bin/sh");
+  EXPECT_EQ(ScriptInterpreter("#! /usr/bin/env python3\n"), "/usr/bin/env");
+  EXPECT_EQ(ScriptInterpreter("\x7f"
+                              "ELF"),
+            std::nullopt);
+}
+
 HostView Host() {
   HostView h;
   h.machine = 62;

@@ -170,10 +170,12 @@ class FullDiskTest(UpgradeTestCase):
         c = self.container
         c.sh("mkdir -p /srv/nym-backups && mount -t tmpfs -o size=256k tmpfs /srv/nym-backups")
         self.start_instance(flags=["--daemon-backup-data-directory", "/srv/nym-backups"])
+        self.publish("v2", "1.2.0", in_seconds=15)
+        self.wait_for_event("UpgradeStaged", timeout=30)  # the preflight saw room then
+        # The node's data grows past the backup disk between staging and the upgrade.
         c.sh("head -c 1048576 /dev/urandom > %s/data/big.db && chown nym:nym %s/data/big.db"
              % (self.home, self.home))
         before = self.data_digest()
-        self.publish("v2", "1.2.0", in_seconds=0)
         aborted = self.wait_for_event("UpgradeAborted", timeout=60)
         self.assertIn("No space left on device", aborted["NYMVISOR_REASON"])
         c.wait_for_state(NODE % "mixnode", "active", timeout=30)
@@ -205,6 +207,23 @@ class SetgidTest(UpgradeTestCase):
         self.assertEqual(c.out(["stat", "-c", "%a", backup + "/shared"]), "2775",
                          "the inherited setgid bit is kept")
         self.assertEqual(c.out(["cat", backup + "/shared/f"]), "x")
+
+
+class PreflightDiskTest(UpgradeTestCase):
+
+    def test_no_room_for_the_backup_is_refused_before_the_node_is_touched(self):
+        c = self.container
+        c.sh("mkdir -p /srv/nym-backups && mount -t tmpfs -o size=256k tmpfs /srv/nym-backups")
+        self.start_instance(flags=["--daemon-backup-data-directory", "/srv/nym-backups"])
+        c.sh("head -c 1048576 /dev/urandom > %s/data/big.db && chown nym:nym %s/data/big.db"
+             % (self.home, self.home))
+        invocation = self.prop(NODE % "mixnode", "InvocationID")
+        self.publish("v2", "1.2.0", in_seconds=0)
+        refused = self.wait_for_event("VerificationFailed", timeout=60)
+        self.assertIn("preflight: the backup needs about 1 MiB but only 0 MiB are free",
+                      refused["NYMVISOR_REASON"])
+        self.assertEqual(self.prop(NODE % "mixnode", "InvocationID"), invocation,
+                         "the node was never stopped")
 
 
 class ManualUpgradeTest(UpgradeTestCase):
