@@ -194,7 +194,7 @@ class FullDiskTest(UpgradeTestCase):
 
 class SetgidTest(UpgradeTestCase):
 
-    def test_a_setgid_directory_in_the_home_is_backed_up_under_the_units_sandbox(self):
+    def test_a_setgid_directory_in_the_home_no_longer_fails_every_backup(self):
         # The agent's unit has RestrictSUIDSGID=yes: setting a setgid bit fails
         # there, and once failed every backup, so every upgrade aborted.
         c = self.container
@@ -204,9 +204,12 @@ class SetgidTest(UpgradeTestCase):
         self.publish("v2", "1.2.0", in_seconds=0)
         self.wait_for_event("UpgradeSucceeded", timeout=60)
         backup = c.out("ls -d %s/nymvisor/backups/v2/backup-*" % self.home)
-        self.assertEqual(c.out(["stat", "-c", "%a", backup + "/shared"]), "2775",
-                         "the inherited setgid bit is kept")
+        # The sandbox cannot set the bit: the copy keeps the other mode bits
+        # (a known limit, in the README) instead of failing the upgrade.
+        self.assertEqual(c.out(["stat", "-c", "%a", backup + "/shared"]), "775")
         self.assertEqual(c.out(["cat", backup + "/shared/f"]), "x")
+        self.assertEqual(c.out(["stat", "-c", "%a", self.home + "/shared"]), "2775",
+                         "the node's own directory keeps its bit")
 
 
 class PreflightDiskTest(UpgradeTestCase):
