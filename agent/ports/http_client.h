@@ -63,6 +63,17 @@ struct BodyChunk {
 };
 using BodySink = std::function<Status(const BodyChunk& chunk)>;
 
+/// A sink that keeps the whole body in `*body` (small answers: JSON, a
+/// signature). A chunk from offset 0 again (a server that ignored a range)
+/// starts it over. `body` must outlive the Get.
+inline BodySink CollectBody(std::string* body) {
+  return [body](const BodyChunk& chunk) {
+    body->resize(chunk.offset);
+    body->append(chunk.data);
+    return Status();
+  };
+}
+
 /// HTTP GET behind an interface so tests need no network. Only 200, 206 and
 /// 304 are successes; any other status is an error naming it and the URL, and
 /// its body never reaches the sink. Network failures, 5xx and 429 are

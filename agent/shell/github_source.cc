@@ -20,14 +20,6 @@ HttpRequest ApiRequest(const GithubSource& source, const std::string& url) {
   return request;
 }
 
-Result<HttpResponse> GetText(HttpClient& http, const HttpRequest& request, std::string* body) {
-  return http.Get(request, [body](const BodyChunk& chunk) {
-    body->resize(chunk.offset);
-    body->append(chunk.data);
-    return Status();
-  });
-}
-
 GithubCheck RateLimited(const HttpResponse& r, Timestamp now) {
   GithubCheck check;
   check.kind = GithubCheck::Kind::kRateLimited;
@@ -55,7 +47,7 @@ Result<GithubCheck> CheckGithubReleases(HttpClient& http, const GithubSource& so
     HttpRequest request = ApiRequest(source, url);
     if (page == 0) request.if_none_match = etag;
     std::string body;
-    NV_ASSIGN_OR_RETURN(HttpResponse response, GetText(http, request, &body));
+    NV_ASSIGN_OR_RETURN(HttpResponse response, http.Get(request, CollectBody(&body)));
     if (response.RateLimited()) return RateLimited(response, now);
     if (response.NotModified()) {
       check.kind = GithubCheck::Kind::kNotModified;
@@ -74,7 +66,7 @@ Result<GithubCheck> CheckGithubReleases(HttpClient& http, const GithubSource& so
   HttpRequest request;  // the asset host: no token, no API headers
   request.url = hashes->download_url;
   std::string body;
-  NV_ASSIGN_OR_RETURN(HttpResponse response, GetText(http, request, &body));
+  NV_ASSIGN_OR_RETURN(HttpResponse response, http.Get(request, CollectBody(&body)));
   (void)response;
   Result<UpgradeInfo> offer =
       UpgradeFromHashes(*chosen, body, source.binary, source.platform, source.delay);

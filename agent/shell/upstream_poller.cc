@@ -62,11 +62,7 @@ void UpstreamPoller::Check() {
   checking_ = true;
   deps_.worker.Post(
       [this, request, fetched] {
-        fetched->response = deps_.http.Get(request, [fetched](const BodyChunk& chunk) {
-          fetched->body.resize(chunk.offset);
-          fetched->body.append(chunk.data);
-          return Status();
-        });
+        fetched->response = deps_.http.Get(request, CollectBody(&fetched->body));
         if (deps_.signatures.enabled() && fetched->response.ok() &&
             !fetched->response->NotModified()) {
           fetched->signature =

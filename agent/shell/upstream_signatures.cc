@@ -14,11 +14,7 @@ Result<std::optional<std::string>> FetchMinisig(HttpClient& http, const std::str
   request.max_bytes = kMaxSignatureBytes;
   request.absent_is_an_answer = true;
   std::string body;
-  Result<HttpResponse> response = http.Get(request, [&body](const BodyChunk& chunk) {
-    body.resize(chunk.offset);
-    body.append(chunk.data);
-    return Status();
-  });
+  Result<HttpResponse> response = http.Get(request, CollectBody(&body));
   if (!response.ok()) return response.status().WithContext("fetching the signature");
   if (response->Absent()) return std::optional<std::string>();
   return std::optional<std::string>(std::move(body));
