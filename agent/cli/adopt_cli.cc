@@ -1,6 +1,7 @@
 #include "agent/cli/adopt_cli.h"
 
 #include "agent/adapters/system_account.h"
+#include "agent/base/strings.h"
 #include "agent/cli/cli.h"
 #include "agent/config/config_locator.h"
 #include "agent/config/instance_config.h"
@@ -10,12 +11,6 @@ namespace nymvisor {
 namespace {
 
 constexpr Duration kSystemctlTimeout = std::chrono::seconds(30);
-
-std::string Joined(const std::vector<std::string>& words) {
-  std::string out;
-  for (const std::string& w : words) out += (out.empty() ? "" : " ") + w;
-  return out;
-}
 
 }  // namespace
 
@@ -177,7 +172,7 @@ Status AdoptCli::InitAndRecord(const Config& config, const std::string& binary,
                          "' is already set up here ('nymvisor init' changes it)");
   }
   inv_->ctx.err << "adopting: nymvisor init --id " << id << " ... " << binary << " -- "
-                << Joined(config.daemon.args) << "\n";
+                << Join(config.daemon.args, " ") << "\n";
   int rc = RunCli(InitArgumentsFor(config, binary), inv_->ctx);
   if (rc != 0) return Status::Error("adopt stopped: init failed (see above); nothing else changed");
   record.config_path = ours.string();

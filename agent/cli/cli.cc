@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "agent/base/strings.h"
 #include "agent/base/version.h"
 #include "agent/cli/add_upgrade_cli.h"
 #include "agent/cli/adopt_cli.h"
@@ -100,12 +101,6 @@ Status RunExec(const Invocation& inv, const std::string& id) {
   return inv.ctx.exec(argv, inv.env_file, NodeAccount(loaded.config, inv.ctx.files));
 }
 
-std::string JoinArgs(const std::vector<std::string>& args) {
-  std::string out;
-  for (const auto& arg : args) out += (out.empty() ? "" : " ") + arg;
-  return out;
-}
-
 /// The original's `run ARGS` passed ARGS to the daemon. Here the node runs in
 /// its own unit with daemon.args, so ARGS equal to daemon.args are accepted,
 /// ARGS for an instance without daemon.args become them (saved to the config
@@ -114,9 +109,9 @@ Status AdoptRunArguments(const Invocation& inv, const std::vector<std::string>& 
                          LoadedConfig* loaded) {
   if (args.empty() || args == loaded->config.daemon.args) return {};
   if (!loaded->config.daemon.args.empty()) {
-    return Status::Error("'nymvisor run' got daemon arguments '" + JoinArgs(args) + "' but " +
+    return Status::Error("'nymvisor run' got daemon arguments '" + Join(args, " ") + "' but " +
                          loaded->path.string() + " has daemon.args '" +
-                         JoinArgs(loaded->config.daemon.args) + "'; the node runs in " +
+                         Join(loaded->config.daemon.args, " ") + "'; the node runs in " +
                          EffectiveUnit(loaded->config) + " with daemon.args, so change them there");
   }
   EnvLookup no_env = [](std::string_view) { return std::optional<std::string>(); };
@@ -124,7 +119,7 @@ Status AdoptRunArguments(const Invocation& inv, const std::vector<std::string>& 
   file_only.config.daemon.args = args;
   NV_RETURN_IF_ERROR(SaveConfigFile(file_only.config, loaded->path, inv.ctx.files));
   loaded->config.daemon.args = args;
-  inv.ctx.err << "saved daemon.args '" << JoinArgs(args) << "' to " << loaded->path.string()
+  inv.ctx.err << "saved daemon.args '" << Join(args, " ") << "' to " << loaded->path.string()
               << "\n";
   return {};
 }

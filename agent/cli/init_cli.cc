@@ -1,6 +1,7 @@
 #include "agent/cli/init_cli.h"
 
 #include "agent/adapters/posix_process_runner.h"
+#include "agent/base/strings.h"
 #include "agent/config/config_change.h"
 #include "agent/config/config_keys.h"
 
@@ -109,17 +110,17 @@ void InitCli::ReachRunningAgent(const InitResult& result) {
   if (!client.ok()) {
     err << "no agent is running for '" << id << "'; it reads the new config when it starts\n";
   } else if (!change.agent_restart.empty()) {
-    err << JoinKeys(change.agent_restart) << " changed, which a reload cannot apply: restart "
+    err << Join(change.agent_restart, ", ") << " changed, which a reload cannot apply: restart "
         << "the agent (systemctl restart nymvisor@" << id << ")\n";
   } else if (Status st = (*client)->Reload(); st.ok()) {
     err << "the running agent reloaded its config and now uses the new "
-        << JoinKeys(change.reloadable) << "\n";
+        << Join(change.reloadable, ", ") << "\n";
   } else {
     err << "warning: the running agent did not reload (" << st.message()
         << "); run 'systemctl reload nymvisor@" << id << "'\n";
   }
   if (!change.node_start.empty()) {
-    err << "the node takes " << JoinKeys(change.node_start) << " at its next start ("
+    err << "the node takes " << Join(change.node_start, ", ") << " at its next start ("
         << "systemctl restart " << EffectiveUnit(result.config) << ")\n";
   }
 }

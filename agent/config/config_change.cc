@@ -46,10 +46,4 @@ ConfigChange DiffConfigs(const Config& before, const Config& after) {
   return change;
 }
 
-std::string JoinKeys(const std::vector<std::string>& keys) {
-  std::string out;
-  for (const std::string& k : keys) out += (out.empty() ? "" : ", ") + k;
-  return out;
-}
-
 }  // namespace nymvisor

@@ -28,9 +28,6 @@ struct ConfigChange {
 
 ConfigChange DiffConfigs(const Config& before, const Config& after);
 
-/// "a, b, c".
-std::string JoinKeys(const std::vector<std::string>& keys);
-
 }  // namespace nymvisor
 
 #endif  // NYMVISOR_AGENT_CONFIG_CONFIG_CHANGE_H_

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "agent/base/strings.h"
 #include "agent/config/url.h"
 
 namespace nymvisor {
@@ -37,12 +38,6 @@ Result<uint32_t> ParseCount(std::string_view text) {
     return Status::Error("'" + std::string(text) + "' is not an unsigned 32-bit integer");
   }
   return value;
-}
-
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : " ") + item;
-  return out;
 }
 
 }  // namespace
@@ -222,7 +217,7 @@ std::string ValueAsText(const ConfigKey& key, const Config& config) {
     case ValueKind::kCount:
       return std::to_string(*std::get<uint32_t*>(ref));
     case ValueKind::kList:
-      return Join(*std::get<std::vector<std::string>*>(ref));
+      return Join(*std::get<std::vector<std::string>*>(ref), " ");
     case ValueKind::kText:
     case ValueKind::kUrl:
     case ValueKind::kPath:

@@ -1,4 +1,5 @@
 #include "agent/base/message_ids.h"
+#include "agent/base/strings.h"
 #include "agent/config/config_change.h"
 #include "agent/decide/rollback_plan.h"
 #include "agent/shell/agent.h"
@@ -169,7 +170,7 @@ Status Agent::Reload() {
   NV_ASSIGN_OR_RETURN(Config fresh, deps_.load_config());
   ConfigChange change = DiffConfigs(config_, fresh);
   if (!change.agent_restart.empty()) {
-    return Status::Refused("RestartRequired", JoinKeys(change.agent_restart) +
+    return Status::Refused("RestartRequired", Join(change.agent_restart, ", ") +
                                                   " changed; nothing was applied: restart the "
                                                   "agent (systemctl restart nymvisor@" +
                                                   config_.nymvisor.id + ") to apply it");
@@ -190,7 +191,7 @@ Status Agent::ApplyConfig(Config config) {
   runner_.UpdateSettings(MakeRunnerSettings(config_, step_delays_));
   last_metrics_.clear();
   StartPoller();
-  deps_.log.Info("config reloaded; changed: " + JoinKeys(change.reloadable));
+  deps_.log.Info("config reloaded; changed: " + Join(change.reloadable, ", "));
   return {};
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "agent/base/strings.h"
+
 namespace nymvisor {
 namespace {
 
@@ -18,7 +20,7 @@ TEST(DiffConfigs, SortsEachChangeByWhoTakesItUp) {
             (std::vector<std::string>{"nymvisor.upstream_polling_rate", "daemon.args"}));
   EXPECT_EQ(change.agent_restart, (std::vector<std::string>{"daemon.home"}));
   EXPECT_EQ(change.node_start, (std::vector<std::string>{"daemon.home", "daemon.args"}));
-  EXPECT_EQ(JoinKeys(change.node_start), "daemon.home, daemon.args");
+  EXPECT_EQ(Join(change.node_start, ", "), "daemon.home, daemon.args");
 }
 
 TEST(NeedsAgentRestart, NamesTheInstanceItsFilesAndItsAccount) {
