@@ -10,6 +10,7 @@
 
 #include "agent/base/message_ids.h"
 #include "agent/config/config.h"
+#include "agent/config/config_change.h"
 #include "agent/decide/metrics.h"
 #include "agent/decide/status_snapshot.h"
 #include "agent/decide/upgrade_schedule.h"
@@ -131,7 +132,8 @@ class Agent {
   Result<SignatureSettings> MakeSignatureSettings(const Config& config) const;
   Status RefuseIfBusy() const;
   Result<UpgradeState> PlanRollback(const std::string& by);
-  Status ApplyConfig(Config config);
+  /// Takes over a reloaded config; `change` is DiffConfigs(config_, config).
+  Status ApplyConfig(Config config, const ConfigChange& change);
 
   Config config_;
   Layout layout_;

@@ -175,17 +175,16 @@ Status Agent::Reload() {
                                                   "agent (systemctl restart nymvisor@" +
                                                   config_.nymvisor.id + ") to apply it");
   }
-  if (fresh != config_) NV_RETURN_IF_ERROR(ApplyConfig(std::move(fresh)));
+  if (fresh != config_) NV_RETURN_IF_ERROR(ApplyConfig(std::move(fresh), change));
   OnPlanChanged();
   Publish();
   return {};
 }
 
-Status Agent::ApplyConfig(Config config) {
+Status Agent::ApplyConfig(Config config, const ConfigChange& change) {
   NV_RETURN_IF_ERROR(RefuseIfBusy());
   NV_RETURN_IF_ERROR(UpgradeInfoUrl(config).status());
   NV_ASSIGN_OR_RETURN(SignatureSettings signatures, MakeSignatureSettings(config));
-  ConfigChange change = DiffConfigs(config_, config);
   config_ = std::move(config);
   signatures_ = std::move(signatures);
   runner_.UpdateSettings(MakeRunnerSettings(config_, step_delays_));
