@@ -78,9 +78,7 @@ Status AddUpgradeCli::Run() {
 
 void AddUpgradeCli::NudgeAgent(const std::string& id) {
   std::ostream& err = inv_->ctx.err;
-  Result<std::unique_ptr<ControlClient>> client =
-      inv_->ctx.connect_control ? inv_->ctx.connect_control(id)
-                                : Result<std::unique_ptr<ControlClient>>(Status::NotFound(""));
+  Result<std::unique_ptr<ControlClient>> client = ConnectAgent(*inv_, id);
   if (!client.ok()) {
     err << "no agent is running for '" << id << "'; it reads the plan when it starts\n";
     return;

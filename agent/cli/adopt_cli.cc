@@ -204,7 +204,7 @@ Status AdoptCli::Undo() {
                          "); nothing to undo");
   }
   NV_ASSIGN_OR_RETURN(AdoptRecord record, ParseAdoptRecord(*text));
-  if (inv_->ctx.connect_control && inv_->ctx.connect_control(id_).ok()) {
+  if (ConnectAgent(*inv_, id_).ok()) {
     return Status::Error("the agent of '" + id_ +
                          "' is running: systemctl disable --now nymvisor@" + id_ + " first");
   }

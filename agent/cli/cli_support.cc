@@ -38,6 +38,11 @@ LocatorContext Invocation::Locator() const {
   return locator;
 }
 
+Result<std::unique_ptr<ControlClient>> ConnectAgent(const Invocation& inv, const std::string& id) {
+  if (!inv.ctx.connect_control) return Status::NotFound("nothing can reach an agent here");
+  return inv.ctx.connect_control(id);
+}
+
 void AddIdOption(CLI::App* app, Invocation* inv) { app->add_option("--id", inv->id, kIdHelp); }
 
 void AddOutputOption(CLI::App* app, Invocation* inv) {

@@ -56,6 +56,10 @@ struct Invocation {
 /// Adds -o/--output text|json to a subcommand.
 void AddOutputOption(CLI::App* app, Invocation* inv);
 
+/// The running agent of instance `id`, over its control API. NotFound when
+/// none runs or nothing can reach one (tests without a bus).
+Result<std::unique_ptr<ControlClient>> ConnectAgent(const Invocation& inv, const std::string& id);
+
 /// Adds --id to a subcommand that works on one instance (into inv->id).
 void AddIdOption(CLI::App* app, Invocation* inv);
 

@@ -104,9 +104,7 @@ void InitCli::ReachRunningAgent(const InitResult& result) {
   if (change.empty()) return;
   std::ostream& err = inv_->ctx.err;
   const std::string& id = result.config.nymvisor.id;
-  Result<std::unique_ptr<ControlClient>> client =
-      inv_->ctx.connect_control ? inv_->ctx.connect_control(id)
-                                : Result<std::unique_ptr<ControlClient>>(Status::NotFound(""));
+  Result<std::unique_ptr<ControlClient>> client = ConnectAgent(*inv_, id);
   if (!client.ok()) {
     err << "no agent is running for '" << id << "'; it reads the new config when it starts\n";
   } else if (!change.agent_restart.empty()) {
