@@ -2,11 +2,23 @@
 
 #include <memory>
 
+#include "agent/base/strings.h"
+
 namespace nymvisor {
 namespace {
 
-bool IsTopLevelValueOption(const std::string& arg) {
-  return arg == "-c" || arg == "--config-env-file";
+/// The first argument `wanted` accepts among the top-level ones, with -c's
+/// value (its only option that takes one) skipped; "" when there is none.
+template <typename Wanted>
+std::string FirstTopLevel(const std::vector<std::string>& args, Wanted wanted) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "-c" || args[i] == "--config-env-file") {
+      ++i;
+    } else if (wanted(args[i])) {
+      return args[i];
+    }
+  }
+  return "";
 }
 
 /// What CLI11 said, without its own "Run with --help" advice.
@@ -27,24 +39,18 @@ std::string Reason(const CLI::ParseError& e) {
 /// The first option-looking argument before the command word: what a
 /// command line without a command got wrong.
 std::string FirstTopLevelOption(const std::vector<std::string>& args) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (IsTopLevelValueOption(args[i])) {
-      ++i;
-      continue;
-    }
-    if (args[i].starts_with("--config-env-file=")) continue;
-    if (args[i].starts_with("-")) return args[i];
-  }
-  return "";
+  return FirstTopLevel(args, [](const std::string& arg) {
+    return arg.starts_with("-") && !arg.starts_with("--config-env-file=");
+  });
 }
 
 std::string CommandList(const CLI::App& app) {
-  std::string out;
+  std::vector<std::string> names;
   for (const CLI::App* sub : app.get_subcommands(
            [](const CLI::App* s) { return !s->get_group().empty() && !s->get_name().empty(); })) {
-    out += (out.empty() ? "" : ", ") + sub->get_name();
+    names.push_back(sub->get_name());
   }
-  return out;
+  return Join(names, ", ");
 }
 
 }  // namespace
@@ -65,14 +71,7 @@ std::vector<std::string> SplitShortEquals(const std::vector<std::string>& args) 
 }
 
 std::string CommandWord(const std::vector<std::string>& args) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (IsTopLevelValueOption(args[i])) {
-      ++i;
-      continue;
-    }
-    if (!args[i].starts_with("-")) return args[i];
-  }
-  return "";
+  return FirstTopLevel(args, [](const std::string& arg) { return !arg.starts_with("-"); });
 }
 
 std::string UsageLine(const CLI::App& sub) {
