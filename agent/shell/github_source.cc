@@ -66,8 +66,7 @@ Result<GithubCheck> CheckGithubReleases(HttpClient& http, const GithubSource& so
   HttpRequest request;  // the asset host: no token, no API headers
   request.url = hashes->download_url;
   std::string body;
-  NV_ASSIGN_OR_RETURN(HttpResponse response, http.Get(request, CollectBody(&body)));
-  (void)response;
+  NV_RETURN_IF_ERROR(http.Get(request, CollectBody(&body)).status());
   Result<UpgradeInfo> offer =
       UpgradeFromHashes(*chosen, body, source.binary, source.platform, source.delay);
   if (!offer.ok()) {
