@@ -56,7 +56,8 @@ struct RealWorld {
   std::unique_ptr<DirectoryBackupStore> backups;
   SystemdNotifier notifier;
   PosixHostFacts host;
-  std::unique_ptr<ThreadWorker> worker;
+  std::unique_ptr<ThreadWorker> worker;        ///< backups and restores
+  std::unique_ptr<ThreadWorker> fetch_worker;  ///< polls and downloads
 };
 
 Status Build(const Config& config, RealWorld* w) {
@@ -70,6 +71,7 @@ Status Build(const Config& config, RealWorld* w) {
   w->backups = std::make_unique<DirectoryBackupStore>(layout.home, layout.backup_dir,
                                                       NymvisorPathsInHome(layout), w->clock);
   NV_ASSIGN_OR_RETURN(w->worker, ThreadWorker::Create(*w->loop));
+  NV_ASSIGN_OR_RETURN(w->fetch_worker, ThreadWorker::Create(*w->loop));
   return {};
 }
 
@@ -127,8 +129,8 @@ int RunAgent(const LoadedConfig& loaded, std::function<Result<Config>()> reload)
   auto agent = std::make_unique<Agent>(
       config,
       AgentDeps{*w.systemd, w.http, w.files, *w.probes, *w.backups, w.clock, *w.loop, *w.worker,
-                w.notifier, log, Jitter, MakeOpenSslHasher, HostPlatform(), w.control.get(),
-                std::move(reload), MakeVerifier, GithubToken(w.files), &w.host},
+                *w.fetch_worker, w.notifier, log, Jitter, MakeOpenSslHasher, HostPlatform(),
+                w.control.get(), std::move(reload), MakeVerifier, GithubToken(w.files), &w.host},
       delays);
   ControlService service(*agent, *w.authorizer, log, config.nymvisor.id);
   auto watcher = PlanWatcher::Create(*w.loop, MakeLayout(config).PlanFile(),
@@ -139,7 +141,8 @@ int RunAgent(const LoadedConfig& loaded, std::function<Result<Config>()> reload)
   if (Status st = w.control->Serve(service); !st.ok()) return Fail(log, st);
   if (Status st = agent->Start(); !st.ok()) return Fail(log, st);
   int rc = w.loop->Run();
-  w.worker.reset();   // joins the worker before the agent its jobs point into goes
+  w.fetch_worker.reset();  // joins the workers before the agent their jobs point into goes
+  w.worker.reset();
   w.control.reset();  // unexports before the service behind it goes
   agent.reset();
   return rc;

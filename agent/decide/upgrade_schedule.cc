@@ -1,5 +1,7 @@
 #include "agent/decide/upgrade_schedule.h"
 
+#include <algorithm>
+
 namespace nymvisor {
 namespace {
 
@@ -38,6 +40,14 @@ ScheduleDecision DecideSchedule(const UpgradePlan& plan,
   if (due && held) return Make(Kind::kWait, head.name, "held");
   if (due) return Make(Kind::kWait, head.name, head_record.detail);
   return Make(Kind::kWait, head.name, head_record.detail, head.upgrade_time);
+}
+
+Duration StagingRetryDelay(uint32_t failures) {
+  constexpr Duration kFirst = std::chrono::minutes(1);
+  constexpr Duration kMost = std::chrono::hours(1);
+  Duration delay = kFirst;
+  for (uint32_t i = 1; i < failures && delay < kMost; ++i) delay *= 2;
+  return std::min(delay, kMost);
 }
 
 }  // namespace nymvisor

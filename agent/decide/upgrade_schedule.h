@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "agent/base/duration.h"
 #include "agent/base/timestamp.h"
 #include "agent/records/upgrade_plan.h"
 
@@ -48,6 +49,12 @@ struct ScheduleDecision {
 ScheduleDecision DecideSchedule(const UpgradePlan& plan,
                                 const std::map<std::string, StageRecord>& stages, Timestamp now,
                                 bool held = false);
+
+/// How long to wait before staging an upgrade again after its `failures`-th
+/// passing failure in a row (a network error, a full disk): 1 min, doubling,
+/// at most 1 h, so a failure that lasts is never retried in a tight loop.
+/// Pure.
+Duration StagingRetryDelay(uint32_t failures);
 
 }  // namespace nymvisor
 

@@ -9,7 +9,7 @@
 namespace nymvisor {
 namespace {
 
-constexpr Duration kRetryDelay = std::chrono::seconds(60);
+constexpr Duration kRetryDelay = std::chrono::seconds(60);  // a failed look at the plan
 constexpr Duration kBinaryRecheck = std::chrono::seconds(30);
 
 /// The last gate before the node is stopped: the queue may hold an older
@@ -106,7 +106,7 @@ void Agent::StartPoller() {
   Result<std::string> url = UpgradeInfoUrl(config_);  // validated by Start or Reload
   if (poller_) poller_->Stop();
   poller_ = std::make_unique<UpstreamPoller>(
-      PollerDeps{deps_.http, records_, deps_.clock, deps_.scheduler, deps_.worker, deps_.log,
+      PollerDeps{deps_.http, records_, deps_.clock, deps_.scheduler, deps_.fetch_worker, deps_.log,
                  deps_.jitter, signatures_},
       url.value_or(""), config_.nymvisor.upstream_polling_rate, [](const UpgradeInfo&) {},
       [this] {
@@ -217,7 +217,7 @@ void Agent::StartStaging(const UpgradeInfo& info) {
     int percent = total && *total > 0 ? static_cast<int>(done * 100 / *total) : -1;
     if (percent != *last_percent) {
       *last_percent = percent;
-      deps_.worker.RunOnMain([this, name, percent, done] {
+      deps_.fetch_worker.RunOnMain([this, name, percent, done] {
         download_ = name;
         download_percent_ = percent >= 0 ? std::optional<uint32_t>(percent) : std::nullopt;
         download_bytes_ = done;
@@ -226,7 +226,7 @@ void Agent::StartStaging(const UpgradeInfo& info) {
     }
     return !stopping->load();
   };
-  deps_.worker.Post(
+  deps_.fetch_worker.Post(
       [this, request, result, progress] { *result = stager_.Stage(request, progress); },
       [this, result, name = info.name] { OnStaged(name, *result); });
 }
@@ -239,6 +239,7 @@ void Agent::OnStaged(const std::string& name, const Result<StagedBinary>& result
   const UpgradeInfo* info = plan.ok() ? Queued(*plan, name) : nullptr;
   if (info == nullptr) return Reconcile();
   if (result.ok()) {
+    stage_failures_.erase(name);
     stages_[name] = {StageStatus::kStaged, ""};
     staged_builds_[name] = result->build;
     deps_.log.Event(
@@ -248,17 +249,12 @@ void Agent::OnStaged(const std::string& name, const Result<StagedBinary>& result
                                 : ""),
         UpgradeEventFields(*info));
   } else if (result.status().IsNotFound() || result.status().IsUnavailable()) {
-    bool waiting = result.status().IsNotFound();
-    stages_[name] = {waiting ? StageStatus::kWaitingForBinary : StageStatus::kInProgress,
-                     result.status().message()};
-    if (!waiting)
-      deps_.log.Warning("staging " + name + " will be retried: " + result.status().message());
-    if (retry_timer_ != 0) deps_.scheduler.Cancel(retry_timer_);
-    retry_timer_ = deps_.scheduler.After(waiting ? kBinaryRecheck : kRetryDelay, [this, name] {
-      retry_timer_ = 0;
-      stages_.erase(name);
-      Reconcile();
-    });
+    if (result.status().IsNotFound()) {
+      stages_[name] = {StageStatus::kWaitingForBinary, result.status().message()};
+      RetryStagingAfter(name, kBinaryRecheck);
+    } else {
+      RetryStagingLater(name, "staging " + name, result.status().message());
+    }
   } else {
     stages_[name] = {StageStatus::kFailed, result.status().message()};
     last_error_ = "staging " + name + ": " + result.status().message();
@@ -266,9 +262,36 @@ void Agent::OnStaged(const std::string& name, const Result<StagedBinary>& result
   Reconcile();
 }
 
+void Agent::RetryStagingLater(const std::string& name, const std::string& what,
+                              const std::string& why) {
+  uint32_t failures = ++stage_failures_[name];
+  Duration delay = StagingRetryDelay(failures);
+  stages_[name] = {StageStatus::kInProgress, why};
+  deps_.log.Warning(what + " failed (" + std::to_string(failures) + " time" +
+                    (failures == 1 ? "" : "s") + " in a row), tried again in " +
+                    FormatDuration(delay) + ": " + why);
+  RetryStagingAfter(name, delay);
+}
+
+void Agent::RetryStagingAfter(const std::string& name, Duration delay) {
+  if (retry_timer_ != 0) deps_.scheduler.Cancel(retry_timer_);
+  retry_timer_ = deps_.scheduler.After(delay, [this, name] {
+    retry_timer_ = 0;
+    stages_.erase(name);
+    Reconcile();
+  });
+}
+
 void Agent::Refuse(const UpgradeInfo& info, const std::string& reason, std::string_view id) {
   Status st = records_.RecordFailure(info, UpgradeOutcome::kFailed, reason, deps_.clock.Now());
-  if (!st.ok()) deps_.log.Error("cannot record the failure of " + info.name + ": " + st.message());
+  if (!st.ok()) {
+    // Unrecorded, it would be staged and refused again at once (a full disk
+    // fails both): try the whole thing again later instead.
+    RetryStagingLater(info.name, "recording the refusal of " + info.name,
+                      st.message() + " (refused because: " + reason + ")");
+    last_error_ = reason;
+    return;
+  }
   Logger::Fields fields = UpgradeEventFields(info);
   fields.push_back({"NYMVISOR_REASON", reason});
   deps_.log.Event(LogPriority::kError, id,

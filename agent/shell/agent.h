@@ -42,7 +42,11 @@ struct AgentDeps {
   BackupStore& backups;
   Clock& clock;
   Scheduler& scheduler;
+  /// Backups, restores and pruning: the node may be down while they run.
   Worker& worker;
+  /// Polls and downloads, which may trickle for minutes: a lane of their own,
+  /// so a backup never queues behind them while the node is down.
+  Worker& fetch_worker;
   Notifier& notifier;
   Logger& log;
   std::function<Duration(Duration max)> jitter;
@@ -116,6 +120,10 @@ class Agent {
   bool ApplyDecision(const ScheduleDecision& decision, const UpgradePlan& plan);
   void StartStaging(const UpgradeInfo& info);
   void OnStaged(const std::string& name, const Result<StagedBinary>& result);
+  /// A passing failure of `name` (network, disk): staged again after a delay
+  /// that doubles with each failure in a row.
+  void RetryStagingLater(const std::string& name, const std::string& what, const std::string& why);
+  void RetryStagingAfter(const std::string& name, Duration delay);
   void Refuse(const UpgradeInfo& info, const std::string& reason,
               std::string_view message_id = message_ids::kVerificationFailed);
   void BeginUpgrade(const UpgradeInfo& target);
@@ -148,9 +156,10 @@ class Agent {
   std::map<std::string, BuildInfo> staged_builds_;
   Scheduler::TimerId due_timer_ = 0;
   Scheduler::TimerId retry_timer_ = 0;
-  std::string next_upgrade_;  ///< the head of the queue at the last decision
-  std::string last_outcome_;  ///< "v2 rolled back: ..." for the status line
-  std::string last_upgrade_;  ///< the last upgrade that ended, and how
+  std::map<std::string, uint32_t> stage_failures_;  ///< passing failures in a row, by upgrade
+  std::string next_upgrade_;                        ///< the head of the queue at the last decision
+  std::string last_outcome_;                        ///< "v2 rolled back: ..." for the status line
+  std::string last_upgrade_;                        ///< the last upgrade that ended, and how
   std::string last_upgrade_result_;
   uint64_t last_downtime_usec_ = 0;
   std::string last_error_;

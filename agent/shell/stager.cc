@@ -97,6 +97,17 @@ Status CheckChecksum(const DownloadUrl& source, DownloadSink& sink, FileSystem& 
 
 }  // namespace
 
+Status Stager::LocalWriteFailure(const std::filesystem::path& tmp, const Status& failure) {
+  // Most likely a full disk: the partial file goes, to give the space back,
+  // and the download is tried again later (the caller backs off).
+  Status removed = files_.RemoveAll(tmp);
+  return Status::Unavailable(failure.message() + (removed.ok()
+                                                      ? "; the partial download was removed"
+                                                      : "; removing the partial download "
+                                                        "failed too: " +
+                                                            removed.message()));
+}
+
 Status Stager::CheckSignature(const SignatureSettings& settings, const DownloadUrl& source,
                               const std::filesystem::path& file) {
   if (!settings.enabled()) return {};
@@ -117,15 +128,18 @@ Result<uint64_t> Stager::Download(const StageRequest& request, const DownloadUrl
   tmp += ".tmp";
   NV_RETURN_IF_ERROR(files_.CreateDirectories(final_path.parent_path(), 0755));
   DownloadSink sink(files_, make_hasher_, tmp, source.algorithm);
-  NV_RETURN_IF_ERROR(sink.Resume());
+  Status written = sink.Resume();
+  if (!written.ok()) return LocalWriteFailure(tmp, written);
   Result<HttpResponse> response =
       http_.Get(DownloadRequest(request, source, sink.written()), [&](const BodyChunk& chunk) {
-        NV_RETURN_IF_ERROR(sink.Write(chunk));
+        written = sink.Write(chunk);
+        NV_RETURN_IF_ERROR(written);
         if (progress && !progress(sink.written(), chunk.total)) {
           return Status::Unavailable("download of " + source.url + " cancelled");
         }
         return Status();
       });
+  if (!written.ok() && !written.IsUnavailable()) return LocalWriteFailure(tmp, written);
   if (!response.ok()) {
     // Keep a partial file only to resume it after passing trouble; one that
     // can never complete (a body over the cap, a refused redirect) goes.
@@ -139,7 +153,7 @@ Result<uint64_t> Stager::Download(const StageRequest& request, const DownloadUrl
                          std::to_string(sink.written()));
   }
   NV_RETURN_IF_ERROR(CheckChecksum(source, sink, files_, tmp));
-  NV_RETURN_IF_ERROR(sink.Sync());
+  if (Status synced = sink.Sync(); !synced.ok()) return LocalWriteFailure(tmp, synced);
   if (Status st = CheckSignature(request.signatures, source, tmp); !st.ok()) {
     NV_RETURN_IF_ERROR(files_.RemoveAll(tmp));
     return st;

@@ -72,6 +72,9 @@ class Stager {
   Result<BuildInfo> Verify(const StageRequest& request);
   /// decide/preflight.h on the staged binary, before it is first run.
   Status Preflight(const StageRequest& request, const std::filesystem::path& binary);
+  /// Writing the partial download `tmp` failed (a full disk, most likely):
+  /// removes it and answers Unavailable, so the download is retried later.
+  Status LocalWriteFailure(const std::filesystem::path& tmp, const Status& failure);
   /// The downloaded `file` may be used: its signature as `settings` ask.
   Status CheckSignature(const SignatureSettings& settings, const DownloadUrl& source,
                         const std::filesystem::path& file);

@@ -76,8 +76,11 @@ Status UpgradeRecords::RecordFailure(const UpgradeInfo& info, UpgradeOutcome out
                                      const std::string& reason, Timestamp started_at) {
   NV_ASSIGN_OR_RETURN(auto lock, files_.LockExclusive(store_.layout().LockFile(), kLockTimeout));
   NV_ASSIGN_OR_RETURN(UpgradePlan plan, store_.LoadPlan());
+  // The history first: if only it is written (a full disk), the entry stays
+  // queued and is refused again later, never forgotten.
+  NV_RETURN_IF_ERROR(AppendHistoryOnce({started_at, info, outcome, reason}));
   if (RemoveQueued(&plan, info.name)) NV_RETURN_IF_ERROR(store_.SavePlan(plan));
-  return AppendHistoryOnce({started_at, info, outcome, reason});
+  return {};
 }
 
 Result<std::optional<UpgradeState>> UpgradeRecords::LoadState() {

@@ -118,6 +118,19 @@ class SystemdTestCase(unittest.TestCase):
         print("\n%s\n# E2E FAILURE in %s: container diagnostics follow\n%s"
               % (bar, self.id(), bar), file=sys.stderr, flush=True)
         self.container.dump_diagnostics(file=sys.stderr)
+        self._write_digest()
+
+    def _write_digest(self):
+        """Append this failure's nymvisor journal lines to $NYMVISOR_E2E_DIGEST,
+        which run_e2e.py prints last, where a truncated CI log still shows it."""
+        path = os.environ.get("NYMVISOR_E2E_DIGEST")
+        if not path or not self.container.running:
+            return
+        cp = self.container.run(["journalctl", "-b", "--no-pager", "-n", "40", "-o", "short",
+                                 "-u", "nymvisor*", "-u", "nym*"], check=False, timeout=30)
+        with open(path, "a") as out:
+            out.write("----- %s: the last journal lines of its nymvisor and node units\n%s\n"
+                      % (self.id(), (cp.stdout + cp.stderr).decode(errors="replace").rstrip()))
 
     def _close_container(self):
         """Power off and remove the tree, or keep it (NYMVISOR_E2E_KEEP=1)."""

@@ -125,6 +125,9 @@ def run_parallel(ids, jobs):
     slow classes spread out); print each process's output as it finishes."""
     import subprocess
     buckets = [ids[i::jobs] for i in range(jobs) if ids[i::jobs]]
+    digest = os.path.join(os.environ.get("TMPDIR", "/tmp"), "nymvisor-e2e-digest-%d.log"
+                          % os.getpid())
+    os.environ["NYMVISOR_E2E_DIGEST"] = digest
     procs = []
     for n, bucket in enumerate(buckets):
         log = open(os.path.join(os.environ.get("TMPDIR", "/tmp"),
@@ -151,6 +154,10 @@ def run_parallel(ids, jobs):
         log.close()
         os.unlink(log.name)
         failed += code != 0
+    if os.path.exists(digest):
+        with open(digest) as f:
+            print("e2e: failure digest\n" + f.read(), flush=True)
+        os.unlink(digest)
     print("e2e: %d test(s) in %d processes, %d process(es) failed"
           % (len(ids), len(procs), failed), flush=True)
     print("e2e: %d scenario(s) ran, %d passed, %d failed" % (ran, ran - broken, broken), flush=True)

@@ -54,6 +54,21 @@ TEST_F(AgentTest, StagesAheadOfTimeAndUpgradesAtTheUpgradeTime) {
       << "downloaded once, ahead of time";
 }
 
+TEST_F(AgentTest, TheBackupNeverQueuesBehindATricklingPoll) {
+  Publish(2h);
+  StartAgent();
+  fetch_worker_.inline_jobs = false;  // from now on a poll or download never ends
+  scheduler_.Advance(1h);
+  ASSERT_EQ(fetch_worker_.queued(), 1u) << "the 13:00 poll is in flight";
+  scheduler_.Advance(1h);
+  ASSERT_EQ(Calls(std::string("stop ") + kUnit), 1);
+  systemd_.Finish();  // stop
+  EXPECT_EQ(std::count(backups_.calls.begin(), backups_.calls.end(), "create v2"), 1)
+      << "the backup ran while the poll still trickles";
+  EXPECT_EQ(Calls(std::string("start ") + kUnit), 1) << "and the node is up again";
+  EXPECT_EQ(fetch_worker_.queued(), 1u);
+}
+
 TEST_F(AgentTest, TheSnapshotFollowsAnUpgradeFromStagedToDone) {
   Publish(2h);
   StartAgent();

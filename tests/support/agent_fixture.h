@@ -55,6 +55,7 @@ class AgentFixture : public ShellFixture {
     config_.daemon.absolute_upstream_upgrade_url = kInfoUrl;
     config_.daemon.health_check_period = 30s;
     worker_.inline_jobs = true;
+    fetch_worker_.inline_jobs = true;
     binary_ = std::string(10'000, 'n');
     probes_.SetBuildInfo(layout_.UpgradeBinary("v2").string(), NodeBuildInfo("1.2.0"));
     http_.resources[kBinUrl].body = binary_;
@@ -77,9 +78,9 @@ class AgentFixture : public ShellFixture {
     agent_.emplace(
         config_,
         AgentDeps{
-            systemd_, http_, files_, probes_, backups_, clock_, scheduler_, worker_, notifier_,
-            log_, [](Duration) { return Duration::zero(); }, MakeOpenSslHasher, HostPlatform(),
-            &publisher_, [this]() -> Result<Config> { return reloaded_config_; },
+            systemd_, http_, files_, probes_, backups_, clock_, scheduler_, worker_, fetch_worker_,
+            notifier_, log_, [](Duration) { return Duration::zero(); }, MakeOpenSslHasher,
+            HostPlatform(), &publisher_, [this]() -> Result<Config> { return reloaded_config_; },
             [](const std::vector<std::string>& keys) -> Result<std::shared_ptr<SignatureVerifier>> {
               NV_ASSIGN_OR_RETURN(auto made, MinisignVerifier::Create(keys));
               return std::shared_ptr<SignatureVerifier>(std::move(made));
@@ -92,6 +93,7 @@ class AgentFixture : public ShellFixture {
     return static_cast<int>(std::count(systemd_.calls.begin(), systemd_.calls.end(), call));
   }
 
+  ManualWorker fetch_worker_;  ///< polls and downloads (worker_: backups)
   RecordingNotifier notifier_;
   RecordingPublisher publisher_;
   Config reloaded_config_;  ///< what a Reload reads

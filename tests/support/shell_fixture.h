@@ -32,7 +32,7 @@ class ShellFixture : public ::testing::Test {
   std::string CurrentTarget() const;
 
   TempDir dir_;
-  RealFileSystem files_;
+  FaultyFileSystem files_;  ///< the real one, unless a test injects faults
   FakeClock clock_;
   FakeScheduler scheduler_;
   FakeSystemdManager systemd_;

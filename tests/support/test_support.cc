@@ -48,6 +48,29 @@ Result<ProcessResult> FakeProcessRunner::Run(const std::vector<std::string>& arg
   return it->second;
 }
 
+/// Appends while FaultyFileSystem::append_room lasts, then fails as ENOSPC.
+class RoomLimitedFile : public WritableFile {
+ public:
+  RoomLimitedFile(std::unique_ptr<WritableFile> file, fs::path path,
+                  std::shared_ptr<std::optional<uint64_t>> room)
+      : file_(std::move(file)), path_(std::move(path)), room_(std::move(room)) {}
+  Status Append(std::string_view data) override {
+    if (room_->has_value()) {
+      if (data.size() > **room_) {
+        return Status::Error("writing " + path_.string() + ": No space left on device");
+      }
+      **room_ -= data.size();
+    }
+    return file_->Append(data);
+  }
+  Status Sync() override { return file_->Sync(); }
+
+ private:
+  std::unique_ptr<WritableFile> file_;
+  fs::path path_;
+  std::shared_ptr<std::optional<uint64_t>> room_;
+};
+
 Status FaultyFileSystem::WriteFileAtomic(const fs::path& path, std::string_view content,
                                          mode_t mode) {
   if (fail_write && fail_write(path)) {
@@ -68,7 +91,9 @@ Result<std::unique_ptr<WritableFile>> FaultyFileSystem::OpenForAppend(const fs::
   if (fail_write && fail_write(path)) {
     return Status::Error("writing " + path.string() + ": No space left on device");
   }
-  return RealFileSystem::OpenForAppend(path, mode, truncate);
+  NV_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file,
+                      RealFileSystem::OpenForAppend(path, mode, truncate));
+  return std::unique_ptr<WritableFile>(new RoomLimitedFile(std::move(file), path, append_room));
 }
 
 Result<HttpResponse> FakeHttpClient::Get(const HttpRequest& request, const BodySink& sink) {

@@ -66,10 +66,13 @@ class FakeProcessRunner : public ProcessRunner {
 };
 
 /// The real filesystem with hooks: a test sets `fail_write` to make writes to
-/// matching paths fail, as a full disk would.
+/// matching paths fail, as a full disk would, or `append_room` to let appends
+/// write only that many bytes in all before they fail.
 class FaultyFileSystem : public RealFileSystem {
  public:
   std::function<bool(const fs::path&)> fail_write;
+  std::shared_ptr<std::optional<uint64_t>> append_room =
+      std::make_shared<std::optional<uint64_t>>();
   Status WriteFileAtomic(const fs::path& path, std::string_view content, mode_t mode) override;
   Status CopyFile(const fs::path& from, const fs::path& to) override;
   Result<std::unique_ptr<WritableFile>> OpenForAppend(const fs::path& path, mode_t mode,
