@@ -1,6 +1,7 @@
 #include "agent/decide/upstream_decision.h"
 
 #include "agent/base/semver.h"
+#include "agent/base/timestamp.h"
 #include "agent/records/upgrade_name.h"
 
 namespace nymvisor {
@@ -14,7 +15,16 @@ UpstreamDecision Decision(UpstreamVerdict verdict, std::string detail = "") {
 std::optional<UpstreamDecision> CompareWithQueue(const UpgradeInfo& offered,
                                                  const UpgradePlan& plan) {
   if (const UpgradeInfo* same_name = FindQueuedByName(plan, offered.name)) {
-    if (same_name->version == offered.version) return Decision(UpstreamVerdict::kAlreadyQueued);
+    if (same_name->version == offered.version) {
+      // Upstream may move its own upgrade; one queued by hand stays put.
+      if (same_name->manual || same_name->upgrade_time == offered.upgrade_time) {
+        return Decision(UpstreamVerdict::kAlreadyQueued);
+      }
+      return Decision(UpstreamVerdict::kReschedule,
+                      "upstream moved upgrade " + offered.name + " from " +
+                          FormatTimestamp(same_name->upgrade_time) + " to " +
+                          FormatTimestamp(offered.upgrade_time));
+    }
     return Decision(UpstreamVerdict::kNameConflict,
                     "upgrade '" + offered.name + "' is queued with version " + same_name->version +
                         " but upstream now says " + offered.version);

@@ -12,6 +12,7 @@ namespace nymvisor {
 enum class UpstreamVerdict {
   kUpToDate,       ///< upstream names the version that runs now
   kAlreadyQueued,  ///< the same upgrade is already in the plan
+  kReschedule,     ///< queued from upstream before, now at another upgradeTime: move it
   kQueue,          ///< a newer version: add it to the plan
   kDowngrade,      ///< not newer than what runs: refused (unlike the original)
   kNameConflict,   ///< the same version under another name, or the name reused

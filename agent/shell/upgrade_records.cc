@@ -18,6 +18,23 @@ Status UpgradeRecords::Queue(const UpgradeInfo& info) {
   return store_.SavePlan(plan);
 }
 
+Status UpgradeRecords::Reschedule(const UpgradeInfo& info) {
+  NV_ASSIGN_OR_RETURN(std::optional<UpgradeState> in_flight, LoadState());
+  if (in_flight && in_flight->target.name == info.name) {
+    return Status::Error("upgrade " + info.name + " is being applied now");
+  }
+  NV_ASSIGN_OR_RETURN(auto lock, files_.LockExclusive(store_.layout().LockFile(), kLockTimeout));
+  NV_ASSIGN_OR_RETURN(UpgradePlan plan, store_.LoadPlan());
+  const UpgradeInfo* queued = FindQueuedByName(plan, info.name);
+  if (queued == nullptr) return Status::NotFound("upgrade " + info.name + " is not queued");
+  UpgradeInfo moved = *queued;
+  moved.upgrade_time = info.upgrade_time;
+  NV_RETURN_IF_ERROR(store_.SaveUpgradeInfo(moved));
+  RemoveQueued(&plan, info.name);
+  InsertQueued(&plan, moved);
+  return store_.SavePlan(plan);
+}
+
 Status UpgradeRecords::SwitchCurrent(const std::string& name, const std::string& version,
                                      const BuildInfo& build, Timestamp now) {
   const Layout& layout = store_.layout();

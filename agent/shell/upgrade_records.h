@@ -33,6 +33,9 @@ class UpgradeRecords {
 
   /// Adds an upstream upgrade: its upgrade-info.json, then the plan entry.
   Status Queue(const UpgradeInfo& info);
+  /// Moves the queued upgrade `info.name` to `info.upgrade_time` (its
+  /// upgrade-info.json too). Refused while that upgrade is being applied.
+  Status Reschedule(const UpgradeInfo& info);
   /// Points `current` at the upgrade `name` and writes current-version.json
   /// to match; `current` is replaced atomically.
   Status SwitchCurrent(const std::string& name, const std::string& version, const BuildInfo& build,

@@ -200,12 +200,15 @@ void UpstreamPoller::Handle(const UpgradeInfo& offered) {
   if (decision.verdict != UpstreamVerdict::kQueue) {
     Checked(true, decision.verdict == UpstreamVerdict::kUpToDate        ? "up to date"
                   : decision.verdict == UpstreamVerdict::kAlreadyQueued ? "already queued"
+                  : decision.verdict == UpstreamVerdict::kReschedule    ? decision.detail
                                                                         : decision.detail);
   }
   switch (decision.verdict) {
     case UpstreamVerdict::kUpToDate:
     case UpstreamVerdict::kAlreadyQueued:
       return;
+    case UpstreamVerdict::kReschedule:
+      return Reschedule(offered, decision.detail, fields);
     case UpstreamVerdict::kDowngrade:
       return ReportOnce(key, LogPriority::kWarning, message_ids::kDowngradeRefused,
                         "refusing downgrade: " + decision.detail, fields);
@@ -230,6 +233,16 @@ void UpstreamPoller::Handle(const UpgradeInfo& offered) {
                   "queued upgrade " + offered.name + " to " + offered.version + " for " +
                       FormatTimestamp(offered.upgrade_time),
                   fields);
+  on_queued_(offered);
+}
+
+void UpstreamPoller::Reschedule(const UpgradeInfo& offered, const std::string& detail,
+                                Logger::Fields fields) {
+  if (Status st = deps_.records.Reschedule(offered); !st.ok()) {
+    deps_.log.Warning("not moving upgrade " + offered.name + ": " + st.message());
+    return;
+  }
+  deps_.log.Event(LogPriority::kNotice, message_ids::kUpgradeQueued, detail, std::move(fields));
   on_queued_(offered);
 }
 

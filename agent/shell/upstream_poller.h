@@ -82,6 +82,8 @@ class UpstreamPoller {
   bool SignatureAccepted(const Fetched& fetched);
   void Handle(const UpgradeInfo& offered);
   void Checked(bool ok, std::string result);
+  /// Upstream moved an upgrade it queued before: the plan follows.
+  void Reschedule(const UpgradeInfo& offered, const std::string& detail, Logger::Fields fields);
   void ReportOnce(const std::string& key, LogPriority priority, std::string_view message_id,
                   const std::string& message, Logger::Fields fields);
 

@@ -42,6 +42,21 @@ TEST(DecideUpstream, RecognisesWhatIsAlreadyQueued) {
   EXPECT_EQ(Verdict(Offer("v2", "1.2.1"), plan), UpstreamVerdict::kNameConflict);
 }
 
+TEST(DecideUpstream, UpstreamMayMoveItsOwnQueuedUpgradeButNotOneQueuedByHand) {
+  UpgradePlan plan = PlanAt("1.1.0");
+  UpgradeInfo queued = Offer("v2", "1.2.0");
+  queued.upgrade_time = Timestamp(std::chrono::hours(1));
+  InsertQueued(&plan, queued);
+  UpgradeInfo later = queued;
+  later.upgrade_time = Timestamp(std::chrono::hours(3));
+  UpstreamDecision moved = DecideUpstream(later, plan, {});
+  EXPECT_EQ(moved.verdict, UpstreamVerdict::kReschedule);
+  EXPECT_EQ(moved.detail,
+            "upstream moved upgrade v2 from 1970-01-01T01:00:00Z to 1970-01-01T03:00:00Z");
+  plan.queued_up[0].manual = true;
+  EXPECT_EQ(Verdict(later, plan), UpstreamVerdict::kAlreadyQueued);
+}
+
 TEST(DecideUpstream, RolledBackOrFailedUpgradesStayBlocked) {
   UpgradeHistory history;
   HistoryEntry e;

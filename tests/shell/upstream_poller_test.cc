@@ -52,6 +52,23 @@ TEST_F(UpstreamPollerTest, QueuesANewerVersionAtOnceAndPollsPeriodically) {
   EXPECT_EQ(queued_.size(), 1u) << "already queued";
 }
 
+TEST_F(UpstreamPollerTest, UpstreamMovingAQueuedUpgradesTimeMovesThePlanEntry) {
+  Offer("v2", "1.2.0");
+  Timestamp first = clock_.Now() + 1h;
+  poller_->Start();
+  ASSERT_EQ(store_.LoadPlan()->queued_up.at(0).upgrade_time, first);
+  UpgradeInfo later = *store_.LoadUpgradeInfo("v2");
+  later.upgrade_time = first + 2h;
+  http_.resources[kUrl].body = DumpJsonPretty(UpgradeInfoToJson(later));
+  scheduler_.Advance(30min);
+  poller_->CheckNow();
+  EXPECT_EQ(store_.LoadPlan()->queued_up.at(0).upgrade_time, first + 2h);
+  EXPECT_EQ(store_.LoadUpgradeInfo("v2")->upgrade_time, first + 2h);
+  EXPECT_EQ(queued_, (std::vector<std::string>{"v2", "v2"})) << "the agent looks again";
+  EXPECT_EQ(Count(message_ids::kUpgradeQueued), 2);
+  EXPECT_NE(poller_->last_check()->result.find("upstream moved upgrade v2"), std::string::npos);
+}
+
 TEST_F(UpstreamPollerTest, UsesConditionalGets) {
   Offer("v2", "1.2.0", "\"etag-1\"");
   poller_->Start();
