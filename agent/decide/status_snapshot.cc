@@ -29,6 +29,11 @@ std::string ShortTime(Timestamp t, bool with_date) {
 }
 
 std::string UpgradeLine(const StatusSnapshot& s) {
+  if (s.health_paused_at) {
+    return "health check of " + s.upgrade_to + " paused: " + s.node_unit +
+           " was stopped by someone else at " + ShortTime(*s.health_paused_at, false) +
+           "; start it to go on";
+  }
   if (s.health_elapsed) {
     return "health check " + std::to_string(duration_cast<seconds>(*s.health_elapsed).count()) +
            "/" + std::to_string(duration_cast<seconds>(s.health_period).count()) + " s of " +
@@ -141,6 +146,9 @@ Status ReadSnapshot(const Json& j, StatusSnapshot* s) {
   if (const Json* e = FindMember(j, "healthElapsedSec"); e != nullptr && e->is_number_integer()) {
     s->health_elapsed = std::chrono::seconds(e->get<int64_t>());
   }
+  if (FindMember(j, "healthPausedAt") != nullptr) {
+    NV_RETURN_IF_ERROR(r.Time("healthPausedAt", &s->health_paused_at));
+  }
   int64_t period = 0;
   NV_RETURN_IF_ERROR(r.Number("healthPeriodSec", &period));
   s->health_period = std::chrono::seconds(period);
@@ -222,6 +230,7 @@ Json StatusSnapshotToJson(const StatusSnapshot& s) {
   j["healthElapsedSec"] =
       s.health_elapsed ? Json(duration_cast<seconds>(*s.health_elapsed).count()) : Json(nullptr);
   j["healthPeriodSec"] = duration_cast<seconds>(s.health_period).count();
+  j["healthPausedAt"] = TimeOrNull(s.health_paused_at);
   j["lastUpgrade"] = TextOrNull(s.last_upgrade);
   j["lastUpgradeResult"] = TextOrNull(s.last_upgrade_result);
   j["lastOutcome"] = TextOrNull(s.last_outcome);

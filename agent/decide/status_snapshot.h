@@ -61,6 +61,9 @@ struct StatusSnapshot {
   std::string upgrade_to;
   std::optional<Duration> health_elapsed;  ///< how far into the health check
   Duration health_period = Duration::zero();
+  /// Someone else stopped the node during the health check, at this time:
+  /// nothing is judged until the node is started again.
+  std::optional<Timestamp> health_paused_at;
   std::string last_upgrade;         ///< the last upgrade that ended, or empty
   std::string last_upgrade_result;  ///< completed, rolled-back, failed, refused, switched
   std::string last_outcome;         ///< a sentence on it for the status line, or empty

@@ -61,6 +61,9 @@ Status FillState(const Json& j, UpgradeState* s) {
   if (FindMember(j, "healthBootId") != nullptr) {  // absent before reboots were noticed
     NV_ASSIGN_OR_RETURN(s->health_boot_id, GetString(j, "healthBootId"));
   }
+  if (FindMember(j, "healthPausedAt") != nullptr) {  // absent before operator stops were noticed
+    NV_ASSIGN_OR_RETURN(s->health_paused_at, GetOptionalTimestamp(j, "healthPausedAt"));
+  }
   return {};
 }
 
@@ -103,6 +106,8 @@ Json UpgradeStateToJson(const UpgradeState& s) {
   j["failure"] = s.failure;
   j["restartsBefore"] = s.restarts_before;
   j["healthBootId"] = s.health_boot_id;
+  j["healthPausedAt"] =
+      s.health_paused_at ? Json(FormatTimestamp(*s.health_paused_at)) : Json(nullptr);
   j["healthStartedAt"] =
       s.health_started_at ? Json(FormatTimestamp(*s.health_started_at)) : Json(nullptr);
   return j;

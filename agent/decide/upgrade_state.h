@@ -42,6 +42,9 @@ struct UpgradeState {
   uint32_t restarts_before = 0;   ///< NRestarts when the health check began
   std::optional<Timestamp> health_started_at;
   std::string health_boot_id;  ///< the boot the health check began in ("" unknown)
+  /// An operator stopped the node during the health check: nothing is judged
+  /// until they start it again, which begins a full period.
+  std::optional<Timestamp> health_paused_at;
   bool operator==(const UpgradeState&) const = default;
 };
 

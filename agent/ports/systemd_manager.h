@@ -16,6 +16,9 @@ namespace nymvisor {
 class SystemdManager {
  public:
   struct Events {
+    /// JobNew: any job, the agent's or another client's (an operator's
+    /// `systemctl stop`), is queued. It arrives before the unit changes.
+    std::function<void(const std::string& job, const std::string& unit)> job_new;
     std::function<void(const std::string& job, const std::string& unit, const std::string& result)>
         job_removed;
     std::function<void(const std::string& unit, const UnitState& state)> unit_changed;

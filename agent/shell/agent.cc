@@ -71,7 +71,10 @@ Status Agent::Start() {
     return hold.status();
   }
   RecountUpgrades();
-  deps_.systemd.SetEvents({[this](const std::string& job, const std::string&,
+  deps_.systemd.SetEvents({[this](const std::string& job, const std::string& unit) {
+                             runner_.OnJobNew(job, unit);
+                           },
+                           [this](const std::string& job, const std::string&,
                                   const std::string& result) { runner_.OnJobRemoved(job, result); },
                            [this](const std::string& unit, const UnitState& state) {
                              runner_.OnUnitChanged(unit, state);
@@ -366,7 +369,8 @@ void Agent::Stop(std::function<void()> done) {
   ArmTimer(std::nullopt);
   if (retry_timer_ != 0) deps_.scheduler.Cancel(retry_timer_);
   retry_timer_ = 0;
-  if (!runner_.active()) return done();
+  // A health check paused for the operator is recorded: the next agent waits on.
+  if (!runner_.active() || runner_.paused_for_operator()) return done();
   on_stopped_ = std::move(done);
   runner_.Hurry();
 }

@@ -67,6 +67,7 @@ void Agent::FillActivity(StatusSnapshot* s) const {
     s->upgrade = u->target.name;
     s->upgrade_from = u->from_version;
     s->upgrade_to = u->target.version;
+    s->health_paused_at = u->health_paused_at;
     if (std::optional<HealthProgress> health = runner_.health_progress()) {
       s->health_elapsed = health->elapsed;
       s->health_period = health->period;

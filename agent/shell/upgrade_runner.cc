@@ -24,13 +24,6 @@ Logger::Fields UpgradeRunner::EventFields() const {
   return fields;
 }
 
-std::optional<HealthProgress> UpgradeRunner::health_progress() const {
-  if (!state_ || state_->step != UpgradeStep::kHealthCheck || !state_->health_started_at) {
-    return std::nullopt;
-  }
-  return HealthProgress{deps_.clock.Now() - *state_->health_started_at, settings_.health.period};
-}
-
 Status UpgradeRunner::Begin(UpgradeState initial) {
   Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
   initial.node_was_active =
@@ -56,7 +49,8 @@ Status UpgradeRunner::Begin(UpgradeState initial) {
 UpgradeRunner::~UpgradeRunner() { CancelTimers(); }
 
 void UpgradeRunner::Resume(UpgradeState state) {
-  state.attempts += 1;
+  // Agent runs while the operator keeps the node stopped are not attempts.
+  if (!state.health_paused_at) state.attempts += 1;
   state_ = std::move(state);
   deps_.log.Warning("resuming upgrade " + state_->target.name + " at step '" +
                     std::string(StepName(state_->step)) + "' (attempt " +
@@ -153,6 +147,7 @@ void UpgradeRunner::QueueJob(bool start) {
 }
 
 void UpgradeRunner::OnJobRemoved(const std::string& job, const std::string& result) {
+  if (OnOperatorJobRemoved(job)) return;
   if (!state_ || job.empty() || job != pending_job_) return;
   pending_job_.clear();
   bool start = Spec(state_->step).effect != StepEffect::kStopNode;
@@ -231,68 +226,6 @@ void UpgradeRunner::RunRestorePrevious() {
                     [this, result] { Advance(result->ok(), result->message()); });
 }
 
-void UpgradeRunner::BeginHealthCheck() {
-  Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
-  if (!unit.ok()) return Advance(false, unit.status().message());
-  std::string boot = deps_.boot_id ? deps_.boot_id() : "";
-  bool rebooted = state_->health_started_at && !boot.empty() && !state_->health_boot_id.empty() &&
-                  boot != state_->health_boot_id;
-  if (rebooted) {
-    deps_.log.Warning("the machine restarted during the health check of " + state_->target.version +
-                      ": it is watched for a full period again");
-  }
-  if (!state_->health_started_at || rebooted) {
-    state_->restarts_before = unit->n_restarts;
-    state_->health_started_at = deps_.clock.Now();
-    state_->health_boot_id = boot;
-    (void)deps_.records.SaveState(*state_);
-  }
-  Duration elapsed = deps_.clock.Now() - *state_->health_started_at;
-  Duration left = std::max(Duration::zero(), settings_.health.period - elapsed);
-  timer_ = deps_.scheduler.After(left, [this] { ReadAndJudge(/*at_end=*/true); });
-  TickHealthProgress();
-  Judge(*unit, /*at_end=*/false);
-}
-
-void UpgradeRunner::ReadAndJudge(bool at_end) {
-  if (!state_ || state_->step != UpgradeStep::kHealthCheck) return;
-  Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
-  if (!unit.ok()) return Advance(false, unit.status().message());
-  Judge(*unit, at_end);
-}
-
-void UpgradeRunner::Judge(const UnitState& unit, bool at_end) {
-  if (!state_ || state_->step != UpgradeStep::kHealthCheck) return;
-  Duration elapsed = deps_.clock.Now() - *state_->health_started_at;
-  Duration judged = at_end || hurried_ ? std::max(elapsed, settings_.health.period) : elapsed;
-  HealthJudgement j = JudgeHealth(settings_.health, state_->restarts_before, unit, judged);
-  if (j.verdict != HealthVerdict::kPending) {
-    Advance(j.verdict == HealthVerdict::kHealthy, j.reason);
-  }
-}
-
-void UpgradeRunner::TickHealthProgress() {
-  if (!state_ || state_->step != UpgradeStep::kHealthCheck) return;
-  if (deps_.changed) deps_.changed();
-  tick_ = deps_.scheduler.After(std::chrono::seconds(5), [this] {
-    tick_ = 0;
-    TickHealthProgress();
-  });
-}
-
-void UpgradeRunner::OnUnitChanged(const std::string& unit, const UnitState& unit_state) {
-  if (state_ && unit == settings_.unit) Judge(unit_state, /*at_end=*/false);
-}
-
-void UpgradeRunner::Hurry() {
-  if (state_ && state_->step == UpgradeStep::kHealthCheck && state_->health_started_at) {
-    Duration elapsed = deps_.clock.Now() - *state_->health_started_at;
-    if (settings_.health.period - elapsed <= settings_.stop_budget) return;  // wait for it
-  }
-  hurried_ = true;
-  ReadAndJudge(/*at_end=*/true);
-}
-
 void UpgradeRunner::VerifyRollback() {
   timer_ = deps_.scheduler.After(settings_.rollback_check, [this] {
     Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
@@ -356,6 +289,7 @@ void UpgradeRunner::RunRecordFailure() {
 
 void UpgradeRunner::Finish(bool committed) {
   CancelTimers();
+  operator_jobs_.clear();
   if (Status st = deps_.records.ClearState(); !st.ok()) deps_.log.Error(st.message());
   if (committed && !state_->backup_path.empty()) {
     std::filesystem::path keep = state_->backup_path;

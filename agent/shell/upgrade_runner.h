@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "agent/config/config.h"
@@ -84,9 +85,16 @@ class UpgradeRunner {
   /// New settings (a config reload); only while no upgrade is in flight.
   void UpdateSettings(RunnerSettings settings) { settings_ = std::move(settings); }
   const std::optional<UpgradeState>& state() const { return state_; }
+  /// Someone else stopped the node during the health check (see OnJobNew).
+  bool paused_for_operator() const { return state_ && state_->health_paused_at.has_value(); }
   /// Set during the health check.
   std::optional<HealthProgress> health_progress() const;
 
+  /// A job was queued for some unit: one for the node that the agent did
+  /// not queue, met during the health check, is someone else's stop or
+  /// restart. If the node goes down under it, the check pauses (the node
+  /// stays as they left it) until the node is started again.
+  void OnJobNew(const std::string& job, const std::string& unit);
   void OnJobRemoved(const std::string& job, const std::string& result);
   void OnUnitChanged(const std::string& unit, const UnitState& unit_state);
   /// The agent is stopping: a health check with at most stop_budget left runs
@@ -115,6 +123,13 @@ class UpgradeRunner {
   void Judge(const UnitState& unit, bool at_end);
   void ReadAndJudge(bool at_end);
   void TickHealthProgress();
+  void ArmHealthTimers();
+  bool InHealthCheck() const;
+  /// Forgets another client's job; true if it was one. Pauses the check if
+  /// the node is down now.
+  bool OnOperatorJobRemoved(const std::string& job);
+  void PauseForOperator();
+  void ResumeAfterOperator(const UnitState& unit);
   void VerifyRollback();
   void RunCommit();
   void RunRecordFailure();
@@ -127,6 +142,7 @@ class UpgradeRunner {
   Finished on_finished_;
   std::optional<UpgradeState> state_;
   std::string pending_job_;
+  std::set<std::string> operator_jobs_;  ///< others' jobs for the node in this health check
   Scheduler::TimerId timer_ = 0;
   Scheduler::TimerId tick_ = 0;
   bool hurried_ = false;

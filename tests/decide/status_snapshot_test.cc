@@ -56,6 +56,11 @@ TEST(FormatStatusLine, AnUpgradeInFlightComesFirst) {
   s.health_elapsed = 20s;
   s.health_period = 120s;
   EXPECT_EQ(FormatStatusLine(s), "health check 20/120 s of 1.2.0");
+  s.node_unit = "nym-node.service";
+  s.health_paused_at = Timestamp(std::chrono::hours(13) + std::chrono::minutes(5));
+  EXPECT_EQ(FormatStatusLine(s),
+            "health check of 1.2.0 paused: nym-node.service was stopped by someone else at "
+            "13:05 UTC; start it to go on");
 }
 
 TEST(DeriveState, OneWordInPriorityOrder) {
@@ -132,6 +137,7 @@ TEST(StatusSnapshotFromJson, ReadsBackWhatWasWritten) {
   s.upgrade_to = "1.2.0";
   s.health_elapsed = 48s;
   s.health_period = 120s;
+  s.health_paused_at = Timestamp(std::chrono::hours(2));
   s.last_upgrade = "v1";
   s.last_upgrade_result = "skipped";
   s.last_downtime_usec = 31'000;

@@ -5,7 +5,7 @@
 #include "agent/adapters/posix_file_system.h"
 #include "agent/base/message_ids.h"
 #include "agent/decide/status_snapshot.h"
-#include "tests/support/shell_fixture.h"
+#include "tests/support/runner_fixture.h"
 
 namespace nymvisor {
 namespace {
@@ -13,88 +13,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::NodeBuildInfo;
 
-class UpgradeRunnerTest : public testing::ShellFixture {
- protected:
-  UpgradeRunnerTest() {
-    std::filesystem::create_directories(layout_.UpgradeDir("v2") / "bin");
-    target_.name = "v2";
-    target_.version = "1.2.0";
-    target_.upgrade_time = clock_.Now();
-    EXPECT_TRUE(store_.SavePlan({genesis_, {target_}}).ok());
-    systemd_.SetEvents(
-        {[this](const std::string& job, const std::string&, const std::string& r) {
-           runner_->OnJobRemoved(job, r);
-         },
-         [this](const std::string& unit, const UnitState& s) { runner_->OnUnitChanged(unit, s); }});
-    MakeRunner();
-  }
-
-  void MakeRunner() {
-    RunnerSettings settings;
-    settings.unit = kUnit;
-    settings.health = {120s, 2};
-    settings.step_delays = step_delays_;
-    settings.stop_budget = stop_budget_;
-    RunnerDeps deps{systemd_,
-                    backups_,
-                    records_,
-                    clock_,
-                    scheduler_,
-                    worker_,
-                    log_,
-                    [this] { statuses_.push_back(StatusLine()); },
-                    [this] { return boot_id_; }};
-    runner_.emplace(deps, settings, [this](const UpgradeState& s, bool committed) {
-      finished_ = s;
-      committed_ = committed;
-    });
-  }
-
-  /// What the agent would show for the runner's state.
-  std::string StatusLine() {
-    StatusSnapshot s;
-    if (runner_->state()) {
-      s.step = runner_->state()->step;
-      s.upgrade_from = runner_->state()->from_version;
-      s.upgrade_to = runner_->state()->target.version;
-    }
-    if (auto health = runner_->health_progress()) {
-      s.health_elapsed = health->elapsed;
-      s.health_period = health->period;
-    }
-    return FormatStatusLine(s);
-  }
-
-  UpgradeState Initial() {
-    UpgradeState s;
-    s.target = target_;
-    s.target_build = NodeBuildInfo("1.2.0");
-    s.from_name = "genesis";
-    s.from_version = "1.1.0";
-    s.from_build = NodeBuildInfo("1.1.0");
-    s.started_at = clock_.Now();
-    return s;
-  }
-
-  /// Drives an upgrade up to the health check.
-  void UpToHealthCheck() {
-    ASSERT_TRUE(runner_->Begin(Initial()).ok());
-    systemd_.Finish();  // stop
-    worker_.RunAll();   // backup
-    systemd_.Finish();  // start
-    ASSERT_EQ(runner_->state()->step, UpgradeStep::kHealthCheck);
-  }
-
-  UpgradeStep RecordedStep() { return (*records_.LoadState())->step; }
-  std::optional<UpgradeRunner> runner_;
-  UpgradeInfo target_;
-  std::vector<std::string> statuses_;
-  std::string boot_id_;  ///< what RunnerDeps::boot_id answers
-  std::optional<UpgradeState> finished_;
-  bool committed_ = false;
-  StepDelays step_delays_;
-  Duration stop_budget_ = std::chrono::minutes(5);
-};
+using UpgradeRunnerTest = testing::RunnerFixture;
 
 TEST_F(UpgradeRunnerTest, AHealthyUpgradeIsCommitted) {
   ASSERT_TRUE(runner_->Begin(Initial()).ok());

@@ -70,6 +70,13 @@ void FakeSystemdManager::Finish(const std::string& result) {
   if (events_.job_removed) events_.job_removed(job, unit, result);
 }
 
+std::string FakeSystemdManager::OperatorJob(const std::string& verb, const std::string& unit) {
+  std::string job = "/org/freedesktop/systemd1/job/" + std::to_string(next_job_++);
+  pending.emplace_back(job, verb + " " + unit);
+  if (events_.job_new) events_.job_new(job, unit);
+  return job;
+}
+
 void FakeSystemdManager::Change(const std::string& unit,
                                 const std::function<void(UnitState&)>& edit) {
   edit(units[unit]);

@@ -31,6 +31,9 @@ class FakeSystemdManager : public SystemdManager {
   /// Ends the oldest pending job with `result` ("done", "failed", ...) and
   /// moves its unit to the matching state, then delivers JobRemoved.
   void Finish(const std::string& result = "done");
+  /// Another client (an operator's systemctl) queues a job: delivers job_new;
+  /// Finish ends it like the agent's own.
+  std::string OperatorJob(const std::string& verb, const std::string& unit);
   /// Changes a unit's state and delivers unit_changed.
   void Change(const std::string& unit, const std::function<void(UnitState&)>& edit);
 

@@ -1,0 +1,147 @@
+// The health check of an upgrade (step kHealthCheck): the gate's judgement
+// of the unit's state changes, and its pause when someone else (an
+// operator's `systemctl stop`) takes the node down during it.
+#include <algorithm>
+
+#include "agent/shell/upgrade_runner.h"
+
+namespace nymvisor {
+
+std::optional<HealthProgress> UpgradeRunner::health_progress() const {
+  if (!state_ || state_->step != UpgradeStep::kHealthCheck || !state_->health_started_at ||
+      state_->health_paused_at) {
+    return std::nullopt;
+  }
+  return HealthProgress{deps_.clock.Now() - *state_->health_started_at, settings_.health.period};
+}
+
+void UpgradeRunner::BeginHealthCheck() {
+  Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
+  if (!unit.ok()) return Advance(false, unit.status().message());
+  std::string boot = deps_.boot_id ? deps_.boot_id() : "";
+  bool rebooted = state_->health_started_at && !boot.empty() && !state_->health_boot_id.empty() &&
+                  boot != state_->health_boot_id;
+  if (rebooted) {
+    deps_.log.Warning("the machine restarted during the health check of " + state_->target.version +
+                      ": it is watched for a full period again");
+  }
+  if (!state_->health_started_at || rebooted) {
+    state_->restarts_before = unit->n_restarts;
+    state_->health_started_at = deps_.clock.Now();
+    state_->health_boot_id = boot;
+    (void)deps_.records.SaveState(*state_);
+  }
+  if (state_->health_paused_at) return Judge(*unit, /*at_end=*/false);  // still the operator's
+  ArmHealthTimers();
+  Judge(*unit, /*at_end=*/false);
+}
+
+void UpgradeRunner::ArmHealthTimers() {
+  Duration elapsed = deps_.clock.Now() - *state_->health_started_at;
+  Duration left = std::max(Duration::zero(), settings_.health.period - elapsed);
+  timer_ = deps_.scheduler.After(left, [this] { ReadAndJudge(/*at_end=*/true); });
+  TickHealthProgress();
+}
+
+void UpgradeRunner::ReadAndJudge(bool at_end) {
+  if (!state_ || state_->step != UpgradeStep::kHealthCheck) return;
+  if (state_->health_paused_at) return;  // nothing is judged for the operator
+  Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
+  if (!unit.ok()) return Advance(false, unit.status().message());
+  Judge(*unit, at_end);
+}
+
+void UpgradeRunner::Judge(const UnitState& unit, bool at_end) {
+  if (!state_ || state_->step != UpgradeStep::kHealthCheck) return;
+  if (state_->health_paused_at) {
+    if (unit.IsUp()) ResumeAfterOperator(unit);
+    return;
+  }
+  if (unit.IsDown() && !operator_jobs_.empty()) return PauseForOperator();
+  Duration elapsed = deps_.clock.Now() - *state_->health_started_at;
+  Duration judged = at_end || hurried_ ? std::max(elapsed, settings_.health.period) : elapsed;
+  HealthJudgement j = JudgeHealth(settings_.health, state_->restarts_before, unit, judged);
+  if (j.verdict != HealthVerdict::kPending) {
+    Advance(j.verdict == HealthVerdict::kHealthy, j.reason);
+  }
+}
+
+void UpgradeRunner::TickHealthProgress() {
+  if (!state_ || state_->step != UpgradeStep::kHealthCheck) return;
+  if (deps_.changed) deps_.changed();
+  tick_ = deps_.scheduler.After(std::chrono::seconds(5), [this] {
+    tick_ = 0;
+    TickHealthProgress();
+  });
+}
+
+void UpgradeRunner::OnUnitChanged(const std::string& unit, const UnitState& unit_state) {
+  if (state_ && unit == settings_.unit) Judge(unit_state, /*at_end=*/false);
+}
+
+void UpgradeRunner::Hurry() {
+  if (state_ && state_->step == UpgradeStep::kHealthCheck && state_->health_paused_at) {
+    return;  // paused for the operator: the next agent goes on waiting
+  }
+  if (state_ && state_->step == UpgradeStep::kHealthCheck && state_->health_started_at) {
+    Duration elapsed = deps_.clock.Now() - *state_->health_started_at;
+    if (settings_.health.period - elapsed <= settings_.stop_budget) return;  // wait for it
+  }
+  hurried_ = true;
+  ReadAndJudge(/*at_end=*/true);
+}
+
+bool UpgradeRunner::InHealthCheck() const {
+  return state_ && state_->step == UpgradeStep::kHealthCheck;
+}
+
+void UpgradeRunner::OnJobNew(const std::string& job, const std::string& unit) {
+  if (!InHealthCheck() || unit != settings_.unit || job == pending_job_) return;
+  if (state_->health_paused_at) return;
+  // Only a job that meets the node running is someone's stop or restart;
+  // systemd's own restart after a crash meets it in auto-restart.
+  Result<UnitState> now = deps_.systemd.GetUnitState(settings_.unit);
+  if (!now.ok()) return;
+  ActiveState s = now->active_state;
+  if (s == ActiveState::kActive || s == ActiveState::kReloading ||
+      s == ActiveState::kDeactivating) {
+    operator_jobs_.insert(job);
+  }
+}
+
+bool UpgradeRunner::OnOperatorJobRemoved(const std::string& job) {
+  if (operator_jobs_.erase(job) == 0) return false;
+  // JobRemoved may come before the unit's own change: read it fresh.
+  Result<UnitState> now = deps_.systemd.GetUnitState(settings_.unit);
+  if (InHealthCheck() && now.ok() && now->IsDown() && !state_->health_paused_at) {
+    PauseForOperator();
+  }
+  return true;
+}
+
+void UpgradeRunner::PauseForOperator() {
+  operator_jobs_.clear();
+  CancelTimers();
+  state_->health_paused_at = deps_.clock.Now();
+  (void)deps_.records.SaveState(*state_);
+  Logger::Fields fields = EventFields();
+  deps_.log.Event(LogPriority::kWarning, "",
+                  settings_.unit + " was stopped by someone else during the health check of " +
+                      state_->target.version + ": nothing is judged and the node stays stopped; " +
+                      "start it (systemctl start " + settings_.unit +
+                      ") and it is watched for a full period again",
+                  fields);
+  if (deps_.changed) deps_.changed();
+}
+
+void UpgradeRunner::ResumeAfterOperator(const UnitState& unit) {
+  state_->health_paused_at.reset();
+  state_->restarts_before = unit.n_restarts;
+  state_->health_started_at = deps_.clock.Now();
+  (void)deps_.records.SaveState(*state_);
+  deps_.log.Info(settings_.unit + " was started again: the health check of " +
+                 state_->target.version + " begins a full period");
+  ArmHealthTimers();
+}
+
+}  // namespace nymvisor

@@ -1,0 +1,99 @@
+// The health check when someone else (an operator's systemctl) stops or
+// restarts the node during it: the judgement pauses, the node stays as they
+// left it, and a start begins a full period again.
+#include <gtest/gtest.h>
+
+#include "agent/shell/upgrade_runner.h"
+#include "tests/support/runner_fixture.h"
+
+namespace nymvisor {
+namespace {
+
+using namespace std::chrono_literals;
+
+class UpgradeHealthTest : public testing::RunnerFixture {
+ protected:
+  void NodeChanges(ActiveState state) {
+    systemd_.Change(kUnit, [state](UnitState& u) {
+      u.active_state = state;
+      u.sub_state = state == ActiveState::kActive ? "running" : "dead";
+    });
+  }
+  bool Journaled(std::string_view text) const {
+    return std::any_of(journal_.entries.begin(), journal_.entries.end(), [&](const auto& e) {
+      return e.message.find(text) != std::string::npos;
+    });
+  }
+  int Calls(const std::string& call) const {
+    return static_cast<int>(std::count(systemd_.calls.begin(), systemd_.calls.end(), call));
+  }
+  bool Paused() { return (*records_.LoadState())->health_paused_at.has_value(); }
+};
+
+TEST_F(UpgradeHealthTest, AnOperatorsStopPausesTheCheckAndTheirStartBeginsAFullPeriod) {
+  UpToHealthCheck();
+  scheduler_.Advance(30s);
+  systemd_.OperatorJob("stop", kUnit);
+  systemd_.Finish();  // JobRemoved first; the unit's own change may come later
+  ASSERT_TRUE(runner_->paused_for_operator());
+  EXPECT_TRUE(Paused()) << "recorded, for the next agent";
+  EXPECT_TRUE(Journaled("was stopped by someone else during the health check of 1.2.0"));
+  EXPECT_NE(StatusLine().find("upgrading 1.1.0 -> 1.2.0"), std::string::npos);
+  NodeChanges(ActiveState::kInactive);
+  scheduler_.Advance(1h);
+  EXPECT_FALSE(finished_.has_value()) << "neither committed nor rolled back";
+  EXPECT_EQ(Calls(std::string("start ") + kUnit), 1) << "the node stays stopped";
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kHealthCheck);
+
+  systemd_.OperatorJob("start", kUnit);
+  systemd_.Finish();
+  NodeChanges(ActiveState::kActive);
+  EXPECT_FALSE(Paused());
+  EXPECT_TRUE(Journaled("begins a full period"));
+  scheduler_.Advance(119s);
+  EXPECT_FALSE(finished_.has_value()) << "the time before the stop does not count";
+  scheduler_.Advance(1s);
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_TRUE(committed_);
+}
+
+TEST_F(UpgradeHealthTest, TheUnitsChangeBeforeTheJobsEndPausesToo) {
+  UpToHealthCheck();
+  systemd_.OperatorJob("stop", kUnit);
+  NodeChanges(ActiveState::kInactive);  // the stop job has not ended yet
+  EXPECT_TRUE(runner_->paused_for_operator());
+  systemd_.Finish();
+  EXPECT_TRUE(runner_->paused_for_operator());
+  EXPECT_FALSE(finished_.has_value());
+}
+
+TEST_F(UpgradeHealthTest, AStopWithNoOneElsesJobIsStillTheNodeStoppingByItself) {
+  UpToHealthCheck();
+  systemd_.OperatorJob("start", kUnit);  // a no-op start of the running node
+  systemd_.Finish();
+  EXPECT_FALSE(runner_->paused_for_operator());
+  NodeChanges(ActiveState::kInactive);
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kRollbackStopping);
+  EXPECT_EQ(runner_->state()->failure, "the node stopped by itself");
+}
+
+TEST_F(UpgradeHealthTest, ANewAgentWaitsOnForTheOperatorWithoutSpendingAnAttempt) {
+  UpToHealthCheck();
+  systemd_.OperatorJob("stop", kUnit);
+  systemd_.Finish();
+  ASSERT_TRUE(Paused());
+  for (int run = 0; run < 5; ++run) {  // more agent runs than a step may take
+    MakeRunner();
+    runner_->Resume(**records_.LoadState());
+    EXPECT_EQ(runner_->state()->step, UpgradeStep::kHealthCheck);
+    EXPECT_TRUE(runner_->paused_for_operator());
+  }
+  EXPECT_EQ(Calls(std::string("start ") + kUnit), 1) << "never started on their behalf";
+  NodeChanges(ActiveState::kActive);
+  scheduler_.Advance(120s);
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_TRUE(committed_);
+}
+
+}  // namespace
+}  // namespace nymvisor
