@@ -101,6 +101,24 @@ std::string GithubToken(FileSystem& files) {
   return t;
 }
 
+/// NYMVISOR_TEST_STEP_DELAY and NYMVISOR_TEST_CRASH_AT, which the e2e suite
+/// sets in an instance's env file; unset in service.
+Result<TestHooks> TestHooksFromEnvironment() {
+  TestHooks hooks;
+  if (const char* delays = std::getenv("NYMVISOR_TEST_STEP_DELAY")) {
+    Result<StepDelays> parsed = ParseStepDelays(delays);
+    if (!parsed.ok()) return parsed.status().WithContext("NYMVISOR_TEST_STEP_DELAY");
+    hooks.step_delays = *parsed;
+  }
+  if (const char* crash = std::getenv("NYMVISOR_TEST_CRASH_AT")) {
+    Result<CrashPoint> parsed = ParseCrashPoint(crash);
+    if (!parsed.ok()) return parsed.status().WithContext("NYMVISOR_TEST_CRASH_AT");
+    hooks.crash_at = *parsed;
+    hooks.crash = [] { ::raise(SIGKILL); };
+  }
+  return hooks;
+}
+
 int Fail(Logger& log, const Status& st) {
   log.Error("nymvisor agent cannot run: " + st.message());
   std::cerr << "error: " << st.message() << "\n";
@@ -120,18 +138,14 @@ int RunAgent(const LoadedConfig& loaded, std::function<Result<Config>()> reload)
   if (!lock.ok()) return Fail(log, lock.status());
   RealWorld w;
   if (Status st = Build(config, &w); !st.ok()) return Fail(log, st);
-  StepDelays delays;
-  if (const char* hook = std::getenv("NYMVISOR_TEST_STEP_DELAY")) {
-    Result<StepDelays> parsed = ParseStepDelays(hook);
-    if (!parsed.ok()) return Fail(log, parsed.status().WithContext("NYMVISOR_TEST_STEP_DELAY"));
-    delays = *parsed;
-  }
+  Result<TestHooks> hooks = TestHooksFromEnvironment();
+  if (!hooks.ok()) return Fail(log, hooks.status());
   auto agent = std::make_unique<Agent>(
       config,
       AgentDeps{*w.systemd, w.http, w.files, *w.probes, *w.backups, w.clock, *w.loop, *w.worker,
                 *w.fetch_worker, w.notifier, log, Jitter, MakeOpenSslHasher, HostPlatform(),
                 w.control.get(), std::move(reload), MakeVerifier, GithubToken(w.files), &w.host},
-      delays);
+      *hooks);
   ControlService service(*agent, *w.authorizer, log, config.nymvisor.id);
   auto watcher = PlanWatcher::Create(*w.loop, MakeLayout(config).PlanFile(),
                                      [&agent] { agent->OnPlanChanged(); });

@@ -61,6 +61,10 @@ Status FillState(const Json& j, UpgradeState* s) {
   if (FindMember(j, "healthBootId") != nullptr) {  // absent before reboots were noticed
     NV_ASSIGN_OR_RETURN(s->health_boot_id, GetString(j, "healthBootId"));
   }
+  if (FindMember(j, "healthSeenMs") != nullptr) {
+    NV_ASSIGN_OR_RETURN(uint32_t ms, GetCount(j, "healthSeenMs"));
+    s->health_seen = std::chrono::milliseconds(ms);
+  }
   if (FindMember(j, "healthPausedAt") != nullptr) {  // absent before operator stops were noticed
     NV_ASSIGN_OR_RETURN(s->health_paused_at, GetOptionalTimestamp(j, "healthPausedAt"));
   }
@@ -106,6 +110,8 @@ Json UpgradeStateToJson(const UpgradeState& s) {
   j["failure"] = s.failure;
   j["restartsBefore"] = s.restarts_before;
   j["healthBootId"] = s.health_boot_id;
+  j["healthSeenMs"] = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(s.health_seen).count());
   j["healthPausedAt"] =
       s.health_paused_at ? Json(FormatTimestamp(*s.health_paused_at)) : Json(nullptr);
   j["healthStartedAt"] =

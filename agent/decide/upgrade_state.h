@@ -45,6 +45,10 @@ struct UpgradeState {
   /// An operator stopped the node during the health check: nothing is judged
   /// until they start it again, which begins a full period.
   std::optional<Timestamp> health_paused_at;
+  /// Healthy time the agent saw, saved every few seconds: an agent that
+  /// resumes the check counts only this, never the time nobody watched (it
+  /// was dead, the machine was off).
+  Duration health_seen = Duration::zero();
   bool operator==(const UpgradeState&) const = default;
 };
 

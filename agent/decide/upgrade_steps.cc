@@ -148,6 +148,16 @@ ResumePlan DecideResume(const UpgradeState& state) {
   return {spec.resume == R::kFromStop ? S::kStopping : state.step, ""};
 }
 
+Result<CrashPoint> ParseCrashPoint(std::string_view text) {
+  size_t colon = text.find(':');
+  std::string_view when = text.substr(0, colon);
+  if (colon == std::string_view::npos || (when != "enter" && when != "done")) {
+    return Status::Error("'" + std::string(text) + "' is not enter:<step> or done:<step>");
+  }
+  NV_ASSIGN_OR_RETURN(UpgradeStep step, ParseStepName(text.substr(colon + 1)));
+  return CrashPoint{step, when == "done"};
+}
+
 Result<StepDelays> ParseStepDelays(std::string_view text) {
   StepDelays delays;
   size_t start = 0;

@@ -2,6 +2,7 @@
 #define NYMVISOR_AGENT_DECIDE_UPGRADE_STEPS_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -132,6 +133,25 @@ using StepDelays = std::map<UpgradeStep, Duration>;
 
 /// Parses "backing-up=5s,health-check=2s"; errors name the bad item.
 Result<StepDelays> ParseStepDelays(std::string_view text);
+
+/// Where a test build makes the agent kill itself, as a crash would there:
+/// right after `step` is recorded ("enter:<step>"), or once its effect is
+/// done and before the next step is recorded ("done:<step>").
+struct CrashPoint {
+  UpgradeStep step = UpgradeStep::kStopping;
+  bool after_effect = false;
+};
+
+/// "enter:<step>" or "done:<step>", from NYMVISOR_TEST_CRASH_AT. Pure.
+Result<CrashPoint> ParseCrashPoint(std::string_view text);
+
+/// What a test build's environment (NYMVISOR_TEST_*) asks of the runner;
+/// empty in service.
+struct TestHooks {
+  StepDelays step_delays;
+  std::optional<CrashPoint> crash_at;  ///< only on the first agent run of an upgrade
+  std::function<void()> crash;         ///< kills the agent (SIGKILL)
+};
 
 }  // namespace nymvisor
 

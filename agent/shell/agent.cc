@@ -43,7 +43,7 @@ std::string OutcomeText(const UpgradeState& s, bool committed, const std::string
 
 }  // namespace
 
-Agent::Agent(Config config, AgentDeps deps, StepDelays step_delays)
+Agent::Agent(Config config, AgentDeps deps, TestHooks hooks)
     : config_(std::move(config)),
       layout_(MakeLayout(config_)),
       unit_(EffectiveUnit(config_)),
@@ -53,10 +53,10 @@ Agent::Agent(Config config, AgentDeps deps, StepDelays step_delays)
       runner_(RunnerDeps{deps_.systemd, deps_.backups, records_, deps_.clock, deps_.scheduler,
                          deps_.worker, deps_.log, [this] { Publish(); },
                          [this] { return deps_.host ? deps_.host->BootId() : std::string(); }},
-              MakeRunnerSettings(config_, step_delays),
+              MakeRunnerSettings(config_, hooks),
               [this](const UpgradeState& s, bool committed) { OnUpgradeFinished(s, committed); }),
       stopping_(std::make_shared<std::atomic<bool>>(false)),
-      step_delays_(std::move(step_delays)) {}
+      hooks_(std::move(hooks)) {}
 
 Agent::~Agent() = default;
 

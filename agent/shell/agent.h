@@ -72,7 +72,7 @@ struct AgentDeps {
 /// worker runs downloads and backups and reports back on it).
 class Agent {
  public:
-  Agent(Config config, AgentDeps deps, StepDelays step_delays = {});
+  Agent(Config config, AgentDeps deps, TestHooks hooks = {});
   ~Agent();
 
   /// Subscribes to systemd, watches the node's unit, resumes an upgrade left
@@ -174,7 +174,7 @@ class Agent {
   UpgradeCounts counts_;            ///< from the history, for the metrics
   std::string last_metrics_;        ///< what the metrics file holds
   bool metrics_failing_ = false;    ///< a failure to write them was logged
-  StepDelays step_delays_;
+  TestHooks hooks_;
 };
 
 }  // namespace nymvisor

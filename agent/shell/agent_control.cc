@@ -187,7 +187,7 @@ Status Agent::ApplyConfig(Config config, const ConfigChange& change) {
   NV_ASSIGN_OR_RETURN(SignatureSettings signatures, MakeSignatureSettings(config));
   config_ = std::move(config);
   signatures_ = std::move(signatures);
-  runner_.UpdateSettings(MakeRunnerSettings(config_, step_delays_));
+  runner_.UpdateSettings(MakeRunnerSettings(config_, hooks_));
   last_metrics_.clear();
   StartPoller();
   deps_.log.Info("config reloaded; changed: " + Join(change.reloadable, ", "));

@@ -28,12 +28,27 @@ void UpgradeRunner::BeginHealthCheck() {
   if (!state_->health_started_at || rebooted) {
     state_->restarts_before = unit->n_restarts;
     state_->health_started_at = deps_.clock.Now();
+    state_->health_seen = Duration::zero();
     state_->health_boot_id = boot;
     (void)deps_.records.SaveState(*state_);
+  } else if (!state_->health_paused_at) {
+    ContinueHealthCheck(*unit);
   }
   if (state_->health_paused_at) return Judge(*unit, /*at_end=*/false);  // still the operator's
   ArmHealthTimers();
   Judge(*unit, /*at_end=*/false);
+}
+
+void UpgradeRunner::ContinueHealthCheck(const UnitState& unit) {
+  // The clock restarts from what was seen: time while no agent watched (it
+  // was killed, the power was off) proves nothing.
+  state_->health_started_at = deps_.clock.Now() - state_->health_seen;
+  if (unit.n_restarts < state_->restarts_before) state_->restarts_before = unit.n_restarts;
+  (void)deps_.records.SaveState(*state_);
+  deps_.log.Info("the health check of " + state_->target.version + " continues: " +
+                 FormatDuration(state_->health_seen) + " of " +
+                 FormatDuration(settings_.health.period) +
+                 " were seen before the agent stopped; the time it was not watched does not count");
 }
 
 void UpgradeRunner::ArmHealthTimers() {
@@ -68,6 +83,11 @@ void UpgradeRunner::Judge(const UnitState& unit, bool at_end) {
 
 void UpgradeRunner::TickHealthProgress() {
   if (!state_ || state_->step != UpgradeStep::kHealthCheck) return;
+  Duration seen = deps_.clock.Now() - *state_->health_started_at;
+  if (seen > state_->health_seen) {
+    state_->health_seen = seen;
+    (void)deps_.records.SaveState(*state_);  // what a resumed check may count
+  }
   if (deps_.changed) deps_.changed();
   tick_ = deps_.scheduler.After(std::chrono::seconds(5), [this] {
     tick_ = 0;

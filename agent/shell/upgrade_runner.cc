@@ -4,12 +4,12 @@
 
 namespace nymvisor {
 
-RunnerSettings MakeRunnerSettings(const Config& config, StepDelays step_delays) {
+RunnerSettings MakeRunnerSettings(const Config& config, TestHooks hooks) {
   RunnerSettings settings;
   settings.unit = EffectiveUnit(config);
   settings.health = {HealthCheckPeriod(config), config.daemon.max_startup_failures};
   settings.backups_to_keep = config.daemon.backups_to_keep;
-  settings.step_delays = std::move(step_delays);
+  settings.hooks = std::move(hooks);
   return settings;
 }
 
@@ -42,6 +42,7 @@ Status UpgradeRunner::Begin(UpgradeState initial) {
                         state_->target.version + " (" + state_->target.name + ")",
                     EventFields());
   }
+  CrashIfAt(state_->step, /*after_effect=*/false);
   RunStep();
   return {};
 }
@@ -71,8 +72,9 @@ void UpgradeRunner::Enter(UpgradeStep step) {
     timer_ = deps_.scheduler.After(settings_.retry_delay, [this, step] { Enter(step); });
     return;
   }
-  auto delay = settings_.step_delays.find(step);
-  if (delay == settings_.step_delays.end()) return RunStep();
+  CrashIfAt(step, /*after_effect=*/false);
+  auto delay = settings_.hooks.step_delays.find(step);
+  if (delay == settings_.hooks.step_delays.end()) return RunStep();
   deps_.log.Warning("test hook: pausing " + FormatDuration(delay->second) + " before step " +
                     std::string(StepName(step)));
   timer_ = deps_.scheduler.After(delay->second, [this] {
@@ -110,7 +112,16 @@ void UpgradeRunner::RunStep() {
   }
 }
 
+void UpgradeRunner::CrashIfAt(UpgradeStep step, bool after_effect) {
+  const std::optional<CrashPoint>& at = settings_.hooks.crash_at;
+  if (!at || at->step != step || at->after_effect != after_effect || state_->attempts != 1) return;
+  deps_.log.Warning(std::string("test hook: crashing ") + (after_effect ? "after" : "at") +
+                    " step " + std::string(StepName(step)));
+  if (settings_.hooks.crash) settings_.hooks.crash();
+}
+
 void UpgradeRunner::Advance(bool ok, const std::string& failure) {
+  CrashIfAt(state_->step, /*after_effect=*/true);
   CancelTimers();
   if (!ok && Spec(state_->step).done_if_unit_down && UnitIsDown()) ok = true;
   if (!ok && !failure.empty()) {
@@ -288,6 +299,7 @@ void UpgradeRunner::RunRecordFailure() {
 }
 
 void UpgradeRunner::Finish(bool committed) {
+  CrashIfAt(state_->step, /*after_effect=*/true);  // recorded, upgrade-state.json not yet gone
   CancelTimers();
   operator_jobs_.clear();
   if (Status st = deps_.records.ClearState(); !st.ok()) deps_.log.Error(st.message());

@@ -46,11 +46,11 @@ struct RunnerSettings {
   /// A stopping agent lets a health check with at most this much left run to
   /// its real verdict (the unit's TimeoutStopSec=10min bounds the wait).
   Duration stop_budget = std::chrono::minutes(5);
-  StepDelays step_delays;
+  TestHooks hooks;
 };
 
 /// The settings a config gives: the node's unit, the health policy, backups.
-RunnerSettings MakeRunnerSettings(const Config& config, StepDelays step_delays);
+RunnerSettings MakeRunnerSettings(const Config& config, TestHooks hooks);
 
 /// How far the health check has got, for the status.
 struct HealthProgress {
@@ -104,6 +104,8 @@ class UpgradeRunner {
 
  private:
   void Enter(UpgradeStep step);
+  /// The test build's crash point, if this is it (TestHooks::crash_at).
+  void CrashIfAt(UpgradeStep step, bool after_effect);
   void RunStep();
   void Advance(bool ok, const std::string& failure = "");
   void QueueJob(bool start);
@@ -124,6 +126,8 @@ class UpgradeRunner {
   void ReadAndJudge(bool at_end);
   void TickHealthProgress();
   void ArmHealthTimers();
+  /// A resumed check: counts only the healthy time seen before.
+  void ContinueHealthCheck(const UnitState& unit);
   bool InHealthCheck() const;
   /// Forgets another client's job; true if it was one. Pauses the check if
   /// the node is down now.

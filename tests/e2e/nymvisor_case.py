@@ -117,6 +117,22 @@ class UpgradeTestCase(NymvisorTestCase):
         c.wait_for_state(NODE % "mixnode", "active", timeout=30)
         c.wait_for_journal(r"nymvisor agent started", unit=AGENT % "mixnode")
 
+    def assert_consistent_on(self, name, version):
+        """No upgrade in flight, the node active on `name`, and the records,
+        the current link and the plan agreeing on it."""
+        c = self.container
+        c.wait_for(self.state_step, 90, "the upgrade to finish", until=lambda s: s is None)
+        c.wait_for_state(NODE % "mixnode", "active", timeout=30)
+        self.assertEqual(self.main_exe(NODE % "mixnode"),
+                         "%s/nymvisor/%s/bin/nym-node" % (
+                             self.home, "genesis" if name == "genesis" else "upgrades/" + name))
+        current = self.read_json(self.home + "/nymvisor/current-version.json")
+        self.assertEqual((current["name"], current["version"]), (name, version))
+        link = c.out(["readlink", self.home + "/nymvisor/current"])
+        self.assertTrue(link.endswith(name), link)
+        plan = self.read_json(self.home + "/nymvisor/upgrade-plan.json")
+        self.assertEqual(plan["current"]["name"], name)
+
     def stamp_on_host(self, **settings):
         """Bytes of a fake node stamped with settings (built on the host)."""
         import subprocess

@@ -288,20 +288,6 @@ class AgentKilledTest(UpgradeTestCase):
         c.wait_for(lambda: self.prop(AGENT % "mixnode", "MainPID"), 30,
                    "systemd to restart the agent", until=lambda p: p not in ("0", pid))
 
-    def assert_consistent_on(self, name, version):
-        c = self.container
-        c.wait_for(self.state_step, 90, "the upgrade to finish", until=lambda s: s is None)
-        c.wait_for_state(NODE % "mixnode", "active", timeout=30)
-        self.assertEqual(self.main_exe(NODE % "mixnode"),
-                         "%s/nymvisor/%s/bin/nym-node" % (
-                             self.home, "genesis" if name == "genesis" else "upgrades/" + name))
-        current = self.read_json(self.home + "/nymvisor/current-version.json")
-        self.assertEqual((current["name"], current["version"]), (name, version))
-        link = c.out(["readlink", self.home + "/nymvisor/current"])
-        self.assertTrue(link.endswith(name), link)
-        plan = self.read_json(self.home + "/nymvisor/upgrade-plan.json")
-        self.assertEqual(plan["current"]["name"], name)
-
     def test_killed_during_the_backup(self):
         self.start_instance(env="NYMVISOR_TEST_STEP_DELAY=backing-up=4s\n")
         self.publish("v2", "1.2.0", in_seconds=0)

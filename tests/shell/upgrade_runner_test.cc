@@ -199,6 +199,20 @@ TEST_F(UpgradeRunnerTest, AnAgentThatDiesDuringTheHealthCheckKeepsItsClock) {
   EXPECT_TRUE(committed_);
 }
 
+TEST_F(UpgradeRunnerTest, TimeNoAgentWatchedIsNotCountedAsHealthy) {
+  UpToHealthCheck();
+  scheduler_.Advance(30s);
+  std::optional<UpgradeState> saved = *records_.LoadState();
+  EXPECT_EQ(saved->health_seen, 30s);
+  clock_.Advance(200s);  // no agent (or no machine, same boot id unknown) for longer than the period
+  MakeRunner();
+  runner_->Resume(*saved);
+  scheduler_.Advance(89s);
+  EXPECT_FALSE(finished_.has_value()) << "only the 30 s seen count";
+  scheduler_.Advance(2s);
+  EXPECT_TRUE(committed_);
+}
+
 TEST_F(UpgradeRunnerTest, AHealthCheckBegunBeforeAPowerCutStartsOver) {
   boot_id_ = "boot-1";
   UpToHealthCheck();

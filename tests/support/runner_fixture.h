@@ -36,7 +36,7 @@ class RunnerFixture : public ShellFixture {
     RunnerSettings settings;
     settings.unit = kUnit;
     settings.health = {120s, 2};
-    settings.step_delays = step_delays_;
+    settings.hooks.step_delays = step_delays_;
     settings.stop_budget = stop_budget_;
     RunnerDeps deps{systemd_,
                     backups_,
