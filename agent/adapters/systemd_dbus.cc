@@ -92,9 +92,8 @@ Result<std::unique_ptr<DbusSystemdManager>> DbusSystemdManager::Connect(BusConne
     auto proxy = sdbus::createProxy(bus.connection(), kService, kManagerPath);
     manager.reset(new DbusSystemdManager(bus, std::move(proxy)));
     DbusSystemdManager* self = manager.get();
-    manager->manager_->uponSignal("JobNew")
-        .onInterface(kManager)
-        .call([self](uint32_t, const sdbus::ObjectPath& job, const std::string& unit) {
+    manager->manager_->uponSignal("JobNew").onInterface(kManager).call(
+        [self](uint32_t, const sdbus::ObjectPath& job, const std::string& unit) {
           if (self->events_.job_new) self->events_.job_new(job, unit);
         });
     manager->manager_->uponSignal("JobRemoved")

@@ -246,6 +246,9 @@ Status ValidateConfig(const Config& config) {
   NV_RETURN_IF_ERROR(ValidateUserName(config.daemon.user));
   NV_RETURN_IF_ERROR(ValidateDurations(config));
   NV_RETURN_IF_ERROR(ValidateTrustedKeys(config));
+  if (config.daemon.max_download_size_mib == 0) {
+    return Status::Error("daemon.max_download_size_mib must be at least 1 (MiB)");
+  }
   NV_RETURN_IF_ERROR(ValidateUpstreamSource(config));
   NV_RETURN_IF_ERROR(ValidateHttpUrl(config.nymvisor.upstream_base_upgrade_url)
                          .WithContext("nymvisor.upstream_base_upgrade_url"));

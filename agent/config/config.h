@@ -36,8 +36,9 @@ struct NymvisorSection {
   bool operator==(const NymvisorSection&) const = default;
 };
 
-/// The [daemon] table. `unit`, `args`, `user`, `backups_to_keep` and
-/// `health_check_period` are ours; the rest is the original's.
+/// The [daemon] table. `unit`, `args`, `user`, `backups_to_keep`,
+/// `max_download_size_mib` and `health_check_period` are ours; the rest is
+/// the original's.
 struct DaemonSection {
   std::string name;
   std::string home;
@@ -56,6 +57,9 @@ struct DaemonSection {
   std::vector<std::string> args;
   std::string user;  ///< unset: the owner of `home`, resolved by init
   uint32_t backups_to_keep = 3;
+  /// A downloaded binary larger than this (MiB) is refused: upstream cannot
+  /// fill the disk. At least 1.
+  uint32_t max_download_size_mib = 512;
   Duration health_check_period = Duration::zero();  ///< unset: startup_period_duration
   bool operator==(const DaemonSection&) const = default;
 };

@@ -194,6 +194,8 @@ std::string_view KeyComment(std::string_view full_name) {
       {"daemon.args", "Arguments the node is started with."},
       {"daemon.user", "The account the node runs as (User=)."},
       {"daemon.backups_to_keep", "How many pre-upgrade backups to keep (older ones are deleted)."},
+      {"daemon.max_download_size_mib",
+       "A binary larger than this many MiB is refused while downloading."},
       {"daemon.health_check_period",
        "How long a new version must stay healthy before the upgrade is kept. Empty: the "
        "startup period."},

@@ -109,6 +109,8 @@ const std::vector<ConfigKey>& AllConfigKeys() {
              "--daemon-user", "Account the daemon runs as", "the owner of the daemon home"),
       NV_KEY(daemon, backups_to_keep, "", kCount, false,
              "--backups-to-keep", "Pre-upgrade backups to keep"),
+      NV_KEY(daemon, max_download_size_mib, "DAEMON_MAX_DOWNLOAD_SIZE_MIB", kCount, false,
+             "--max-download-size-mib", "Largest binary to download, in MiB"),
       NV_KEY(daemon, health_check_period, "", kDuration, true,
              "--health-check-period", "How long a new version must stay healthy",
              "the startup period"),

@@ -34,6 +34,7 @@ const std::pair<const char*, const char*> kLabels[] = {
     {"daemon.args", "daemon args:"},
     {"daemon.user", "daemon user:"},
     {"daemon.backups_to_keep", "backups to keep:"},
+    {"daemon.max_download_size_mib", "max download size (MiB):"},
     {"daemon.health_check_period", "health check period:"},
     {"nymvisor.metrics_textfile", "metrics textfile:"},
     {"nymvisor.upstream_source", "upstream source:"},

@@ -15,6 +15,9 @@
 
 namespace nymvisor {
 
+/// The Status::Refused reason of a body larger than HttpRequest::max_bytes.
+inline constexpr std::string_view kTooLarge = "TooLarge";
+
 using namespace std::chrono_literals;
 
 /// One GET. TLS certificates are always verified; only http and https are used.
@@ -23,7 +26,7 @@ struct HttpRequest {
   std::string if_none_match;      ///< ETag of an earlier response: a conditional GET
   std::string if_modified_since;  ///< Last-Modified of an earlier response
   uint64_t range_start = 0;       ///< resume: ask for the bytes from here on
-  uint64_t max_bytes = 1 << 20;   ///< a larger body is refused
+  uint64_t max_bytes = 1 << 20;   ///< a larger body is refused: Refused(kTooLarge)
   Duration connect_timeout = 10s;
   Duration total_timeout = 60s;
   Duration stall_timeout = 60s;  ///< abort when under 1 KiB/s for this long

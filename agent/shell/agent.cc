@@ -71,15 +71,15 @@ Status Agent::Start() {
     return hold.status();
   }
   RecountUpgrades();
-  deps_.systemd.SetEvents({[this](const std::string& job, const std::string& unit) {
-                             runner_.OnJobNew(job, unit);
-                           },
-                           [this](const std::string& job, const std::string&,
-                                  const std::string& result) { runner_.OnJobRemoved(job, result); },
-                           [this](const std::string& unit, const UnitState& state) {
-                             runner_.OnUnitChanged(unit, state);
-                             if (unit == unit_) OnNodeChanged(state);
-                           }});
+  deps_.systemd.SetEvents(
+      {[this](const std::string& job, const std::string& unit) { runner_.OnJobNew(job, unit); },
+       [this](const std::string& job, const std::string&, const std::string& result) {
+         runner_.OnJobRemoved(job, result);
+       },
+       [this](const std::string& unit, const UnitState& state) {
+         runner_.OnUnitChanged(unit, state);
+         if (unit == unit_) OnNodeChanged(state);
+       }});
   NV_RETURN_IF_ERROR(deps_.systemd.Subscribe());
   NV_RETURN_IF_ERROR(deps_.systemd.WatchUnit(unit_));
   NV_ASSIGN_OR_RETURN(std::optional<UpgradeState> in_flight, records_.LoadState());
@@ -211,6 +211,7 @@ void Agent::StartStaging(const UpgradeInfo& info) {
   StageRequest request{info, layout_, deps_.platform, config_.daemon.allow_binaries_download,
                        config_.daemon.enforce_download_checksum};
   request.signatures = signatures_;
+  request.max_binary_bytes = uint64_t{config_.daemon.max_download_size_mib} << 20;
   request.now = deps_.clock.Now();
   auto result = std::make_shared<Result<StagedBinary>>(Status::Error("not staged"));
   auto stopping = stopping_;

@@ -144,6 +144,10 @@ Result<uint64_t> Stager::Download(const StageRequest& request, const DownloadUrl
     // Keep a partial file only to resume it after passing trouble; one that
     // can never complete (a body over the cap, a refused redirect) goes.
     if (!response.status().IsUnavailable()) (void)files_.RemoveAll(tmp);
+    if (response.status().reason() == kTooLarge) {
+      return Status::Error(response.status().message() +
+                           " (the limit is daemon.max_download_size_mib)");
+    }
     return response.status();
   }
   if (response->total_size && *response->total_size != sink.written()) {

@@ -45,8 +45,8 @@ void UpgradeRunner::ContinueHealthCheck(const UnitState& unit) {
   state_->health_started_at = deps_.clock.Now() - state_->health_seen;
   if (unit.n_restarts < state_->restarts_before) state_->restarts_before = unit.n_restarts;
   (void)deps_.records.SaveState(*state_);
-  deps_.log.Info("the health check of " + state_->target.version + " continues: " +
-                 FormatDuration(state_->health_seen) + " of " +
+  deps_.log.Info("the health check of " + state_->target.version +
+                 " continues: " + FormatDuration(state_->health_seen) + " of " +
                  FormatDuration(settings_.health.period) +
                  " were seen before the agent stopped; the time it was not watched does not count");
 }

@@ -32,6 +32,7 @@ TEST(ConfigKeys, InitFlagsKeepTheOriginalNames) {
       {"--daemon-unit", "daemon.unit"},
       {"--daemon-user", "daemon.user"},
       {"--backups-to-keep", "daemon.backups_to_keep"},
+      {"--max-download-size-mib", "daemon.max_download_size_mib"},
       {"--health-check-period", "daemon.health_check_period"},
       {"--trusted-keys", "nymvisor.trusted_keys"},
       {"--require-signature", "nymvisor.require_signature"},

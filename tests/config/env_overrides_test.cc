@@ -15,7 +15,7 @@ Config Base() {
 
 TEST(KnownEnvVars, AreTheOriginalNineteenAndOurs) {
   std::vector<std::string_view> names = KnownEnvVars();
-  EXPECT_EQ(names.size(), 27u);
+  EXPECT_EQ(names.size(), 28u);
   EXPECT_NE(std::find(names.begin(), names.end(), "NYMVISOR_UPSTREAM_SOURCE"), names.end());
   EXPECT_NE(std::find(names.begin(), names.end(), "NYMVISOR_TRUSTED_KEYS"), names.end());
   EXPECT_NE(std::find(names.begin(), names.end(), "NYMVISOR_REQUIRE_SIGNATURE"), names.end());

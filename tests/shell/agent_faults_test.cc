@@ -64,6 +64,19 @@ TEST_F(AgentFaultsTest, ADiskThatFillsDuringADownloadIsBackedOffAndLeavesNoParti
   EXPECT_EQ(Calls(std::string("stop ") + kUnit), 1) << "staged, and then applied";
 }
 
+TEST_F(AgentFaultsTest, ABinaryOverTheConfiguredCapIsRefusedAndLeavesNoPartial) {
+  config_.daemon.max_download_size_mib = 1;
+  binary_ = std::string((1 << 20) + 1, 'n');
+  http_.resources[kBinUrl].body = binary_;
+  Publish(-1h);
+  StartAgent();
+  EXPECT_TRUE(Journaled("(the limit is daemon.max_download_size_mib)"));
+  EXPECT_FALSE(std::filesystem::exists(Partial()));
+  EXPECT_EQ(Calls(std::string("stop ") + kUnit), 0);
+  ASSERT_EQ(store_.LoadHistory()->history.size(), 1u);
+  EXPECT_EQ(store_.LoadHistory()->history[0].outcome, UpgradeOutcome::kFailed);
+}
+
 TEST_F(AgentFaultsTest, ARefusalThatCannotBeRecordedIsNotStagedAgainInALoop) {
   Publish(-1h, std::string(64, 'a'));  // a checksum mismatch: refused
   files_.fail_write = [this](const std::filesystem::path& p) { return p == layout_.HistoryFile(); };

@@ -82,13 +82,12 @@ class UpgradeCrashTest : public testing::RunnerFixture,
     settings.health = {120s, 2};
     settings.hooks.crash_at = GetParam().at;
     settings.hooks.crash = crash_;
-    runner_.emplace(
-        RunnerDeps{systemd_, backups_, records_, clock_, scheduler_, worker_, log_, [] {},
-                   [] { return std::string("boot-1"); }},
-        settings, [this](const UpgradeState& s, bool committed) {
-          finished_ = s;
-          committed_ = committed;
-        });
+    runner_.emplace(RunnerDeps{systemd_, backups_, records_, clock_, scheduler_, worker_, log_,
+                               [] {}, [] { return std::string("boot-1"); }},
+                    settings, [this](const UpgradeState& s, bool committed) {
+                      finished_ = s;
+                      committed_ = committed;
+                    });
   }
   std::function<void()> crash_;
   bool crashed_ = false;
@@ -125,9 +124,9 @@ std::vector<CrashCase> AllCrashPoints() {
   using S = UpgradeStep;
   const std::vector<S> upgrade = {S::kStopping, S::kBackingUp,   S::kSwapping,
                                   S::kStarting, S::kHealthCheck, S::kCommitting};
-  const std::vector<S> rollback = {S::kStopping,          S::kBackingUp,        S::kSwapping,
-                                   S::kStarting,          S::kHealthCheck,      S::kRollbackStopping,
-                                   S::kRestoring,         S::kRollbackStarting, S::kRollbackVerifying,
+  const std::vector<S> rollback = {S::kStopping,        S::kBackingUp,        S::kSwapping,
+                                   S::kStarting,        S::kHealthCheck,      S::kRollbackStopping,
+                                   S::kRestoring,       S::kRollbackStarting, S::kRollbackVerifying,
                                    S::kRecordingFailure};
   for (bool unhealthy : {false, true}) {
     for (S step : unhealthy ? rollback : upgrade) {

@@ -20,9 +20,8 @@ class UpgradeHealthTest : public testing::RunnerFixture {
     });
   }
   bool Journaled(std::string_view text) const {
-    return std::any_of(journal_.entries.begin(), journal_.entries.end(), [&](const auto& e) {
-      return e.message.find(text) != std::string::npos;
-    });
+    return std::any_of(journal_.entries.begin(), journal_.entries.end(),
+                       [&](const auto& e) { return e.message.find(text) != std::string::npos; });
   }
   int Calls(const std::string& call) const {
     return static_cast<int>(std::count(systemd_.calls.begin(), systemd_.calls.end(), call));

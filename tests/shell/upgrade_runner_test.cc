@@ -204,7 +204,8 @@ TEST_F(UpgradeRunnerTest, TimeNoAgentWatchedIsNotCountedAsHealthy) {
   scheduler_.Advance(30s);
   std::optional<UpgradeState> saved = *records_.LoadState();
   EXPECT_EQ(saved->health_seen, 30s);
-  clock_.Advance(200s);  // no agent (or no machine, same boot id unknown) for longer than the period
+  clock_.Advance(
+      200s);  // no agent (or no machine, same boot id unknown) for longer than the period
   MakeRunner();
   runner_->Resume(*saved);
   scheduler_.Advance(89s);

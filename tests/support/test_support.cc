@@ -120,6 +120,11 @@ Result<HttpResponse> FakeHttpClient::Get(const HttpRequest& request, const BodyS
   if (from > 0) response.status = 206;
   response.total_size = r.announced_size.value_or(r.body.size());
   size_t end = r.fail_after_half.ok() ? r.body.size() : r.body.size() / 2;
+  if (r.body.size() > request.max_bytes) {  // as the real client: cut off at the cap
+    return Status::Refused(std::string(kTooLarge),
+                           "response from " + request.url + " is larger than " +
+                               std::to_string(request.max_bytes) + " bytes");
+  }
   for (size_t at = from; at < end; at += 4096) {
     std::string_view piece = std::string_view(r.body).substr(at, std::min<size_t>(4096, end - at));
     NV_RETURN_IF_ERROR(sink(BodyChunk{piece, at, response.total_size}));
