@@ -23,15 +23,6 @@ std::string DumpJsonPretty(const Json& j);
 /// Serialises on one line, like the original's `-o json` output.
 std::string DumpJsonCompact(const Json& j);
 
-/// The one shape of every record's Parse: the text as JSON, then the
-/// record's FromJson (which names the record in its errors).
-template <typename T, typename J>
-Result<T> ParseRecord(std::string_view text, Result<T> (*from_json)(const J&)) {
-  Result<J> j = ParseJson(text);
-  if (!j.ok()) return j.status();
-  return from_json(*j);
-}
-
 /// Typed, exception-free accessors for an object's keys. Errors name the key.
 Status RequireObject(const Json& j, std::string_view what);
 Result<std::string> GetString(const Json& obj, std::string_view key);

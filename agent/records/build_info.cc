@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "agent/base/json_record.h"
 #include "agent/base/version.h"
 
 namespace nymvisor {

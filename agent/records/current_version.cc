@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/base/json_record.h"
+
 namespace nymvisor {
 
 namespace {

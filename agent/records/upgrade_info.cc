@@ -3,6 +3,8 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "agent/base/json_record.h"
+
 namespace nymvisor {
 namespace {
 

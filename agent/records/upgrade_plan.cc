@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "agent/base/json_record.h"
+
 namespace nymvisor {
 
 Result<UpgradePlan> UpgradePlanFromJson(const Json& j) {
