@@ -14,6 +14,8 @@ packages=(
   systemd-container mmdebstrap python3 openssl util-linux procps
   # signatures for the signed-upstream scenarios, made with the real tool
   minisign
+  # the unit tests under sanitizers and the fuzz targets (scripts/sanitize.sh)
+  clang libclang-rt-14-dev
 )
 
 missing=()

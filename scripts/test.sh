@@ -36,9 +36,14 @@ printf 'root setup: '
 systemd-analyze security --offline=true --threshold=20 units/nymvisor@.service | tail -1
 rm -rf "$unprivileged"
 
+step "unit tests under ASan+UBSan, and the fuzz targets (scripts/sanitize.sh)"
+scripts/sanitize.sh 2>&1 | tee "$logs/sanitize"
+asan=$(grep -oP '^sanitizers: \K\d+(?= unit tests)' "$logs/sanitize" | tail -1)
+fuzz=$(grep -oP ', \K\d+(?= fuzz executions)' "$logs/sanitize" | tail -1)
+
 step "end-to-end tests in a real systemd (tests/e2e)"
 python3 tests/e2e/run_e2e.py --deb "$deb" --fake-node obj-*/tests/fake-node | tee "$logs/e2e"
 e2e=$(grep -oP '^e2e: \K\d+(?= scenario\(s\) ran)' "$logs/e2e" | tail -1)
 
 step "all tests passed"
-echo "ran and passed: ${unit:-?} unit tests, ${e2e:-?} end-to-end scenarios in a real systemd, formatting, lintian, hardening"
+echo "ran and passed: ${unit:-?} unit tests, ${e2e:-?} end-to-end scenarios in a real systemd, ${asan:-?} unit tests under ASan+UBSan, ${fuzz:-?} fuzz executions, formatting, lintian, hardening"

@@ -112,7 +112,8 @@ class HostileUpstreamTest(UpgradeTestCase):
         yield "500", lambda: up.override(info, status=500), r"500"
         yield "a redirect loop", lambda: up.override(
             info, status=302, headers={"Location": up.http_url + info}), r"redirect"
-        yield "one byte a second", lambda: up.override(info, rate=1), \
+        yield "one byte a second", lambda: up.override(
+            info, body=json.dumps(self.record("r3", "1.2.0")).encode(), rate=1), \
             r"slow|timed out|Timeout|stall"
 
     def record_cases(self):
