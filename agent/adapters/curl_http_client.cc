@@ -188,6 +188,8 @@ Result<HttpResponse> CurlHttpClient::Get(const HttpRequest& request, const BodyS
   SetOptions(curl.get(), request, &t, headers.get());
   std::string range;
   SetRange(curl.get(), request, &range);
+  char detail[CURL_ERROR_SIZE] = {};  // says which name a certificate lacks, ...
+  curl_easy_setopt(curl.get(), CURLOPT_ERRORBUFFER, detail);
   CURLcode rc = curl_easy_perform(curl.get());
   if (!t.error.ok()) return t.error;
   curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &t.response.status);
@@ -198,7 +200,9 @@ Result<HttpResponse> CurlHttpClient::Get(const HttpRequest& request, const BodyS
   }
   if (std::optional<Status> refused = RedirectRefusal(rc, request)) return *refused;
   if (rc != CURLE_OK) {  // network trouble: worth another try later
-    return Status::Unavailable("GET " + request.url + ": " + curl_easy_strerror(rc));
+    std::string why = curl_easy_strerror(rc);
+    if (detail[0] != '\0' && why != detail) why += " (" + std::string(detail) + ")";
+    return Status::Unavailable("GET " + request.url + ": " + why);
   }
   NV_RETURN_IF_ERROR(CheckStatus(t));
   if (t.response.Absent() || t.response.RateLimited()) return t.response;

@@ -11,6 +11,7 @@ nymvisor/ changed, nor the version that runs. Between cases upstream says
 import hashlib
 import json
 import re
+import sys
 
 from nymvisor_case import AGENT, NODE, UpgradeTestCase
 
@@ -66,8 +67,8 @@ class HostileUpstreamTest(UpgradeTestCase):
         since = self.cursor()
         c.run(["nymvisor", "check", "--id", "mixnode"])
         try:
-            c.wait_for_journal(pattern, unit=AGENT % "mixnode", timeout=timeout,
-                               extra_args=["--after-cursor", since, "-o", "cat"])
+            m = c.wait_for_journal(pattern, unit=AGENT % "mixnode", timeout=timeout,
+                                   extra_args=["--after-cursor", since, "-o", "cat"])
         except AssertionError as e:
             raise AssertionError("case %r: %s" % (case, e)) from None
         self.assertEqual(self.prop(NODE % "mixnode", "InvocationID"), self.invocation,
@@ -76,6 +77,9 @@ class HostileUpstreamTest(UpgradeTestCase):
         current = self.read_json(self.home + "/nymvisor/current-version.json")
         self.assertEqual(current["version"], "1.1.0", case)
         self.cases += 1
+        text = m.string
+        line = text[text.rfind("\n", 0, m.start()) + 1:text.find("\n", m.end())]
+        print("hostile case %2d, %s: %s" % (self.cases, case, line[:200]), file=sys.stderr)
 
     def settle(self):
         """Upstream says up to date again; whatever a case queued is skipped."""
@@ -100,43 +104,43 @@ class HostileUpstreamTest(UpgradeTestCase):
         info = "/nym-node/upgrade-info.json"
         up = self.upstream
         valid = self.record("r1", "1.2.0")
-        yield "malformed JSON", lambda: self.serve_info(b"{not json"), r"upgrade-info"
-        yield "wrong types", lambda: self.serve_info(dict(valid, version=12)), r"version"
-        yield "missing keys", lambda: self.serve_info({"name": "r2"}), r"version|missing|key"
+        yield "malformed JSON", lambda: self.serve_info(b"{not json"), r"invalid JSON"
+        yield "wrong types", lambda: self.serve_info(dict(valid, version=12)), r"key 'version' must be a string"
+        yield "missing keys", lambda: self.serve_info({"name": "r2"}), r"missing key"
         yield "deep nesting", lambda: self.serve_info(b"[" * 500000 + b"]" * 500000), \
-            r"nest|deep|depth"
-        yield "a JSON array", lambda: self.serve_info(b"[1, 2, 3]"), r"object"
-        yield "an empty body", lambda: self.serve_info(b""), r"upgrade-info|JSON|empty"
-        yield "a 50 MiB body", lambda: self.serve_info(b" " * (50 << 20)), r"larger than"
-        yield "404", lambda: up.override(info, status=404), r"404"
-        yield "500", lambda: up.override(info, status=500), r"500"
+            r"nested deeper than 64"
+        yield "a JSON array", lambda: self.serve_info(b"[1, 2, 3]"), r"must be a JSON object"
+        yield "an empty body", lambda: self.serve_info(b""), r"unusable upgrade information: invalid JSON"
+        yield "a 50 MiB body", lambda: self.serve_info(b" " * (50 << 20)), r"upgrade-info.json is larger than 1048576 bytes"
+        yield "404", lambda: up.override(info, status=404), r"HTTP status 404"
+        yield "500", lambda: up.override(info, status=500), r"HTTP status 500"
         yield "a redirect loop", lambda: up.override(
-            info, status=302, headers={"Location": up.http_url + info}), r"redirect"
+            info, status=302, headers={"Location": up.http_url + info}), r"more than 5 redirects"
         yield "one byte a second", lambda: up.override(
             info, body=json.dumps(self.record("r3", "1.2.0")).encode(), rate=1), \
-            r"slow|timed out|Timeout|stall"
+            r"cannot read upgrade information: .*Timeout"
 
     def record_cases(self):
         yield "a checksum of the wrong length", lambda: self.serve_info(
-            self.record("k1", "1.2.0", checksum="abc123")), r"checksum"
+            self.record("k1", "1.2.0", checksum="abc123")), r"checksum has 6 hex digits"
         yield "an unknown checksum algorithm", lambda: self.serve_info(
-            self.record("k2", "1.2.0", algorithm="md5")), r"md5|algorithm"
-        yield "a name with '/'", lambda: self.serve_info(self.record("a/b", "1.2.0")), r"name"
-        yield "a name '..'", lambda: self.serve_info(self.record("..", "1.2.0")), r"name"
+            self.record("k2", "1.2.0", algorithm="md5")), r"unsupported checksumAlgorithm 'md5'"
+        yield "a name with '/'", lambda: self.serve_info(self.record("a/b", "1.2.0")), r"invalid upgrade name .* contains '/'"
+        yield "a name '..'", lambda: self.serve_info(self.record("..", "1.2.0")), r"invalid upgrade name .* contains '\.\.'"
         yield "a name with NUL", lambda: self.serve_info(self.record("a\u0000b", "1.2.0")), \
-            r"name"
-        yield "a 10 KB name", lambda: self.serve_info(self.record("n" * 10000, "1.2.0")), r"name"
-        yield "a downgrade", lambda: self.serve_info(self.record("old", "1.0.0")), r"downgrade"
+            r"invalid upgrade name .* control character"
+        yield "a 10 KB name", lambda: self.serve_info(self.record("n" * 10000, "1.2.0")), r"invalid upgrade name"
+        yield "a downgrade", lambda: self.serve_info(self.record("old", "1.0.0")), r"refusing downgrade"
         yield "the reserved name genesis", lambda: self.serve_info(
-            self.record("genesis", "1.2.0")), r"reserved"
+            self.record("genesis", "1.2.0")), r"'genesis' is reserved"
         yield "a version that is not semver", lambda: self.serve_info(
-            self.record("k3", "latest")), r"latest"
+            self.record("k3", "latest")), r"'latest' is not a semantic version"
         yield "an upgradeTime far in the past", lambda: self.serve_info(
-            self.record("k4", "1.2.0", when="0001-01-01T00:00:00Z")), r"0001-01-01"
+            self.record("k4", "1.2.0", when="0001-01-01T00:00:00Z")), r"0001-01-01.* outside the years"
         yield "an upgradeTime in the year 9999", lambda: self.serve_info(
-            self.record("k5", "1.2.0", when="9999-12-31T23:59:59Z")), r"9999"
+            self.record("k5", "1.2.0", when="9999-12-31T23:59:59Z")), r"9999-12-31.* outside the years"
         yield "no entry for this platform", lambda: self.serve_info(
-            self.record("k6", "1.2.0", platform="linux-riscv64")), r"platform|linux-x86_64"
+            self.record("k6", "1.2.0", platform="linux-riscv64")), r"has no download for 'linux-x86_64'"
 
     def binary_cases(self):
         good = self.stamp_on_host(version="1.2.0")
@@ -147,7 +151,7 @@ class HostileUpstreamTest(UpgradeTestCase):
                                                                         **settings)
             self.serve_binary(name, version, body)
         yield "an HTML page", lambda: serve(b"<html><body>Not here</body></html>\n"), \
-            r"ELF|not a|executable|preflight"
+            r"preflight: .* not an ELF executable"
         yield "a binary over the cap", lambda: serve(good + b"\0" * (5 << 20)), \
             r"max_download_size_mib"
         yield "a checksum mismatch", lambda: self.serve_info(
@@ -155,16 +159,16 @@ class HostileUpstreamTest(UpgradeTestCase):
                 "/bin/b-sum", good), r"checksum mismatch"
         yield "a truncated download", lambda: (
             serve(good), self.upstream.override("/bin/c%02d" % self.seq, truncate=1000)), \
-            r"size|mismatch|checksum|truncat"
+            r"c\d\d will not be applied: checksum mismatch"
         yield "a build-info that hangs", lambda: serve(None, hang_build_info="true"), \
-            r"build-info|timed out|timeout"
+            r"did not answer within"
         yield "a build-info that prints garbage", lambda: serve(None, bad_build_info="true"), \
-            r"build-info|JSON|parse"
+            r"printed unusable build information"
         yield "a build-info of another version", lambda: (
-            self.serve_binary("b-other", "1.4.0", good)), r"1\.2\.0"
+            self.serve_binary("b-other", "1.4.0", good)), r"expects version 1\.4\.0 but the binary reports 1\.2\.0"
         yield "an untrusted certificate", lambda: self.serve_info(self.record(
             "b-tls", "1.5.0", url="%s/bin/b-tls" % self.upstream.https_url, binary=good)) or \
-            self.upstream.put("/bin/b-tls", good), r"certificate|SSL"
+            self.upstream.put("/bin/b-tls", good), r"b-tls.*SSL peer certificate"
 
     def test_thirty_hostile_answers_never_touch_the_node(self):
         c = self.container
@@ -194,5 +198,5 @@ class HostileUpstreamTest(UpgradeTestCase):
         self.upstream.put("/bin/b-host", good)
         self.serve_info(self.record("b-host", "1.6.0", binary=good,
                                     url="https://%s:%s/bin/b-host" % (WRONG_HOST, port)))
-        self.expect("a wrong hostname", r"certificate|SSL|host")
+        self.expect("a wrong hostname", r"b-host.*subject name matches|b-host.*does not match")
         self.assertGreaterEqual(self.cases, 30)
