@@ -140,3 +140,30 @@ class OperatorStopTest(UpgradeTestCase):
         c.run(["systemctl", "start", NODE % "mixnode"])
         self.wait_for_event("UpgradeSucceeded", timeout=60)
         self.assert_consistent_on("v2", "1.2.0")
+
+
+class DownloadDiskFullTest(UpgradeTestCase):
+
+    def test_a_download_that_fills_the_disk_leaves_no_partial_and_is_retried_later(self):
+        c = self.container
+        # Room for the genesis binary (about 4.5 MB) and the records, not for a download.
+        c.sh("mkdir -p /srv/nym-upgrades && mount -t tmpfs -o size=6m,mode=0755,"
+             "uid=$(id -u nym),gid=$(id -g nym) tmpfs /srv/nym-upgrades")
+        self.start_instance(flags=["--upgrade-data-directory", "/srv/nym-upgrades"])
+        before = self.prop(NODE % "mixnode", "InvocationID")
+        data = self.data_digest()
+        self.publish("v2", "1.2.0", in_seconds=0)
+        c.wait_for_journal(r"No space left on device; the partial download was removed",
+                           unit=AGENT % "mixnode", timeout=60)
+        c.wait_for_journal(r"staging v2 failed \(1 time in a row\), tried again in 1m",
+                           unit=AGENT % "mixnode", timeout=10)
+        self.assertEqual(c.out("find /srv/nym-upgrades -name '*.tmp'"), "", "no partial left")
+        self.assertEqual(self.prop(NODE % "mixnode", "InvocationID"), before,
+                         "the node was never stopped")
+        self.assertEqual(self.data_digest(), data)
+        self.assertEqual(self.read_json(self.home + "/nymvisor/current-version.json")["name"],
+                         "genesis")
+        c.run(["mount", "-o", "remount,size=64m", "/srv/nym-upgrades"])  # room again
+        self.wait_for_event("UpgradeSucceeded", timeout=120)
+        self.assertEqual(self.main_exe(NODE % "mixnode"),
+                         "/srv/nym-upgrades/upgrades/v2/bin/nym-node")
