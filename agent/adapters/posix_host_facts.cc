@@ -47,7 +47,8 @@ Result<FilesystemFacts> PosixHostFacts::Filesystem(const std::filesystem::path& 
     return Status::Error("statvfs " + path.string() + ": " + std::strerror(errno));
   }
   return FilesystemFacts{(s.f_flag & ST_NOEXEC) != 0,
-                         static_cast<uint64_t>(s.f_bavail) * s.f_frsize};
+                         static_cast<uint64_t>(s.f_bavail) * s.f_frsize,
+                         static_cast<uint64_t>(s.f_fsid)};
 }
 
 uint64_t PosixHostFacts::TreeBytes(const std::filesystem::path& dir,

@@ -41,4 +41,14 @@ Status DecidePreflight(const ElfInfo& elf, const HostView& host,
   return {};
 }
 
+Status DecideDownloadRoom(const DownloadRoom& room) {
+  uint64_t backup = room.backup_on_staging_filesystem ? room.backup_bytes : 0;
+  uint64_t needed = room.download_bytes + backup;
+  if (needed <= room.staging_free) return {};
+  return Status::Error("preflight: the download needs " + Mib(room.download_bytes) +
+                       (backup > 0 ? " and the backup about " + Mib(backup) : "") + " but only " +
+                       Mib(room.staging_free) +
+                       " are free for upgrade_data_directory; free some space or move it");
+}
+
 }  // namespace nymvisor

@@ -30,6 +30,20 @@ struct HostView {
 Status DecidePreflight(const ElfInfo& elf, const HostView& host,
                        const std::optional<Timestamp>& published);
 
+/// Room for a download about to start, and for the backup after it when
+/// both go to one filesystem.
+struct DownloadRoom {
+  uint64_t download_bytes = 0;  ///< what is left to download
+  uint64_t staging_free = UINT64_MAX;
+  uint64_t backup_bytes = 0;  ///< the estimated backup
+  bool backup_on_staging_filesystem = false;
+};
+
+/// Whether the download (plus the backup, on the same filesystem) fits in
+/// the free space of the staging directory; the error says what to free or
+/// move. Pure.
+Status DecideDownloadRoom(const DownloadRoom& room);
+
 }  // namespace nymvisor
 
 #endif  // NYMVISOR_AGENT_DECIDE_PREFLIGHT_H_

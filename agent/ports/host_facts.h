@@ -14,6 +14,7 @@ namespace nymvisor {
 struct FilesystemFacts {
   bool noexec = false;
   uint64_t free_bytes = 0;
+  uint64_t id = 0;  ///< the same for two paths on one filesystem
 };
 
 /// What the preflight checks ask of the host. Safe from any thread.

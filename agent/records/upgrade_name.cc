@@ -2,11 +2,13 @@
 
 #include <string>
 
+#include "agent/base/strings.h"
+
 namespace nymvisor {
 
 Status ValidateUpgradeName(std::string_view name) {
   auto refuse = [&](std::string_view why) {
-    return Status::Error("invalid upgrade name '" + std::string(name) + "': " + std::string(why));
+    return Status::Error("invalid upgrade name '" + Printable(name) + "': " + std::string(why));
   };
   if (name.empty()) return refuse("it is empty");
   if (name.size() > kMaxUpgradeNameLength) {

@@ -130,8 +130,14 @@ Result<uint64_t> Stager::Download(const StageRequest& request, const DownloadUrl
   DownloadSink sink(files_, make_hasher_, tmp, source.algorithm);
   Status written = sink.Resume();
   if (!written.ok()) return LocalWriteFailure(tmp, written);
+  bool room_checked = false;
   Result<HttpResponse> response =
       http_.Get(DownloadRequest(request, source, sink.written()), [&](const BodyChunk& chunk) {
+        if (!room_checked && chunk.total) {
+          room_checked = true;
+          uint64_t left = *chunk.total > chunk.offset ? *chunk.total - chunk.offset : 0;
+          NV_RETURN_IF_ERROR(CheckDownloadRoom(request, final_path.parent_path(), left));
+        }
         written = sink.Write(chunk);
         NV_RETURN_IF_ERROR(written);
         if (progress && !progress(sink.written(), chunk.total)) {
@@ -165,6 +171,24 @@ Result<uint64_t> Stager::Download(const StageRequest& request, const DownloadUrl
   NV_RETURN_IF_ERROR(files_.SetMode(tmp, 0755));
   NV_RETURN_IF_ERROR(files_.Rename(tmp, final_path));
   return sink.written();
+}
+
+Status Stager::CheckDownloadRoom(const StageRequest& request, const std::filesystem::path& dir,
+                                 uint64_t bytes) {
+  if (host_ == nullptr) return {};
+  Result<FilesystemFacts> staging = host_->Filesystem(dir);
+  if (!staging.ok()) return {};  // the download itself will say what is wrong
+  DownloadRoom room;
+  room.download_bytes = bytes;
+  room.staging_free = staging->free_bytes;
+  Result<FilesystemFacts> backups = host_->Filesystem(request.layout.backup_dir);
+  room.backup_on_staging_filesystem = backups.ok() && backups->id == staging->id;
+  if (room.backup_on_staging_filesystem) {
+    room.backup_bytes = host_->TreeBytes(request.layout.home, request.layout.nymvisor_dir);
+  }
+  Status st = DecideDownloadRoom(room);
+  // Space may be freed: tried again later (with the backoff), not refused.
+  return st.ok() ? st : Status::Unavailable(st.message());
 }
 
 Status Stager::Preflight(const StageRequest& request, const std::filesystem::path& binary) {

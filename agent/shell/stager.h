@@ -72,6 +72,10 @@ class Stager {
   Result<BuildInfo> Verify(const StageRequest& request);
   /// decide/preflight.h on the staged binary, before it is first run.
   Status Preflight(const StageRequest& request, const std::filesystem::path& binary);
+  /// Before the first byte of a download of `bytes` more into `dir`: the
+  /// room it needs (decide/DecideDownloadRoom); Unavailable when short.
+  Status CheckDownloadRoom(const StageRequest& request, const std::filesystem::path& dir,
+                           uint64_t bytes);
   /// Writing the partial download `tmp` failed (a full disk, most likely):
   /// removes it and answers Unavailable, so the download is retried later.
   Status LocalWriteFailure(const std::filesystem::path& tmp, const Status& failure);

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "agent/base/message_ids.h"
+#include "agent/base/strings.h"
 #include "agent/decide/upstream_decision.h"
 
 namespace nymvisor {
@@ -216,11 +217,12 @@ void UpstreamPoller::Handle(const UpgradeInfo& offered) {
     case UpstreamVerdict::kInvalid:
     case UpstreamVerdict::kBlocked:
       fields.push_back({"NYMVISOR_REASON", decision.detail});
-      return ReportOnce(key,
-                        decision.verdict == UpstreamVerdict::kBlocked ? LogPriority::kWarning
-                                                                      : LogPriority::kError,
-                        "", "not queuing upstream upgrade " + offered.name + ": " + decision.detail,
-                        fields);
+      return ReportOnce(
+          key,
+          decision.verdict == UpstreamVerdict::kBlocked ? LogPriority::kWarning
+                                                        : LogPriority::kError,
+          "", "not queuing upstream upgrade " + Printable(offered.name) + ": " + decision.detail,
+          fields);
     case UpstreamVerdict::kQueue:
       break;
   }

@@ -146,24 +146,33 @@ class DownloadDiskFullTest(UpgradeTestCase):
 
     def test_a_download_that_fills_the_disk_leaves_no_partial_and_is_retried_later(self):
         c = self.container
-        # Room for the genesis binary (about 4.5 MB) and the records, not for a download.
-        c.sh("mkdir -p /srv/nym-upgrades && mount -t tmpfs -o size=6m,mode=0755,"
+        agent = AGENT % "mixnode"
+        c.sh("mkdir -p /srv/nym-upgrades && mount -t tmpfs -o size=16m,mode=0755,"
              "uid=$(id -u nym),gid=$(id -g nym) tmpfs /srv/nym-upgrades")
         self.start_instance(flags=["--upgrade-data-directory", "/srv/nym-upgrades"])
         before = self.prop(NODE % "mixnode", "InvocationID")
         data = self.data_digest()
+        self.upstream.override("/bin/v2/nym-node", rate=1000000)  # about 5 s
         self.publish("v2", "1.2.0", in_seconds=0)
+        self.upstream.wait_for_request("/bin/v2/nym-node", timeout=30)
+        # The disk fills while the download runs (the pre-flight saw room).
+        c.sh("head -c 32M /dev/zero > /srv/nym-upgrades/filler || true")
         c.wait_for_journal(r"No space left on device; the partial download was removed",
-                           unit=AGENT % "mixnode", timeout=60)
+                           unit=agent, timeout=60)
         c.wait_for_journal(r"staging v2 failed \(1 time in a row\), tried again in 1m",
-                           unit=AGENT % "mixnode", timeout=10)
+                           unit=agent, timeout=10)
         self.assertEqual(c.out("find /srv/nym-upgrades -name '*.tmp'"), "", "no partial left")
+        # At the retry there is still no room: the pre-flight says so before a byte comes.
+        c.sh("rm /srv/nym-upgrades/filler && head -c 10M /dev/zero > /srv/nym-upgrades/filler")
+        c.wait_for_journal(r"staging v2 failed \(2 times in a row\), tried again in 2m: "
+                           r"preflight: the download needs 4 MiB", unit=agent, timeout=90)
         self.assertEqual(self.prop(NODE % "mixnode", "InvocationID"), before,
                          "the node was never stopped")
         self.assertEqual(self.data_digest(), data)
         self.assertEqual(self.read_json(self.home + "/nymvisor/current-version.json")["name"],
                          "genesis")
-        c.run(["mount", "-o", "remount,size=64m", "/srv/nym-upgrades"])  # room again
-        self.wait_for_event("UpgradeSucceeded", timeout=120)
+        c.run(["rm", "/srv/nym-upgrades/filler"])  # room again
+        self.upstream.clear_overrides()
+        self.wait_for_event("UpgradeSucceeded", timeout=180)
         self.assertEqual(self.main_exe(NODE % "mixnode"),
                          "/srv/nym-upgrades/upgrades/v2/bin/nym-node")
