@@ -69,6 +69,13 @@ Status StartBody(Transfer* t) {
   return {};
 }
 
+/// A body over HttpRequest::max_bytes, as the port names it.
+Status TooLarge(const HttpRequest& request) {
+  return Status::Refused(std::string(kTooLarge), "response from " + request.url +
+                                                     " is larger than " +
+                                                     std::to_string(request.max_bytes) + " bytes");
+}
+
 size_t OnBody(char* data, size_t size, size_t count, void* userdata) {
   auto* t = static_cast<Transfer*>(userdata);
   size_t n = size * count;
@@ -76,9 +83,7 @@ size_t OnBody(char* data, size_t size, size_t count, void* userdata) {
   bool success = t->response.status == 200 || t->response.status == 206;
   t->received += n;
   if (t->received > t->request->max_bytes) {
-    t->error = Status::Refused(std::string(kTooLarge),
-                               "response from " + t->request->url + " is larger than " +
-                                   std::to_string(t->request->max_bytes) + " bytes");
+    t->error = TooLarge(*t->request);
   }
   if (t->error.ok() && success) {
     t->error = (*t->sink)(BodyChunk{std::string_view(data, n), t->offset, t->response.total_size});
@@ -194,9 +199,7 @@ Result<HttpResponse> CurlHttpClient::Get(const HttpRequest& request, const BodyS
   if (!t.error.ok()) return t.error;
   curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &t.response.status);
   if (rc == CURLE_FILESIZE_EXCEEDED) {
-    return Status::Refused(std::string(kTooLarge),
-                           "response from " + request.url + " is larger than " +
-                               std::to_string(request.max_bytes) + " bytes");
+    return TooLarge(request);
   }
   if (std::optional<Status> refused = RedirectRefusal(rc, request)) return *refused;
   if (rc != CURLE_OK) {  // network trouble: worth another try later

@@ -8,8 +8,7 @@
 namespace nymvisor {
 
 std::optional<HealthProgress> UpgradeRunner::health_progress() const {
-  if (!state_ || state_->step != UpgradeStep::kHealthCheck || !state_->health_started_at ||
-      state_->health_paused_at) {
+  if (!InHealthCheck() || !state_->health_started_at || state_->health_paused_at) {
     return std::nullopt;
   }
   return HealthProgress{deps_.clock.Now() - *state_->health_started_at, settings_.health.period};
@@ -59,7 +58,7 @@ void UpgradeRunner::ArmHealthTimers() {
 }
 
 void UpgradeRunner::ReadAndJudge(bool at_end) {
-  if (!state_ || state_->step != UpgradeStep::kHealthCheck) return;
+  if (!InHealthCheck()) return;
   if (state_->health_paused_at) return;  // nothing is judged for the operator
   Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
   if (!unit.ok()) return Advance(false, unit.status().message());
@@ -67,7 +66,7 @@ void UpgradeRunner::ReadAndJudge(bool at_end) {
 }
 
 void UpgradeRunner::Judge(const UnitState& unit, bool at_end) {
-  if (!state_ || state_->step != UpgradeStep::kHealthCheck) return;
+  if (!InHealthCheck()) return;
   if (state_->health_paused_at) {
     if (unit.IsUp()) ResumeAfterOperator(unit);
     return;
@@ -82,7 +81,7 @@ void UpgradeRunner::Judge(const UnitState& unit, bool at_end) {
 }
 
 void UpgradeRunner::TickHealthProgress() {
-  if (!state_ || state_->step != UpgradeStep::kHealthCheck) return;
+  if (!InHealthCheck()) return;
   Duration seen = deps_.clock.Now() - *state_->health_started_at;
   if (seen > state_->health_seen) {
     state_->health_seen = seen;
@@ -100,10 +99,8 @@ void UpgradeRunner::OnUnitChanged(const std::string& unit, const UnitState& unit
 }
 
 void UpgradeRunner::Hurry() {
-  if (state_ && state_->step == UpgradeStep::kHealthCheck && state_->health_paused_at) {
-    return;  // paused for the operator: the next agent goes on waiting
-  }
-  if (state_ && state_->step == UpgradeStep::kHealthCheck && state_->health_started_at) {
+  if (InHealthCheck() && state_->health_paused_at) return;  // the next agent goes on waiting
+  if (InHealthCheck() && state_->health_started_at) {
     Duration elapsed = deps_.clock.Now() - *state_->health_started_at;
     if (settings_.health.period - elapsed <= settings_.stop_budget) return;  // wait for it
   }

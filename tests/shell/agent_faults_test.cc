@@ -19,10 +19,6 @@ class AgentFaultsTest : public testing::AgentFixture {
     return static_cast<int>(std::count_if(http_.requests.begin(), http_.requests.end(),
                                           [](const HttpRequest& r) { return r.url == kBinUrl; }));
   }
-  bool Journaled(std::string_view text) const {
-    return std::any_of(journal_.entries.begin(), journal_.entries.end(),
-                       [&](const auto& e) { return e.message.find(text) != std::string::npos; });
-  }
   std::filesystem::path Partial() const {
     std::filesystem::path tmp = layout_.UpgradeBinary("v2");
     tmp += ".tmp";

@@ -19,13 +19,6 @@ class UpgradeHealthTest : public testing::RunnerFixture {
       u.sub_state = state == ActiveState::kActive ? "running" : "dead";
     });
   }
-  bool Journaled(std::string_view text) const {
-    return std::any_of(journal_.entries.begin(), journal_.entries.end(),
-                       [&](const auto& e) { return e.message.find(text) != std::string::npos; });
-  }
-  int Calls(const std::string& call) const {
-    return static_cast<int>(std::count(systemd_.calls.begin(), systemd_.calls.end(), call));
-  }
   bool Paused() { return (*records_.LoadState())->health_paused_at.has_value(); }
 };
 

@@ -89,10 +89,6 @@ class AgentFixture : public ShellFixture {
     ASSERT_TRUE(agent_->Start().ok());
   }
 
-  int Calls(const std::string& call) {
-    return static_cast<int>(std::count(systemd_.calls.begin(), systemd_.calls.end(), call));
-  }
-
   ManualWorker fetch_worker_;  ///< polls and downloads (worker_: backups)
   RecordingNotifier notifier_;
   RecordingPublisher publisher_;

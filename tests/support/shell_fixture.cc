@@ -1,5 +1,6 @@
 #include "tests/support/shell_fixture.h"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace nymvisor::testing {
@@ -37,6 +38,15 @@ int ShellFixture::Count(std::string_view message_id) const {
   int n = 0;
   for (const auto& e : journal_.entries) n += e.message_id == message_id;
   return n;
+}
+
+bool ShellFixture::Journaled(std::string_view text) const {
+  return std::any_of(journal_.entries.begin(), journal_.entries.end(),
+                     [&](const auto& e) { return e.message.find(text) != std::string::npos; });
+}
+
+int ShellFixture::Calls(const std::string& call) const {
+  return static_cast<int>(std::count(systemd_.calls.begin(), systemd_.calls.end(), call));
 }
 
 std::string ShellFixture::CurrentTarget() const {

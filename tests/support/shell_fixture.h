@@ -28,6 +28,10 @@ class ShellFixture : public ::testing::Test {
   /// How many journal entries carry `message_id`.
   int Count(std::string_view message_id) const;
   bool Logged(std::string_view message_id) const { return Count(message_id) > 0; }
+  /// Whether a journal entry's message contains `text`.
+  bool Journaled(std::string_view text) const;
+  /// How many times the fake systemd saw `call` ("stop <unit>", ...).
+  int Calls(const std::string& call) const;
   /// Where `current` points.
   std::string CurrentTarget() const;
 
