@@ -27,6 +27,11 @@ constexpr StepSpec kTable[] = {
   // step, name, status text, effect,
   //   node_down, undoes, rollback, done_if_unit_down, resume, max_attempts,
   //   on success, on failure
+  // Nothing has happened to the node yet: a failure (a full disk) aborts
+  // without downtime.
+  {S::kPreCopying, "pre-copying", "copying the data ahead of the stop", E::kPreCopy,
+   false, false, false, false, R::kRepeat, kForwardAttempts,
+   To(S::kStopping), To(S::kAborting)},
   {S::kStopping, "stopping", "stopping the node", E::kStopNode,
    false, false, false, false, R::kFromStop, kForwardAttempts,
    Branch(S::kBackingUp, C::kSkipBackup, S::kSwapping),

@@ -19,6 +19,7 @@ struct UpgradeState;
 /// The named steps of one upgrade. Each is recorded durably before it runs, so
 /// an agent that dies at any point resumes it; every step can be run again.
 enum class UpgradeStep {
+  kPreCopying,
   kStopping,
   kBackingUp,
   kSwapping,
@@ -36,8 +37,9 @@ enum class UpgradeStep {
 
 /// The one effect the runner performs for a step.
 enum class StepEffect {
+  kPreCopy,           ///< copy DAEMON_HOME (minus nymvisor/) while the node runs, on the worker
   kStopNode,          ///< StopUnit, then wait for its JobRemoved
-  kBackUp,            ///< copy DAEMON_HOME (minus nymvisor/) on the worker
+  kBackUp,            ///< bring the pre-copy up to date (or copy all) on the worker
   kSwitchToTarget,    ///< point `current` at the new version, write current-version.json
   kRestorePrevious,   ///< an operator's rollback: restore the data of the version it returns to
   kStartNode,         ///< reset the start limit, StartUnit, wait for the job
@@ -97,8 +99,10 @@ struct StepSpec {
 };
 
 /// Every step, in enum order. The state machine in one place:
-///   stopping → backing-up → swapping → starting → health-check → committing
-/// (backing-up is skipped with skip_backup; a manual upgrade goes from swapping
+///   pre-copying → stopping → backing-up → swapping → starting → health-check
+///   → committing
+/// (pre-copying copies the data while the node runs, so backing-up copies
+/// only what changed since; both are skipped with skip_backup; a manual upgrade goes from swapping
 /// straight to committing; an operator's rollback restores the data of the
 /// version it returns to after swapping, in restoring-previous). Before the
 /// switch a failure aborts; after it, it rolls back: rollback-stopping →

@@ -16,8 +16,13 @@ namespace nymvisor {
 class BackupStore {
  public:
   virtual ~BackupStore() = default;
-  /// Takes a complete, synced copy for `upgrade_name` and returns its path.
-  /// A failure (a full disk) removes the partial copy.
+  /// Copies the data while the node still runs, so that Create, after the
+  /// stop, has only what changed since to copy. A failure (a full disk)
+  /// removes the partial copy; Create then copies everything.
+  virtual Status PreCopy(const std::string& upgrade_name) = 0;
+  /// Takes a complete, synced copy for `upgrade_name` and returns its path;
+  /// it equals the data at the moment of the call. A failure (a full disk)
+  /// removes the partial copy.
   virtual Result<std::filesystem::path> Create(const std::string& upgrade_name) = 0;
   /// Makes the node's data identical to `backup` again. Safe to repeat.
   virtual Status Restore(const std::filesystem::path& backup) = 0;

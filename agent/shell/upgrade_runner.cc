@@ -28,7 +28,7 @@ Status UpgradeRunner::Begin(UpgradeState initial) {
   Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
   initial.node_was_active =
       !unit.ok() || unit->IsUp() || unit->active_state == ActiveState::kActivating;
-  initial.step = UpgradeStep::kStopping;
+  initial.step = initial.skip_backup ? UpgradeStep::kStopping : UpgradeStep::kPreCopying;
   NV_RETURN_IF_ERROR(deps_.records.SaveState(initial));
   state_ = std::move(initial);
   if (state_->revert) {
@@ -87,6 +87,8 @@ void UpgradeRunner::RunStep() {
   CancelTimers();
   if (deps_.changed) deps_.changed();
   switch (Spec(state_->step).effect) {
+    case StepEffect::kPreCopy:
+      return RunPreCopy();
     case StepEffect::kStopNode:
       return QueueJob(/*start=*/false);
     case StepEffect::kStartNode:
@@ -164,6 +166,13 @@ void UpgradeRunner::OnJobRemoved(const std::string& job, const std::string& resu
   bool start = Spec(state_->step).effect != StepEffect::kStopNode;
   Advance(result == "done", std::string(start ? "the start" : "the stop") + " job of " +
                                 settings_.unit + " ended with '" + result + "'");
+}
+
+void UpgradeRunner::RunPreCopy() {
+  std::string name = state_->target.name;
+  auto result = std::make_shared<Status>(Status::Error("not run"));
+  deps_.worker.Post([this, name, result] { *result = deps_.backups.PreCopy(name); },
+                    [this, result] { Advance(result->ok(), result->message()); });
 }
 
 void UpgradeRunner::RunBackup() {

@@ -110,6 +110,7 @@ class UpgradeRunner {
   void Advance(bool ok, const std::string& failure = "");
   void QueueJob(bool start);
   bool UnitIsDown();
+  void RunPreCopy();
   void RunBackup();
   void RunRestore();
   /// The restore finished (on the main thread): a refused backup starts the

@@ -50,15 +50,15 @@ TEST(StepTable, HasOneRowPerStepInEnumOrderWithUniqueNames) {
 TEST(StepTable, TheNamesOnDiskNeverChange) {
   // upgrade-state.json of a running upgrade names its step: renaming one
   // would strand an upgrade across a package update.
-  EXPECT_EQ(
-      (Steps{StepName(S::kStopping), StepName(S::kBackingUp), StepName(S::kSwapping),
-             StepName(S::kRestoringPrevious), StepName(S::kStarting), StepName(S::kHealthCheck),
-             StepName(S::kCommitting), StepName(S::kAborting), StepName(S::kRollbackStopping),
-             StepName(S::kRestoring), StepName(S::kRollbackStarting),
-             StepName(S::kRollbackVerifying), StepName(S::kRecordingFailure)}),
-      (Steps{"stopping", "backing-up", "swapping", "restoring-previous", "starting", "health-check",
-             "committing", "aborting", "rollback-stopping", "restoring", "rollback-starting",
-             "rollback-verifying", "recording-failure"}));
+  EXPECT_EQ((Steps{StepName(S::kPreCopying), StepName(S::kStopping), StepName(S::kBackingUp),
+                   StepName(S::kSwapping), StepName(S::kRestoringPrevious), StepName(S::kStarting),
+                   StepName(S::kHealthCheck), StepName(S::kCommitting), StepName(S::kAborting),
+                   StepName(S::kRollbackStopping), StepName(S::kRestoring),
+                   StepName(S::kRollbackStarting), StepName(S::kRollbackVerifying),
+                   StepName(S::kRecordingFailure)}),
+            (Steps{"pre-copying", "stopping", "backing-up", "swapping", "restoring-previous",
+                   "starting", "health-check", "committing", "aborting", "rollback-stopping",
+                   "restoring", "rollback-starting", "rollback-verifying", "recording-failure"}));
 }
 
 /// One row of expectations: from `step` with the condition flags set, where
@@ -70,9 +70,18 @@ struct EdgeCase {
   std::optional<S> on_failure;
 };
 
+TEST(DecideNext, APreCopyRunsWhileTheNodeIsUpAndItsFailureAbortsWithoutAStop) {
+  UpgradeState s = At(S::kPreCopying);
+  EXPECT_FALSE(Spec(S::kPreCopying).node_down);
+  EXPECT_EQ(Walk(s, {}), (Steps{"pre-copying", "stopping", "backing-up", "swapping", "starting",
+                                "health-check", "committing"}));
+  EXPECT_EQ(Walk(s, {false}), (Steps{"pre-copying", "aborting", "recording-failure"}));
+}
+
 TEST(DecideNext, EveryEdgeOfTheTable) {
   const std::optional<S> kEnd;
   const EdgeCase cases[] = {
+      {S::kPreCopying, false, false, false, false, false, S::kStopping, S::kAborting},
       {S::kStopping, false, false, false, false, false, S::kBackingUp, S::kAborting},
       {S::kStopping, true, false, false, false, false, S::kSwapping, S::kAborting},
       {S::kStopping, false, false, true, false, false, S::kBackingUp, S::kRollbackStopping},
@@ -222,6 +231,7 @@ TEST(DecideResume, FromEveryStep) {
       {S::kStopping, 2, S::kStopping, false},
       {S::kBackingUp, 2, S::kStopping, false},  // the node may have been started meanwhile
       {S::kSwapping, 2, S::kStopping, false},
+      {S::kPreCopying, 2, S::kPreCopying, false},  // the node still runs: copy again
       {S::kRestoringPrevious, 2, S::kStopping, false},
       {S::kStarting, 2, S::kStopping, false},
       {S::kHealthCheck, 2, S::kHealthCheck, false},  // keeps its clock
@@ -235,6 +245,7 @@ TEST(DecideResume, FromEveryStep) {
       // Forward steps are given up after three agent runs, along their failure edge.
       {S::kStopping, 3, S::kStopping, false},
       {S::kStopping, 4, S::kAborting, true},
+      {S::kPreCopying, 4, S::kAborting, true},
       {S::kBackingUp, 4, S::kAborting, true},
       {S::kSwapping, 4, S::kAborting, true},
       {S::kRestoringPrevious, 4, S::kRollbackStopping, true},

@@ -98,7 +98,7 @@ TEST_P(UpgradeCrashTest, EndsOnOneVersionThatEveryRecordAgreesOn) {
   systemd_.units[kUnit].active_state = ActiveState::kActive;
   MakeRunnerWithHook();
   try {
-    ASSERT_TRUE(runner_->Begin(Initial()).ok());
+    BeginUpgrade(Initial());
   } catch (const Crashed&) {
     MakeRunnerWithHook();
     runner_->Resume(**records_.LoadState());

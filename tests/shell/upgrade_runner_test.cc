@@ -17,13 +17,17 @@ using UpgradeRunnerTest = testing::RunnerFixture;
 
 TEST_F(UpgradeRunnerTest, AHealthyUpgradeIsCommitted) {
   ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  EXPECT_EQ(RecordedStep(), UpgradeStep::kPreCopying);
+  EXPECT_TRUE(systemd_.calls.empty()) << "the node runs during the pre-copy";
+  worker_.RunAll();
+  EXPECT_EQ(backups_.calls.front(), "pre-copy v2");
   EXPECT_EQ(systemd_.calls.back(), std::string("stop ") + kUnit);
   EXPECT_EQ(RecordedStep(), UpgradeStep::kStopping);
   systemd_.Finish();
   EXPECT_EQ(RecordedStep(), UpgradeStep::kBackingUp);
-  EXPECT_EQ(backups_.calls, std::vector<std::string>{}) << "the backup runs on the worker";
+  EXPECT_EQ(backups_.calls.size(), 1u) << "the backup runs on the worker";
   worker_.RunAll();
-  EXPECT_EQ(backups_.calls.front(), "create v2");
+  EXPECT_EQ(backups_.calls.at(1), "create v2");
   EXPECT_EQ(CurrentTarget(), layout_.UpgradeDir("v2"));
   EXPECT_EQ(store_.LoadCurrentVersion()->version, "1.2.0");
   EXPECT_EQ(RecordedStep(), UpgradeStep::kStarting);
@@ -72,7 +76,7 @@ TEST_F(UpgradeRunnerTest, AUnitThatFailsDuringTheHealthCheckIsRolledBack) {
 }
 
 TEST_F(UpgradeRunnerTest, AFailedStartJobIsRolledBack) {
-  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  BeginUpgrade(Initial());
   systemd_.Finish();
   worker_.RunAll();
   systemd_.Finish("failed");
@@ -90,7 +94,7 @@ TEST_F(UpgradeRunnerTest, TooManyRestartsFailTheHealthCheck) {
 
 TEST_F(UpgradeRunnerTest, AFailedBackupAbortsAndStartsTheOldVersion) {
   backups_.fail_create = Status::Error("No space left on device");
-  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  BeginUpgrade(Initial());
   systemd_.Finish();
   worker_.RunAll();
   EXPECT_EQ(runner_->state()->step, UpgradeStep::kAborting);
@@ -103,9 +107,24 @@ TEST_F(UpgradeRunnerTest, AFailedBackupAbortsAndStartsTheOldVersion) {
   EXPECT_EQ(systemd_.units[kUnit].active_state, ActiveState::kActive);
 }
 
+TEST_F(UpgradeRunnerTest, AFailedPreCopyAbortsWithoutEverStoppingTheNode) {
+  backups_.fail_pre_copy = Status::Error("No space left on device");
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  worker_.RunAll();
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kAborting);
+  systemd_.Finish();  // the start of a running unit: a no-op
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_EQ(std::count(systemd_.calls.begin(), systemd_.calls.end(), std::string("stop ") + kUnit),
+            0);
+  EXPECT_EQ(store_.LoadHistory()->history.back().outcome, UpgradeOutcome::kFailed);
+  EXPECT_NE(store_.LoadHistory()->history.back().reason.find("No space left on device"),
+            std::string::npos);
+  EXPECT_EQ(CurrentTarget(), layout_.GenesisDir());
+}
+
 TEST_F(UpgradeRunnerTest, AnAbortBeforeTheSwitchWritesNothingAndStartsTheOldVersion) {
   backups_.fail_create = Status::Error("No space left on device");
-  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  BeginUpgrade(Initial());
   std::filesystem::path version_file = layout_.CurrentVersionFile();
   std::filesystem::remove(version_file);
   std::filesystem::create_directory(version_file);  // any write to it would fail
@@ -117,7 +136,7 @@ TEST_F(UpgradeRunnerTest, AnAbortBeforeTheSwitchWritesNothingAndStartsTheOldVers
 TEST_F(UpgradeRunnerTest, AnUpgradeOfAStoppedNodeLeavesItStoppedOnAbort) {
   systemd_.units[kUnit].active_state = ActiveState::kInactive;
   backups_.fail_create = Status::Error("No space left on device");
-  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  BeginUpgrade(Initial());
   systemd_.Finish();
   worker_.RunAll();
   ASSERT_TRUE(finished_.has_value());
@@ -128,7 +147,7 @@ TEST_F(UpgradeRunnerTest, AnUpgradeOfAStoppedNodeLeavesItStoppedOnAbort) {
 TEST_F(UpgradeRunnerTest, AManualUpgradeSwitchesAndLeavesTheNodeStopped) {
   UpgradeState s = Initial();
   s.leave_stopped = true;
-  ASSERT_TRUE(runner_->Begin(s).ok());
+  BeginUpgrade(s);
   systemd_.Finish();
   worker_.RunAll();
   ASSERT_TRUE(committed_);
@@ -141,7 +160,7 @@ TEST_F(UpgradeRunnerTest, AManualUpgradeSwitchesAndLeavesTheNodeStopped) {
 TEST_F(UpgradeRunnerTest, SkipBackupMeansNoBackupAndNoRestore) {
   UpgradeState s = Initial();
   s.skip_backup = true;
-  ASSERT_TRUE(runner_->Begin(s).ok());
+  BeginUpgrade(s);
   systemd_.Finish();
   systemd_.Finish("failed");
   systemd_.Finish();
@@ -152,7 +171,7 @@ TEST_F(UpgradeRunnerTest, SkipBackupMeansNoBackupAndNoRestore) {
 }
 
 TEST_F(UpgradeRunnerTest, AnAgentThatDiesDuringTheBackupResumesIt) {
-  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  BeginUpgrade(Initial());
   systemd_.Finish();
   ASSERT_EQ(worker_.queued(), 1u);
   // The agent is killed: the queued backup never completes.
@@ -174,7 +193,7 @@ TEST_F(UpgradeRunnerTest, AnAgentThatDiesDuringTheBackupResumesIt) {
 }
 
 TEST_F(UpgradeRunnerTest, AResumedUpgradeKeepsACompletedBackup) {
-  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  BeginUpgrade(Initial());
   systemd_.Finish();
   worker_.RunAll();
   ASSERT_EQ(RecordedStep(), UpgradeStep::kStarting);
@@ -184,7 +203,7 @@ TEST_F(UpgradeRunnerTest, AResumedUpgradeKeepsACompletedBackup) {
   runner_->Resume(*saved);
   systemd_.Finish();  // stop again
   EXPECT_EQ(RecordedStep(), UpgradeStep::kStarting) << "no second backup";
-  EXPECT_EQ(backups_.calls.size(), 1u);
+  EXPECT_EQ(backups_.calls, (std::vector<std::string>{"pre-copy v2", "create v2"}));
 }
 
 TEST_F(UpgradeRunnerTest, AnAgentThatDiesDuringTheHealthCheckKeepsItsClock) {
@@ -323,21 +342,21 @@ TEST_F(UpgradeRunnerTest, ABackupThatVanishesAfterAFailedRestoreLeavesTheNodeDow
 }
 
 TEST_F(UpgradeRunnerTest, AStepRunsOnlyOnceItIsRecorded) {
-  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  BeginUpgrade(Initial());
   std::filesystem::path state = layout_.data_dir / "upgrade-state.json";
   std::filesystem::remove(state);
   std::filesystem::create_directory(state);  // the next write fails
   systemd_.Finish();                         // stop done: enter backing-up
-  EXPECT_TRUE(backups_.calls.empty()) << "no backup before the step is recorded";
+  EXPECT_EQ(backups_.calls.size(), 1u) << "no backup before the step is recorded";
   std::filesystem::remove(state);
   scheduler_.Advance(10s);
   worker_.RunAll();
-  EXPECT_EQ(backups_.calls.size(), 1u);
+  EXPECT_EQ(backups_.calls.size(), 2u);
   EXPECT_EQ(RecordedStep(), UpgradeStep::kStarting) << "backed up, swapped, starting";
 }
 
 TEST_F(UpgradeRunnerTest, ALostJobTimesOut) {
-  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  BeginUpgrade(Initial());
   scheduler_.Advance(10min);
   EXPECT_EQ(runner_->state()->step, UpgradeStep::kAborting);
   EXPECT_NE(runner_->state()->failure.find("did not finish the stop job"), std::string::npos);
@@ -364,7 +383,7 @@ TEST_F(UpgradeRunnerTest, HurryingJudgesALongHealthCheckNow) {
 TEST_F(UpgradeRunnerTest, TestHookDelaysAStepAfterRecordingIt) {
   step_delays_ = *ParseStepDelays("backing-up=5s");
   MakeRunner();
-  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  BeginUpgrade(Initial());
   systemd_.Finish();
   EXPECT_EQ(RecordedStep(), UpgradeStep::kBackingUp);
   EXPECT_EQ(worker_.queued(), 0u) << "the backup waits for the delay";
@@ -375,7 +394,8 @@ TEST_F(UpgradeRunnerTest, TestHookDelaysAStepAfterRecordingIt) {
 TEST_F(UpgradeRunnerTest, ReportsEachStepAndTheHealthCheckProgress) {
   UpToHealthCheck();
   scheduler_.Advance(20s);
-  EXPECT_EQ(statuses_.front(), "upgrading 1.1.0 -> 1.2.0: stopping the node");
+  EXPECT_EQ(statuses_.front(), "upgrading 1.1.0 -> 1.2.0: copying the data ahead of the stop");
+  EXPECT_EQ(statuses_.at(1), "upgrading 1.1.0 -> 1.2.0: stopping the node");
   EXPECT_EQ(statuses_.back(), "health check 20/120 s of 1.2.0");
 }
 

@@ -131,6 +131,11 @@ void ManualWorker::RunAll() {
   }
 }
 
+Status FakeBackupStore::PreCopy(const std::string& upgrade_name) {
+  calls.push_back("pre-copy " + upgrade_name);
+  return fail_pre_copy;
+}
+
 Result<std::filesystem::path> FakeBackupStore::Create(const std::string& upgrade_name) {
   calls.push_back("create " + upgrade_name);
   if (!fail_create.ok()) return fail_create;

@@ -83,10 +83,12 @@ class ManualWorker : public Worker {
 /// Records backup calls; a test can make any of them fail.
 class FakeBackupStore : public BackupStore {
  public:
+  Status PreCopy(const std::string& upgrade_name) override;
   Result<std::filesystem::path> Create(const std::string& upgrade_name) override;
   Status Restore(const std::filesystem::path& backup) override;
   Status Prune(uint32_t keep, const std::filesystem::path& protect) override;
   Result<std::filesystem::path> Latest(const std::string& upgrade_name) override;
+  Status fail_pre_copy;
   Status fail_create;
   std::map<std::string, std::filesystem::path> latest;  ///< what Latest answers, by upgrade
   Status fail_restore;

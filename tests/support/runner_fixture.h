@@ -79,9 +79,17 @@ class RunnerFixture : public ShellFixture {
     return s;
   }
 
+  /// Begins an upgrade and runs its pre-copy (on the worker), up to the stop.
+  void BeginUpgrade(UpgradeState s) {
+    ASSERT_TRUE(runner_->Begin(std::move(s)).ok());
+    if (runner_->state()->step != UpgradeStep::kPreCopying) return;
+    worker_.RunAll();
+    ASSERT_EQ(runner_->state()->step, UpgradeStep::kStopping);
+  }
+
   /// Drives an upgrade up to the health check.
   void UpToHealthCheck() {
-    ASSERT_TRUE(runner_->Begin(Initial()).ok());
+    BeginUpgrade(Initial());
     systemd_.Finish();  // stop
     worker_.RunAll();   // backup
     systemd_.Finish();  // start

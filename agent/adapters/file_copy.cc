@@ -1,0 +1,234 @@
+#include "agent/adapters/file_copy.h"
+
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+namespace nymvisor {
+namespace {
+
+namespace stdfs = std::filesystem;
+
+constexpr off_t kBlock = 1 << 20;
+
+/// Closes a descriptor when it goes out of scope.
+struct Fd {
+  int fd = -1;
+  explicit Fd(int f) : fd(f) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+/// Unmaps a mapping when it goes out of scope.
+struct Mapping {
+  void* addr = MAP_FAILED;
+  size_t length = 0;
+  Mapping(int fd, off_t offset, size_t len) : length(len) {
+    addr = ::mmap(nullptr, len, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, offset);
+  }
+  Mapping(const Mapping&) = delete;
+  Mapping& operator=(const Mapping&) = delete;
+  ~Mapping() {
+    if (addr != MAP_FAILED) ::munmap(addr, length);
+  }
+  const char* data() const { return static_cast<const char*>(addr); }
+};
+
+/// Copies [from, to) by pread/pwrite, for filesystems that refuse copy_file_range.
+Status CopyRangeByReadWrite(int in, int out, off_t from, off_t to, const stdfs::path& dst,
+                            CopyStats* stats) {
+  std::vector<char> buffer(kBlock);
+  while (from < to) {
+    ssize_t n = ::pread(in, buffer.data(), std::min<off_t>(kBlock, to - from), from);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Errno("reading the source of", dst);
+    if (n == 0) return {};  // the source shrank (a live copy): the delta pass repairs it
+    for (ssize_t done = 0; done < n;) {
+      ssize_t written = ::pwrite(out, buffer.data() + done, n - done, from + done);
+      if (written < 0 && errno == EINTR) continue;
+      if (written < 0) return Errno("copying to", dst);
+      done += written;
+    }
+    from += n;
+    stats->bytes_written += n;
+  }
+  return {};
+}
+
+// copy_file_range is fast (reflinks, in-kernel copies) but refuses some pairs
+// of filesystems: EXDEV across mounts before Linux 5.19, EOPNOTSUPP/ENOSYS/
+// EINVAL elsewhere; read/write takes over from where it stopped.
+Status CopyRange(int in, int out, off_t from, off_t to, const stdfs::path& dst, CopyStats* stats) {
+  while (from < to) {
+    loff_t in_off = from, out_off = from;
+    ssize_t n = ::copy_file_range(in, &in_off, out, &out_off, to - from, 0);
+    if (n == 0) return {};
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EXDEV || errno == EOPNOTSUPP || errno == ENOSYS || errno == EINVAL)) {
+      return CopyRangeByReadWrite(in, out, from, to, dst, stats);
+    }
+    if (n < 0) return Errno("copying to", dst);
+    from += n;
+    stats->bytes_written += n;
+  }
+  return {};
+}
+
+/// The next data offset at or after `pos`, or `end` when only a hole is left.
+/// A filesystem without SEEK_DATA reports everything as data.
+off_t NextData(int fd, off_t pos, off_t end) {
+  off_t data = ::lseek(fd, pos, SEEK_DATA);
+  if (data < 0) return errno == ENXIO ? end : pos;
+  return std::min(data, end);
+}
+
+off_t NextHole(int fd, off_t pos, off_t end) {
+  off_t hole = ::lseek(fd, pos, SEEK_HOLE);
+  return hole < 0 ? end : std::min(hole, end);
+}
+
+/// Copies the data ranges of [from, to), leaving holes as holes.
+Status CopyDataRanges(int in, int out, off_t from, off_t to, const stdfs::path& dst,
+                      CopyStats* stats) {
+  while (from < to) {
+    off_t data = NextData(in, from, to);
+    if (data >= to) break;
+    off_t hole = NextHole(in, data, to);
+    NV_RETURN_IF_ERROR(CopyRange(in, out, data, hole, dst, stats));
+    from = hole;
+  }
+  return {};
+}
+
+bool AllZero(const char* data, size_t length) {
+  return length == 0 || (data[0] == 0 && std::memcmp(data, data + 1, length - 1) == 0);
+}
+
+/// Writes the 1 MiB blocks of [from, to) where `out` differs from `in`.
+Status PatchRange(int in, int out, off_t from, off_t to, const stdfs::path& dst, CopyStats* stats) {
+  from -= from % ::sysconf(_SC_PAGESIZE);  // mmap offsets are page aligned
+  Mapping a(in, from, to - from), b(out, from, to - from);
+  if (a.addr == MAP_FAILED || b.addr == MAP_FAILED) return Errno("mapping", dst);
+  for (off_t off = 0; off < to - from; off += kBlock) {
+    size_t len = std::min<off_t>(kBlock, to - from - off);
+    if (std::memcmp(a.data() + off, b.data() + off, len) == 0) continue;
+    if (AllZero(a.data() + off, len) &&
+        ::fallocate(out, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, from + off, len) == 0) {
+      continue;
+    }
+    for (size_t done = 0; done < len;) {
+      ssize_t n = ::pwrite(out, a.data() + off + done, len - done, from + off + done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return Errno("writing", dst);
+      done += n;
+    }
+    stats->bytes_written += len;
+  }
+  return {};
+}
+
+/// Makes [0, common) of `out` equal to `in`: data ranges are compared block by
+/// block, holes of `in` are punched into `out`.
+Status PatchCommonPart(int in, int out, off_t common, const stdfs::path& dst, CopyStats* stats) {
+  for (off_t pos = 0; pos < common;) {
+    off_t data = NextData(in, pos, common);
+    if (data > pos && NextData(out, pos, data) < data &&
+        ::fallocate(out, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, pos, data - pos) != 0) {
+      return Errno("punching a hole in", dst);
+    }
+    if (data >= common) break;
+    off_t hole = NextHole(in, data, common);
+    NV_RETURN_IF_ERROR(PatchRange(in, out, data, hole, dst, stats));
+    pos = hole;
+  }
+  return {};
+}
+
+}  // namespace
+
+Status Errno(std::string_view what, const stdfs::path& path) {
+  return Status::Error(std::string(what) + " " + path.string() + ": " + std::strerror(errno));
+}
+
+Status CopyFileData(const stdfs::path& src, const stdfs::path& dst, CopyStats* stats) {
+  Fd in(::open(src.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (in.fd < 0) return Errno("reading", src);
+  Fd out(::open(dst.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (out.fd < 0) return Errno("creating", dst);
+  stats->files_copied += 1;
+  if (::ioctl(out.fd, FICLONE, in.fd) == 0) return {};
+  struct stat st {};
+  if (::fstat(in.fd, &st) != 0) return Errno("stat", src);
+  NV_RETURN_IF_ERROR(CopyDataRanges(in.fd, out.fd, 0, st.st_size, dst, stats));
+  if (::ftruncate(out.fd, st.st_size) != 0) return Errno("sizing", dst);
+  int rc = ::close(out.fd);
+  out.fd = -1;
+  return rc == 0 ? Status() : Errno("closing", dst);
+}
+
+Status UpdateFileInPlace(const stdfs::path& src, const stdfs::path& dst, CopyStats* stats) {
+  Fd in(::open(src.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (in.fd < 0) return Errno("reading", src);
+  Fd out(::open(dst.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW));
+  if (out.fd < 0) return Errno("opening", dst);
+  struct stat s {
+  }, d{};
+  if (::fstat(in.fd, &s) != 0 || ::fstat(out.fd, &d) != 0) return Errno("stat", dst);
+  if (!S_ISREG(s.st_mode) || !S_ISREG(d.st_mode))
+    return Status::Error(dst.string() + ": not a file");
+  stats->files_patched += 1;
+  off_t common = std::min(s.st_size, d.st_size);
+  if (::ftruncate(out.fd, common) != 0) return Errno("sizing", dst);
+  NV_RETURN_IF_ERROR(PatchCommonPart(in.fd, out.fd, common, dst, stats));
+  NV_RETURN_IF_ERROR(CopyDataRanges(in.fd, out.fd, common, s.st_size, dst, stats));
+  if (::ftruncate(out.fd, s.st_size) != 0) return Errno("sizing", dst);
+  int rc = ::close(out.fd);
+  out.fd = -1;
+  return rc == 0 ? Status() : Errno("closing", dst);
+}
+
+namespace {
+
+/// Gives `dst` (whose permission bits are now `now`) the bits `mode`. Under
+/// the agent unit's RestrictSUIDSGID= a setuid/setgid bit cannot be set: the
+/// copy then keeps the other bits rather than failing the whole backup.
+Status CopyMode(mode_t now, mode_t mode, const stdfs::path& dst) {
+  if (now == mode) return {};
+  if (::chmod(dst.c_str(), mode) == 0) return {};
+  if (errno == EPERM && (mode & 06000) != 0 && ::chmod(dst.c_str(), mode & 01777) == 0) return {};
+  return Errno("chmod", dst);
+}
+
+}  // namespace
+
+Status CopyMetadata(const struct stat& st, const stdfs::path& dst) {
+  // Only what differs is set: an agent running as the node's account cannot
+  // give files away, and needs not for its own.
+  struct stat now {};
+  if (::lstat(dst.c_str(), &now) != 0) return Errno("stat", dst);
+  if (now.st_uid != st.st_uid || now.st_gid != st.st_gid) {
+    if (::fchownat(AT_FDCWD, dst.c_str(), st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) != 0) {
+      return Errno("chown", dst);
+    }
+    if (::lstat(dst.c_str(), &now) != 0) return Errno("stat", dst);  // chown drops setuid bits
+  }
+  if (!S_ISLNK(st.st_mode))
+    NV_RETURN_IF_ERROR(CopyMode(now.st_mode & 07777, st.st_mode & 07777, dst));
+  timespec times[2] = {st.st_atim, st.st_mtim};
+  if (::utimensat(AT_FDCWD, dst.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0) {
+    return Errno("setting times of", dst);
+  }
+  return {};
+}
+
+}  // namespace nymvisor

@@ -1,0 +1,49 @@
+#ifndef NYMVISOR_AGENT_ADAPTERS_FILE_COPY_H_
+#define NYMVISOR_AGENT_ADAPTERS_FILE_COPY_H_
+
+#include <sys/stat.h>
+
+#include <cstdint>
+#include <filesystem>
+
+#include "agent/base/status.h"
+
+namespace nymvisor {
+
+/// What copying moved, for the journal and the benchmarks.
+struct CopyStats {
+  uint64_t bytes_written = 0;    ///< data bytes written (holes and reflinks not counted)
+  uint64_t files_copied = 0;     ///< files written whole
+  uint64_t files_patched = 0;    ///< large files of which only the changed blocks were written
+  uint64_t files_linked = 0;     ///< hard links to an identical file of the previous backup
+  uint64_t files_unchanged = 0;  ///< left alone: known to equal their source
+};
+
+/// Files at least this large are updated block by block when they changed
+/// (UpdateFileInPlace); smaller ones are copied whole.
+inline constexpr uint64_t kBlockDeltaMinSize = 1 << 20;
+
+/// Creates `dst` (which must not exist) with the contents of `src`: a reflink
+/// (FICLONE) where the filesystem can, else copy_file_range (read/write where
+/// that is refused) over the data ranges only (SEEK_DATA/SEEK_HOLE), so a
+/// sparse file stays sparse. Neither path is followed if it is a symlink.
+Status CopyFileData(const std::filesystem::path& src, const std::filesystem::path& dst,
+                    CopyStats* stats);
+
+/// Makes the existing regular file `dst` equal to `src` by writing only the
+/// blocks that differ (compared in 1 MiB blocks; a block that is all zeros in
+/// `src` becomes a hole), then truncating it to `src`'s size. For a `dst` with
+/// a single link: the change is visible through no other name.
+Status UpdateFileInPlace(const std::filesystem::path& src, const std::filesystem::path& dst,
+                         CopyStats* stats);
+
+/// Owner, mode and times of `st`, applied to `dst` (not following a symlink).
+/// An owner that is already ours is not set again.
+Status CopyMetadata(const struct stat& st, const std::filesystem::path& dst);
+
+/// An error naming `what` and `path` with errno's text.
+Status Errno(std::string_view what, const std::filesystem::path& path);
+
+}  // namespace nymvisor
+
+#endif  // NYMVISOR_AGENT_ADAPTERS_FILE_COPY_H_

@@ -1,0 +1,93 @@
+#include "agent/adapters/file_copy.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "tests/support/test_support.h"
+
+namespace nymvisor {
+namespace {
+
+using testing::ReadFileOrDie;
+using testing::TempDir;
+using testing::WriteFile;
+
+constexpr off_t kMiB = 1 << 20;
+
+/// A file of `size` bytes whose only data is `data` at `offset`: the rest is a hole.
+void WriteSparse(const std::filesystem::path& path, off_t size, off_t offset,
+                 const std::string& data) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::ftruncate(fd, size), 0);
+  ASSERT_EQ(::pwrite(fd, data.data(), data.size(), offset), static_cast<ssize_t>(data.size()));
+  ::close(fd);
+}
+
+off_t Allocated(const std::filesystem::path& path) {
+  struct stat st {};
+  ::stat(path.c_str(), &st);
+  return st.st_blocks * 512;
+}
+
+TEST(CopyFileData, KeepsASparseFileSparse) {
+  TempDir dir;
+  WriteSparse(dir / "sparse", 64 * kMiB, 40 * kMiB, "data in the middle");
+  CopyStats stats;
+  ASSERT_TRUE(CopyFileData(dir / "sparse", dir / "copy", &stats).ok());
+  EXPECT_EQ(std::filesystem::file_size(dir / "copy"), 64u * kMiB);
+  EXPECT_LT(Allocated(dir / "copy"), kMiB) << "only the data block is allocated";
+  EXPECT_LT(stats.bytes_written, static_cast<uint64_t>(kMiB));
+  EXPECT_EQ(ReadFileOrDie(dir / "copy"), ReadFileOrDie(dir / "sparse"));
+}
+
+TEST(CopyFileData, RefusesToWriteThroughASymlinkOrOverAFile) {
+  TempDir dir;
+  WriteFile(dir / "src", "data");
+  WriteFile(dir / "victim", "mine");
+  std::filesystem::create_symlink(dir / "victim", dir / "dst");
+  CopyStats stats;
+  EXPECT_FALSE(CopyFileData(dir / "src", dir / "dst", &stats).ok());
+  EXPECT_FALSE(CopyFileData(dir / "src", dir / "victim", &stats).ok());
+  EXPECT_EQ(ReadFileOrDie(dir / "victim"), "mine");
+}
+
+TEST(UpdateFileInPlace, WritesOnlyTheBlocksThatDiffer) {
+  TempDir dir;
+  std::string data(8 * kMiB, 'a');
+  WriteFile(dir / "old", data);
+  data[5 * kMiB + 7] = 'b';
+  WriteFile(dir / "new", data);
+  CopyStats stats;
+  ASSERT_TRUE(UpdateFileInPlace(dir / "new", dir / "old", &stats).ok());
+  EXPECT_EQ(ReadFileOrDie(dir / "old"), data);
+  EXPECT_EQ(stats.bytes_written, static_cast<uint64_t>(kMiB));
+  EXPECT_EQ(stats.files_patched, 1u);
+}
+
+TEST(UpdateFileInPlace, FollowsAFileThatGrewOrShrank) {
+  TempDir dir;
+  WriteFile(dir / "old", std::string(3 * kMiB, 'a'));
+  WriteFile(dir / "longer", std::string(3 * kMiB, 'a') + "tail");
+  CopyStats stats;
+  ASSERT_TRUE(UpdateFileInPlace(dir / "longer", dir / "old", &stats).ok());
+  EXPECT_EQ(ReadFileOrDie(dir / "old"), ReadFileOrDie(dir / "longer"));
+  EXPECT_EQ(stats.bytes_written, 4u);
+  WriteFile(dir / "shorter", std::string(kMiB + 3, 'a'));
+  ASSERT_TRUE(UpdateFileInPlace(dir / "shorter", dir / "old", &stats).ok());
+  EXPECT_EQ(ReadFileOrDie(dir / "old"), ReadFileOrDie(dir / "shorter"));
+}
+
+TEST(UpdateFileInPlace, AHoleInTheSourceBecomesAHole) {
+  TempDir dir;
+  WriteFile(dir / "old", std::string(16 * kMiB, 'x'));
+  WriteSparse(dir / "new", 16 * kMiB, 0, "x");
+  CopyStats stats;
+  ASSERT_TRUE(UpdateFileInPlace(dir / "new", dir / "old", &stats).ok());
+  EXPECT_EQ(ReadFileOrDie(dir / "old"), ReadFileOrDie(dir / "new"));
+  EXPECT_LT(Allocated(dir / "old"), 2 * kMiB);
+}
+
+}  // namespace
+}  // namespace nymvisor
