@@ -16,6 +16,10 @@
 //   notify_ready=true            `run` sends READY=1 over sd_notify
 //   ready_delay_ms=N             wait before READY=1
 //   mutate_file=PATH             `run` appends a line to PATH first (a "migration")
+//   write_file=PATH              `run` keeps overwriting 64 KiB blocks of PATH (an existing
+//                                file) at write_kib_s (default 10240) KiB/s, and one last
+//                                block as it stops: a database written up to the stop
+//   write_version=V              only version V writes (the setting is in the unit's env)
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -28,6 +32,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -47,9 +52,9 @@ constexpr size_t kMagicLen = 8;
 constexpr size_t kLengthLen = 8;  // hex length of the JSON, before the magic
 
 const char* const kKeys[] = {
-    "version",        "binary_name",    "exit_at_start",   "crash_after_seconds",
-    "ignore_sigterm", "ignore_sigint",  "hang_build_info", "bad_build_info",
-    "notify_ready",   "ready_delay_ms", "mutate_file"};
+    "version",       "binary_name",     "exit_at_start",  "crash_after_seconds", "ignore_sigterm",
+    "ignore_sigint", "hang_build_info", "bad_build_info", "notify_ready",        "ready_delay_ms",
+    "mutate_file",   "write_file",      "write_kib_s",    "write_version"};
 
 std::string ReadSelf() {
   std::ifstream in("/proc/self/exe", std::ios::binary);
@@ -160,6 +165,49 @@ void Mutate(const std::string& path, const std::string& version) {
   ::sync();
 }
 
+/// Overwrites 64 KiB blocks of an existing file at pseudo-random places, each
+/// stamped with a counter so that every write changes the data.
+class Writer {
+ public:
+  Writer(const std::string& path, int kib_per_second)
+      : fd_(::open(path.c_str(), O_WRONLY | O_CLOEXEC)), per_tick_(kib_per_second / 50 / 64) {
+    struct stat st {};
+    if (fd_ >= 0 && ::fstat(fd_, &st) == 0) blocks_ = st.st_size / kBlock;
+    if (blocks_ == 0 && fd_ >= 0) {
+      std::cerr << "fake-node: " << path << " is smaller than a block; not writing" << std::endl;
+    }
+  }
+  ~Writer() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  /// One 20 ms tick's worth of writes.
+  void Tick() {
+    for (int i = 0; i < std::max(per_tick_, 1); ++i) WriteOne();
+  }
+  void WriteOne() {
+    if (fd_ < 0 || blocks_ == 0) return;
+    count_ += 1;
+    std::string block(kBlock, static_cast<char>('a' + count_ % 26));
+    std::snprintf(block.data(), 32, "write %llu", static_cast<unsigned long long>(count_));
+    uint64_t at = (count_ * 2654435761u) % blocks_;
+    if (::pwrite(fd_, block.data(), block.size(), at * kBlock) < 0) std::perror("fake-node write");
+  }
+
+ private:
+  static constexpr size_t kBlock = 64 << 10;
+  int fd_;
+  int per_tick_;
+  uint64_t blocks_ = 0;
+  uint64_t count_ = 0;
+};
+
+std::unique_ptr<Writer> MakeWriter(const json& s) {
+  std::string path = Get(s, "write_file");
+  std::string only = Get(s, "write_version");
+  if (path.empty() || (!only.empty() && only != Get(s, "version"))) return nullptr;
+  return std::make_unique<Writer>(path, std::stoi(Get(s, "write_kib_s", "10240")));
+}
+
 int CmdRun(const json& s, const std::vector<std::string>& args) {
   std::string version = Get(s, "version");
   std::cout << "fake-node " << version << " starting with";
@@ -176,7 +224,9 @@ int CmdRun(const json& s, const std::vector<std::string>& args) {
   int crash_after = std::stoi(Get(s, "crash_after_seconds", "0"));
   auto start = std::chrono::steady_clock::now();
   bool ready_sent = false;
+  std::unique_ptr<Writer> writer = MakeWriter(s);
   while (!g_stop) {
+    if (writer) writer->Tick();
     auto elapsed = std::chrono::steady_clock::now() - start;
     if (!ready_sent && Flag(s, "notify_ready") &&
         elapsed >= std::chrono::milliseconds(ready_delay)) {
@@ -189,6 +239,7 @@ int CmdRun(const json& s, const std::vector<std::string>& args) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  if (writer) writer->WriteOne();  // the last write, as the stop arrives
   std::cout << "fake-node " << version << " stopping" << std::endl;
   return 0;
 }

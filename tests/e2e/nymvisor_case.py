@@ -200,9 +200,10 @@ class UpgradeTestCase(NymvisorTestCase):
         import json
         return json.loads(self.container.read_file(path))
 
-    def data_digest(self):
-        """Checksum of DAEMON_HOME without nymvisor's own directory."""
+    def data_digest(self, root=None):
+        """Checksum of DAEMON_HOME (or of a backup of it) without nymvisor's
+        own directory: names, modes, owners, sizes and every file's sha256."""
         return self.container.out(
             "cd %s && find . -path ./nymvisor -prune -o -printf '%%p %%m %%u %%s\\n' "
             "| LC_ALL=C sort | sha256sum && find . -path ./nymvisor -prune -o -type f "
-            "-print0 | LC_ALL=C sort -z | xargs -0r sha256sum | sha256sum" % self.home)
+            "-print0 | LC_ALL=C sort -z | xargs -0r sha256sum | sha256sum" % (root or self.home))

@@ -14,7 +14,7 @@ from nymvisor_case import AGENT, NODE, UpgradeTestCase
 
 # Upgrade points: the agent dies right after a step is recorded (enter) or
 # right after its effect (done), before the next step is recorded.
-UPGRADE_POINTS = ["done:stopping", "enter:backing-up", "done:backing-up", "done:swapping",
+UPGRADE_POINTS = ["done:pre-copying", "done:stopping", "enter:backing-up", "done:backing-up", "done:swapping",
                   "done:starting", "enter:health-check", "done:committing"]
 # Rollback points, for a new version that cannot start.
 ROLLBACK_POINTS = ["done:rollback-stopping", "done:restoring", "done:rollback-starting",

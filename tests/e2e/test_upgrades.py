@@ -30,8 +30,9 @@ class UpgradeTest(UpgradeTestCase):
         self.assertNotIn("outcome", history[0])
         self.assertEqual(self.read_json(self.home + "/nymvisor/current-version.json")["name"], "v2")
         backups = c.out("ls %s/nymvisor/backups/v2" % self.home).split()
-        self.assertEqual(len(backups), 1)
+        self.assertEqual(len(backups), 2, "the backup and its index")
         self.assertRegex(backups[0], r"^backup-\d{4}-\d\d-\d\d-\d{9}-preupgrade$")
+        self.assertEqual(backups[1], backups[0] + ".index")
         self.assertEqual(c.out("cat %s/nymvisor/backups/v2/%s/data/state.db"
                                % (self.home, backups[0])), "rows")
         order = [name for name, _, _ in self.agent_events() if name != "UpstreamUnreachable"]
@@ -203,7 +204,7 @@ class SetgidTest(UpgradeTestCase):
              "chown nym:nym %s/shared/f" % ((self.home,) * 3))
         self.publish("v2", "1.2.0", in_seconds=0)
         self.wait_for_event("UpgradeSucceeded", timeout=60)
-        backup = c.out("ls -d %s/nymvisor/backups/v2/backup-*" % self.home)
+        backup = c.out("ls -d %s/nymvisor/backups/v2/backup-*-preupgrade" % self.home)
         # The sandbox cannot set the bit: the copy keeps the other mode bits
         # (a known limit, in the README) instead of failing the upgrade.
         self.assertEqual(c.out(["stat", "-c", "%a", backup + "/shared"]), "775")
