@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <thread>
 #include <vector>
 
 namespace nymvisor {
@@ -16,7 +17,8 @@ namespace {
 
 namespace stdfs = std::filesystem;
 
-constexpr off_t kBlock = 1 << 20;
+constexpr off_t kBlock = 1 << 20;        ///< read/write buffer
+constexpr off_t kPatchBlock = 64 << 10;  ///< compared and rewritten as a unit
 
 /// Closes a descriptor when it goes out of scope.
 struct Fd {
@@ -34,7 +36,8 @@ struct Mapping {
   void* addr = MAP_FAILED;
   size_t length = 0;
   Mapping(int fd, off_t offset, size_t len) : length(len) {
-    addr = ::mmap(nullptr, len, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, offset);
+    addr = ::mmap(nullptr, len, PROT_READ, MAP_SHARED, fd,
+                  offset);  // faulted in by the comparing threads
   }
   Mapping(const Mapping&) = delete;
   Mapping& operator=(const Mapping&) = delete;
@@ -114,24 +117,53 @@ bool AllZero(const char* data, size_t length) {
   return length == 0 || (data[0] == 0 && std::memcmp(data, data + 1, length - 1) == 0);
 }
 
-/// Writes the 1 MiB blocks of [from, to) where `out` differs from `in`.
+/// The offsets (from `a`, `b`) of the kPatchBlock blocks of [begin, end)
+/// that differ; `end - begin` is the length of both mappings' range.
+std::vector<off_t> DifferingBlocks(const char* a, const char* b, off_t begin, off_t end) {
+  std::vector<off_t> differ;
+  for (off_t off = begin; off < end; off += kPatchBlock) {
+    size_t len = std::min<off_t>(kPatchBlock, end - off);
+    if (std::memcmp(a + off, b + off, len) != 0) differ.push_back(off);
+  }
+  return differ;
+}
+
+/// DifferingBlocks over [0, length), in two threads for a large range: the
+/// comparison is what the node waits for after its stop.
+std::vector<off_t> FindDifferingBlocks(const char* a, const char* b, off_t length) {
+  if (length < 64 * kBlock) return DifferingBlocks(a, b, 0, length);
+  off_t half = length / 2 / kPatchBlock * kPatchBlock;
+  std::vector<off_t> second;
+  std::thread other([&] { second = DifferingBlocks(a, b, half, length); });
+  std::vector<off_t> first = DifferingBlocks(a, b, 0, half);
+  other.join();
+  first.insert(first.end(), second.begin(), second.end());
+  return first;
+}
+
+Status WriteBlock(int out, const char* data, size_t len, off_t at, const stdfs::path& dst) {
+  for (size_t done = 0; done < len;) {
+    ssize_t n = ::pwrite(out, data + done, len - done, at + done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Errno("writing", dst);
+    done += n;
+  }
+  return {};
+}
+
+/// Writes the 64 KiB blocks of [from, to) where `out` differs from `in`; an
+/// all-zero block of `in` becomes a hole.
 Status PatchRange(int in, int out, off_t from, off_t to, const stdfs::path& dst, CopyStats* stats) {
   from -= from % ::sysconf(_SC_PAGESIZE);  // mmap offsets are page aligned
   Mapping a(in, from, to - from), b(out, from, to - from);
   if (a.addr == MAP_FAILED || b.addr == MAP_FAILED) return Errno("mapping", dst);
-  for (off_t off = 0; off < to - from; off += kBlock) {
-    size_t len = std::min<off_t>(kBlock, to - from - off);
-    if (std::memcmp(a.data() + off, b.data() + off, len) == 0) continue;
+  for (off_t off : FindDifferingBlocks(a.data(), b.data(), to - from)) {
+    size_t len = std::min<off_t>(kPatchBlock, to - from - off);
     if (AllZero(a.data() + off, len) &&
         ::fallocate(out, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, from + off, len) == 0) {
       continue;
     }
-    for (size_t done = 0; done < len;) {
-      ssize_t n = ::pwrite(out, a.data() + off + done, len - done, from + off + done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return Errno("writing", dst);
-      done += n;
-    }
+    NV_RETURN_IF_ERROR(WriteBlock(out, a.data() + off, len, from + off, dst));
     stats->bytes_written += len;
   }
   return {};

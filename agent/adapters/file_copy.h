@@ -31,7 +31,7 @@ Status CopyFileData(const std::filesystem::path& src, const std::filesystem::pat
                     CopyStats* stats);
 
 /// Makes the existing regular file `dst` equal to `src` by writing only the
-/// blocks that differ (compared in 1 MiB blocks; a block that is all zeros in
+/// blocks that differ (compared in 64 KiB blocks; a block that is all zeros in
 /// `src` becomes a hole), then truncating it to `src`'s size. For a `dst` with
 /// a single link: the change is visible through no other name.
 Status UpdateFileInPlace(const std::filesystem::path& src, const std::filesystem::path& dst,

@@ -142,7 +142,10 @@ bool TreeSync::KnownEqual(const std::string& rel, const struct stat& s,
 
 bool TreeSync::LinkFromPrevious(const std::string& rel, const struct stat& s,
                                 const stdfs::path& dst) {
+  // A large file copied while the node runs is patched after the stop; a
+  // link would have to be copied whole then, while the node is down.
   if (options_.link_dest.empty()) return false;
+  if (options_.live && s.st_size >= static_cast<off_t>(kBlockDeltaMinSize)) return false;
   stdfs::path previous = options_.link_dest / rel;
   struct stat p {};
   if (::lstat(previous.c_str(), &p) != 0 || !S_ISREG(p.st_mode)) return false;

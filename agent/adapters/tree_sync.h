@@ -45,7 +45,8 @@ struct TreeSyncOptions {
   const StampIndex* known = nullptr;
   KnownSide known_side = KnownSide::kSource;
   /// A previous backup: a file found there with the same size, mtime, mode
-  /// and owner is hard-linked from it instead of copied (rsync --link-dest).
+  /// and owner is hard-linked from it instead of copied (rsync --link-dest);
+  /// in a live copy only small files are, so large ones can be patched later.
   std::filesystem::path link_dest;
   /// The source is in use (a copy while the node runs): entries that vanish
   /// meanwhile are skipped; a later sync against `seen` repairs the rest.
