@@ -150,9 +150,8 @@ int BenchStage(const std::string& url, const std::string& sha256, const stdfs::p
   PosixProcessRunner probes("");
   Stager stager(http, files, probes, MakeOpenSslHasher);
   auto start = Clock::now();
-  Result<StagedBinary> staged = stager.Stage(request, [](uint64_t, std::optional<uint64_t>) {
-    return true;
-  });
+  Result<StagedBinary> staged =
+      stager.Stage(request, [](uint64_t, std::optional<uint64_t>) { return true; });
   if (!staged.ok()) return Fail(staged.status());
   Emit("download + verify (stager)", SecondsSince(start));
   return 0;
@@ -164,7 +163,8 @@ int BenchStage(const std::string& url, const std::string& sha256, const stdfs::p
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() == 3 && args[0] == "backup") return nymvisor::BenchBackup(args[1], args[2]);
-  if (args.size() == 4 && args[0] == "stage") return nymvisor::BenchStage(args[1], args[2], args[3]);
+  if (args.size() == 4 && args[0] == "stage")
+    return nymvisor::BenchStage(args[1], args[2], args[3]);
   std::cerr << "usage: nymvisor-bench backup HOME WORK | stage URL SHA256 DIR\n";
   return 2;
 }

@@ -44,19 +44,18 @@ def parse_args(argv):
 
 def machine():
     """What the figures were measured on."""
-    def first(path, key):
+    def first(path, key, sep=":"):
         with open(path) as f:
             for line in f:
                 if line.startswith(key):
-                    return line.split(":", 1)[1].strip()
+                    return line.split(sep, 1)[1].strip().strip('"')
         return "?"
     workdir = os.environ["NYMVISOR_E2E_WORKDIR"]
     fstype = subprocess.run(["findmnt", "-n", "-o", "FSTYPE", "-T", workdir],
                             capture_output=True, text=True).stdout.strip()
     return {"cpu": first("/proc/cpuinfo", "model name"), "cores": os.cpu_count(),
             "memory": first("/proc/meminfo", "MemTotal"), "kernel": platform.release(),
-            "os": first("/etc/os-release", "PRETTY_NAME").strip('"') if os.path.exists(
-                "/etc/os-release") else "?",
+            "os": first("/etc/os-release", "PRETTY_NAME", "="),
             "workdir": workdir, "workdir_fs": fstype,
             "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
 

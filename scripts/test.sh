@@ -12,7 +12,7 @@ step "installing dependencies"
 scripts/install-deps.sh
 
 step "checking formatting (clang-format, Google style)"
-clang-format --dry-run --Werror $(git ls-files --cached --others --exclude-standard "agent/*.h" "agent/*.cc" "tests/*.h" "tests/*.cc")
+clang-format --dry-run --Werror $(git ls-files --cached --others --exclude-standard "agent/*.h" "agent/*.cc" "tests/*.h" "tests/*.cc" "bench/*.cc")
 
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT

@@ -70,6 +70,7 @@ void Merge(const std::string& iface, const PropertyMap& props, UnitState* state)
     Take(props, "Type", &state->type);
     Take(props, "NRestarts", &state->n_restarts);
     Take(props, "MainPID", &state->main_pid);
+    Take(props, "ExecMainStatus", &state->exec_main_status);
   }
 }
 

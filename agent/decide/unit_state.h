@@ -43,7 +43,8 @@ struct UnitState {
   std::string invocation_id;  ///< lower-case hex, empty before the first start
   uint32_t n_restarts = 0;
   uint32_t main_pid = 0;
-  bool job_pending = false;  ///< a start/stop/restart job is queued for the unit
+  int32_t exec_main_status = 0;  ///< Service.ExecMainStatus: the last main process's exit status
+  bool job_pending = false;      ///< a start/stop/restart job is queued for the unit
   uint64_t active_enter_usec = 0;
   uint64_t active_exit_usec = 0;
   uint64_t inactive_enter_usec = 0;
@@ -54,6 +55,11 @@ struct UnitState {
   bool IsUp() const { return nymvisor::IsUp(active_state); }
   /// Loaded from a unit file (an unknown load state counts as loaded).
   bool IsLoaded() const { return load_state.empty() || load_state == "loaded"; }
+  /// systemd itself failed to place the main process in the unit's cgroup
+  /// (exit status 219/CGROUP): the node never ran, and a second start, once
+  /// the old cgroup is gone, usually succeeds. Seen after a fast stop and
+  /// start on hosts with the legacy cgroup hierarchy.
+  bool FailedToSpawnInCgroup() const { return exec_main_status == 219; }
   /// "active/running", for messages.
   std::string Describe() const;
   /// The downtime of the last stop-and-start (ActiveExit to ActiveEnter), or

@@ -85,6 +85,7 @@ void UpgradeRunner::Enter(UpgradeStep step) {
 
 void UpgradeRunner::RunStep() {
   CancelTimers();
+  spawn_retried_ = false;
   if (deps_.changed) deps_.changed();
   switch (Spec(state_->step).effect) {
     case StepEffect::kPreCopy:
@@ -164,6 +165,7 @@ void UpgradeRunner::OnJobRemoved(const std::string& job, const std::string& resu
   if (!state_ || job.empty() || job != pending_job_) return;
   pending_job_.clear();
   bool start = Spec(state_->step).effect != StepEffect::kStopNode;
+  if (start && result != "done" && RetrySpawnFailure()) return;
   Advance(result == "done", std::string(start ? "the start" : "the stop") + " job of " +
                                 settings_.unit + " ended with '" + result + "'");
 }
@@ -173,6 +175,16 @@ void UpgradeRunner::RunPreCopy() {
   auto result = std::make_shared<Status>(Status::Error("not run"));
   deps_.worker.Post([this, name, result] { *result = deps_.backups.PreCopy(name); },
                     [this, result] { Advance(result->ok(), result->message()); });
+}
+
+bool UpgradeRunner::RetrySpawnFailure() {
+  Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
+  if (spawn_retried_ || !unit.ok() || !unit->FailedToSpawnInCgroup()) return false;
+  spawn_retried_ = true;
+  deps_.log.Warning("systemd could not start " + settings_.unit +
+                    " in its cgroup (status 219/CGROUP); the node never ran, starting it again");
+  QueueJob(/*start=*/true);
+  return true;
 }
 
 void UpgradeRunner::RunBackup() {

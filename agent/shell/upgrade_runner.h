@@ -111,6 +111,9 @@ class UpgradeRunner {
   void QueueJob(bool start);
   bool UnitIsDown();
   void RunPreCopy();
+  /// A start job that failed because systemd could not spawn the node in its
+  /// cgroup (never the node's fault) is queued once more; true when it was.
+  bool RetrySpawnFailure();
   void RunBackup();
   void RunRestore();
   /// The restore finished (on the main thread): a refused backup starts the
@@ -147,6 +150,7 @@ class UpgradeRunner {
   Finished on_finished_;
   std::optional<UpgradeState> state_;
   std::string pending_job_;
+  bool spawn_retried_ = false;  ///< RetrySpawnFailure has queued its one extra start in this step
   std::set<std::string> operator_jobs_;  ///< others' jobs for the node in this health check
   Scheduler::TimerId timer_ = 0;
   Scheduler::TimerId tick_ = 0;

@@ -202,8 +202,9 @@ class UpgradeTestCase(NymvisorTestCase):
 
     def data_digest(self, root=None):
         """Checksum of DAEMON_HOME (or of a backup of it) without nymvisor's
-        own directory: names, modes, owners, sizes and every file's sha256."""
+        own directory: names, types, modes, owners and every file's sha256
+        (not the sizes of directories, which depend on their history)."""
         return self.container.out(
-            "cd %s && find . -path ./nymvisor -prune -o -printf '%%p %%m %%u %%s\\n' "
+            "cd %s && find . -mindepth 1 -path ./nymvisor -prune -o -printf '%%p %%y %%m %%u\\n' "
             "| LC_ALL=C sort | sha256sum && find . -path ./nymvisor -prune -o -type f "
             "-print0 | LC_ALL=C sort -z | xargs -0r sha256sum | sha256sum" % (root or self.home))

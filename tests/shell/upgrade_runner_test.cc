@@ -85,6 +85,29 @@ TEST_F(UpgradeRunnerTest, AFailedStartJobIsRolledBack) {
             std::string("the start job of ") + kUnit + " ended with 'failed'");
 }
 
+TEST_F(UpgradeRunnerTest, AStartSystemdCouldNotSpawnIsTriedOnceMore) {
+  BeginUpgrade(Initial());
+  systemd_.Finish();
+  worker_.RunAll();
+  systemd_.units[kUnit].exec_main_status = 219;  // 219/CGROUP: the node never ran
+  systemd_.Finish("failed");
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kStarting);
+  EXPECT_EQ(systemd_.calls.back(), std::string("start ") + kUnit);
+  systemd_.Finish("failed");  // a second time: a real failure
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kRollbackStopping);
+}
+
+TEST_F(UpgradeRunnerTest, AStartThatSucceedsOnTheSecondSpawnGoesOnToTheHealthCheck) {
+  BeginUpgrade(Initial());
+  systemd_.Finish();
+  worker_.RunAll();
+  systemd_.units[kUnit].exec_main_status = 219;
+  systemd_.Finish("failed");
+  systemd_.units[kUnit].exec_main_status = 0;
+  systemd_.Finish();
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kHealthCheck);
+}
+
 TEST_F(UpgradeRunnerTest, TooManyRestartsFailTheHealthCheck) {
   UpToHealthCheck();
   systemd_.Change(kUnit, [](UnitState& u) { u.n_restarts = 3; });
