@@ -18,9 +18,9 @@ class BackupBench(BenchCase):
 
     def timed(self, script, timeout=3600):
         """Seconds a shell script takes in the container (bash's `time`)."""
-        out = self.container.sh("TIMEFORMAT=%%R; { time { %s ; } >/dev/null ; } 2>&1" % script,
-                                timeout=timeout)
-        return float(out.stdout.decode().strip().splitlines()[-1])
+        out = self.container.out(["bash", "-c", "TIMEFORMAT=%%R; { time { %s ; } >/dev/null ; } "
+                                  "2>&1" % script], timeout=timeout)
+        return float(out.splitlines()[-1])
 
     def bytes_of(self, path):
         return int(self.container.out("du -sb %s | cut -f1" % path))

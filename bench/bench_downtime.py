@@ -20,6 +20,7 @@ class DowntimeBench(BenchCase):
         self.start_instance()
         self.make_home(mib)
         ours = self.our_upgrade_ms("v2", "1.2.0")
+        steps = self.step_times_ms()
         floor = self.floor_ms()
         if mib == 1024:
             self.rollback_bench(floor)
@@ -27,7 +28,7 @@ class DowntimeBench(BenchCase):
         goal = GOALS_MS.get(mib)
         self.record("B1", "upgrade downtime, %s home: nymvisor" % label(mib), ours, "ms",
                     baseline=floor, baseline_name="floor (restart)", size_mib=mib,
-                    series="nymvisor",
+                    series="nymvisor", steps_ms=steps,
                     goal="within %d ms of the floor" % goal if goal else None,
                     met=(ours - floor <= goal) if goal else None)
         self.record("B1", "upgrade downtime, %s home: original's sequence" % label(mib), original,
@@ -48,6 +49,7 @@ class DowntimeBench(BenchCase):
                                 interval=1)
         self.assertEqual(self.completed("v3")[-1].get("outcome"), "rolled-back")
         self.container.wait_for_state(UNIT, "active", timeout=60)
+        steps = self.step_times_ms()
         gate = self.journal_monotonic_us("nymvisor@mixnode.service",
                                          "upgrade step 'health-check' failed")
         active = self.monotonic(UNIT, "ActiveEnterTimestampMonotonic")
@@ -55,7 +57,7 @@ class DowntimeBench(BenchCase):
         self.record("B6", "rollback: failed gate to old version active, 1 GiB home", ms, "ms",
                     baseline=floor, baseline_name="floor (restart)",
                     goal="within 500 ms of the floor (the new version had crashed)",
-                    met=ms - floor <= 500)
+                    met=ms - floor <= 500, steps_ms=steps)
 
     def test_writing_node_1gib(self):
         """(c): the 1 GiB home with a node writing 10 MiB/s until its stop."""
@@ -69,7 +71,7 @@ class DowntimeBench(BenchCase):
         floor = self.floor_ms()
         ours = self.our_upgrade_ms("v2", "1.2.0")
         self.record("B1", "upgrade downtime, 1 GiB home, node writing 10 MiB/s", ours, "ms",
-                    baseline=floor, baseline_name="floor (restart)",
+                    baseline=floor, baseline_name="floor (restart)", steps_ms=self.step_times_ms(),
                     goal="within 500 ms of the floor", met=ours - floor <= 500)
 
 

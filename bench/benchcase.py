@@ -88,6 +88,16 @@ class BenchCase(UpgradeTestCase):
         self.assertNotIn("outcome", ends, "upgrade %s: %s" % (name, ends))
         return self.last_downtime_ms()
 
+    def step_times_ms(self):
+        """The agent's "upgrade step 'X' done in N ms" of its last upgrade, by step."""
+        import re
+        out = self.container.out(["journalctl", "-u", AGENT % "mixnode", "-o", "cat",
+                                  "--no-pager"])
+        steps = {}
+        for m in re.finditer(r"upgrade step '([a-z-]+)' (?:done|failed) in (\d+) ms", out):
+            steps[m.group(1)] = int(m.group(2))
+        return steps
+
     def original_upgrade_ms(self, name, version):
         """The same upgrade by the original's sequence, with the agent stopped."""
         c = self.container

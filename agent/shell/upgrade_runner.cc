@@ -63,6 +63,7 @@ void UpgradeRunner::Resume(UpgradeState state) {
 
 void UpgradeRunner::Enter(UpgradeStep step) {
   state_->step = step;
+  step_began_ = deps_.clock.Now();
   if (IsRollbackStep(step)) state_->rolled_back = true;
   // A step runs only once it is recorded, or a restart would resume from a
   // record that no longer matches what was done (e.g. on a full disk).
@@ -127,6 +128,7 @@ void UpgradeRunner::Advance(bool ok, const std::string& failure) {
   CrashIfAt(state_->step, /*after_effect=*/true);
   CancelTimers();
   if (!ok && Spec(state_->step).done_if_unit_down && UnitIsDown()) ok = true;
+  LogStepTime(ok);
   if (!ok && !failure.empty()) {
     deps_.log.Warning("upgrade step '" + std::string(StepName(state_->step)) +
                       "' failed: " + failure);
@@ -140,6 +142,14 @@ void UpgradeRunner::Advance(bool ok, const std::string& failure) {
     return;
   }
   Enter(*outcome.next);
+}
+
+void UpgradeRunner::LogStepTime(bool ok) {
+  if (Spec(state_->step).effect == StepEffect::kJudgeHealth) return;  // it says so itself
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deps_.clock.Now() - step_began_);
+  deps_.log.Info("upgrade step '" + std::string(StepName(state_->step)) + "' " +
+                 (ok ? "done" : "failed") + " in " + std::to_string(ms.count()) + " ms" +
+                 (Spec(state_->step).node_down ? " (the node is down)" : ""));
 }
 
 bool UpgradeRunner::UnitIsDown() {

@@ -114,6 +114,8 @@ class UpgradeRunner {
   /// A start job that failed because systemd could not spawn the node in its
   /// cgroup (never the node's fault) is queued once more; true when it was.
   bool RetrySpawnFailure();
+  /// Journals how long the step took (from its recording): where downtime goes.
+  void LogStepTime(bool ok);
   void RunBackup();
   void RunRestore();
   /// The restore finished (on the main thread): a refused backup starts the
@@ -150,6 +152,7 @@ class UpgradeRunner {
   Finished on_finished_;
   std::optional<UpgradeState> state_;
   std::string pending_job_;
+  Timestamp step_began_{};      ///< when the current step was entered
   bool spawn_retried_ = false;  ///< RetrySpawnFailure has queued its one extra start in this step
   std::set<std::string> operator_jobs_;  ///< others' jobs for the node in this health check
   Scheduler::TimerId timer_ = 0;

@@ -191,6 +191,20 @@ TEST_F(BackupDeltaTest, ASparseFileStaysSparseInTheBackupAndTheRestore) {
   EXPECT_LT(st.st_blocks * 512, 1LL << 20);
 }
 
+TEST_F(BackupDeltaTest, ARestoreReplacesASymlinkPlantedForADirectoryAndWritesNothingThrough) {
+  Result<stdfs::path> backup = store_.Create("v2");
+  ASSERT_TRUE(backup.ok());
+  auto at_backup = Digest(dir_ / "home");
+  WriteFile(dir_ / "elsewhere/db", "theirs");
+  stdfs::remove_all(dir_ / "home/data");
+  stdfs::create_directory_symlink(dir_ / "elsewhere", dir_ / "home/data");
+  ASSERT_TRUE(store_.Restore(*backup).ok());
+  EXPECT_EQ(Digest(dir_ / "home"), at_backup);
+  EXPECT_FALSE(stdfs::is_symlink(dir_ / "home/data"));
+  EXPECT_EQ(ReadFileOrDie(dir_ / "elsewhere/db"), "theirs") << "nothing written through the link";
+  EXPECT_EQ(std::distance(stdfs::directory_iterator(dir_ / "elsewhere"), {}), 1);
+}
+
 TEST_F(BackupDeltaTest, APreCopyForAnotherUpgradeIsNotUsed) {
   ASSERT_TRUE(store_.PreCopy("v2").ok());
   WriteFile(dir_ / "home/data/small/4", "changed");
