@@ -78,9 +78,12 @@ def plot(rows, path):
             for size, ms in sorted(series[name]):
                 f.write("%d %.3f\n" % (size, ms))
             f.write("\n\n")
-    plots = ", ".join('"%s" index %d with linespoints lw 2 title "%s"' % (data, i, n)
-                      for i, n in enumerate(names))
-    script = ("set terminal png size 900,520; set output '%s'; set logscale xy; "
+    titles = {"floor": "floor: systemctl restart",
+              "nymvisor": "nymvisor (pre-copy, then the delta after the stop)",
+              "original": "the original's sequence: stop, tar czf, download, sha256sum, start"}
+    plots = ", ".join('"%s" index %d with linespoints lw 2 title "%s"'
+                      % (data, i, titles.get(n, n)) for i, n in enumerate(names))
+    script = ("set terminal png size 900,520 noenhanced; set output '%s'; set logscale xy; "
               "set xlabel 'size of DAEMON_HOME (MiB)'; set ylabel 'node downtime (ms)'; "
               "set key top left; set grid; set title 'Upgrade downtime against the size of "
               "the node data'; plot %s" % (path, plots))
