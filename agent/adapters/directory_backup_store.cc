@@ -29,6 +29,13 @@ Status SyncFilesystem(const stdfs::path& path) {
   return {};
 }
 
+/// `paths` sorted, each once.
+std::vector<stdfs::path> Unique(std::vector<stdfs::path> paths) {
+  std::sort(paths.begin(), paths.end());
+  paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+  return paths;
+}
+
 /// `path` without "." or ".." parts or a trailing slash, as a walk names it.
 stdfs::path Normal(const stdfs::path& path) {
   stdfs::path normal = path.lexically_normal();
@@ -166,15 +173,19 @@ Result<stdfs::path> DirectoryBackupStore::Create(const std::string& upgrade_name
   }
   pre_copy_.reset();
   StampIndex home_now;
+  std::vector<stdfs::path> touched;
   options.seen = &home_now;
+  options.touched = &touched;
   last_stats_ = {};
+  // After a pre-copy only what this pass wrote is synced, not the whole
+  // filesystem (which would wait for the node's own unwritten data).
   Status st = SyncTree(home_, partial.path, options, &last_stats_);
   if (st.ok()) st = SaveStampIndex(IndexPath(partial.final_path), home_now);
-  if (st.ok()) st = SyncFilesystem(partial.path);
+  if (st.ok()) st = SyncPaths(Unique(std::move(touched)), partial.path);
   if (st.ok() && ::rename(partial.path.c_str(), partial.final_path.c_str()) != 0) {
     st = Errno("renaming", partial.path);
   }
-  if (st.ok()) st = SyncFilesystem(partial.dir);
+  if (st.ok()) st = SyncPaths({partial.dir}, partial.dir);
   if (!st.ok()) {
     std::error_code ec;
     stdfs::remove_all(partial.path, ec);
@@ -203,9 +214,11 @@ Status DirectoryBackupStore::Restore(const stdfs::path& backup) {
     options.known = &*index;
     options.known_side = KnownSide::kDestination;
   }
+  std::vector<stdfs::path> touched;
+  options.touched = &touched;
   last_stats_ = {};
   NV_RETURN_IF_ERROR(SyncTree(backup, home_, options, &last_stats_));
-  return SyncFilesystem(home_);
+  return SyncPaths(Unique(std::move(touched)), home_);
 }
 
 Status DirectoryBackupStore::Prune(uint32_t keep, const stdfs::path& protect) {

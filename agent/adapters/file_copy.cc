@@ -243,23 +243,57 @@ Status CopyMode(mode_t now, mode_t mode, const stdfs::path& dst) {
 
 }  // namespace
 
-Status CopyMetadata(const struct stat& st, const stdfs::path& dst) {
+Status CopyMetadata(const struct stat& st, const stdfs::path& dst, bool* changed) {
   // Only what differs is set: an agent running as the node's account cannot
   // give files away, and needs not for its own.
   struct stat now {};
   if (::lstat(dst.c_str(), &now) != 0) return Errno("stat", dst);
+  bool set = false;
   if (now.st_uid != st.st_uid || now.st_gid != st.st_gid) {
     if (::fchownat(AT_FDCWD, dst.c_str(), st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) != 0) {
       return Errno("chown", dst);
     }
     if (::lstat(dst.c_str(), &now) != 0) return Errno("stat", dst);  // chown drops setuid bits
+    set = true;
   }
-  if (!S_ISLNK(st.st_mode))
+  if (!S_ISLNK(st.st_mode) && (now.st_mode & 07777) != (st.st_mode & 07777)) {
     NV_RETURN_IF_ERROR(CopyMode(now.st_mode & 07777, st.st_mode & 07777, dst));
-  timespec times[2] = {st.st_atim, st.st_mtim};
-  if (::utimensat(AT_FDCWD, dst.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0) {
-    return Errno("setting times of", dst);
+    set = true;
   }
+  if (now.st_mtim.tv_sec != st.st_mtim.tv_sec || now.st_mtim.tv_nsec != st.st_mtim.tv_nsec) {
+    timespec times[2] = {st.st_atim, st.st_mtim};
+    if (::utimensat(AT_FDCWD, dst.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0) {
+      return Errno("setting times of", dst);
+    }
+    set = true;
+  }
+  if (changed) *changed = *changed || set;
+  return {};
+}
+
+namespace {
+
+constexpr size_t kMostPathsToSync =
+    32;  ///< beyond this one syncfs is cheaper (an fsync costs a journal commit)
+
+Status SyncOne(const stdfs::path& path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (fd.fd < 0 && errno == ELOOP) return {};  // a symlink: its directory holds it
+  if (fd.fd < 0) return Errno("opening", path);
+  if (::fsync(fd.fd) != 0) return Errno("syncing", path);
+  return {};
+}
+
+}  // namespace
+
+Status SyncPaths(const std::vector<stdfs::path>& paths, const stdfs::path& root) {
+  if (paths.size() > kMostPathsToSync) {
+    Fd fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (fd.fd < 0) return Errno("opening", root);
+    if (::syncfs(fd.fd) != 0) return Errno("syncing", root);
+    return {};
+  }
+  for (const stdfs::path& path : paths) NV_RETURN_IF_ERROR(SyncOne(path));
   return {};
 }
 

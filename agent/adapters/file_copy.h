@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <vector>
 
 #include "agent/base/status.h"
 
@@ -37,9 +38,15 @@ Status CopyFileData(const std::filesystem::path& src, const std::filesystem::pat
 Status UpdateFileInPlace(const std::filesystem::path& src, const std::filesystem::path& dst,
                          CopyStats* stats);
 
-/// Owner, mode and times of `st`, applied to `dst` (not following a symlink).
-/// An owner that is already ours is not set again.
-Status CopyMetadata(const struct stat& st, const std::filesystem::path& dst);
+/// Owner, mode and mtime of `st`, applied to `dst` (not following a symlink);
+/// only what differs is set, and `*changed` (when given) says if anything was.
+Status CopyMetadata(const struct stat& st, const std::filesystem::path& dst,
+                    bool* changed = nullptr);
+
+/// Makes `paths` (files and directories) durable: fsync of each, or one
+/// syncfs of the filesystem of `root` when there are many.
+Status SyncPaths(const std::vector<std::filesystem::path>& paths,
+                 const std::filesystem::path& root);
 
 /// An error naming `what` and `path` with errno's text.
 Status Errno(std::string_view what, const std::filesystem::path& path);

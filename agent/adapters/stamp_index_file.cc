@@ -108,6 +108,7 @@ Status SaveStampIndex(const std::filesystem::path& path, const StampIndex& index
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return Errno("creating", path);
   Status st = WriteAll(fd, text, path);
+  if (st.ok() && ::fdatasync(fd) != 0) st = Errno("syncing", path);
   if (::close(fd) != 0 && st.ok()) st = Errno("closing", path);
   return st;
 }

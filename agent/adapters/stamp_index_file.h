@@ -8,9 +8,8 @@
 
 namespace nymvisor {
 
-/// Writes `index` to the new file `path` (never through a symlink); the
-/// caller's syncfs makes it durable. It lets a restore skip every file the
-/// new version left alone.
+/// Writes `index` to the new file `path` (never through a symlink) and syncs
+/// its data. It lets a restore skip every file the new version left alone.
 Status SaveStampIndex(const std::filesystem::path& path, const StampIndex& index);
 
 /// Reads an index written by SaveStampIndex. An index is only a shortcut:

@@ -50,6 +50,16 @@ class TreeSync {
   bool KnownEqual(const std::string& rel, const struct stat& s, const struct stat& d) const;
   bool LinkFromPrevious(const std::string& rel, const struct stat& s, const stdfs::path& dst);
   bool Vanished() const { return options_.live && errno == ENOENT; }
+  void Touch(const stdfs::path& path) {
+    if (options_.touched) options_.touched->push_back(path);
+  }
+  /// CopyMetadata, noting `dst` as touched when it changed anything.
+  Status Metadata(const struct stat& s, const stdfs::path& dst) {
+    bool changed = false;
+    NV_RETURN_IF_ERROR(CopyMetadata(s, dst, &changed));
+    if (changed) Touch(dst);
+    return {};
+  }
 
   const TreeSyncOptions& options_;
   CopyStats& stats_;
@@ -71,6 +81,7 @@ Status TreeSync::Directory(const stdfs::path& src, const stdfs::path& dst, const
   for (const auto& entry : stdfs::directory_iterator(dst, ec)) {
     if (Excluded(entry.path()) || names.contains(entry.path().filename().string())) continue;
     NV_RETURN_IF_ERROR(RemoveAll(entry.path()));
+    Touch(dst);
   }
   if (ec) return Status::Error("listing " + dst.string() + ": " + ec.message());
   return {};
@@ -84,15 +95,19 @@ Status TreeSync::Entry(const stdfs::path& src, const stdfs::path& dst, const std
   bool has_dst = ::lstat(dst.c_str(), &d) == 0;
   if (S_ISDIR(s.st_mode)) {
     if (has_dst && !S_ISDIR(d.st_mode)) NV_RETURN_IF_ERROR(RemoveAll(dst));
-    if ((!has_dst || !S_ISDIR(d.st_mode)) && ::mkdir(dst.c_str(), 0700) != 0) {
-      return Errno("creating directory", dst);
+    if (!has_dst || !S_ISDIR(d.st_mode)) {
+      if (::mkdir(dst.c_str(), 0700) != 0) return Errno("creating directory", dst);
+      Touch(dst);
+      Touch(dst.parent_path());
     }
     NV_RETURN_IF_ERROR(Directory(src, dst, rel));
-    return CopyMetadata(s, dst);
+    return Metadata(s, dst);
   }
   if (S_ISREG(s.st_mode)) return File(src, dst, rel, s, has_dst ? &d : nullptr);
   if (S_ISLNK(s.st_mode)) return Symlink(src, dst, s, has_dst ? &d : nullptr);
-  return has_dst ? RemoveAll(dst) : Status();  // sockets, FIFOs, devices hold no data
+  if (!has_dst) return {};  // sockets, FIFOs, devices hold no data
+  Touch(dst.parent_path());
+  return RemoveAll(dst);
 }
 
 Status TreeSync::File(const stdfs::path& src, const stdfs::path& dst, const std::string& rel,
@@ -105,16 +120,19 @@ Status TreeSync::File(const stdfs::path& src, const stdfs::path& dst, const std:
   if (dst_is_file && d->st_nlink == 1 && s.st_size >= static_cast<off_t>(kBlockDeltaMinSize) &&
       d->st_size > 0) {
     NV_RETURN_IF_ERROR(UpdateFileInPlace(src, dst, &stats_));
-    return CopyMetadata(s, dst);
+    Touch(dst);
+    return Metadata(s, dst);
   }
   if (d) NV_RETURN_IF_ERROR(RemoveAll(dst));
+  Touch(dst.parent_path());
   if (LinkFromPrevious(rel, s, dst)) return {};
   Status copied = CopyFileData(src, dst, &stats_);
   if (!copied.ok()) {
     if (Vanished()) return RemoveAll(dst);
     return copied;
   }
-  return CopyMetadata(s, dst);
+  Touch(dst);
+  return Metadata(s, dst);
 }
 
 Status TreeSync::Symlink(const stdfs::path& src, const stdfs::path& dst, const struct stat& s,
@@ -123,11 +141,12 @@ Status TreeSync::Symlink(const stdfs::path& src, const stdfs::path& dst, const s
   stdfs::path target = stdfs::read_symlink(src, ec);
   if (ec) return Vanished() ? Status() : Status::Error("reading symlink " + src.string());
   if (d && S_ISLNK(d->st_mode) && stdfs::read_symlink(dst, ec) == target && !ec) {
-    return CopyMetadata(s, dst);
+    return Metadata(s, dst);
   }
   if (d) NV_RETURN_IF_ERROR(RemoveAll(dst));
   if (::symlink(target.c_str(), dst.c_str()) != 0) return Errno("copying symlink", src);
-  return CopyMetadata(s, dst);
+  Touch(dst.parent_path());
+  return Metadata(s, dst);
 }
 
 bool TreeSync::KnownEqual(const std::string& rel, const struct stat& s,

@@ -53,6 +53,9 @@ struct TreeSyncOptions {
   bool live = false;
   /// Filled with the source's stamps, each taken before its entry was copied.
   StampIndex* seen = nullptr;
+  /// Filled with every path of `dst` written, created or whose entries
+  /// changed: what must be synced for the result to be durable.
+  std::vector<std::filesystem::path>* touched = nullptr;
 };
 
 /// Makes the tree `dst` equal to `src` (contents, types, modes, owners and

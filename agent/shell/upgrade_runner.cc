@@ -29,6 +29,7 @@ Status UpgradeRunner::Begin(UpgradeState initial) {
   initial.node_was_active =
       !unit.ok() || unit->IsUp() || unit->active_state == ActiveState::kActivating;
   initial.step = initial.skip_backup ? UpgradeStep::kStopping : UpgradeStep::kPreCopying;
+  step_began_ = deps_.clock.Now();
   NV_RETURN_IF_ERROR(deps_.records.SaveState(initial));
   state_ = std::move(initial);
   if (state_->revert) {

@@ -108,6 +108,17 @@ TEST_F(UpgradeRunnerTest, AStartThatSucceedsOnTheSecondSpawnGoesOnToTheHealthChe
   EXPECT_EQ(runner_->state()->step, UpgradeStep::kHealthCheck);
 }
 
+TEST_F(UpgradeRunnerTest, JournalsHowLongEachStepTook) {
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  clock_.Advance(3s);
+  worker_.RunAll();  // the pre-copy
+  EXPECT_TRUE(Journaled("upgrade step 'pre-copying' done in 3000 ms"));
+  clock_.Advance(20ms);
+  systemd_.Finish();
+  worker_.RunAll();
+  EXPECT_TRUE(Journaled("upgrade step 'backing-up' done in 0 ms (the node is down)"));
+}
+
 TEST_F(UpgradeRunnerTest, TooManyRestartsFailTheHealthCheck) {
   UpToHealthCheck();
   systemd_.Change(kUnit, [](UnitState& u) { u.n_restarts = 3; });
