@@ -32,6 +32,10 @@ class BackupBench(BenchCase):
         rows = [json.loads(line) for line in out.splitlines()]
         self.assertTrue(rows[-1].get("verified"), "every restore byte-identical: %s" % out)
         ours = {r["figure"]: r for r in rows if "figure" in r}
+        idle = json.loads(self.container.out([BENCH_BIN, "idle-delta", HOME, "/var/lib/bench/idle"],
+                                             timeout=3600).splitlines()[-1])
+        self.record("B2", "delta after the stop (nothing changed; 20,481 files)", idle["seconds"],
+                    "s", files_unchanged=idle["files_unchanged"])
         cp = self.timed("cp -a %s /var/lib/bench/cp && sync" % HOME)
         cp_bytes = self.bytes_of("/var/lib/bench/cp")
         tar = self.timed("tar -czf /var/lib/bench/home.tgz -C %s . && sync" % HOME)

@@ -4,6 +4,7 @@
 //
 //   nymvisor-bench backup HOME WORK     B2: first, incremental and pre-copied
 //                                       backups of HOME, restores verified
+//   nymvisor-bench idle-delta HOME WORK the delta after the stop when nothing changed
 //   nymvisor-bench stage URL SHA256 DIR B3: the Stager's download + verify
 #include <fcntl.h>
 #include <unistd.h>
@@ -134,6 +135,20 @@ int BenchBackup(const stdfs::path& home, const stdfs::path& work) {
   return 0;
 }
 
+/// The delta after the stop when nothing changed since the pre-copy: the
+/// floor of what backing-up adds to the downtime.
+int BenchIdleDelta(const stdfs::path& home, const stdfs::path& work) {
+  SystemClock clock;
+  DirectoryBackupStore store(home, work / "backups", {}, clock);
+  if (Status st = store.PreCopy("idle"); !st.ok()) return Fail(st);
+  ::sleep(2);
+  auto start = Clock::now();
+  Result<stdfs::path> backup = store.Create("idle");
+  if (!backup.ok()) return Fail(backup.status());
+  Emit("delta after the stop (nothing changed)", SecondsSince(start), &store.last_stats());
+  return 0;
+}
+
 int BenchStage(const std::string& url, const std::string& sha256, const stdfs::path& dir) {
   Config config = DefaultConfig("nym-node");
   config.daemon.home = dir;
@@ -163,8 +178,11 @@ int BenchStage(const std::string& url, const std::string& sha256, const stdfs::p
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() == 3 && args[0] == "backup") return nymvisor::BenchBackup(args[1], args[2]);
+  if (args.size() == 3 && args[0] == "idle-delta") {
+    return nymvisor::BenchIdleDelta(args[1], args[2]);
+  }
   if (args.size() == 4 && args[0] == "stage")
     return nymvisor::BenchStage(args[1], args[2], args[3]);
-  std::cerr << "usage: nymvisor-bench backup HOME WORK | stage URL SHA256 DIR\n";
+  std::cerr << "usage: nymvisor-bench backup|idle-delta HOME WORK | stage URL SHA256 DIR\n";
   return 2;
 }

@@ -19,7 +19,7 @@ constexpr int64_t kRacyWindowNs = 1'000'000'000;
 
 int64_t Nanos(const timespec& ts) { return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec; }
 
-bool SameMtime(const struct stat& a, const struct stat& b) {
+bool SameMtime(const struct stat& a, const struct stat& b) {  // for --link-dest
   return a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
 }
 
@@ -47,7 +47,9 @@ class TreeSync {
               const struct stat& s, const struct stat* d);
   Status Symlink(const stdfs::path& src, const stdfs::path& dst, const struct stat& s,
                  const struct stat* d);
-  bool KnownEqual(const std::string& rel, const struct stat& s, const struct stat& d) const;
+  /// `st` (of the known side) has the stamp recorded for `rel`, recorded
+  /// well before the walk that recorded it: the file is unchanged since.
+  bool Known(const std::string& rel, const struct stat& st) const;
   bool LinkFromPrevious(const std::string& rel, const struct stat& s, const stdfs::path& dst);
   bool Vanished() const { return options_.live && errno == ENOENT; }
   void Touch(const stdfs::path& path) {
@@ -90,8 +92,19 @@ Status TreeSync::Directory(const stdfs::path& src, const stdfs::path& dst, const
 Status TreeSync::Entry(const stdfs::path& src, const stdfs::path& dst, const std::string& rel) {
   struct stat s {
   }, d{};
+  // A file whose stamp on the known side is as it was when both trees were
+  // equal is not looked at again: one lstat per unchanged file.
+  bool restoring = options_.known && options_.known_side == KnownSide::kDestination;
+  if (restoring && ::lstat(dst.c_str(), &d) == 0 && S_ISREG(d.st_mode) && Known(rel, d)) {
+    stats_.files_unchanged += 1;
+    return {};
+  }
   if (::lstat(src.c_str(), &s) != 0) return Vanished() ? Status() : Errno("stat", src);
   if (options_.seen) options_.seen->files[rel] = StampOf(s);
+  if (options_.known && !restoring && S_ISREG(s.st_mode) && Known(rel, s)) {
+    stats_.files_unchanged += 1;
+    return {};
+  }
   bool has_dst = ::lstat(dst.c_str(), &d) == 0;
   if (S_ISDIR(s.st_mode)) {
     if (has_dst && !S_ISDIR(d.st_mode)) NV_RETURN_IF_ERROR(RemoveAll(dst));
@@ -113,10 +126,6 @@ Status TreeSync::Entry(const stdfs::path& src, const stdfs::path& dst, const std
 Status TreeSync::File(const stdfs::path& src, const stdfs::path& dst, const std::string& rel,
                       const struct stat& s, const struct stat* d) {
   bool dst_is_file = d && S_ISREG(d->st_mode);
-  if (dst_is_file && KnownEqual(rel, s, *d)) {
-    stats_.files_unchanged += 1;
-    return {};
-  }
   if (dst_is_file && d->st_nlink == 1 && s.st_size >= static_cast<off_t>(kBlockDeltaMinSize) &&
       d->st_size > 0) {
     NV_RETURN_IF_ERROR(UpdateFileInPlace(src, dst, &stats_));
@@ -128,8 +137,9 @@ Status TreeSync::File(const stdfs::path& src, const stdfs::path& dst, const std:
   if (LinkFromPrevious(rel, s, dst)) return {};
   Status copied = CopyFileData(src, dst, &stats_);
   if (!copied.ok()) {
-    if (Vanished()) return RemoveAll(dst);
-    return copied;
+    if (!Vanished()) return copied;
+    if (options_.seen) options_.seen->files.erase(rel);  // never copied: not known
+    return RemoveAll(dst);
   }
   Touch(dst);
   return Metadata(s, dst);
@@ -149,14 +159,11 @@ Status TreeSync::Symlink(const stdfs::path& src, const stdfs::path& dst, const s
   return Metadata(s, dst);
 }
 
-bool TreeSync::KnownEqual(const std::string& rel, const struct stat& s,
-                          const struct stat& d) const {
+bool TreeSync::Known(const std::string& rel, const struct stat& st) const {
   const StampIndex* known = options_.known;
-  if (!known || s.st_size != d.st_size || !SameMtime(s, d)) return false;
   auto it = known->files.find(rel);
   if (it == known->files.end()) return false;
-  FileStamp now = StampOf(options_.known_side == KnownSide::kSource ? s : d);
-  return it->second == now && it->second.ctime_ns < known->taken_at_ns - kRacyWindowNs;
+  return it->second == StampOf(st) && it->second.ctime_ns < known->taken_at_ns - kRacyWindowNs;
 }
 
 bool TreeSync::LinkFromPrevious(const std::string& rel, const struct stat& s,
