@@ -35,3 +35,20 @@ def table():
             r["group"], r["name"][:52], r["value"], r["unit"], base,
             (r.get("baseline_name") or "")[:22], ratio, goal))
     return "\n".join(lines)
+
+
+def markdown(rows=None):
+    """The rows as Markdown tables, one per group."""
+    rows = ROWS if rows is None else rows
+    out = []
+    for group in sorted({r["group"] for r in rows}):
+        out += ["", "| %s | value | baseline | ratio | goal |" % group, "|---|---:|---:|---:|---|"]
+        for r in (r for r in rows if r["group"] == group):
+            base = "%.3f %s (%s)" % (r["baseline"], r["unit"], r["baseline_name"]) \
+                if "baseline" in r else ""
+            ratio = "%.3f" % r["ratio"] if r.get("ratio") is not None else ""
+            goal = ("%s: %s" % ("met" if r["met"] else "**not met**", r["goal"])
+                    if r.get("goal") else "")
+            out.append("| %s | %.3f %s | %s | %s | %s |" % (r["name"], r["value"], r["unit"],
+                                                         base, ratio, goal))
+    return "\n".join(out) + "\n"

@@ -2,7 +2,7 @@
 """Run nymvisor's benchmarks in real systemd containers (bench/bench_*.py):
 
     sudo /usr/bin/python3 bench/run_bench.py --deb DEB --fake-node PATH --bench-bin PATH
-         [-k PATTERN]... [--out results.json] [--plot downtime.png]
+         [-k PATTERN]... [--out results.json] [--plot downtime.png] [--markdown tables.md]
 
 Each scenario boots a fresh container (tests/e2e's harness), installs the
 .deb and measures; every figure is printed in a table with its baseline and
@@ -39,6 +39,7 @@ def parse_args(argv):
                     help="only scenarios whose id matches; repeatable")
     ap.add_argument("--out", default="bench-results.json", help="JSON results file")
     ap.add_argument("--plot", help="draw the downtime sweep into this PNG (gnuplot)")
+    ap.add_argument("--markdown", help="also write the tables as Markdown to this file")
     return ap.parse_args(argv)
 
 
@@ -124,6 +125,9 @@ def main(argv=None):
           % (len(results.ROWS), outcome.testsRun, args.out))
     if args.plot:
         plot(results.ROWS, args.plot)
+    if args.markdown:
+        with open(args.markdown, "w") as f:
+            f.write(results.markdown())
     return 0 if outcome.wasSuccessful() else 1
 
 

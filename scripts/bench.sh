@@ -19,4 +19,4 @@ deb=$(DEB_BUILD_OPTIONS=nocheck scripts/build-deb.sh 2>build/bench/build.log) ||
 }
 exec python3 bench/run_bench.py --deb "$deb" --fake-node obj-*/tests/fake-node \
   --bench-bin obj-*/bench/nymvisor-bench --out build/bench/results.json \
-  --plot build/bench/downtime.png "$@"
+  --plot build/bench/downtime.png --markdown build/bench/tables.md "$@"
