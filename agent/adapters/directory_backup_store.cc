@@ -20,15 +20,6 @@ namespace stdfs = std::filesystem;
 constexpr char kPrefix[] = "backup-";
 constexpr char kSuffix[] = "-preupgrade";
 
-Status SyncFilesystem(const stdfs::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Errno("opening", path);
-  int rc = ::syncfs(fd);
-  ::close(fd);
-  if (rc != 0) return Errno("syncing", path);
-  return {};
-}
-
 /// `paths` sorted, each once.
 std::vector<stdfs::path> Unique(std::vector<stdfs::path> paths) {
   std::sort(paths.begin(), paths.end());
@@ -146,7 +137,7 @@ Status DirectoryBackupStore::PreCopy(const std::string& upgrade_name) {
   last_stats_ = {};
   Status st = SyncTree(home_, partial.path, options, &last_stats_);
   // Synced now, while the node runs: the sync after the stop flushes only the delta.
-  if (st.ok()) st = SyncFilesystem(partial.path);
+  if (st.ok()) st = SyncFilesystemOf(partial.path);
   if (!st.ok()) {
     std::error_code ec;
     stdfs::remove_all(partial.path, ec);

@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "agent/adapters/fd.h"
+
 namespace nymvisor {
 namespace {
 
@@ -19,17 +21,6 @@ namespace stdfs = std::filesystem;
 
 constexpr off_t kBlock = 1 << 20;        ///< read/write buffer
 constexpr off_t kPatchBlock = 64 << 10;  ///< compared and rewritten as a unit
-
-/// Closes a descriptor when it goes out of scope.
-struct Fd {
-  int fd = -1;
-  explicit Fd(int f) : fd(f) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 /// Unmaps a mapping when it goes out of scope.
 struct Mapping {
@@ -56,12 +47,7 @@ Status CopyRangeByReadWrite(int in, int out, off_t from, off_t to, const stdfs::
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Errno("reading the source of", dst);
     if (n == 0) return {};  // the source shrank (a live copy): the delta pass repairs it
-    for (ssize_t done = 0; done < n;) {
-      ssize_t written = ::pwrite(out, buffer.data() + done, n - done, from + done);
-      if (written < 0 && errno == EINTR) continue;
-      if (written < 0) return Errno("copying to", dst);
-      done += written;
-    }
+    NV_RETURN_IF_ERROR(WriteAt(out, std::string_view(buffer.data(), n), from, dst));
     from += n;
     stats->bytes_written += n;
   }
@@ -141,16 +127,6 @@ std::vector<off_t> FindDifferingBlocks(const char* a, const char* b, off_t lengt
   return first;
 }
 
-Status WriteBlock(int out, const char* data, size_t len, off_t at, const stdfs::path& dst) {
-  for (size_t done = 0; done < len;) {
-    ssize_t n = ::pwrite(out, data + done, len - done, at + done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Errno("writing", dst);
-    done += n;
-  }
-  return {};
-}
-
 /// Writes the 64 KiB blocks of [from, to) where `out` differs from `in`; an
 /// all-zero block of `in` becomes a hole.
 Status PatchRange(int in, int out, off_t from, off_t to, const stdfs::path& dst, CopyStats* stats) {
@@ -163,7 +139,7 @@ Status PatchRange(int in, int out, off_t from, off_t to, const stdfs::path& dst,
         ::fallocate(out, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, from + off, len) == 0) {
       continue;
     }
-    NV_RETURN_IF_ERROR(WriteBlock(out, a.data() + off, len, from + off, dst));
+    NV_RETURN_IF_ERROR(WriteAt(out, std::string_view(a.data() + off, len), from + off, dst));
     stats->bytes_written += len;
   }
   return {};
@@ -188,45 +164,58 @@ Status PatchCommonPart(int in, int out, off_t common, const stdfs::path& dst, Co
 
 }  // namespace
 
+Status WriteAt(int fd, std::string_view data, off_t at, const stdfs::path& path) {
+  for (size_t done = 0; done < data.size();) {
+    ssize_t n = ::pwrite(fd, data.data() + done, data.size() - done, at + done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Errno("writing", path);
+    done += n;
+  }
+  return {};
+}
+
+Status SyncFilesystemOf(const stdfs::path& root) {
+  Fd fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0) return Errno("opening", root);
+  if (::syncfs(fd.get()) != 0) return Errno("syncing", root);
+  return {};
+}
+
 Status Errno(std::string_view what, const stdfs::path& path) {
   return Status::Error(std::string(what) + " " + path.string() + ": " + std::strerror(errno));
 }
 
 Status CopyFileData(const stdfs::path& src, const stdfs::path& dst, CopyStats* stats) {
   Fd in(::open(src.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (in.fd < 0) return Errno("reading", src);
+  if (in.get() < 0) return Errno("reading", src);
   Fd out(::open(dst.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
-  if (out.fd < 0) return Errno("creating", dst);
+  if (out.get() < 0) return Errno("creating", dst);
   stats->files_copied += 1;
-  if (::ioctl(out.fd, FICLONE, in.fd) == 0) return {};
+  if (::ioctl(out.get(), FICLONE, in.get()) == 0) return {};
   struct stat st {};
-  if (::fstat(in.fd, &st) != 0) return Errno("stat", src);
-  NV_RETURN_IF_ERROR(CopyDataRanges(in.fd, out.fd, 0, st.st_size, dst, stats));
-  if (::ftruncate(out.fd, st.st_size) != 0) return Errno("sizing", dst);
-  int rc = ::close(out.fd);
-  out.fd = -1;
-  return rc == 0 ? Status() : Errno("closing", dst);
+  if (::fstat(in.get(), &st) != 0) return Errno("stat", src);
+  NV_RETURN_IF_ERROR(CopyDataRanges(in.get(), out.get(), 0, st.st_size, dst, stats));
+  if (::ftruncate(out.get(), st.st_size) != 0) return Errno("sizing", dst);
+  return out.Close() == 0 ? Status() : Errno("closing", dst);
 }
 
 Status UpdateFileInPlace(const stdfs::path& src, const stdfs::path& dst, CopyStats* stats) {
   Fd in(::open(src.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (in.fd < 0) return Errno("reading", src);
+  if (in.get() < 0) return Errno("reading", src);
   Fd out(::open(dst.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW));
-  if (out.fd < 0) return Errno("opening", dst);
+  if (out.get() < 0) return Errno("opening", dst);
   struct stat s {
   }, d{};
-  if (::fstat(in.fd, &s) != 0 || ::fstat(out.fd, &d) != 0) return Errno("stat", dst);
+  if (::fstat(in.get(), &s) != 0 || ::fstat(out.get(), &d) != 0) return Errno("stat", dst);
   if (!S_ISREG(s.st_mode) || !S_ISREG(d.st_mode))
     return Status::Error(dst.string() + ": not a file");
   stats->files_patched += 1;
   off_t common = std::min(s.st_size, d.st_size);
-  if (::ftruncate(out.fd, common) != 0) return Errno("sizing", dst);
-  NV_RETURN_IF_ERROR(PatchCommonPart(in.fd, out.fd, common, dst, stats));
-  NV_RETURN_IF_ERROR(CopyDataRanges(in.fd, out.fd, common, s.st_size, dst, stats));
-  if (::ftruncate(out.fd, s.st_size) != 0) return Errno("sizing", dst);
-  int rc = ::close(out.fd);
-  out.fd = -1;
-  return rc == 0 ? Status() : Errno("closing", dst);
+  if (::ftruncate(out.get(), common) != 0) return Errno("sizing", dst);
+  NV_RETURN_IF_ERROR(PatchCommonPart(in.get(), out.get(), common, dst, stats));
+  NV_RETURN_IF_ERROR(CopyDataRanges(in.get(), out.get(), common, s.st_size, dst, stats));
+  if (::ftruncate(out.get(), s.st_size) != 0) return Errno("sizing", dst);
+  return out.Close() == 0 ? Status() : Errno("closing", dst);
 }
 
 namespace {
@@ -278,21 +267,16 @@ constexpr size_t kMostPathsToSync =
 
 Status SyncOne(const stdfs::path& path) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (fd.fd < 0 && errno == ELOOP) return {};  // a symlink: its directory holds it
-  if (fd.fd < 0) return Errno("opening", path);
-  if (::fsync(fd.fd) != 0) return Errno("syncing", path);
+  if (fd.get() < 0 && errno == ELOOP) return {};  // a symlink: its directory holds it
+  if (fd.get() < 0) return Errno("opening", path);
+  if (::fsync(fd.get()) != 0) return Errno("syncing", path);
   return {};
 }
 
 }  // namespace
 
 Status SyncPaths(const std::vector<stdfs::path>& paths, const stdfs::path& root) {
-  if (paths.size() > kMostPathsToSync) {
-    Fd fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (fd.fd < 0) return Errno("opening", root);
-    if (::syncfs(fd.fd) != 0) return Errno("syncing", root);
-    return {};
-  }
+  if (paths.size() > kMostPathsToSync) return SyncFilesystemOf(root);
   for (const stdfs::path& path : paths) NV_RETURN_IF_ERROR(SyncOne(path));
   return {};
 }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string_view>
 #include <vector>
 
 #include "agent/base/status.h"
@@ -47,6 +48,13 @@ Status CopyMetadata(const struct stat& st, const std::filesystem::path& dst,
 /// syncfs of the filesystem of `root` when there are many.
 Status SyncPaths(const std::vector<std::filesystem::path>& paths,
                  const std::filesystem::path& root);
+
+/// syncfs(2) of the filesystem `root` is on.
+Status SyncFilesystemOf(const std::filesystem::path& root);
+
+/// Writes all of `data` at offset `at` of `fd` (pwrite, EINTR retried);
+/// errors name `path`.
+Status WriteAt(int fd, std::string_view data, off_t at, const std::filesystem::path& path);
 
 /// An error naming `what` and `path` with errno's text.
 Status Errno(std::string_view what, const std::filesystem::path& path);

@@ -13,6 +13,7 @@
 #include <random>
 #include <thread>
 
+#include "agent/adapters/fd.h"
 #include "agent/adapters/hand_over.h"
 #include "agent/adapters/root_only_path.h"
 #include "agent/adapters/system_account.h"
@@ -29,27 +30,6 @@ Status ErrnoStatus(std::string_view what, const fs::path& path, int err) {
   if (err == ENOENT) return Status::NotFound(message);
   return Status::Error(message);
 }
-
-/// Closes a file descriptor when it goes out of scope.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  /// Closes now and reports the error close(2) may carry (e.g. on NFS).
-  int Close() {
-    int rc = ::close(fd_);
-    fd_ = -1;
-    return rc;
-  }
-
- private:
-  int fd_;
-};
 
 std::string TempSuffix() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};

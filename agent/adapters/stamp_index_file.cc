@@ -7,6 +7,8 @@
 #include <charconv>
 #include <string_view>
 
+#include "agent/adapters/fd.h"
+
 namespace nymvisor {
 
 // One line per file: "<dev> <ino> <size> <mtime ns> <ctime ns> <path>", the
@@ -67,27 +69,16 @@ bool ParseLine(std::string_view line, StampIndex* index) {
   return true;
 }
 
-Status WriteAll(int fd, const std::string& text, const std::filesystem::path& path) {
-  for (size_t done = 0; done < text.size();) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Errno("writing", path);
-    done += n;
-  }
-  return {};
-}
-
 Result<std::string> ReadAll(const std::filesystem::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return Status::NotFound("no index " + path.string());
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (fd.get() < 0) return Status::NotFound("no index " + path.string());
   std::string text;
   char buffer[1 << 16];
-  for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) != 0;) {
+  for (ssize_t n; (n = ::read(fd.get(), buffer, sizeof buffer)) != 0;) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) break;
     text.append(buffer, n);
   }
-  ::close(fd);
   return text;
 }
 
@@ -105,12 +96,11 @@ Status SaveStampIndex(const std::filesystem::path& path, const StampIndex& index
     }
     AppendEscaped(&text, file);
   }
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return Errno("creating", path);
-  Status st = WriteAll(fd, text, path);
-  if (st.ok() && ::fdatasync(fd) != 0) st = Errno("syncing", path);
-  if (::close(fd) != 0 && st.ok()) st = Errno("closing", path);
-  return st;
+  Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (fd.get() < 0) return Errno("creating", path);
+  NV_RETURN_IF_ERROR(WriteAt(fd.get(), text, 0, path));
+  if (::fdatasync(fd.get()) != 0) return Errno("syncing", path);
+  return fd.Close() == 0 ? Status() : Errno("closing", path);
 }
 
 Result<StampIndex> LoadStampIndex(const std::filesystem::path& path) {
