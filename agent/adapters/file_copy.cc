@@ -232,6 +232,10 @@ Status CopyMode(mode_t now, mode_t mode, const stdfs::path& dst) {
 
 }  // namespace
 
+bool SameMtime(const struct stat& a, const struct stat& b) {
+  return a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
+}
+
 Status CopyMetadata(const struct stat& st, const stdfs::path& dst, bool* changed) {
   // Only what differs is set: an agent running as the node's account cannot
   // give files away, and needs not for its own.
@@ -249,7 +253,7 @@ Status CopyMetadata(const struct stat& st, const stdfs::path& dst, bool* changed
     NV_RETURN_IF_ERROR(CopyMode(now.st_mode & 07777, st.st_mode & 07777, dst));
     set = true;
   }
-  if (now.st_mtim.tv_sec != st.st_mtim.tv_sec || now.st_mtim.tv_nsec != st.st_mtim.tv_nsec) {
+  if (!SameMtime(now, st)) {
     timespec times[2] = {st.st_atim, st.st_mtim};
     if (::utimensat(AT_FDCWD, dst.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0) {
       return Errno("setting times of", dst);

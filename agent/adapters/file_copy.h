@@ -39,6 +39,9 @@ Status CopyFileData(const std::filesystem::path& src, const std::filesystem::pat
 Status UpdateFileInPlace(const std::filesystem::path& src, const std::filesystem::path& dst,
                          CopyStats* stats);
 
+/// Whether `a` and `b` have the same modification time, to the nanosecond.
+bool SameMtime(const struct stat& a, const struct stat& b);
+
 /// Owner, mode and mtime of `st`, applied to `dst` (not following a symlink);
 /// only what differs is set, and `*changed` (when given) says if anything was.
 Status CopyMetadata(const struct stat& st, const std::filesystem::path& dst,

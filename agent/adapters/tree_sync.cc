@@ -1,11 +1,17 @@
 #include "agent/adapters/tree_sync.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
+#include <cstring>
 #include <ctime>
 #include <unordered_set>
+
+#include "agent/adapters/fd.h"
 
 namespace nymvisor {
 namespace {
@@ -17,11 +23,9 @@ namespace stdfs = std::filesystem;
 /// this close to the walk are compared again ("racily clean", as git says).
 constexpr int64_t kRacyWindowNs = 1'000'000'000;
 
-int64_t Nanos(const timespec& ts) { return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec; }
+constexpr int kOpenDirectory = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 
-bool SameMtime(const struct stat& a, const struct stat& b) {  // for --link-dest
-  return a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
-}
+int64_t Nanos(const timespec& ts) { return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec; }
 
 Status RemoveAll(const stdfs::path& path) {
   std::error_code ec;
@@ -30,28 +34,77 @@ Status RemoveAll(const stdfs::path& path) {
   return {};
 }
 
-/// One sync: the options and the running totals, walked depth first.
+/// The names in the directory `dir` (without "." and ".."), sorted. Reads
+/// through its own descriptor: `dir` stays usable for *at calls.
+Result<std::vector<std::string>> ListNames(int dir) {
+  int own = ::openat(dir, ".", kOpenDirectory);
+  DIR* stream = own < 0 ? nullptr : ::fdopendir(own);
+  if (!stream) {
+    if (own >= 0) ::close(own);
+    return Status::Error(std::strerror(errno));
+  }
+  std::vector<std::string> names;
+  errno = 0;
+  while (const dirent* entry = ::readdir(stream)) {
+    std::string_view name = entry->d_name;
+    if (name != "." && name != "..") names.emplace_back(name);
+  }
+  int error = errno;
+  ::closedir(stream);
+  if (error != 0) return Status::Error(std::strerror(error));
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+/// The target of the symlink `name` in `dir` (errno set when it fails).
+Result<std::string> ReadLinkAt(int dir, const char* name) {
+  char target[PATH_MAX];
+  ssize_t n = ::readlinkat(dir, name, target, sizeof target);
+  if (n < 0) return Status::Error(std::strerror(errno));
+  if (static_cast<size_t>(n) == sizeof target) return Status::Error("target too long");
+  return std::string(target, static_cast<size_t>(n));
+}
+
+/// `path` without "." or ".." parts or a trailing slash.
+stdfs::path Normal(const stdfs::path& path) {
+  stdfs::path normal = path.lexically_normal();
+  return normal.has_filename() ? normal : normal.parent_path();
+}
+
+/// One sync, walked depth first through directory descriptors: an entry is
+/// looked up by its name in its open directory, so an unchanged file costs
+/// one fstatat and no path is built unless something is written. `rel_` is
+/// the path of the entry at hand, relative to both roots.
 class TreeSync {
  public:
-  TreeSync(const TreeSyncOptions& options, CopyStats* stats) : options_(options), stats_(*stats) {
-    for (const stdfs::path& path : options.exclude)
-      exclude_.insert(path.lexically_normal().string());
-  }
+  TreeSync(const stdfs::path& src, const stdfs::path& dst, const TreeSyncOptions& options,
+           CopyStats* stats);
 
-  Status Directory(const stdfs::path& src, const stdfs::path& dst, const std::string& rel);
+  Status Run();
 
  private:
-  bool Excluded(const stdfs::path& path) const { return exclude_.contains(path.string()); }
-  Status Entry(const stdfs::path& src, const stdfs::path& dst, const std::string& rel);
-  Status File(const stdfs::path& src, const stdfs::path& dst, const std::string& rel,
-              const struct stat& s, const struct stat* d);
-  Status Symlink(const stdfs::path& src, const stdfs::path& dst, const struct stat& s,
+  /// Syncs the entries of the directory `rel_`; `same_names`: its names are
+  /// known to be those of the source, so none in `dst_dir` needs removing.
+  Status Directory(int src_dir, int dst_dir, bool same_names);
+  Status RemoveExtra(int dst_dir, const std::vector<std::string>& src_names);
+  Status Entry(int src_dir, int dst_dir, const std::string& name);
+  Status Subdirectory(int src_dir, int dst_dir, const std::string& name, const struct stat& s,
+                      const struct stat* d);
+  Status File(const struct stat& s, const struct stat* d);
+  Status Symlink(int src_dir, int dst_dir, const std::string& name, const struct stat& s,
                  const struct stat* d);
-  /// `st` (of the known side) has the stamp recorded for `rel`, recorded
-  /// well before the walk that recorded it: the file is unchanged since.
-  bool Known(const std::string& rel, const struct stat& st) const;
-  bool LinkFromPrevious(const std::string& rel, const struct stat& s, const stdfs::path& dst);
-  bool Vanished() const { return options_.live && errno == ENOENT; }
+  /// `st` (of the known side) has the stamp recorded for `rel_`, recorded
+  /// well before the walk that recorded it: the entry is unchanged since.
+  bool Known(const struct stat& st) const;
+  bool LinkFromPrevious(const struct stat& s);
+  bool Excluded() const { return exclude_.contains(rel_); }
+  /// In a live copy, an entry gone or replaced since it was listed is
+  /// skipped; the sync after the stop sees it as changed.
+  bool Vanished() const {
+    return options_.live && (errno == ENOENT || errno == ENOTDIR || errno == ELOOP);
+  }
+  stdfs::path Src() const { return rel_.empty() ? src_ : src_ / rel_; }
+  stdfs::path Dst() const { return rel_.empty() ? dst_ : dst_ / rel_; }
   void Touch(const stdfs::path& path) {
     if (options_.touched) options_.touched->push_back(path);
   }
@@ -63,122 +116,189 @@ class TreeSync {
     return {};
   }
 
+  const stdfs::path src_, dst_;
   const TreeSyncOptions& options_;
   CopyStats& stats_;
-  std::unordered_set<std::string> exclude_;
+  std::unordered_set<std::string> exclude_;  ///< relative to the roots
+  std::string rel_;
 };
 
-Status TreeSync::Directory(const stdfs::path& src, const stdfs::path& dst, const std::string& rel) {
-  std::unordered_set<std::string> names;
-  std::error_code ec;
-  for (const auto& entry : stdfs::directory_iterator(src, ec)) {
-    if (Excluded(entry.path())) continue;
-    std::string name = entry.path().filename().string();
-    names.insert(name);
-    NV_RETURN_IF_ERROR(Entry(entry.path(), dst / name, rel.empty() ? name : rel + "/" + name));
+/// Appends a name to a relative path for one scope.
+class Descend {
+ public:
+  Descend(std::string& rel, const std::string& name) : rel_(rel), size_(rel.size()) {
+    if (!rel_.empty()) rel_ += '/';
+    rel_ += name;
   }
-  if (ec && !(options_.live && ec == std::errc::no_such_file_or_directory)) {
-    return Status::Error("listing " + src.string() + ": " + ec.message());
+  ~Descend() { rel_.resize(size_); }
+  Descend(const Descend&) = delete;
+  Descend& operator=(const Descend&) = delete;
+
+ private:
+  std::string& rel_;
+  size_t size_;
+};
+
+TreeSync::TreeSync(const stdfs::path& src, const stdfs::path& dst, const TreeSyncOptions& options,
+                   CopyStats* stats)
+    : src_(src), dst_(dst), options_(options), stats_(*stats) {
+  for (const stdfs::path& path : options.exclude) {
+    stdfs::path normal = Normal(path);
+    for (const stdfs::path& root : {Normal(src_), Normal(dst_)}) {
+      stdfs::path rel = normal.lexically_relative(root);
+      if (!rel.empty() && *rel.begin() != ".." && rel != ".") exclude_.insert(rel.string());
+    }
   }
-  for (const auto& entry : stdfs::directory_iterator(dst, ec)) {
-    if (Excluded(entry.path()) || names.contains(entry.path().filename().string())) continue;
-    NV_RETURN_IF_ERROR(RemoveAll(entry.path()));
-    Touch(dst);
+  if (options_.seen && options_.known) options_.seen->files.reserve(options_.known->files.size());
+}
+
+Status TreeSync::Run() {
+  Fd src_dir(::open(src_.c_str(), kOpenDirectory));
+  if (src_dir.get() < 0) return Errno("opening directory", src_);
+  Fd dst_dir(::open(dst_.c_str(), kOpenDirectory));
+  if (dst_dir.get() < 0) return Errno("opening directory", dst_);
+  return Directory(src_dir.get(), dst_dir.get(), false);
+}
+
+Status TreeSync::Directory(int src_dir, int dst_dir, bool same_names) {
+  Result<std::vector<std::string>> names = ListNames(src_dir);
+  if (!names.ok())
+    return Status::Error("listing " + Src().string() + ": " + names.status().message());
+  for (const std::string& name : *names) NV_RETURN_IF_ERROR(Entry(src_dir, dst_dir, name));
+  return same_names ? Status() : RemoveExtra(dst_dir, *names);
+}
+
+Status TreeSync::RemoveExtra(int dst_dir, const std::vector<std::string>& src_names) {
+  Result<std::vector<std::string>> names = ListNames(dst_dir);
+  if (!names.ok())
+    return Status::Error("listing " + Dst().string() + ": " + names.status().message());
+  for (const std::string& name : *names) {
+    if (std::binary_search(src_names.begin(), src_names.end(), name)) continue;
+    Descend into(rel_, name);
+    if (Excluded()) continue;
+    NV_RETURN_IF_ERROR(RemoveAll(Dst()));
+    Touch(Dst().parent_path());
   }
-  if (ec) return Status::Error("listing " + dst.string() + ": " + ec.message());
   return {};
 }
 
-Status TreeSync::Entry(const stdfs::path& src, const stdfs::path& dst, const std::string& rel) {
+Status TreeSync::Entry(int src_dir, int dst_dir, const std::string& name) {
+  Descend into(rel_, name);
+  if (Excluded()) return {};
   struct stat s {
   }, d{};
   // A file whose stamp on the known side is as it was when both trees were
-  // equal is not looked at again: one lstat per unchanged file.
+  // equal is not looked at again: one fstatat per unchanged file.
   bool restoring = options_.known && options_.known_side == KnownSide::kDestination;
-  if (restoring && ::lstat(dst.c_str(), &d) == 0 && S_ISREG(d.st_mode) && Known(rel, d)) {
-    stats_.files_unchanged += 1;
-    return {};
-  }
-  if (::lstat(src.c_str(), &s) != 0) return Vanished() ? Status() : Errno("stat", src);
-  if (options_.seen) options_.seen->files[rel] = StampOf(s);
-  if (options_.known && !restoring && S_ISREG(s.st_mode) && Known(rel, s)) {
-    stats_.files_unchanged += 1;
-    return {};
-  }
-  bool has_dst = ::lstat(dst.c_str(), &d) == 0;
-  if (S_ISDIR(s.st_mode)) {
-    if (has_dst && !S_ISDIR(d.st_mode)) NV_RETURN_IF_ERROR(RemoveAll(dst));
-    if (!has_dst || !S_ISDIR(d.st_mode)) {
-      if (::mkdir(dst.c_str(), 0700) != 0) return Errno("creating directory", dst);
-      Touch(dst);
-      Touch(dst.parent_path());
+  bool has_dst = false;
+  if (restoring) {
+    has_dst = ::fstatat(dst_dir, name.c_str(), &d, AT_SYMLINK_NOFOLLOW) == 0;
+    if (has_dst && S_ISREG(d.st_mode) && Known(d)) {
+      stats_.files_unchanged += 1;
+      return {};
     }
-    NV_RETURN_IF_ERROR(Directory(src, dst, rel));
-    return Metadata(s, dst);
   }
-  if (S_ISREG(s.st_mode)) return File(src, dst, rel, s, has_dst ? &d : nullptr);
-  if (S_ISLNK(s.st_mode)) return Symlink(src, dst, s, has_dst ? &d : nullptr);
+  if (::fstatat(src_dir, name.c_str(), &s, AT_SYMLINK_NOFOLLOW) != 0) {
+    return Vanished() ? Status() : Errno("stat", Src());
+  }
+  if (options_.seen) options_.seen->files.emplace(rel_, StampOf(s));
+  if (options_.known && !restoring && S_ISREG(s.st_mode) && Known(s)) {
+    stats_.files_unchanged += 1;
+    return {};
+  }
+  if (!restoring) has_dst = ::fstatat(dst_dir, name.c_str(), &d, AT_SYMLINK_NOFOLLOW) == 0;
+  if (S_ISDIR(s.st_mode)) return Subdirectory(src_dir, dst_dir, name, s, has_dst ? &d : nullptr);
+  if (S_ISREG(s.st_mode)) return File(s, has_dst ? &d : nullptr);
+  if (S_ISLNK(s.st_mode)) return Symlink(src_dir, dst_dir, name, s, has_dst ? &d : nullptr);
   if (!has_dst) return {};  // sockets, FIFOs, devices hold no data
-  Touch(dst.parent_path());
-  return RemoveAll(dst);
+  Touch(Dst().parent_path());
+  return RemoveAll(Dst());
 }
 
-Status TreeSync::File(const stdfs::path& src, const stdfs::path& dst, const std::string& rel,
-                      const struct stat& s, const struct stat* d) {
+Status TreeSync::Subdirectory(int src_dir, int dst_dir, const std::string& name,
+                              const struct stat& s, const struct stat* d) {
+  bool dst_is_dir = d && S_ISDIR(d->st_mode);
+  if (d && !dst_is_dir) NV_RETURN_IF_ERROR(RemoveAll(Dst()));
+  if (!dst_is_dir) {
+    if (::mkdirat(dst_dir, name.c_str(), 0700) != 0) return Errno("creating directory", Dst());
+    Touch(Dst());
+    Touch(Dst().parent_path());
+  }
+  Fd src_child(::openat(src_dir, name.c_str(), kOpenDirectory));
+  if (src_child.get() < 0) {
+    if (!Vanished()) return Errno("opening directory", Src());
+    if (options_.seen) options_.seen->files.erase(rel_);  // never listed: not known
+    return {};
+  }
+  Fd dst_child(::openat(dst_dir, name.c_str(), kOpenDirectory));
+  if (dst_child.get() < 0) return Errno("opening directory", Dst());
+  // A directory whose stamp is unchanged since both trees were equal still
+  // holds the same names: only its entries need looking at.
+  bool same_names =
+      options_.known && dst_is_dir && Known(options_.known_side == KnownSide::kSource ? s : *d);
+  NV_RETURN_IF_ERROR(Directory(src_child.get(), dst_child.get(), same_names));
+  return Metadata(s, Dst());
+}
+
+Status TreeSync::File(const struct stat& s, const struct stat* d) {
   bool dst_is_file = d && S_ISREG(d->st_mode);
   if (dst_is_file && d->st_nlink == 1 && s.st_size >= static_cast<off_t>(kBlockDeltaMinSize) &&
       d->st_size > 0) {
-    NV_RETURN_IF_ERROR(UpdateFileInPlace(src, dst, &stats_));
-    Touch(dst);
-    return Metadata(s, dst);
+    NV_RETURN_IF_ERROR(UpdateFileInPlace(Src(), Dst(), &stats_));
+    Touch(Dst());
+    return Metadata(s, Dst());
   }
-  if (d) NV_RETURN_IF_ERROR(RemoveAll(dst));
-  Touch(dst.parent_path());
-  if (LinkFromPrevious(rel, s, dst)) return {};
-  Status copied = CopyFileData(src, dst, &stats_);
+  if (d) NV_RETURN_IF_ERROR(RemoveAll(Dst()));
+  Touch(Dst().parent_path());
+  if (LinkFromPrevious(s)) return {};
+  Status copied = CopyFileData(Src(), Dst(), &stats_);
   if (!copied.ok()) {
     if (!Vanished()) return copied;
-    if (options_.seen) options_.seen->files.erase(rel);  // never copied: not known
-    return RemoveAll(dst);
+    if (options_.seen) options_.seen->files.erase(rel_);  // never copied: not known
+    return RemoveAll(Dst());
   }
-  Touch(dst);
-  return Metadata(s, dst);
+  Touch(Dst());
+  return Metadata(s, Dst());
 }
 
-Status TreeSync::Symlink(const stdfs::path& src, const stdfs::path& dst, const struct stat& s,
+Status TreeSync::Symlink(int src_dir, int dst_dir, const std::string& name, const struct stat& s,
                          const struct stat* d) {
-  std::error_code ec;
-  stdfs::path target = stdfs::read_symlink(src, ec);
-  if (ec) return Vanished() ? Status() : Status::Error("reading symlink " + src.string());
-  if (d && S_ISLNK(d->st_mode) && stdfs::read_symlink(dst, ec) == target && !ec) {
-    return Metadata(s, dst);
+  Result<std::string> target = ReadLinkAt(src_dir, name.c_str());
+  if (!target.ok()) {
+    return Vanished() ? Status() : Status::Error("reading symlink " + Src().string());
   }
-  if (d) NV_RETURN_IF_ERROR(RemoveAll(dst));
-  if (::symlink(target.c_str(), dst.c_str()) != 0) return Errno("copying symlink", src);
-  Touch(dst.parent_path());
-  return Metadata(s, dst);
+  if (d && S_ISLNK(d->st_mode)) {
+    Result<std::string> current = ReadLinkAt(dst_dir, name.c_str());
+    if (current.ok() && *current == *target) return Metadata(s, Dst());
+  }
+  if (d) NV_RETURN_IF_ERROR(RemoveAll(Dst()));
+  if (::symlinkat(target->c_str(), dst_dir, name.c_str()) != 0) {
+    return Errno("copying symlink", Src());
+  }
+  Touch(Dst().parent_path());
+  return Metadata(s, Dst());
 }
 
-bool TreeSync::Known(const std::string& rel, const struct stat& st) const {
+bool TreeSync::Known(const struct stat& st) const {
   const StampIndex* known = options_.known;
-  auto it = known->files.find(rel);
+  auto it = known->files.find(rel_);
   if (it == known->files.end()) return false;
   return it->second == StampOf(st) && it->second.ctime_ns < known->taken_at_ns - kRacyWindowNs;
 }
 
-bool TreeSync::LinkFromPrevious(const std::string& rel, const struct stat& s,
-                                const stdfs::path& dst) {
+bool TreeSync::LinkFromPrevious(const struct stat& s) {
   // A large file copied while the node runs is patched after the stop; a
   // link would have to be copied whole then, while the node is down.
   if (options_.link_dest.empty()) return false;
   if (options_.live && s.st_size >= static_cast<off_t>(kBlockDeltaMinSize)) return false;
-  stdfs::path previous = options_.link_dest / rel;
+  stdfs::path previous = options_.link_dest / rel_;
   struct stat p {};
   if (::lstat(previous.c_str(), &p) != 0 || !S_ISREG(p.st_mode)) return false;
   if (p.st_size != s.st_size || !SameMtime(p, s) || p.st_mode != s.st_mode ||
       p.st_uid != s.st_uid || p.st_gid != s.st_gid) {
     return false;
   }
+  stdfs::path dst = Dst();
   if (::link(previous.c_str(), dst.c_str()) != 0) return false;
   stats_.files_linked += 1;
   return true;
@@ -199,8 +319,7 @@ int64_t RealtimeNanos() {
 Status SyncTree(const stdfs::path& src, const stdfs::path& dst, const TreeSyncOptions& options,
                 CopyStats* stats) {
   if (options.seen) options.seen->taken_at_ns = RealtimeNanos();
-  TreeSync sync(options, stats);
-  return sync.Directory(src, dst, "");
+  return TreeSync(src, dst, options, stats).Run();
 }
 
 }  // namespace nymvisor

@@ -141,6 +141,23 @@ TEST_F(BackupDeltaTest, ARestoreRewritesOnlyWhatTheNewVersionChanged) {
   EXPECT_EQ(ReadFileOrDie(dir_ / "home/nymvisor/current-version.json"), "{}");
 }
 
+TEST_F(BackupDeltaTest, ADirectoryWithItsTimeSetBackIsStillSeenToHaveChanged) {
+  // An unchanged directory is not listed on the other side; its stamp holds
+  // the ctime, which a new version cannot set back along with the mtime.
+  Result<stdfs::path> backup = store_.Create("v2");
+  ASSERT_TRUE(backup.ok());
+  auto at_backup = Digest(dir_ / "home");
+  struct stat before {};
+  ASSERT_EQ(::lstat((dir_ / "home/data/small").c_str(), &before), 0);
+  WaitOutTheRacyWindow();
+  WriteFile(dir_ / "home/data/small/added", "by the new version");
+  timespec times[2] = {before.st_atim, before.st_mtim};
+  ASSERT_EQ(::utimensat(AT_FDCWD, (dir_ / "home/data/small").c_str(), times, 0), 0);
+  ASSERT_TRUE(store_.Restore(*backup).ok());
+  EXPECT_FALSE(stdfs::exists(dir_ / "home/data/small/added"));
+  EXPECT_EQ(Digest(dir_ / "home"), at_backup);
+}
+
 TEST_F(BackupDeltaTest, ARestoreWithoutAnIndexComparesEverything) {
   Result<stdfs::path> backup = store_.Create("v2");
   ASSERT_TRUE(backup.ok());
