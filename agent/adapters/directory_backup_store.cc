@@ -131,20 +131,30 @@ TreeSyncOptions DirectoryBackupStore::BackupOptions() const {
 Status DirectoryBackupStore::PreCopy(const std::string& upgrade_name) {
   pre_copy_.reset();
   NV_ASSIGN_OR_RETURN(Partial partial, StartPartial(upgrade_name));
-  TreeSyncOptions options = BackupOptions();
-  options.live = true;
-  options.seen = &partial.sources;
   last_stats_ = {};
-  Status st = SyncTree(home_, partial.path, options, &last_stats_);
-  // Synced now, while the node runs: the sync after the stop flushes only the delta.
-  if (st.ok()) st = SyncFilesystemOf(partial.path);
-  if (!st.ok()) {
+  if (Status st = CopyLive(&partial); !st.ok()) {
     std::error_code ec;
     stdfs::remove_all(partial.path, ec);
     return st.WithContext("copying " + home_.string() + " ahead of the stop");
   }
   pre_copy_ = std::move(partial);
   return {};
+}
+
+Status DirectoryBackupStore::CopyLive(Partial* partial) {
+  TreeSyncOptions options = BackupOptions();
+  options.live = true;
+  StampIndex first;
+  options.seen = &first;
+  NV_RETURN_IF_ERROR(SyncTree(home_, partial->path, options, &last_stats_));
+  // Synced now, while the node runs: the sync after the stop flushes only the delta.
+  NV_RETURN_IF_ERROR(SyncFilesystemOf(partial->path));
+  std::vector<stdfs::path> touched;
+  options.known = &first;
+  options.seen = &partial->sources;
+  options.touched = &touched;
+  NV_RETURN_IF_ERROR(SyncTree(home_, partial->path, options, &last_stats_));
+  return SyncPaths(Unique(std::move(touched)), partial->path);
 }
 
 Result<stdfs::path> DirectoryBackupStore::Create(const std::string& upgrade_name) {

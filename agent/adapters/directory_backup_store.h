@@ -36,7 +36,7 @@ class DirectoryBackupStore : public BackupStore {
   Status Prune(uint32_t keep, const std::filesystem::path& protect) override;
   Result<std::filesystem::path> Latest(const std::string& upgrade_name) override;
 
-  /// What the last PreCopy, Create or Restore wrote and skipped.
+  /// What the last PreCopy (both passes), Create or Restore wrote and skipped.
   const CopyStats& last_stats() const { return last_stats_; }
 
  private:
@@ -48,6 +48,10 @@ class DirectoryBackupStore : public BackupStore {
   };
   Result<Partial> StartPartial(const std::string& upgrade_name);
   TreeSyncOptions BackupOptions() const;
+  /// Two passes while the node runs, as live migration does: the whole home,
+  /// then what changed during that copy, each synced. What is left for after
+  /// the stop is what changed during the second, much shorter pass.
+  Status CopyLive(Partial* partial);
 
   std::filesystem::path home_;
   std::filesystem::path backup_dir_;

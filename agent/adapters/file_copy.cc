@@ -127,6 +127,19 @@ std::vector<off_t> FindDifferingBlocks(const char* a, const char* b, off_t lengt
   return first;
 }
 
+/// Writes `len` bytes of `data` at `at` of `out`, punching a hole instead
+/// where they are all zeros.
+Status WriteBlock(int out, const char* data, size_t len, off_t at, const stdfs::path& dst,
+                  CopyStats* stats) {
+  if (AllZero(data, len) &&
+      ::fallocate(out, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, at, len) == 0) {
+    return {};
+  }
+  NV_RETURN_IF_ERROR(WriteAt(out, std::string_view(data, len), at, dst));
+  stats->bytes_written += len;
+  return {};
+}
+
 /// Writes the 64 KiB blocks of [from, to) where `out` differs from `in`; an
 /// all-zero block of `in` becomes a hole.
 Status PatchRange(int in, int out, off_t from, off_t to, const stdfs::path& dst, CopyStats* stats) {
@@ -135,19 +148,47 @@ Status PatchRange(int in, int out, off_t from, off_t to, const stdfs::path& dst,
   if (a.addr == MAP_FAILED || b.addr == MAP_FAILED) return Errno("mapping", dst);
   for (off_t off : FindDifferingBlocks(a.data(), b.data(), to - from)) {
     size_t len = std::min<off_t>(kPatchBlock, to - from - off);
-    if (AllZero(a.data() + off, len) &&
-        ::fallocate(out, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, from + off, len) == 0) {
-      continue;
-    }
-    NV_RETURN_IF_ERROR(WriteAt(out, std::string_view(a.data() + off, len), from + off, dst));
-    stats->bytes_written += len;
+    NV_RETURN_IF_ERROR(WriteBlock(out, a.data() + off, len, from + off, dst, stats));
+  }
+  return {};
+}
+
+/// Reads up to `len` bytes at `at`; fewer only at the end of the file.
+ssize_t ReadAt(int fd, char* data, size_t len, off_t at) {
+  size_t done = 0;
+  while (done < len) {
+    ssize_t n = ::pread(fd, data + done, len - done, at + done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return -1;
+    if (n == 0) break;
+    done += n;
+  }
+  return static_cast<ssize_t>(done);
+}
+
+/// PatchRange for a source in use: read with pread, never mapped (touching
+/// a mapping past the end of a file that shrank kills with SIGBUS). One
+/// thread: the node is still up.
+Status PatchRangeByRead(int in, int out, off_t from, off_t to, const stdfs::path& dst,
+                        CopyStats* stats) {
+  std::vector<char> a(kPatchBlock), b(kPatchBlock);
+  for (off_t off = from; off < to; off += kPatchBlock) {
+    size_t len = std::min<off_t>(kPatchBlock, to - off);
+    ssize_t n = ReadAt(in, a.data(), len, off);
+    if (n < 0) return Errno("reading the source of", dst);
+    if (n == 0) return {};  // the source shrank: the pass after the stop repairs it
+    ssize_t m = ReadAt(out, b.data(), n, off);
+    if (m < 0) return Errno("reading", dst);
+    if (m == n && std::memcmp(a.data(), b.data(), n) == 0) continue;
+    NV_RETURN_IF_ERROR(WriteBlock(out, a.data(), n, off, dst, stats));
   }
   return {};
 }
 
 /// Makes [0, common) of `out` equal to `in`: data ranges are compared block by
 /// block, holes of `in` are punched into `out`.
-Status PatchCommonPart(int in, int out, off_t common, const stdfs::path& dst, CopyStats* stats) {
+Status PatchCommonPart(int in, int out, off_t common, bool in_use, const stdfs::path& dst,
+                       CopyStats* stats) {
   for (off_t pos = 0; pos < common;) {
     off_t data = NextData(in, pos, common);
     if (data > pos && NextData(out, pos, data) < data &&
@@ -156,7 +197,8 @@ Status PatchCommonPart(int in, int out, off_t common, const stdfs::path& dst, Co
     }
     if (data >= common) break;
     off_t hole = NextHole(in, data, common);
-    NV_RETURN_IF_ERROR(PatchRange(in, out, data, hole, dst, stats));
+    NV_RETURN_IF_ERROR(in_use ? PatchRangeByRead(in, out, data, hole, dst, stats)
+                              : PatchRange(in, out, data, hole, dst, stats));
     pos = hole;
   }
   return {};
@@ -199,7 +241,8 @@ Status CopyFileData(const stdfs::path& src, const stdfs::path& dst, CopyStats* s
   return out.Close() == 0 ? Status() : Errno("closing", dst);
 }
 
-Status UpdateFileInPlace(const stdfs::path& src, const stdfs::path& dst, CopyStats* stats) {
+Status UpdateFileInPlace(const stdfs::path& src, const stdfs::path& dst, CopyStats* stats,
+                         bool source_in_use) {
   Fd in(::open(src.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (in.get() < 0) return Errno("reading", src);
   Fd out(::open(dst.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW));
@@ -212,7 +255,7 @@ Status UpdateFileInPlace(const stdfs::path& src, const stdfs::path& dst, CopySta
   stats->files_patched += 1;
   off_t common = std::min(s.st_size, d.st_size);
   if (::ftruncate(out.get(), common) != 0) return Errno("sizing", dst);
-  NV_RETURN_IF_ERROR(PatchCommonPart(in.get(), out.get(), common, dst, stats));
+  NV_RETURN_IF_ERROR(PatchCommonPart(in.get(), out.get(), common, source_in_use, dst, stats));
   NV_RETURN_IF_ERROR(CopyDataRanges(in.get(), out.get(), common, s.st_size, dst, stats));
   if (::ftruncate(out.get(), s.st_size) != 0) return Errno("sizing", dst);
   return out.Close() == 0 ? Status() : Errno("closing", dst);

@@ -36,8 +36,10 @@ Status CopyFileData(const std::filesystem::path& src, const std::filesystem::pat
 /// blocks that differ (compared in 64 KiB blocks; a block that is all zeros in
 /// `src` becomes a hole), then truncating it to `src`'s size. For a `dst` with
 /// a single link: the change is visible through no other name.
+/// `source_in_use`: `src` may be written or truncated meanwhile (a copy while
+/// the node runs): it is then read with pread in one thread, never mapped.
 Status UpdateFileInPlace(const std::filesystem::path& src, const std::filesystem::path& dst,
-                         CopyStats* stats);
+                         CopyStats* stats, bool source_in_use = false);
 
 /// Whether `a` and `b` have the same modification time, to the nanosecond.
 bool SameMtime(const struct stat& a, const struct stat& b);

@@ -103,6 +103,11 @@ class TreeSync {
   bool Vanished() const {
     return options_.live && (errno == ENOENT || errno == ENOTDIR || errno == ELOOP);
   }
+  /// Drops `rel_` from the stamps seen: it was not copied as it was stamped.
+  Status Forget() {
+    if (options_.seen) options_.seen->files.erase(rel_);
+    return {};
+  }
   stdfs::path Src() const { return rel_.empty() ? src_ : src_ / rel_; }
   stdfs::path Dst() const { return rel_.empty() ? dst_ : dst_ / rel_; }
   void Touch(const stdfs::path& path) {
@@ -225,11 +230,7 @@ Status TreeSync::Subdirectory(int src_dir, int dst_dir, const std::string& name,
     Touch(Dst().parent_path());
   }
   Fd src_child(::openat(src_dir, name.c_str(), kOpenDirectory));
-  if (src_child.get() < 0) {
-    if (!Vanished()) return Errno("opening directory", Src());
-    if (options_.seen) options_.seen->files.erase(rel_);  // never listed: not known
-    return {};
-  }
+  if (src_child.get() < 0) return Vanished() ? Forget() : Errno("opening directory", Src());
   Fd dst_child(::openat(dst_dir, name.c_str(), kOpenDirectory));
   if (dst_child.get() < 0) return Errno("opening directory", Dst());
   // A directory whose stamp is unchanged since both trees were equal still
@@ -244,7 +245,8 @@ Status TreeSync::File(const struct stat& s, const struct stat* d) {
   bool dst_is_file = d && S_ISREG(d->st_mode);
   if (dst_is_file && d->st_nlink == 1 && s.st_size >= static_cast<off_t>(kBlockDeltaMinSize) &&
       d->st_size > 0) {
-    NV_RETURN_IF_ERROR(UpdateFileInPlace(Src(), Dst(), &stats_));
+    Status patched = UpdateFileInPlace(Src(), Dst(), &stats_, options_.live);
+    if (!patched.ok()) return Vanished() ? Forget() : patched;
     Touch(Dst());
     return Metadata(s, Dst());
   }
@@ -254,7 +256,7 @@ Status TreeSync::File(const struct stat& s, const struct stat* d) {
   Status copied = CopyFileData(Src(), Dst(), &stats_);
   if (!copied.ok()) {
     if (!Vanished()) return copied;
-    if (options_.seen) options_.seen->files.erase(rel_);  // never copied: not known
+    NV_RETURN_IF_ERROR(Forget());
     return RemoveAll(Dst());
   }
   Touch(Dst());

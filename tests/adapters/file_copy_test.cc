@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <thread>
+
 #include "tests/support/test_support.h"
 
 namespace nymvisor {
@@ -87,6 +90,40 @@ TEST(UpdateFileInPlace, AHoleInTheSourceBecomesAHole) {
   ASSERT_TRUE(UpdateFileInPlace(dir / "new", dir / "old", &stats).ok());
   EXPECT_EQ(ReadFileOrDie(dir / "old"), ReadFileOrDie(dir / "new"));
   EXPECT_LT(Allocated(dir / "old"), 2 * kMiB);
+}
+
+TEST(UpdateFileInPlace, ASourceInUseIsReadNotMappedWithTheSameResult) {
+  TempDir dir;
+  std::string data(8 * kMiB, 'a');
+  WriteFile(dir / "old", data);
+  data[5 * kMiB + 7] = 'b';
+  std::fill(data.begin() + kMiB, data.begin() + 2 * kMiB, '\0');
+  WriteFile(dir / "new", data + "tail");
+  CopyStats stats;
+  ASSERT_TRUE(UpdateFileInPlace(dir / "new", dir / "old", &stats, true).ok());
+  EXPECT_EQ(ReadFileOrDie(dir / "old"), data + "tail");
+  EXPECT_EQ(stats.bytes_written, (64u << 10) + 4) << "one block and the tail; zeros punched";
+  EXPECT_LE(Allocated(dir / "old"), 7 * kMiB + (64 << 10));
+}
+
+TEST(UpdateFileInPlace, ASourceInUseMayShrinkWhileItIsRead) {
+  // A node truncating its database (a WAL checkpoint) during the copy ahead
+  // of the stop: a mapping would kill the agent with SIGBUS.
+  TempDir dir;
+  WriteFile(dir / "new", std::string(32 * kMiB, 'n'));
+  WriteFile(dir / "old", std::string(32 * kMiB, 'o'));
+  std::atomic<bool> stop = false;
+  std::thread node([&] {
+    int fd = ::open((dir / "new").c_str(), O_WRONLY);
+    for (int i = 0; !stop; ++i) ASSERT_EQ(::ftruncate(fd, i % 2 ? 32 * kMiB : kMiB), 0);
+    ::close(fd);
+  });
+  for (int i = 0; i < 20; ++i) {
+    CopyStats stats;
+    EXPECT_TRUE(UpdateFileInPlace(dir / "new", dir / "old", &stats, true).ok());
+  }
+  stop = true;
+  node.join();
 }
 
 }  // namespace
