@@ -82,9 +82,16 @@ class AdoptTestCase(SystemdTestCase):
                                               "--output=json"]))
 
     def exe(self, unit):
-        pid = self.container.show(unit, "MainPID")["MainPID"]
-        self.assertNotEqual(pid, "0", "%s has no main process" % unit)
-        return pid, self.container.out(["readlink", "-f", "/proc/%s/exe" % pid])
+        """The main process of `unit` and its executable, once `nymvisor exec`
+        has replaced itself with the node (just after the unit is active)."""
+        def probe():
+            pid = self.container.show(unit, "MainPID")["MainPID"]
+            if pid == "0":
+                return pid, ""
+            return pid, self.container.out(["readlink", "-f", "/proc/%s/exe" % pid])
+        return self.container.wait_for(
+            probe, 10, "%s to run a node binary" % unit,
+            until=lambda found: found[0] != "0" and found[1] != "/usr/bin/nymvisor")
 
     def wait_for_upgrade(self, instance, name, timeout=300):
         def done():
