@@ -27,6 +27,12 @@ class BackupBench(BenchCase):
 
     def test_backups_1gib(self):
         self.make_home(1024, root=HOME)
+        # cp -a before and after ours, the faster counting: creating files
+        # costs more right after many were deleted (ext4 skips recently
+        # freed inodes), which the first copy of a scenario pays.
+        cp_before = self.timed("cp -a %s /var/lib/bench/cp && sync" % HOME)
+        tar = self.timed("tar -czf /var/lib/bench/home.tgz -C %s . && sync" % HOME)
+        tar_bytes = self.bytes_of("/var/lib/bench/home.tgz")
         out = self.container.out([BENCH_BIN, "backup", HOME, "/var/lib/bench/work"],
                                  timeout=3600)
         rows = [json.loads(line) for line in out.splitlines()]
@@ -36,10 +42,8 @@ class BackupBench(BenchCase):
                                              timeout=3600).splitlines()[-1])
         self.record("B2", "delta after the stop (nothing changed; 20,481 files)", idle["seconds"],
                     "s", files_unchanged=idle["files_unchanged"])
-        cp = self.timed("cp -a %s /var/lib/bench/cp && sync" % HOME)
+        cp = min(cp_before, self.timed("cp -a %s /var/lib/bench/cp2 && sync" % HOME))
         cp_bytes = self.bytes_of("/var/lib/bench/cp")
-        tar = self.timed("tar -czf /var/lib/bench/home.tgz -C %s . && sync" % HOME)
-        tar_bytes = self.bytes_of("/var/lib/bench/home.tgz")
         first = ours["first backup"]
         self.record("B2", "first backup (+syncfs)", first["seconds"], "s", baseline=cp,
                     baseline_name="cp -a + sync", goal="within 1.2x of cp -a",
