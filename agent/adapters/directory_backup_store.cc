@@ -27,12 +27,6 @@ std::vector<stdfs::path> Unique(std::vector<stdfs::path> paths) {
   return paths;
 }
 
-/// `path` without "." or ".." parts or a trailing slash, as a walk names it.
-stdfs::path Normal(const stdfs::path& path) {
-  stdfs::path normal = path.lexically_normal();
-  return normal.has_filename() ? normal : normal.parent_path();
-}
-
 /// Beside each backup: the stamps of the home's files when it was taken.
 stdfs::path IndexPath(const stdfs::path& backup) {
   return backup.parent_path() / (backup.filename().string() + ".index");
@@ -92,12 +86,12 @@ void RemoveStalePartials(const stdfs::path& dir) {
 
 DirectoryBackupStore::DirectoryBackupStore(stdfs::path home, stdfs::path backup_dir,
                                            std::vector<stdfs::path> exclude, Clock& clock)
-    : home_(Normal(home)),
-      backup_dir_(Normal(backup_dir)),
+    : home_(NormalPath(home)),
+      backup_dir_(NormalPath(backup_dir)),
       exclude_(std::move(exclude)),
       clock_(clock) {
   exclude_.push_back(backup_dir_);
-  for (stdfs::path& path : exclude_) path = Normal(path);
+  for (stdfs::path& path : exclude_) path = NormalPath(path);
 }
 
 Result<DirectoryBackupStore::Partial> DirectoryBackupStore::StartPartial(

@@ -38,13 +38,25 @@ struct Mapping {
   const char* data() const { return static_cast<const char*>(addr); }
 };
 
+/// Reads up to `len` bytes at `at`; fewer only at the end of the file.
+ssize_t ReadAt(int fd, char* data, size_t len, off_t at) {
+  size_t done = 0;
+  while (done < len) {
+    ssize_t n = ::pread(fd, data + done, len - done, at + done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return -1;
+    if (n == 0) break;
+    done += n;
+  }
+  return static_cast<ssize_t>(done);
+}
+
 /// Copies [from, to) by pread/pwrite, for filesystems that refuse copy_file_range.
 Status CopyRangeByReadWrite(int in, int out, off_t from, off_t to, const stdfs::path& dst,
                             CopyStats* stats) {
   std::vector<char> buffer(kBlock);
   while (from < to) {
-    ssize_t n = ::pread(in, buffer.data(), std::min<off_t>(kBlock, to - from), from);
-    if (n < 0 && errno == EINTR) continue;
+    ssize_t n = ReadAt(in, buffer.data(), std::min<off_t>(kBlock, to - from), from);
     if (n < 0) return Errno("reading the source of", dst);
     if (n == 0) return {};  // the source shrank (a live copy): the delta pass repairs it
     NV_RETURN_IF_ERROR(WriteAt(out, std::string_view(buffer.data(), n), from, dst));
@@ -151,19 +163,6 @@ Status PatchRange(int in, int out, off_t from, off_t to, const stdfs::path& dst,
     NV_RETURN_IF_ERROR(WriteBlock(out, a.data() + off, len, from + off, dst, stats));
   }
   return {};
-}
-
-/// Reads up to `len` bytes at `at`; fewer only at the end of the file.
-ssize_t ReadAt(int fd, char* data, size_t len, off_t at) {
-  size_t done = 0;
-  while (done < len) {
-    ssize_t n = ::pread(fd, data + done, len - done, at + done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return -1;
-    if (n == 0) break;
-    done += n;
-  }
-  return static_cast<ssize_t>(done);
 }
 
 /// PatchRange for a source in use: read with pread, never mapped (touching

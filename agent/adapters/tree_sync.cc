@@ -65,12 +65,6 @@ Result<std::string> ReadLinkAt(int dir, const char* name) {
   return std::string(target, static_cast<size_t>(n));
 }
 
-/// `path` without "." or ".." parts or a trailing slash.
-stdfs::path Normal(const stdfs::path& path) {
-  stdfs::path normal = path.lexically_normal();
-  return normal.has_filename() ? normal : normal.parent_path();
-}
-
 /// One sync, walked depth first through directory descriptors: an entry is
 /// looked up by its name in its open directory, so an unchanged file costs
 /// one fstatat and no path is built unless something is written. `rel_` is
@@ -148,8 +142,8 @@ TreeSync::TreeSync(const stdfs::path& src, const stdfs::path& dst, const TreeSyn
                    CopyStats* stats)
     : src_(src), dst_(dst), options_(options), stats_(*stats) {
   for (const stdfs::path& path : options.exclude) {
-    stdfs::path normal = Normal(path);
-    for (const stdfs::path& root : {Normal(src_), Normal(dst_)}) {
+    stdfs::path normal = NormalPath(path);
+    for (const stdfs::path& root : {NormalPath(src_), NormalPath(dst_)}) {
       stdfs::path rel = normal.lexically_relative(root);
       if (!rel.empty() && *rel.begin() != ".." && rel != ".") exclude_.insert(rel.string());
     }
@@ -310,6 +304,11 @@ bool TreeSync::LinkFromPrevious(const struct stat& s) {
 
 FileStamp StampOf(const struct stat& st) {
   return {st.st_dev, st.st_ino, st.st_size, Nanos(st.st_mtim), Nanos(st.st_ctim)};
+}
+
+stdfs::path NormalPath(const stdfs::path& path) {
+  stdfs::path normal = path.lexically_normal();
+  return normal.has_filename() ? normal : normal.parent_path();
 }
 
 int64_t RealtimeNanos() {

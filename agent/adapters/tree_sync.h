@@ -67,6 +67,10 @@ struct TreeSyncOptions {
 Status SyncTree(const std::filesystem::path& src, const std::filesystem::path& dst,
                 const TreeSyncOptions& options, CopyStats* stats);
 
+/// `path` without "." or ".." parts or a trailing slash: how a walk names
+/// the paths it compares (roots, exclusions).
+std::filesystem::path NormalPath(const std::filesystem::path& path);
+
 /// The current CLOCK_REALTIME in nanoseconds, as file times are kept.
 int64_t RealtimeNanos();
 
