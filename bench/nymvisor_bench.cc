@@ -66,7 +66,7 @@ std::map<std::string, std::string> Digest(const stdfs::path& root) {
       });
       line += " " + hasher.FinalHex();
     }
-    out[stdfs::relative(it->path(), root).string()] = line;
+    out[it->path().lexically_relative(root).string()] = line;
   }
   return out;
 }

@@ -20,10 +20,13 @@ namespace stdfs = std::filesystem;
 constexpr char kPrefix[] = "backup-";
 constexpr char kSuffix[] = "-preupgrade";
 
-/// `paths` sorted, each once.
+/// `paths` sorted, each once. Compared as strings: path's own comparison,
+/// component by component, was a tenth of a first backup's time.
 std::vector<stdfs::path> Unique(std::vector<stdfs::path> paths) {
-  std::sort(paths.begin(), paths.end());
-  paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+  auto less = [](const stdfs::path& a, const stdfs::path& b) { return a.native() < b.native(); };
+  auto same = [](const stdfs::path& a, const stdfs::path& b) { return a.native() == b.native(); };
+  std::sort(paths.begin(), paths.end(), less);
+  paths.erase(std::unique(paths.begin(), paths.end(), same), paths.end());
   return paths;
 }
 

@@ -32,10 +32,20 @@ inline constexpr uint64_t kBlockDeltaMinSize = 1 << 20;
 Status CopyFileData(const std::filesystem::path& src, const std::filesystem::path& dst,
                     CopyStats* stats);
 
-/// Makes the existing regular file `dst` equal to `src` by writing only the
-/// blocks that differ (compared in 64 KiB blocks; a block that is all zeros in
-/// `src` becomes a hole), then truncating it to `src`'s size. For a `dst` with
-/// a single link: the change is visible through no other name.
+/// CopyFileData of the entry `name` of the open directory `src_dir` to a new
+/// entry `name` of `dst_dir`, looked up there (no path is walked), then given
+/// the owner, mode and mtime of `st` through its descriptor: a tree walk's
+/// copy of one file. It is created with `st`'s permission bits (less the
+/// umask), so most copies need no chmod. `src` and `dst` name them in errors.
+Status CopyFileAt(int src_dir, int dst_dir, const char* name, const struct stat& st,
+                  const std::filesystem::path& src, const std::filesystem::path& dst,
+                  CopyStats* stats);
+
+/// Makes the existing regular file `dst` equal to `src`: a reflink of all of
+/// `src` (FICLONE) where the filesystem can, else by writing only the blocks
+/// that differ (compared in 64 KiB blocks; a block that is all zeros in `src`
+/// becomes a hole); then truncated to `src`'s size. For a `dst` with a single
+/// link: the change is visible through no other name.
 /// `source_in_use`: `src` may be written or truncated meanwhile (a copy while
 /// the node runs): it is then read with pread in one thread, never mapped.
 Status UpdateFileInPlace(const std::filesystem::path& src, const std::filesystem::path& dst,
@@ -48,6 +58,11 @@ bool SameMtime(const struct stat& a, const struct stat& b);
 /// only what differs is set, and `*changed` (when given) says if anything was.
 Status CopyMetadata(const struct stat& st, const std::filesystem::path& dst,
                     bool* changed = nullptr);
+
+/// CopyMetadata of the entry `name` of the directory `dir`; with `name` ""
+/// of `dir` itself, an open file. `dst` names it in errors.
+Status CopyMetadataAt(int dir, const char* name, const struct stat& st,
+                      const std::filesystem::path& dst, bool* changed = nullptr);
 
 /// Makes `paths` (files and directories) durable: fsync of each, or one
 /// syncfs of the filesystem of `root` when there are many.

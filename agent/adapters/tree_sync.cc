@@ -84,7 +84,8 @@ class TreeSync {
   Status Entry(int src_dir, int dst_dir, const std::string& name);
   Status Subdirectory(int src_dir, int dst_dir, const std::string& name, const struct stat& s,
                       const struct stat* d);
-  Status File(const struct stat& s, const struct stat* d);
+  Status File(int src_dir, int dst_dir, const std::string& name, const struct stat& s,
+              const struct stat* d);
   Status Symlink(int src_dir, int dst_dir, const std::string& name, const struct stat& s,
                  const struct stat* d);
   /// `st` (of the known side) has the stamp recorded for `rel_`, recorded
@@ -207,7 +208,7 @@ Status TreeSync::Entry(int src_dir, int dst_dir, const std::string& name) {
   }
   if (!restoring) has_dst = ::fstatat(dst_dir, name.c_str(), &d, AT_SYMLINK_NOFOLLOW) == 0;
   if (S_ISDIR(s.st_mode)) return Subdirectory(src_dir, dst_dir, name, s, has_dst ? &d : nullptr);
-  if (S_ISREG(s.st_mode)) return File(s, has_dst ? &d : nullptr);
+  if (S_ISREG(s.st_mode)) return File(src_dir, dst_dir, name, s, has_dst ? &d : nullptr);
   if (S_ISLNK(s.st_mode)) return Symlink(src_dir, dst_dir, name, s, has_dst ? &d : nullptr);
   if (!has_dst) return {};  // sockets, FIFOs, devices hold no data
   Touch(Dst().parent_path());
@@ -235,7 +236,8 @@ Status TreeSync::Subdirectory(int src_dir, int dst_dir, const std::string& name,
   return Metadata(s, Dst());
 }
 
-Status TreeSync::File(const struct stat& s, const struct stat* d) {
+Status TreeSync::File(int src_dir, int dst_dir, const std::string& name, const struct stat& s,
+                      const struct stat* d) {
   bool dst_is_file = d && S_ISREG(d->st_mode);
   if (dst_is_file && d->st_nlink == 1 && s.st_size >= static_cast<off_t>(kBlockDeltaMinSize) &&
       d->st_size > 0) {
@@ -247,14 +249,14 @@ Status TreeSync::File(const struct stat& s, const struct stat* d) {
   if (d) NV_RETURN_IF_ERROR(RemoveAll(Dst()));
   Touch(Dst().parent_path());
   if (LinkFromPrevious(s)) return {};
-  Status copied = CopyFileData(Src(), Dst(), &stats_);
+  Status copied = CopyFileAt(src_dir, dst_dir, name.c_str(), s, Src(), Dst(), &stats_);
   if (!copied.ok()) {
     if (!Vanished()) return copied;
     NV_RETURN_IF_ERROR(Forget());
     return RemoveAll(Dst());
   }
   Touch(Dst());
-  return Metadata(s, Dst());
+  return {};
 }
 
 Status TreeSync::Symlink(int src_dir, int dst_dir, const std::string& name, const struct stat& s,

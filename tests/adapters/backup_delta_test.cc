@@ -39,7 +39,7 @@ std::map<std::string, std::string> Digest(const stdfs::path& root) {
     if (S_ISREG(st.st_mode))
       line += " " + std::to_string(std::hash<std::string>{}(ReadFileOrDie(it->path())));
     if (S_ISLNK(st.st_mode)) line += " -> " + stdfs::read_symlink(it->path()).string();
-    out[stdfs::relative(it->path(), root).string()] = line;
+    out[it->path().lexically_relative(root).string()] = line;
   }
   return out;
 }

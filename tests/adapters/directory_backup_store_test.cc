@@ -38,8 +38,8 @@ class BackupStoreTest : public ::testing::Test {
       }
       struct stat st {};
       ::lstat(it->path().c_str(), &st);
-      out += std::filesystem::relative(it->path(), root).string() + " " +
-             std::to_string(st.st_mode) + " " + std::to_string(st.st_mtim.tv_sec) + "\n";
+      out += it->path().lexically_relative(root).string() + " " + std::to_string(st.st_mode) + " " +
+             std::to_string(st.st_mtim.tv_sec) + "\n";
       if (S_ISREG(st.st_mode)) out += ReadFileOrDie(it->path()) + "\n";
     }
     return out;

@@ -2,6 +2,9 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -17,6 +20,10 @@ using testing::TempDir;
 using testing::WriteFile;
 
 constexpr off_t kMiB = 1 << 20;
+
+/// tmpfs, which has no reflinks: tests of writing only the changed blocks
+/// take that path whatever filesystem the temporary directory is on.
+constexpr char kNoReflinks[] = "/dev/shm";
 
 /// A file of `size` bytes whose only data is `data` at `offset`: the rest is a hole.
 void WriteSparse(const std::filesystem::path& path, off_t size, off_t offset,
@@ -57,7 +64,7 @@ TEST(CopyFileData, RefusesToWriteThroughASymlinkOrOverAFile) {
 }
 
 TEST(UpdateFileInPlace, WritesOnlyTheBlocksThatDiffer) {
-  TempDir dir;
+  TempDir dir(kNoReflinks);
   std::string data(8 * kMiB, 'a');
   WriteFile(dir / "old", data);
   data[5 * kMiB + 7] = 'b';
@@ -70,7 +77,7 @@ TEST(UpdateFileInPlace, WritesOnlyTheBlocksThatDiffer) {
 }
 
 TEST(UpdateFileInPlace, FollowsAFileThatGrewOrShrank) {
-  TempDir dir;
+  TempDir dir(kNoReflinks);
   WriteFile(dir / "old", std::string(3 * kMiB, 'a'));
   WriteFile(dir / "longer", std::string(3 * kMiB, 'a') + "tail");
   CopyStats stats;
@@ -93,7 +100,7 @@ TEST(UpdateFileInPlace, AHoleInTheSourceBecomesAHole) {
 }
 
 TEST(UpdateFileInPlace, ASourceInUseIsReadNotMappedWithTheSameResult) {
-  TempDir dir;
+  TempDir dir(kNoReflinks);
   std::string data(8 * kMiB, 'a');
   WriteFile(dir / "old", data);
   data[5 * kMiB + 7] = 'b';
@@ -124,6 +131,45 @@ TEST(UpdateFileInPlace, ASourceInUseMayShrinkWhileItIsRead) {
   }
   stop = true;
   node.join();
+}
+
+/// A directory on a filesystem with reflinks (XFS, btrfs), from
+/// $NYMVISOR_TEST_REFLINK_DIR (scripts/test.sh mounts one); empty if unset.
+std::string ReflinkBase() {
+  const char* base = std::getenv("NYMVISOR_TEST_REFLINK_DIR");
+  return base ? base : "";
+}
+
+/// Whether the first extent of `path` is shared with another file (FIEMAP).
+bool FirstExtentShared(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  alignas(struct fiemap) char buffer[sizeof(struct fiemap) + sizeof(struct fiemap_extent)] = {};
+  auto* map = reinterpret_cast<struct fiemap*>(buffer);
+  map->fm_length = FIEMAP_MAX_OFFSET;
+  map->fm_extent_count = 1;
+  bool shared = ::ioctl(fd, FS_IOC_FIEMAP, map) == 0 && map->fm_mapped_extents == 1 &&
+                (map->fm_extents[0].fe_flags & FIEMAP_EXTENT_SHARED) != 0;
+  ::close(fd);
+  return shared;
+}
+
+TEST(UpdateFileInPlace, OnAFilesystemWithReflinksTheFileIsClonedNotCompared) {
+  if (ReflinkBase().empty()) GTEST_SKIP() << "NYMVISOR_TEST_REFLINK_DIR is not set";
+  TempDir dir(ReflinkBase());
+  std::string data(3 * kMiB + 123, 'n');  // not a whole number of blocks
+  data[2 * kMiB] = 'x';
+  WriteFile(dir / "new", data);
+  for (off_t old_size : {5 * kMiB, kMiB + 7}) {  // larger, then smaller than the source
+    WriteFile(dir / "old", std::string(old_size, 'o'));
+    CopyStats stats;
+    ASSERT_TRUE(UpdateFileInPlace(dir / "new", dir / "old", &stats).ok());
+    EXPECT_EQ(ReadFileOrDie(dir / "old"), data);
+    EXPECT_EQ(stats.bytes_written, 0u) << "a reflink writes no data";
+    EXPECT_EQ(stats.files_patched, 1u);
+    EXPECT_TRUE(FirstExtentShared(dir / "old"));
+  }
+  WriteFile(dir / "old", "written after");  // a write to the copy stays its own
+  EXPECT_EQ(ReadFileOrDie(dir / "new"), data);
 }
 
 }  // namespace

@@ -11,8 +11,10 @@
 
 namespace nymvisor::testing {
 
-TempDir::TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "nymvisor-test-XXXXXX").string();
+TempDir::TempDir() : TempDir(std::filesystem::temp_directory_path()) {}
+
+TempDir::TempDir(const std::filesystem::path& base) {
+  std::string tmpl = (base / "nymvisor-test-XXXXXX").string();
   char* made = ::mkdtemp(tmpl.data());
   if (made == nullptr) std::abort();
   path_ = made;

@@ -24,6 +24,8 @@ namespace nymvisor::testing {
 class TempDir {
  public:
   TempDir();
+  /// A directory made under `base` (another filesystem than the default's).
+  explicit TempDir(const std::filesystem::path& base);
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
