@@ -1,13 +1,89 @@
 """B4 and B5: what an idle agent costs, from systemd's accounting of its unit
 (MemoryCurrent, CPUUsageNSec), alone with a 1 h polling rate and as 50
-instances (50 agents, 50 fake nodes) on one host."""
+instances (50 agents, 50 fake nodes) on one host.
 
+Where the host has cgroup v1 (the container's systemd then has no memory
+controller and MemoryCurrent is "[not set]"), B4 charges the agent's memory
+to a v1 memory cgroup of its own, made on the host: the agent's unit starts
+it through a shell that waits on a FIFO until the host has moved the shell
+into that cgroup, then execs the agent, so every page the agent touches is
+charged there from its exec on. memory.usage_in_bytes is the page counter
+that cgroup v2's memory.current (systemd's MemoryCurrent) reads.
+"""
+
+import os
+import threading
 import time
 
 from benchcase import BenchCase
 from nymvisor_case import AGENT, NODE
 
 IDLE_SECONDS = 60
+GO = "/run/nymvisor-bench-go"  # the FIFO the agent's shell waits on
+DROP_IN = ("/etc/systemd/system/nymvisor@mixnode.service.d/zz-bench-memory.conf",
+           "[Service]\nExecStart=\nExecStart=/bin/sh -c 'read go < %s && exec /usr/bin/nymvisor run'\n"
+           % GO)
+
+
+class HostMemoryCgroup:
+    """A v1 memory cgroup made on the host beside the container's, which a
+    process is moved into by its host PID. None where the host has no v1
+    memory hierarchy (cgroup v2: systemd's MemoryCurrent is there)."""
+
+    @classmethod
+    def beside(cls, leader_pid):
+        for line in open("/proc/%d/cgroup" % leader_pid):
+            _, controllers, path = line.rstrip("\n").split(":", 2)
+            if "memory" in controllers.split(","):
+                base = "/sys/fs/cgroup/memory" + path
+                if os.path.isdir(base):
+                    return cls(base)
+        return None
+
+    def __init__(self, base):
+        self.base, self.path = base, os.path.join(base, "nymvisor-bench-agent")
+        os.makedirs(self.path, exist_ok=True)
+
+    def move(self, host_pid):
+        with open(os.path.join(self.path, "cgroup.procs"), "w") as f:
+            f.write(str(host_pid))
+
+    def procs(self):
+        with open(os.path.join(self.path, "cgroup.procs")) as f:
+            return f.read().split()
+
+    def usage(self):
+        with open(os.path.join(self.path, "memory.usage_in_bytes")) as f:
+            return int(f.read())
+
+    def stat(self):
+        with open(os.path.join(self.path, "memory.stat")) as f:
+            return dict((k, int(v)) for k, v in (line.split() for line in f))
+
+    def remove(self):
+        """Moves what is left back to the container's cgroup; removes this one."""
+        for pid in self.procs():
+            try:
+                with open(os.path.join(self.base, "cgroup.procs"), "w") as f:
+                    f.write(pid)
+            except OSError:
+                pass  # exited meanwhile
+        os.rmdir(self.path)
+
+
+def host_pid_waiting_on(needle, timeout=60):
+    """The host PID of the process whose command line holds `needle`."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open("/proc/%s/cmdline" % pid, "rb") as f:
+                    if needle.encode() in f.read() and int(pid) != os.getpid():
+                        return int(pid)
+            except OSError:
+                continue
+        time.sleep(0.05)
+    raise TimeoutError("no process waits on %s" % needle)
 
 
 class IdleBench(BenchCase):
@@ -53,9 +129,40 @@ class IdleBench(BenchCase):
                 parts[key] = int(rest.split()[0]) / 1024.0
         return parts
 
+    def charge_agent_to_own_cgroup(self):
+        """Where systemd has no memory accounting: the drop-in and a thread
+        that moves the agent's shell into a host cgroup, then lets it exec.
+        Returns the cgroup, or None (MemoryCurrent is then systemd's)."""
+        if self.prop("systemd-journald.service", "MemoryCurrent").isdigit():
+            return None
+        cgroup = HostMemoryCgroup.beside(self.container.leader)
+        if cgroup is None:
+            return None
+        self.addCleanup(cgroup.remove)
+        c = self.container
+        c.write_file(DROP_IN[0], DROP_IN[1])
+        c.sh("mkfifo -m 0666 %s && systemctl daemon-reload" % GO)
+
+        def release():
+            cgroup.move(host_pid_waiting_on("read go < " + GO))
+            c.sh("echo go > %s" % GO)
+        mover = threading.Thread(target=release, daemon=True)
+        mover.start()
+        self.addCleanup(mover.join, 5)
+        return cgroup
+
     def test_idle_agent(self):
+        cgroup = self.charge_agent_to_own_cgroup()
         self.start_instance()
         memory, cpu_ms, wakeups = self.idle([AGENT % "mixnode"])
+        if cgroup is not None:
+            self.assertEqual(len(cgroup.procs()), 1, "the agent alone in its memory cgroup")
+            memory, self.accounting = cgroup.usage(), "a v1 memory cgroup of the agent alone"
+            stat = cgroup.stat()
+            for key, what in (("rss", "anonymous"), ("cache", "page cache"),
+                              ("mapped_file", "page cache mapped")):
+                self.record("B4", "idle agent: memory charged, %s" % what, stat[key] / 2**20,
+                            "MiB", source=self.accounting)
         parts = self.memory_parts(AGENT % "mixnode")
         for key in ("Pss_Anon", "Pss_File"):
             if key in parts:
