@@ -239,7 +239,7 @@ namespace {
 /// filesystem can, else its data ranges.
 Status CopyData(int in, int out, const stdfs::path& src, const stdfs::path& dst, CopyStats* stats) {
   stats->files_copied += 1;
-  if (::ioctl(out, FICLONE, in) == 0) return {};
+  if (CloneWhole(in, out)) return {};
   struct stat st {};
   if (::fstat(in, &st) != 0) return Errno("stat", src);
   NV_RETURN_IF_ERROR(CopyDataRanges(in, out, 0, st.st_size, dst, stats));
@@ -346,7 +346,9 @@ Status CopyMetadataAt(int dir, const char* name, const struct stat& st, const st
   }
   if (!SameMtime(now, st)) {
     timespec times[2] = {st.st_atim, st.st_mtim};
-    if (::utimensat(dir, name, times, AtFlags(name)) != 0) {
+    int set_times =
+        *name ? ::utimensat(dir, name, times, AT_SYMLINK_NOFOLLOW) : ::futimens(dir, times);
+    if (set_times != 0) {
       return Errno("setting times of", dst);
     }
     set = true;
