@@ -9,6 +9,7 @@ import statistics
 import subprocess
 import tempfile
 
+import loopfs
 from benchcase import BENCH_BIN, BenchCase
 
 XFS = "/var/lib/bench-xfs"  # the reflink scenario's filesystem, bound in
@@ -26,24 +27,12 @@ class BackupBench(BenchCase):
         return int(self.container.out("du -sb %s | cut -f1" % path))
 
     def container_binds(self):
-        """For the reflink scenario: an XFS image, loop-mounted on the host and
-        bound into the container at XFS (ext4, the container's own, has no
-        reflinks). Skips the scenario where the host cannot mount one."""
+        """The reflink scenario's XFS image, bound in at XFS (the container's
+        own ext4 has no reflinks); skipped where the host cannot mount one."""
         binds = super().container_binds()
-        if self._testMethodName != "test_backups_1gib_reflinks":
-            return binds
-        work = tempfile.mkdtemp(prefix="nymvisor-bench-xfs-")
-        self.addCleanup(subprocess.run, ["rm", "-rf", work])
-        image, mnt = os.path.join(work, "xfs.img"), os.path.join(work, "mnt")
-        os.mkdir(mnt)
-        made = subprocess.run("truncate -s 8G {i} && mkfs.xfs -q -m reflink=1 {i} && "
-                              "mount -o loop {i} {m}".format(i=image, m=mnt), shell=True,
-                              capture_output=True, text=True)
-        if made.returncode != 0:
-            self.skipTest("no XFS on a loop device here: %s" % made.stderr.strip())
-        # Lazily: the container, stopped after this, still holds its bind.
-        self.addCleanup(subprocess.run, ["umount", "-l", mnt])
-        return binds + [(mnt, XFS, False)]
+        if self._testMethodName == "test_backups_1gib_reflinks":
+            binds.append(loopfs.xfs_bind(self, XFS))
+        return binds
 
     def test_backups_1gib(self):
         self.backups("/var/lib/bench", "")

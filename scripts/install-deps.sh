@@ -12,8 +12,8 @@ packages=(
   debhelper dpkg-dev lintian
   # end-to-end tests: a real systemd in a container, a loopback upstream
   systemd-container mmdebstrap python3 openssl util-linux procps
-  # reflink copies, in the unit tests and bench B2: XFS on a loop device
-  xfsprogs
+  # reflink copies (unit tests, e2e, bench B2): XFS on a loop device, filefrag
+  xfsprogs e2fsprogs
   # signatures for the signed-upstream scenarios, made with the real tool
   minisign
   # the unit tests under sanitizers and the fuzz targets (scripts/sanitize.sh)

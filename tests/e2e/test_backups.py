@@ -1,9 +1,13 @@
 """Backups taken while the node runs, in a real systemd: the agent copies the
 home ahead of the stop and, after it, only what changed since; the backup
 must still equal the home at the moment of the stop, for a node that writes
-its database right up to that moment.
+its database right up to that moment. Both on the container's ext4 and on
+an XFS home (reflinks).
 """
 
+import subprocess
+
+import loopfs
 from nymvisor_case import AGENT, NODE, UpgradeTestCase
 
 
@@ -33,8 +37,12 @@ class BackupWhileWritingTest(UpgradeTestCase):
         self.assertNotEqual(at_stop, written, "the node wrote during the upgrade")
         backup = c.out("ls -d %s/nymvisor/backups/v2/backup-*-preupgrade" % self.home)
         self.assertEqual(self.data_digest(backup), at_stop, "every file as it was at the stop")
+        self.check_copy_of_database(backup + "/data/db.bin")
         self.assertIn("NYMVISOR_STEP=pre-copying",
                       c.out(["journalctl", "-u", AGENT % "mixnode", "--no-pager", "-o", "verbose"]))
+
+    def check_copy_of_database(self, path):
+        """Checks how the backup holds the database (nothing more on ext4)."""
 
     def test_a_rollback_restores_the_backup_byte_for_byte(self):
         c = self.container
@@ -50,3 +58,24 @@ class BackupWhileWritingTest(UpgradeTestCase):
         self.assertEqual(self.data_digest(backup), before)
         self.assertEqual(self.data_digest(), before, "the home is the backup again")
         c.wait_for_state(NODE % "mixnode", "active", timeout=30)
+
+
+class BackupOnReflinkFilesystemTest(BackupWhileWritingTest):
+    """The same, with the node's home on XFS: the agent's copies are reflinks
+    and a changed database is reflinked whole again after the stop rather
+    than compared (the container's own ext4 has no reflinks)."""
+
+    def container_binds(self):
+        self.xfs = loopfs.xfs_bind(self, "/var/lib/nym/mixnode")
+        return super().container_binds() + [self.xfs]
+
+    def setUp(self):
+        super().setUp()
+        fs = self.container.out(["stat", "-f", "-c", "%T", "/var/lib/nym/mixnode"])
+        self.assertEqual(fs.strip(), "xfs")
+
+    def check_copy_of_database(self, path):
+        host, guest, _ = self.xfs  # read on the host: the container has no filefrag
+        extents = subprocess.run(["filefrag", "-v", host + path[len(guest):]], check=True,
+                                 capture_output=True, text=True).stdout
+        self.assertIn("shared", extents, "the backup's database shares its blocks with the home's")
