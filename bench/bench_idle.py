@@ -20,9 +20,9 @@ from nymvisor_case import AGENT, NODE
 
 IDLE_SECONDS = 60
 GO = "/run/nymvisor-bench-go"  # the FIFO the agent's shell waits on
-DROP_IN = ("/etc/systemd/system/nymvisor@mixnode.service.d/zz-bench-memory.conf",
-           "[Service]\nExecStart=\nExecStart=/bin/sh -c 'read go < %s && exec /usr/bin/nymvisor run'\n"
-           % GO)
+DROP_IN_PATH = "/etc/systemd/system/nymvisor@mixnode.service.d/zz-bench-memory.conf"
+DROP_IN = ("[Service]\nExecStart=\n"
+           "ExecStart=/bin/sh -c 'read go < %s && exec /usr/bin/nymvisor run'\n" % GO)
 
 
 class HostMemoryCgroup:
@@ -140,7 +140,7 @@ class IdleBench(BenchCase):
             return None
         self.addCleanup(cgroup.remove)
         c = self.container
-        c.write_file(DROP_IN[0], DROP_IN[1])
+        c.write_file(DROP_IN_PATH, DROP_IN)
         c.sh("mkfifo -m 0666 %s && systemctl daemon-reload" % GO)
 
         def release():

@@ -210,6 +210,24 @@ Status PatchCommonPart(int in, int out, off_t common, bool in_use, const stdfs::
 /// `out` is then unchanged. A write to either file afterwards stays private.
 bool CloneWhole(int in, int out) { return ::ioctl(out, FICLONE, in) == 0; }
 
+/// The data of `in` into the new, empty file `out`: a reflink where the
+/// filesystem can, else its data ranges.
+Status CopyData(int in, int out, const stdfs::path& src, const stdfs::path& dst, CopyStats* stats) {
+  stats->files_copied += 1;
+  if (CloneWhole(in, out)) return {};
+  struct stat st {};
+  if (::fstat(in, &st) != 0) return Errno("stat", src);
+  NV_RETURN_IF_ERROR(CopyDataRanges(in, out, 0, st.st_size, dst, stats));
+  // Sized only when it ends in a hole: a truncate is one more journalled
+  // change of the inode, per file.
+  if (::lseek(out, 0, SEEK_END) != st.st_size && ::ftruncate(out, st.st_size) != 0) {
+    return Errno("sizing", dst);
+  }
+  return {};
+}
+
+constexpr int kNewFile = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
+
 }  // namespace
 
 Status WriteAt(int fd, std::string_view data, off_t at, const stdfs::path& path) {
@@ -232,28 +250,6 @@ Status SyncFilesystemOf(const stdfs::path& root) {
 Status Errno(std::string_view what, const stdfs::path& path) {
   return Status::Error(std::string(what) + " " + path.string() + ": " + std::strerror(errno));
 }
-
-namespace {
-
-/// The data of `in` into the new, empty file `out`: a reflink where the
-/// filesystem can, else its data ranges.
-Status CopyData(int in, int out, const stdfs::path& src, const stdfs::path& dst, CopyStats* stats) {
-  stats->files_copied += 1;
-  if (CloneWhole(in, out)) return {};
-  struct stat st {};
-  if (::fstat(in, &st) != 0) return Errno("stat", src);
-  NV_RETURN_IF_ERROR(CopyDataRanges(in, out, 0, st.st_size, dst, stats));
-  // Sized only when it ends in a hole: a truncate is one more journalled
-  // change of the inode, per file.
-  if (::lseek(out, 0, SEEK_END) != st.st_size && ::ftruncate(out, st.st_size) != 0) {
-    return Errno("sizing", dst);
-  }
-  return {};
-}
-
-constexpr int kNewFile = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
-
-}  // namespace
 
 Status CopyFileData(const stdfs::path& src, const stdfs::path& dst, CopyStats* stats) {
   Fd in(::open(src.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
@@ -290,12 +286,11 @@ Status UpdateFileInPlace(const stdfs::path& src, const stdfs::path& dst, CopySta
   off_t common = std::min(s.st_size, d.st_size);
   if (::ftruncate(out.get(), common) != 0) return Errno("sizing", dst);
   if (CloneWhole(in.get(), out.get())) {
-    if (::fstat(in.get(), &s) != 0) return Errno("stat", src);
-    if (::ftruncate(out.get(), s.st_size) != 0) return Errno("sizing", dst);
-    return out.Close() == 0 ? Status() : Errno("closing", dst);
+    if (::fstat(in.get(), &s) != 0) return Errno("stat", src);  // the size it was cloned at
+  } else {
+    NV_RETURN_IF_ERROR(PatchCommonPart(in.get(), out.get(), common, source_in_use, dst, stats));
+    NV_RETURN_IF_ERROR(CopyDataRanges(in.get(), out.get(), common, s.st_size, dst, stats));
   }
-  NV_RETURN_IF_ERROR(PatchCommonPart(in.get(), out.get(), common, source_in_use, dst, stats));
-  NV_RETURN_IF_ERROR(CopyDataRanges(in.get(), out.get(), common, s.st_size, dst, stats));
   if (::ftruncate(out.get(), s.st_size) != 0) return Errno("sizing", dst);
   return out.Close() == 0 ? Status() : Errno("closing", dst);
 }
