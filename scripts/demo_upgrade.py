@@ -26,6 +26,9 @@ from upstream import Upstream  # noqa: E402
 HOME = "/var/lib/nym/mixnode"
 AGENT = "nymvisor@mixnode.service"
 NODE = "nymvisor-daemon@mixnode.service"
+# The demo's last line starts with this once its summary is checked;
+# scripts/test.sh greps for it.
+SUMMARY_MARKER = "demo: upgrade done and checked:"
 
 
 def say(text):
@@ -80,9 +83,18 @@ def setup_node(c, args):
          "install -d -o nym -g nym -m 0700 %s %s/data && echo 'important rows' > %s/data/db && "
          "chown -R nym:nym %s/data && mkdir -p /opt/dist && "
          "fake-node stamp /opt/dist/nym-node --version 1.1.0" % (HOME, HOME, HOME, HOME))
-    show(c, "nymvisor init --id mixnode --daemon-home %s --upstream-base-upgrade-url %s/ "
-            "--upstream-polling-rate 5s --health-check-period 10s /opt/dist/nym-node "
-            "-- run --id mixnode 2>&1 | head -3" % (HOME, args.upstream))
+    # The upstream is named explicitly (source and URL): the demo's loopback
+    # server publishes upgrade-info.json, whatever a new instance's default is.
+    init = ("nymvisor init --id mixnode --daemon-home %s --upstream-source upgrade-info "
+            "--upstream-base-upgrade-url %s/ --upstream-polling-rate 5s "
+            "--health-check-period 10s /opt/dist/nym-node -- run --id mixnode"
+            % (HOME, args.upstream))
+    print("$ " + init, flush=True)
+    done = c.run(["/bin/sh", "-c", init + " 2>&1"], check=False)
+    print("\n".join(done.stdout.splitlines()[:3]), flush=True)
+    if done.returncode != 0:
+        raise SystemExit("demo: nymvisor init failed (exit %s):\n%s"
+                         % (done.returncode, done.stdout))
     say("2. systemctl enable --now nymvisor@mixnode")
     c.run(["systemctl", "enable", "--now", AGENT])
     c.wait_for_state(NODE, "active", timeout=30)
@@ -90,21 +102,33 @@ def setup_node(c, args):
 
 
 def summary(c):
+    """Print the summary and check it: the node runs 1.2.0 from the upgrade's
+    directory, the history records the upgrade as completed and the backup
+    exists. Ends with SUMMARY_MARKER, which scripts/test.sh looks for."""
     say("5. Summary")
     p = c.show(NODE, "ActiveExitTimestampMonotonic", "ActiveEnterTimestampMonotonic", "MainPID")
     down_ms = (int(p["ActiveEnterTimestampMonotonic"]) - int(p["ActiveExitTimestampMonotonic"])) / 1e3
-    history = json.loads(c.read_file(HOME + "/nymvisor/upgrade-history.json"))["history"]
-    backup = c.out("ls -d %s/nymvisor/backups/*/backup-*" % HOME)
-    exe = c.out(["readlink", "-f", "/proc/%s/exe" % p["MainPID"]])
-    print("   versions:  1.1.0 -> %s (upgrade '%s', %s)" % (
-        history[-1]["info"]["version"], history[-1]["info"]["name"],
-        history[-1].get("outcome", "completed")))
+    last = json.loads(c.read_file(HOME + "/nymvisor/upgrade-history.json"))["history"][-1]
+    version, outcome = last["info"]["version"], last.get("outcome", "completed")
+    backup = c.out("ls -d %s/nymvisor/backups/*/backup-*-preupgrade" % HOME, check=False).strip()
+    exe = c.out(["readlink", "-f", "/proc/%s/exe" % p["MainPID"]], check=False).strip()
+    print("   versions:  1.1.0 -> %s (upgrade '%s', %s)" % (version, last["info"]["name"], outcome))
     print("   node now:  %s (pid %s)" % (exe, p["MainPID"]))
     print("   downtime:  %.1f ms (node unit inactive from ActiveExit to ActiveEnter)" % down_ms)
-    print("   backup:    %s" % backup)
+    print("   backup:    %s" % (backup or "none"))
     say("The journal explains each event (journalctl -x, from nymvisor's catalog)")
     show(c, "journalctl -u %s -x --no-pager MESSAGE_ID=db8407a983d54eac8188575097f34fd8"
             % AGENT)
+    wrong = [what for what, ok in (
+        ("the history's last upgrade is %s, not 1.2.0" % version, version == "1.2.0"),
+        ("that upgrade is '%s', not completed" % outcome, outcome == "completed"),
+        ("the node runs %r, not a binary under upgrades/" % exe, "/nymvisor/upgrades/" in exe),
+        ("no backup under %s/nymvisor/backups" % HOME, backup != ""),
+        ("the downtime %.1f ms is not positive" % down_ms, down_ms > 0)) if not ok]
+    if wrong:
+        raise SystemExit("demo: the summary is wrong: " + "; ".join(wrong))
+    print("\n%s 1.1.0 -> %s, downtime %.1f ms, backup %s" % (SUMMARY_MARKER, version, down_ms, backup),
+          flush=True)
 
 
 def main():

@@ -1,8 +1,9 @@
 #!/bin/bash
 # The whole test suite, from a fresh Debian 12 machine (run as root):
 # formatting, a warning-free build of the .deb with the unit tests, lintian,
-# the units' hardening score, and the end-to-end suite in a real systemd.
-# CI (.ci/run) runs exactly this.
+# the units' hardening score, the end-to-end suite in a real systemd and
+# the README's demo (scripts/demo.sh, build included). CI (.ci/run) runs
+# exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,5 +58,15 @@ step "end-to-end tests in a real systemd (tests/e2e)"
 python3 tests/e2e/run_e2e.py --deb "$deb" --fake-node obj-*/tests/fake-node | tee "$logs/e2e"
 e2e=$(grep -oP '^e2e: \K\d+(?= scenario\(s\) ran)' "$logs/e2e" | tail -1)
 
+# Last, because it builds the .deb again (without the unit tests, as an
+# operator's first run does) over build/deb and obj-*.
+step "the demo, as the README runs it (scripts/demo.sh: build, install, upgrade)"
+scripts/demo.sh 2>&1 | tee "$logs/demo"
+# demo_upgrade.py prints this line only after it checked the summary.
+if ! grep -q '^demo: upgrade done and checked: ' "$logs/demo"; then
+  echo "the demo exited 0 but did not reach its checked summary (see above)" >&2
+  exit 1
+fi
+
 step "all tests passed"
-echo "ran and passed: ${unit:-?} unit tests (${skipped:-?} skipped), ${e2e:-?} end-to-end scenarios in a real systemd, ${asan:-?} unit tests under ASan+UBSan, ${fuzz:-?} fuzz executions, formatting, lintian, hardening"
+echo "ran and passed: ${unit:-?} unit tests (${skipped:-?} skipped), ${e2e:-?} end-to-end scenarios in a real systemd, ${asan:-?} unit tests under ASan+UBSan, ${fuzz:-?} fuzz executions, the demo, formatting, lintian, hardening"
