@@ -4,6 +4,8 @@ Scenarios: enable, reboot, remove and purge, restart on failure, and an
 operator's own node unit. Each runs in a fresh real-systemd container.
 """
 
+import json
+
 from nymvisor_case import AGENT, NODE, NymvisorTestCase
 
 
@@ -72,17 +74,51 @@ class RemoveTest(NymvisorTestCase):
         self.container.write_file(home + "/data/keys.json", '{"secret": 1}\n', mode=0o600)
         return home
 
+    def remove(self):
+        """apt-get remove; returns what it printed (stdout and stderr)."""
+        r = self.container.run(["apt-get", "remove", "-y", "nymvisor"], timeout=120)
+        return r.stdout.decode(errors="replace") + r.stderr.decode(errors="replace")
+
     def test_remove_stops_the_instances_and_keeps_daemon_home(self):
         c = self.container
         home = self.start_instance()
         before = self.tree_digest(home)
-        c.run(["apt-get", "remove", "-y", "nymvisor"], timeout=120)
+        out = self.remove()
+        # The prerm says what it does, naming the instance, before it does it.
+        self.assertIn("nymvisor: instance 'mixnode': its agent nymvisor@mixnode.service stops "
+                      "now.", out)
+        self.assertIn("its node (nymvisor-daemon@mixnode.service) stops now and cannot start "
+                      "again without nymvisor", out)
+        self.assertIn("runs %s/nymvisor/current/bin/nym-node" % home, out)
         for unit in (AGENT % "mixnode", NODE % "mixnode"):
             self.assertIn(self.prop(unit, "ActiveState"), ("inactive", "failed"), unit)
         self.assertEqual(c.out("pgrep -x nym-node || true"), "", "no node process is left")
         self.assertEqual(self.tree_digest(home), before)
         self.assertTrue(c.run(["test", "-f", "/etc/nymvisor/mixnode.toml"], check=False)
                         .returncode == 0, "remove keeps the instance config")
+
+    def test_a_node_moved_to_a_plain_unit_keeps_running_through_remove(self):
+        """The operator guide's way back to a plain unit (section 14), then
+        remove: the node runs on from its own unit, as its account."""
+        c = self.container
+        home = self.start_instance()
+        c.write_file("/etc/systemd/system/nym-node.service",
+                     "[Unit]\nDescription=Nym node\n\n[Service]\nUser=nym\n"
+                     "ExecStart=/usr/local/bin/nym-node run --id mixnode\nKillSignal=SIGINT\n"
+                     "Restart=on-failure\n\n[Install]\nWantedBy=multi-user.target\n")
+        c.sh("install -m 0755 %s/nymvisor/current/bin/nym-node /usr/local/bin/nym-node && "
+             "systemctl disable --now nymvisor@mixnode nymvisor-daemon@mixnode && "
+             "systemctl daemon-reload && systemctl enable --now nym-node.service" % home)
+        c.wait_for_state("nym-node.service", "active", timeout=30)
+        out = self.remove()
+        self.assertIn("nymvisor:   it is not enabled (it does not start at boot); if its node "
+                      "still runs in nymvisor-daemon@mixnode.service, it stops now.", out)
+        self.assertEqual(self.prop("nym-node.service", "ActiveState"), "active")
+        self.assertEqual(self.main_exe("nym-node.service"), "/usr/local/bin/nym-node")
+        self.assertEqual(self.main_user("nym-node.service"), "nym")
+        info = json.loads(c.out(["/usr/local/bin/nym-node", "--no-banner", "build-info",
+                                 "--output=json"]))
+        self.assertEqual(info["build_version"], "1.1.0")
 
     def test_purge_keeps_node_data_and_removes_config(self):
         c = self.container
@@ -93,6 +129,41 @@ class RemoveTest(NymvisorTestCase):
         self.assertNotEqual(c.run(["test", "-e", "/etc/nymvisor"], check=False).returncode, 0)
         links = c.out("find /etc/systemd/system -name 'nymvisor*' -type l")
         self.assertEqual(links, "", "purge removes the instances' enablement links")
+
+
+class RemoveAdoptedTest(NymvisorTestCase):
+    """Removal with an adopted node unit: the node keeps running, and the
+    warning's promise holds: its next start runs the unit's older binary."""
+
+    def test_remove_warns_that_an_adopted_unit_falls_back_to_its_binary(self):
+        c = self.container
+        home = "/root/.nym/nym-nodes/default-nym-node"
+        self.stamp("/root/nym-binaries/nym-node", version="1.1.0")
+        c.run(["mkdir", "-p", home])
+        c.write_file("/etc/systemd/system/nym-node.service",
+                     "[Service]\nExecStart=/root/nym-binaries/nym-node run --mode mixnode\n"
+                     "KillSignal=SIGINT\n\n[Install]\nWantedBy=multi-user.target\n")
+        c.run(["systemctl", "daemon-reload"])
+        c.run(["nymvisor", "adopt", "--daemon-unit", "nym-node.service"], timeout=120)
+        c.run(["systemctl", "enable", "--now", "nym-node.service", AGENT % "nym-node"])
+        c.wait_for_state("nym-node.service", "active", timeout=30)
+        self.assertEqual(self.main_exe("nym-node.service"),
+                         home + "/nymvisor/genesis/bin/nym-node")
+
+        r = c.run(["apt-get", "remove", "-y", "nymvisor"], timeout=120)
+        out = r.stdout.decode(errors="replace") + r.stderr.decode(errors="replace")
+        self.assertIn("nymvisor: instance 'nym-node': its agent nymvisor@nym-node.service stops "
+                      "now.", out)
+        self.assertIn("nym-node.service (adopted) keeps its node running until its next start, "
+                      "then falls back to its older binary /root/nym-binaries/nym-node.", out)
+        self.assertIn("'install -m 0755 %s/nymvisor/current/bin/nym-node "
+                      "/root/nym-binaries/nym-node'" % home, out)
+        self.assertIn("nymvisor adopt --undo --id nym-node", out)
+        self.assertEqual(self.prop("nym-node.service", "ActiveState"), "active",
+                         "the adopted unit is not stopped")
+        c.run(["systemctl", "restart", "nym-node.service"])
+        c.wait_for_state("nym-node.service", "active", timeout=30)
+        self.assertEqual(self.main_exe("nym-node.service"), "/root/nym-binaries/nym-node")
 
 
 class RestartOnFailureTest(NymvisorTestCase):
