@@ -14,8 +14,8 @@ log=build/demo-build.log
 echo "building the .deb without the unit tests (a few minutes; log: $log)..."
 
 # Reads the build's output (stderr of build-deb.sh) on its stdin, keeps all
-# of it in the log and shows, on the terminal, each packaging phase and
-# ninja's [done/total] counter once per tenth of the build.
+# of it in the log and shows, on the terminal, each packaging phase and,
+# while it compiles, ninja's [done/total] counter once per tenth.
 declare -A phases=(
   [dh_auto_configure]="configuring (cmake)"
   [dh_auto_build]="compiling (ninja)"
@@ -23,17 +23,18 @@ declare -A phases=(
   [dh_builddeb]="writing the .deb"
 )
 progress() {
-  local last=-1 line
+  local last=-1 line phase=
   while IFS= read -r line; do
     printf '%s\n' "$line" >>"$log"
-    if [[ $line =~ ^\[([0-9]+)/([0-9]+)\] ]]; then
+    if [[ $phase == dh_auto_build && $line =~ ^\[([0-9]+)/([0-9]+)\] ]]; then
       local tenth=$((BASH_REMATCH[1] * 10 / BASH_REMATCH[2]))
       if ((tenth != last)); then
         last=$tenth
         echo "  compiling: ${BASH_REMATCH[1]} of ${BASH_REMATCH[2]} steps"
       fi
     elif [[ $line =~ ^[[:space:]]*(dh_auto_configure|dh_auto_build|dh_auto_install|dh_builddeb)([[:space:]]|$) ]]; then
-      echo "  ${phases[${BASH_REMATCH[1]}]}"
+      phase=${BASH_REMATCH[1]}
+      echo "  ${phases[$phase]}"
     fi
   done
 }

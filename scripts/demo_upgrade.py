@@ -91,10 +91,10 @@ def setup_node(c, args):
             % (HOME, args.upstream))
     print("$ " + init, flush=True)
     done = c.run(["/bin/sh", "-c", init + " 2>&1"], check=False)
-    print("\n".join(done.stdout.splitlines()[:3]), flush=True)
+    printed = done.stdout.decode(errors="replace")
+    print("\n".join(printed.splitlines()[:3]), flush=True)
     if done.returncode != 0:
-        raise SystemExit("demo: nymvisor init failed (exit %s):\n%s"
-                         % (done.returncode, done.stdout))
+        raise SystemExit("demo: nymvisor init failed (exit %s):\n%s" % (done.returncode, printed))
     say("2. systemctl enable --now nymvisor@mixnode")
     c.run(["systemctl", "enable", "--now", AGENT])
     c.wait_for_state(NODE, "active", timeout=30)
