@@ -116,7 +116,7 @@ Status AdoptCli::CheckOriginalId(const std::filesystem::path& path) const {
   if (st.ok()) return {};
   return Status::Refused(
       "InvalidOriginalId",
-      st.message() + ", which nymvisor's units and files cannot carry; take it " +
+      "the original's " + st.message() + " (an id here names units and files); take it " +
           "over under a valid id: nymvisor adopt --id " + SuggestedId(*id) +
           (original_config_.empty() ? "" : " --original-config " + path.string()));
 }

@@ -168,6 +168,9 @@ Status ControlCli::PrintStatus(const StatusSnapshot& status, StatusSource source
       j["lastCheckTime"] = nullptr;
       j["lastCheckOk"] = nullptr;
       j["lastCheckResult"] = nullptr;
+      std::string line = j["statusLine"];
+      j["statusLine"] =
+          line.starts_with("idle") ? "not running" + line.substr(4) : "not running, " + line;
     }
     inv_->ctx.out << DumpJsonCompact(j) << "\n";
     return {};

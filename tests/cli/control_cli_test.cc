@@ -188,6 +188,8 @@ TEST_F(ControlCliTest, WithoutAnAgentStatusAndHistoryReadTheFilesAndSaySo) {
   EXPECT_EQ(j["state"], "not-running") << "no agent holds a state";
   EXPECT_TRUE(j["lastCheckOk"].is_null()) << "no check has run";
   EXPECT_TRUE(j["lastCheckTime"].is_null());
+  EXPECT_EQ(j["statusLine"].get<std::string>().rfind("not running, running 1.1.0", 0), 0u)
+      << j["statusLine"];
   ASSERT_EQ(Run({"history"}), 0) << err_.str();
   EXPECT_EQ(out_.str(), "no upgrades yet\n");
 }
