@@ -127,6 +127,7 @@ TEST_F(CliTest, UsageErrorsNameWhatIsWrongAndShowTheUsage) {
        "Usage: nymvisor config"},
       {{}, "error: no command given", "The commands are init, add-upgrade"},
       {{"frobnicate"}, "error: unknown command 'frobnicate'; the commands are init", ""},
+      {{"--id", "mixnode", "frobnicate"}, "error: unknown command 'frobnicate'", ""},
   };
   for (const Case& c : cases) {
     err_.str("");
