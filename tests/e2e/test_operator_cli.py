@@ -114,8 +114,13 @@ class OneInstanceTest(NymvisorTestCase):
                                    "/var/lib/nym/mixnode", "/opt/dist/1.1.0/nym-node")
         self.assertEqual(rc, 0, err)
         self.assertIn("daemon.backups_to_keep changes from '5' to '3'", err)
-        self.assertEqual(self.config("mixnode")["daemon"]["args"], ["run", "--id", "mixnode"],
-                         "no -- keeps the node's arguments, with --reset too")
+        self.assertIn("daemon.args changes from 'run --id mixnode' to ''", err,
+                      "--reset keeps nothing, the node's arguments included, and says so")
+        self.assertEqual(self.config("mixnode")["daemon"]["args"], [])
+        rc, _, err = self.nymvisor("init", "--id", "mixnode", "/opt/dist/1.1.0/nym-node", "--",
+                                   "run", "--id", "mixnode")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(self.config("mixnode")["daemon"]["args"], ["run", "--id", "mixnode"])
         # A hold taken before the agent first ran is kept by the agent.
         rc, out, err = self.nymvisor("hold", "--id", "mixnode", "--reason", "first hour")
         self.assertEqual(rc, 0, err)
