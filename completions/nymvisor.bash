@@ -40,7 +40,7 @@ _nymvisor() {
 
   case $cmd in
     "")
-      COMPREPLY=($(compgen -W "$commands -c --config-env-file -h --help -V --version" -- "$cur"))
+      COMPREPLY=($(compgen -W "$commands -c --config-env-file --id -h --help -V --version" -- "$cur"))
       ;;
     init)
       if [[ $cur == -* ]]; then
@@ -51,7 +51,8 @@ _nymvisor() {
           --on-failure-daemon-restart-delay --max-daemon-startup-failures
           --startup-period-duration --daemon-shutdown-grace-period --daemon-backup-data-directory
           --unsafe-skip-backup --daemon-unit --daemon-user --backups-to-keep
-          --health-check-period --metrics-textfile --build-info-timeout --output --help" \
+          --health-check-period --metrics-textfile --build-info-timeout --reset --force --output
+          --help" \
           -- "$cur"))
       else
         COMPREPLY=($(compgen -f -- "$cur"))

@@ -1,5 +1,7 @@
 #include "agent/cli/adopt_cli.h"
 
+#include <cctype>
+
 #include "agent/adapters/system_account.h"
 #include "agent/base/strings.h"
 #include "agent/cli/cli.h"
@@ -59,7 +61,11 @@ std::filesystem::path AdoptCli::RecordPath(const std::string& id) const {
 Result<std::filesystem::path> AdoptCli::FindOriginalConfig() const {
   if (!original_config_.empty()) return std::filesystem::path(original_config_);
   LocatorContext locator = inv_->Locator();
-  if (!id_.empty()) return UserConfigPath(locator.home, id_);
+  // --id names the original's instance, or the new id of the only one
+  // (`adopt --id mixnode-fra1` for an original 'mixnode@fra1').
+  if (!id_.empty() && Exists(inv_->ctx.files, UserConfigPath(locator.home, id_))) {
+    return UserConfigPath(locator.home, id_);
+  }
   std::filesystem::path instances = locator.home / ".nym" / "nymvisors" / "instances";
   Result<std::vector<std::string>> found = inv_->ctx.files.ListDirectory(instances);
   if (!found.ok() || found->size() != 1) {
@@ -77,13 +83,48 @@ Result<LoadedConfig> AdoptCli::ReadOriginalConfig(const std::filesystem::path& p
   Result<std::shared_ptr<void>> as_owner =
       owner != "root" && inv_->ctx.act_as ? inv_->ctx.act_as(owner) : std::shared_ptr<void>();
   NV_RETURN_IF_ERROR(as_owner.status());
-  EnvLookup no_env = [](std::string_view) { return std::optional<std::string>(); };
-  return LoadConfigFile(path, no_env, inv_->ctx.files);
+  NV_RETURN_IF_ERROR(CheckOriginalId(path));
+  // A new --id replaces the original's, which may be outside our id rule.
+  EnvLookup new_id = [this](std::string_view name) -> std::optional<std::string> {
+    if (name == kIdEnvVar && !id_.empty()) return id_;
+    return std::nullopt;
+  };
+  return LoadConfigFile(path, new_id, inv_->ctx.files);
+}
+
+namespace {
+
+/// A valid id close to `id`: each character the rule refuses becomes '-'.
+std::string SuggestedId(const std::string& id) {
+  std::string out;
+  for (char c : id) {
+    bool ok =
+        std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == ':' || c == '-';
+    out += ok ? c : '-';
+  }
+  while (!out.empty() && out.front() == '.') out.erase(0, 1);
+  return out.empty() ? "mynode" : out.substr(0, 128);
+}
+
+}  // namespace
+
+Status AdoptCli::CheckOriginalId(const std::filesystem::path& path) const {
+  if (!id_.empty()) return {};
+  std::optional<std::string> id = IdInConfigFile(path, inv_->ctx.files);
+  if (!id) return {};
+  Status st = ValidateInstanceId(*id);
+  if (st.ok()) return {};
+  return Status::Refused(
+      "InvalidOriginalId",
+      "the original's " + st.message() + " (an id here names units and files); take it " +
+          "over under a valid id: nymvisor adopt --id " + SuggestedId(*id) +
+          (original_config_.empty() ? "" : " --original-config " + path.string()));
 }
 
 Status AdoptCli::AdoptOriginal() {
   NV_ASSIGN_OR_RETURN(std::filesystem::path path, FindOriginalConfig());
   Result<LoadedConfig> loaded = ReadOriginalConfig(path);
+  if (!loaded.ok() && loaded.status().IsRefused()) return loaded.status();
   if (!loaded.ok()) {
     return loaded.status().WithContext("no config of the original nymvisor to adopt");
   }

@@ -32,6 +32,9 @@ class AdoptCli {
   Status InitAndRecord(const Config& config, const std::string& binary, AdoptRecord record);
   Result<std::filesystem::path> FindOriginalConfig() const;
   Result<LoadedConfig> ReadOriginalConfig(const std::filesystem::path& path) const;
+  /// Without --id, an original's id outside our id rule ("mixnode@fra1") is
+  /// refused with the command that takes it over under a valid one.
+  Status CheckOriginalId(const std::filesystem::path& path) const;
   Result<std::string> ShowUnit(const std::string& property) const;
   std::filesystem::path RecordPath(const std::string& id) const;
 

@@ -1,6 +1,7 @@
 #include "agent/cli/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 
 #include "agent/base/strings.h"
 #include "agent/base/version.h"
@@ -93,9 +94,17 @@ std::optional<std::string> ConfigCredential(const Invocation& inv) {
 
 Status RunExec(const Invocation& inv, const std::string& id) {
   NV_RETURN_IF_ERROR(ValidateInstanceId(id));
+  std::string asked_by = "'nymvisor exec " + id + "'";
+  if (!inv.id.empty() && inv.id != id) {
+    return Status::Refused(kOtherInstanceReason, asked_by + " asks for instance '" + id +
+                                                     "' but --id asks for '" + inv.id +
+                                                     "'; name one instance only");
+  }
   LocatorContext locator = inv.Locator();
   locator.id = id;
   if (auto credential = ConfigCredential(inv)) locator.config_path_env = credential;
+  // The node unit runs this: never start another instance's node.
+  NV_RETURN_IF_ERROR(CheckAskedInstance(inv, id, asked_by, locator.config_path_env));
   NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigWith(inv, locator));
   NV_ASSIGN_OR_RETURN(std::vector<std::string> argv, NodeCommandLine(loaded.config, inv.ctx.files));
   return inv.ctx.exec(argv, inv.env_file, NodeAccount(loaded.config, inv.ctx.files));
@@ -222,6 +231,19 @@ int PrintHelp(CLI::App& app, const std::string& topic, CliContext& ctx) {
   return 0;
 }
 
+/// `nymvisor --id X COMMAND` is `nymvisor COMMAND --id X`; given both ways,
+/// the two must agree.
+Status MergeTopLevelId(const std::string& top_id, Invocation* inv) {
+  if (top_id.empty()) return {};
+  if (!inv->id.empty() && inv->id != top_id) {
+    return Status::Refused(kOtherInstanceReason, "--id is given twice, '" + top_id +
+                                                     "' before the command and '" + inv->id +
+                                                     "' after it; give it once");
+  }
+  inv->id = top_id;
+  return {};
+}
+
 /// Reads the -c/--config-env-file file; a missing or malformed file is fatal.
 Status LoadEnvFile(const std::string& path, Invocation* inv) {
   Result<std::string> text = inv->ctx.files.ReadTrusted(path);
@@ -240,6 +262,8 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
   std::string env_file;
   app.add_option("-c,--config-env-file", env_file,
                  "Load environment variables from this file first (they override the environment)");
+  std::string top_id;  // `nymvisor --id X status`, as operators type it
+  app.add_option("--id", top_id, "The instance, for the command that follows");
   SimpleCommands cmds;
   InitCli init(&app, &inv);
   AddUpgradeCli add_upgrade(&app, &inv);
@@ -254,6 +278,7 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
     return 0;
   }
   std::vector<std::string> words = SplitShortEquals(args);
+  inv.double_dash = std::find(words.begin(), words.end(), "--") != words.end();
   std::vector<const char*> argv = {"nymvisor"};
   for (const std::string& a : words) argv.push_back(a.c_str());
   try {
@@ -263,10 +288,12 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
   }
   if (help->parsed()) return PrintHelp(app, help_topic, ctx);
   Status st = env_file.empty() ? Status() : LoadEnvFile(env_file, &inv);
+  if (st.ok()) st = MergeTopLevelId(top_id, &inv);
   int exit_code = 0;
   if (st.ok()) st = RunSelected(inv, cmds, {init, add_upgrade, control, adopt}, &exit_code);
   if (st.ok()) return exit_code;
   ctx.err << "error: " << st.message() << "\n";
+  if (st.IsRefused() && st.reason() == kOtherInstanceReason) return kOtherInstanceExit;
   return st.IsUsage() ? 2 : 1;
 }
 

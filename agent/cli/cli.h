@@ -66,8 +66,13 @@ struct CliContext {
   bool out_is_tty = false;  ///< standard output is a terminal (progress bars)
 };
 
+/// The exit code of a command refused because --id, NYMVISOR_ID and the
+/// config NYMVISOR_CONFIG_PATH names disagree on the instance.
+inline constexpr int kOtherInstanceExit = 3;
+
 /// Parses the command line and runs one subcommand. Returns the process exit
-/// code: 0 on success, 1 on an error (printed as "error: ..."), 2 on bad usage.
+/// code: 0 on success, 1 on an error (printed as "error: ..."), 2 on bad
+/// usage, kOtherInstanceExit when the instance is named inconsistently.
 int RunCli(const std::vector<std::string>& args, CliContext& ctx);
 
 }  // namespace nymvisor

@@ -51,7 +51,32 @@ void AddOutputOption(CLI::App* app, Invocation* inv) {
       ->capture_default_str();
 }
 
+namespace {
+
+std::optional<std::string> NonEmpty(std::optional<std::string> text) {
+  if (text && text->empty()) return std::nullopt;
+  return text;
+}
+
+}  // namespace
+
+Status CheckAskedInstance(const Invocation& inv, const std::optional<std::string>& asked,
+                          const std::string& asked_by, std::optional<std::string> config_path) {
+  InstanceNames names;
+  names.asked = NonEmpty(asked);
+  names.asked_by = asked_by;
+  names.asked_by_exec = asked_by != "--id";
+  names.env_id = NonEmpty(inv.Env()(kIdEnvVar));
+  names.config_path = config_path ? config_path : NonEmpty(inv.Env()(kConfigPathEnvVar));
+  if (names.config_path && (names.asked || names.env_id)) {
+    names.file_id = IdInConfigFile(*names.config_path, inv.ctx.files);
+  }
+  return CheckOneInstance(names);
+}
+
 Result<LoadedConfig> LoadConfigForCommand(const Invocation& inv, std::optional<std::string> id) {
+  if (!id && !inv.id.empty()) id = inv.id;
+  NV_RETURN_IF_ERROR(CheckAskedInstance(inv, id));
   LocatorContext locator = inv.Locator();
   if (id) locator.id = id;
   return LoadConfigWith(inv, locator);

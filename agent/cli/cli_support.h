@@ -45,7 +45,8 @@ struct Invocation {
   CliContext& ctx;
   std::vector<EnvAssignment> env_file;
   std::string output = "text";
-  std::string id;  ///< --id: the instance, over NYMVISOR_ID and the singleton rule
+  std::string id;            ///< --id: the instance, over NYMVISOR_ID and the singleton rule
+  bool double_dash = false;  ///< the command line has "--" (init: the node's arguments follow)
 
   /// The environment as commands see it: -c assignments over the process env.
   EnvLookup Env() const;
@@ -67,8 +68,17 @@ void AddIdOption(CLI::App* app, Invocation* inv);
 inline constexpr char kIdHelp[] =
     "The instance (default: $NYMVISOR_ID, else the only one configured)";
 
-/// Locates and loads the instance config (an explicit `id` wins over
-/// NYMVISOR_ID), printing its warnings to the error stream.
+/// The one-instance rule for this command line (config/CheckOneInstance):
+/// `asked` (--id, or exec's ID; `asked_by` says which), NYMVISOR_ID and the
+/// nymvisor.id in the file at `config_path` (default: NYMVISOR_CONFIG_PATH)
+/// must agree, or the command is refused before it acts.
+Status CheckAskedInstance(const Invocation& inv, const std::optional<std::string>& asked,
+                          const std::string& asked_by = "--id",
+                          std::optional<std::string> config_path = std::nullopt);
+
+/// Locates and loads the instance config (an explicit `id`, else --id, and
+/// NYMVISOR_ID must agree with each other and with NYMVISOR_CONFIG_PATH's
+/// file: CheckAskedInstance), printing its warnings to the error stream.
 Result<LoadedConfig> LoadConfigForCommand(const Invocation& inv,
                                           std::optional<std::string> id = std::nullopt);
 /// The same with a locator the caller has adjusted.

@@ -1,5 +1,8 @@
 #include "agent/cli/control_cli.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "agent/cli/status_report.h"
@@ -18,6 +21,14 @@ Status Explain(const Status& st, const std::string& id) {
     return Status::Error(st.message() + "; start it with 'systemctl start nymvisor@" + id + "'");
   }
   return st;
+}
+
+/// Who holds upgrades while no agent runs to ask the bus: "uid 0 (root)".
+std::string DescribeCaller() {
+  uid_t uid = ::getuid();
+  const passwd* pw = ::getpwuid(uid);
+  return "uid " + std::to_string(uid) + (pw ? " (" + std::string(pw->pw_name) + ")" : "") +
+         ", while no agent ran";
 }
 
 }  // namespace
@@ -43,7 +54,7 @@ ControlCli::ControlCli(CLI::App* parent, Invocation* inv) : inv_(inv), parent_(p
 
 CLI::App* ControlCli::Add(const std::string& name, const std::string& help, bool mutating) {
   CLI::App* app = commands_[name] = parent_->add_subcommand(name, help);
-  app->add_option("--id", id_, kIdHelp);
+  AddIdOption(app, inv_);
   if (mutating) {
     app->add_flag("--wait", wait_, "Follow the work to its end; the exit status is its result");
     app->add_option("--timeout", timeout_text_, "How long --wait follows it")
@@ -60,15 +71,20 @@ bool ControlCli::selected() const {
   return false;
 }
 
-Result<std::unique_ptr<ControlClient>> ControlCli::Connect(const std::string& id) {
+Result<std::unique_ptr<ControlClient>> ControlCli::ConnectRaw(const std::string& id) {
   if (!inv_->ctx.connect_control) return Status::Error("no bus to reach the agent on");
-  Result<std::unique_ptr<ControlClient>> client = inv_->ctx.connect_control(id);
-  if (!client.ok()) return Explain(client.status(), id);
-  return client;
+  return inv_->ctx.connect_control(id);
 }
 
 Status ControlCli::Run(int* exit_code) {
-  std::optional<std::string> id = id_.empty() ? inv_->Env()("NYMVISOR_ID") : id_;
+  // A bad --timeout is refused before anything is asked of the agent.
+  if (Result<Duration> timeout = ParseDuration(timeout_text_); !timeout.ok()) {
+    return Status::Usage("--timeout: " + timeout.status().message() + " (for example 90s or 30m)");
+  }
+  std::optional<std::string> asked;
+  if (!inv_->id.empty()) asked = inv_->id;
+  NV_RETURN_IF_ERROR(CheckAskedInstance(*inv_, asked));
+  std::optional<std::string> id = asked ? asked : inv_->Env()(kIdEnvVar);
   if (id && id->empty()) id.reset();
   if (commands_["status"]->parsed() && id) {
     if (Result<StatusSnapshot> status = AskAgent(*id); status.ok()) {
@@ -79,15 +95,42 @@ Status ControlCli::Run(int* exit_code) {
   if (!reads_files && id) {
     // The agent is reached by its id alone: an operator who may not read the
     // instance's config can still ask it.
-    NV_ASSIGN_OR_RETURN(std::unique_ptr<ControlClient> client, Connect(*id));
-    return RunSelectedMutating(*client, *id, exit_code);
+    Result<std::unique_ptr<ControlClient>> client = ConnectRaw(*id);
+    if (client.ok()) return RunSelectedMutating(**client, *id, exit_code);
+    if (!client.status().IsNotFound() || !WorksOffline()) return Explain(client.status(), *id);
   }
   NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigForCommand(*inv_, id));
   const Config& config = loaded.config;
   if (commands_["status"]->parsed()) return RunStatus(config);
   if (commands_["history"]->parsed()) return RunHistory(config);
-  NV_ASSIGN_OR_RETURN(std::unique_ptr<ControlClient> client, Connect(config.nymvisor.id));
-  return RunSelectedMutating(*client, config.nymvisor.id, exit_code);
+  Result<std::unique_ptr<ControlClient>> client = ConnectRaw(config.nymvisor.id);
+  if (client.ok()) return RunSelectedMutating(**client, config.nymvisor.id, exit_code);
+  if (client.status().IsNotFound() && WorksOffline()) return RunOffline(config);
+  return Explain(client.status(), config.nymvisor.id);
+}
+
+bool ControlCli::WorksOffline() const {
+  return commands_.at("hold")->parsed() || commands_.at("resume")->parsed();
+}
+
+Status ControlCli::RunOffline(const Config& config) {
+  NV_ASSIGN_OR_RETURN(auto as_node, EnterNodeAccount(*inv_, config, /*writes=*/true));
+  RecordStore store(inv_->ctx.files, MakeLayout(config));
+  const std::string& id = config.nymvisor.id;
+  std::string file = (MakeLayout(config).data_dir / "hold").string();
+  if (commands_["resume"]->parsed()) {
+    NV_RETURN_IF_ERROR(store.ClearHold());
+    inv_->ctx.out << "upgrades are resumed (no agent is running for '" << id
+                  << "'; it finds no hold when it starts)\n";
+    return {};
+  }
+  if (!store.LoadHold().ok()) {
+    NV_RETURN_IF_ERROR(store.SaveHold({inv_->ctx.clock.Now(), reason_, DescribeCaller()}));
+  }
+  inv_->ctx.out << "upgrades are held; no agent is running for '" << id << "', so the hold is "
+                << "recorded in " << file << " and the agent keeps it when it starts; "
+                << "'nymvisor resume' ends it\n";
+  return {};
 }
 
 Status ControlCli::RunSelectedMutating(ControlClient& client, const std::string& id,
@@ -119,6 +162,16 @@ Status ControlCli::PrintStatus(const StatusSnapshot& status, StatusSource source
   if (inv_->Json()) {
     Json j = StatusSnapshotToJson(status);
     j["source"] = source == StatusSource::kAgent ? "agent" : "files";
+    if (source == StatusSource::kFiles) {
+      // No agent ran a check or holds a state: say so rather than guess.
+      j["state"] = "not-running";
+      j["lastCheckTime"] = nullptr;
+      j["lastCheckOk"] = nullptr;
+      j["lastCheckResult"] = nullptr;
+      std::string line = j["statusLine"];
+      j["statusLine"] =
+          line.starts_with("idle") ? "not running" + line.substr(4) : "not running, " + line;
+    }
     inv_->ctx.out << DumpJsonCompact(j) << "\n";
     return {};
   }

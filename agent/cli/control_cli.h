@@ -35,14 +35,18 @@ class ControlCli {
   Status WaitForUpgrade(ControlClient& client, const std::string& upgrade, bool rollback,
                         int* exit_code);
   Status WaitForCheck(ControlClient& client, std::optional<Timestamp> before, int* exit_code);
-  Result<std::unique_ptr<ControlClient>> Connect(const std::string& id);
+  /// The agent's client; NotFound when no agent runs (not yet explained).
+  Result<std::unique_ptr<ControlClient>> ConnectRaw(const std::string& id);
+  /// hold and resume also work with no agent running: they change the hold
+  /// file, which the agent reads when it starts.
+  bool WorksOffline() const;
+  Status RunOffline(const Config& config);
   Status RunSelectedMutating(ControlClient& client, const std::string& id, int* exit_code);
   void ShowProgress(const StatusSnapshot& status);
 
   Invocation* inv_;
   CLI::App* parent_;
   std::map<std::string, CLI::App*> commands_;
-  std::string id_;
   bool wait_ = false;
   std::string timeout_text_ = "30m";
   std::string reason_;

@@ -11,8 +11,13 @@ InitCli::InitCli(CLI::App* parent, Invocation* inv) : inv_(inv) {
   app_ = parent->add_subcommand("init", "Initialise a nymvisor instance for a daemon binary");
   app_->add_option("DAEMON_BINARY", flags_.daemon_binary, "Path to the daemon's executable")
       ->required();
-  app_->add_option("DAEMON_ARGS", flags_.daemon_args,
-                   "Arguments the daemon is started with (after --)");
+  app_->add_option("DAEMON_ARGS", args_,
+                   "Arguments the daemon is started with (after --; without --, a re-run keeps "
+                   "the existing ones; -- alone clears them)");
+  app_->add_flag("--reset", flags_.reset,
+                 "Start from the defaults instead of keeping the existing config's settings");
+  app_->add_flag("--force", flags_.force,
+                 "Move the daemon home even though upgrades are queued in the old one");
   for (const ConfigKey& key : AllConfigKeys()) {
     if (!key.init.name.empty()) AddKeyFlag(key);
   }
@@ -37,6 +42,16 @@ void InitCli::AddKeyFlag(const ConfigKey& key) {
 
 Status InitCli::Run() {
   NV_RETURN_IF_ERROR(ConvertFlags());
+  if (!args_.empty() || inv_->double_dash) flags_.daemon_args = args_;
+  if (!inv_->id.empty()) {  // `nymvisor --id X init ...`
+    auto given = flags_.settings.find("nymvisor.id");
+    if (given != flags_.settings.end() && given->second != inv_->id) {
+      return Status::Refused(kOtherInstanceReason, "--id is given twice, '" + inv_->id +
+                                                       "' before the command and '" +
+                                                       given->second + "' after it; give it once");
+    }
+    flags_.Set("nymvisor.id", inv_->id);
+  }
   InitDeps deps{
       inv_->ctx.files,
       inv_->ctx.processes,

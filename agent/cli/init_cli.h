@@ -12,8 +12,9 @@ namespace nymvisor {
 
 /// The `init` subcommand's command line: a flag for every config key whose
 /// table entry names one (the original's names, plus --daemon-unit,
-/// --daemon-user, --backups-to-keep and --health-check-period), and
-/// --build-info-timeout; the node's arguments follow "--". Main thread only.
+/// --daemon-user, --backups-to-keep and --health-check-period),
+/// --build-info-timeout, --reset and --force; the node's arguments follow
+/// "--" (no "--": the existing ones are kept). Main thread only.
 class InitCli {
  public:
   InitCli(CLI::App* parent, Invocation* inv);
@@ -34,6 +35,7 @@ class InitCli {
   Invocation* inv_;
   CLI::App* app_ = nullptr;
   InitFlags flags_;
+  std::vector<std::string> args_;         ///< DAEMON_ARGS as given (see InitFlags::daemon_args)
   std::map<std::string, RawOption> raw_;  ///< by flag name
   std::map<std::string, bool> bare_;      ///< bare flags, by flag name
 };

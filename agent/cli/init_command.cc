@@ -22,13 +22,23 @@ Status ApplyFlags(const InitFlags& flags, Config* config) {
       return Status::Usage(flag + ": " + st.message());
     }
   }
-  config->daemon.args = flags.daemon_args;
+  if (flags.daemon_args) config->daemon.args = *flags.daemon_args;
   return {};
 }
 
 std::string MakeAbsolute(const std::string& path) {
   if (path.empty() || path.front() == '/') return path;
   return std::filesystem::absolute(path).lexically_normal().string();
+}
+
+/// What to do when init is given another binary than the instance's genesis:
+/// init only ever accepts that binary again.
+std::string OtherBinaryAdvice(const Layout& layout, const std::string& genesis_version) {
+  return "this instance's genesis is version " + genesis_version +
+         " and init accepts only that binary again. To run another version, queue it: "
+         "'nymvisor add-upgrade BINARY --upgrade-name NAME' (add --now to apply it at once); "
+         "to start over from this binary instead, stop the instance and remove " +
+         layout.data_dir.string() + " (its upgrades, history and state go with it), then run init";
 }
 
 /// Makes sure genesis/bin/<name> holds `binary`: copies it, or accepts an
@@ -43,7 +53,8 @@ Status InstallGenesisBinary(const Layout& layout, const std::string& binary, con
     return Status::Error("a different genesis binary is already installed at " + target.string() +
                          " (version " + existing.build_version + ", commit " + existing.commit_sha +
                          "); refusing to replace it with version " + build.build_version +
-                         ", commit " + build.commit_sha);
+                         ", commit " + build.commit_sha + "; " +
+                         OtherBinaryAdvice(layout, existing.build_version));
   }
   NV_RETURN_IF_ERROR(deps.files.CopyFile(binary, target));
   NV_ASSIGN_OR_RETURN(FileInfo info, deps.files.Stat(target));
@@ -57,14 +68,16 @@ Status CheckExistingGenesis(RecordStore& store, const UpgradeInfo& genesis) {
   if (!existing.ok() && !existing.status().IsNotFound()) return existing.status();
   if (existing.ok() && existing->binary_details != genesis.binary_details) {
     return Status::Error(store.layout().UpgradeInfoFile("genesis").string() +
-                         " describes a different binary (version " + existing->version + ")");
+                         " describes a different binary (version " + existing->version + "); " +
+                         OtherBinaryAdvice(store.layout(), existing->version));
   }
   Result<UpgradePlan> plan = store.LoadPlan();
   if (!plan.ok() && !plan.status().IsNotFound()) return plan.status();
   if (plan.ok() && plan->current.name == "genesis" && plan->current.binary_details &&
       *plan->current.binary_details != *genesis.binary_details) {
     return Status::Error(store.layout().PlanFile().string() +
-                         " already exists for a different genesis binary");
+                         " already exists for a different genesis binary; " +
+                         OtherBinaryAdvice(store.layout(), plan->current.version));
   }
   return {};
 }
@@ -108,30 +121,25 @@ Status CreateDirectories(const Layout& layout, FileSystem& files) {
   return files.CreateDirectories(layout.UpgradesDir(), 0755);
 }
 
-/// Re-running init rewrites the config from its flags (as the original does);
-/// say which values that changes, so nothing is lost silently.
-void NoteConfigChanges(const std::filesystem::path& path, const Config& next, FileSystem& files,
-                       InitResult* result) {
-  std::vector<std::string>* notes = &result->notes;
-  EnvLookup no_env = [](std::string_view) { return std::optional<std::string>(); };
-  Result<LoadedConfig> previous = LoadConfigFile(path, no_env, files);
-  if (!previous.ok()) return;
-  result->previous = previous->config;
+/// Says which values a re-run changes (flags, variables, --reset), so
+/// nothing changes silently.
+void NoteConfigChanges(const std::filesystem::path& path, const Config& next, InitResult* result) {
+  if (!result->previous) return;
   for (const ConfigKey& key : AllConfigKeys()) {
-    std::string before = ValueAsText(key, previous->config);
+    std::string before = ValueAsText(key, *result->previous);
     std::string after = ValueAsText(key, next);
     if (before != after) {
-      notes->push_back(path.string() + ": " + key.FullName() + " changes from '" + before +
-                       "' to '" + after + "'");
+      result->notes.push_back(path.string() + ": " + key.FullName() + " changes from '" + before +
+                              "' to '" + after + "'");
     }
   }
 }
 
 }  // namespace
 
-Result<Config> BuildInitConfig(const BuildInfo& build, const InitFlags& flags,
-                               const EnvLookup& env) {
-  Config config = DefaultConfig(build.binary_name);
+Result<Config> BuildInitConfig(const BuildInfo& build, const InitFlags& flags, const EnvLookup& env,
+                               const std::optional<Config>& base) {
+  Config config = base ? *base : DefaultConfig(build.binary_name);
   NV_RETURN_IF_ERROR(ApplyFlags(flags, &config));
   NV_RETURN_IF_ERROR(ApplyEnvOverrides(env, &config));
   if (config.daemon.home.empty()) {
@@ -147,29 +155,139 @@ Result<Config> BuildInitConfig(const BuildInfo& build, const InitFlags& flags,
 
 namespace {
 
+/// What init knows of the instance before it probes the binary.
+struct Existing {
+  std::optional<std::filesystem::path> path;  ///< the config file to write, when the id is known
+  std::optional<Config> previous;             ///< that file's config (a re-run)
+  std::optional<Config> base;                 ///< what the flags apply to: previous, unless --reset
+};
+
+/// --id, NYMVISOR_ID and the config NYMVISOR_CONFIG_PATH names must agree,
+/// so that init never rewrites another instance's config.
+Status CheckInitInstance(const InitFlags& flags, const LocatorContext& ctx, const EnvLookup& env,
+                         FileSystem& files) {
+  InstanceNames names;
+  if (auto it = flags.settings.find("nymvisor.id"); it != flags.settings.end()) {
+    names.asked = it->second;
+  }
+  names.env_id = env(kIdEnvVar);
+  if (names.env_id && names.env_id->empty()) names.env_id.reset();
+  names.config_path = ctx.config_path_env;
+  if (names.config_path) names.file_id = IdInConfigFile(*names.config_path, files);
+  return CheckOneInstance(names);
+}
+
+/// Reads the config a re-run rewrites. One that exists but cannot be read
+/// stops init, unless --reset says its values do not matter.
+Status ReadExisting(const std::filesystem::path& path, bool reset, FileSystem& files,
+                    Existing* existing) {
+  existing->path = path;
+  if (!Exists(files, path)) return {};
+  EnvLookup no_env = [](std::string_view) { return std::optional<std::string>(); };
+  Result<LoadedConfig> loaded = LoadConfigFile(path, no_env, files);
+  if (!loaded.ok()) {
+    if (reset) return {};
+    return loaded.status().WithContext(
+        "init keeps the settings of the existing config, which cannot be used; fix it, or run "
+        "init with --reset to start from the defaults");
+  }
+  existing->previous = loaded->config;
+  if (!reset) existing->base = loaded->config;
+  return {};
+}
+
+/// The existing config, when its place is known before the binary is
+/// probed: NYMVISOR_CONFIG_PATH, or the id from --id or NYMVISOR_ID.
+Result<Existing> FindExisting(const InitFlags& flags, const LocatorContext& ctx,
+                              const EnvLookup& env, FileSystem& files) {
+  Existing existing;
+  std::optional<std::string> id = env(kIdEnvVar);
+  if (auto it = flags.settings.find("nymvisor.id"); it != flags.settings.end()) id = it->second;
+  if (id && id->empty()) id.reset();
+  if (!ctx.config_path_env && !id) return existing;
+  // The id becomes a file name: check it before it is used as one.
+  if (id) NV_RETURN_IF_ERROR(ValidateInstanceId(*id).WithContext("nymvisor.id"));
+  NV_RETURN_IF_ERROR(
+      ReadExisting(InitConfigPath(ctx, id.value_or("")), flags.reset, files, &existing));
+  return existing;
+}
+
+/// The exact command that creates a missing node account.
+std::string UseraddHint(const std::string& user, const std::string& home) {
+  return "create it with 'useradd --system --user-group --home-dir " + home +
+         " --shell /usr/sbin/nologin " + user + "' (then give it the home: chown -R " + user + ":" +
+         user + " " + home + ") and run init again";
+}
+
 /// The config as far as it is known before the binary is probed: enough for
 /// the home, the layout and the node's account. Checks the given account.
-Result<Config> PreliminaryConfig(const InitFlags& flags, const EnvLookup& env,
-                                 const InitDeps& deps) {
-  Config pre = DefaultConfig("");
+Result<Config> PreliminaryConfig(const InitFlags& flags, const Existing& existing,
+                                 const EnvLookup& env, const InitDeps& deps) {
+  Config pre = existing.base ? *existing.base : DefaultConfig("");
   NV_RETURN_IF_ERROR(ApplyFlags(flags, &pre));  // a bad flag is named before anything runs
   NV_RETURN_IF_ERROR(ApplyEnvOverrides(env, &pre));
   if (pre.daemon.home.empty()) return Status::Error(kNoHome);
   pre.daemon.home = MakeAbsolute(pre.daemon.home);
   if (!pre.daemon.user.empty() && deps.user_exists && !deps.user_exists(pre.daemon.user)) {
-    return Status::Error("--daemon-user (daemon.user): no account named '" + pre.daemon.user + "'");
+    return Status::Error("--daemon-user (daemon.user): no account named '" + pre.daemon.user +
+                         "'; " + UseraddHint(pre.daemon.user, pre.daemon.home));
   }
   return pre;
 }
 
+/// A new home (or data directory) leaves the old one's queued upgrades
+/// behind: the instance would start over from genesis in the new place. A
+/// mistyped --daemon-home must not do that silently.
+Status CheckHomeMove(const Existing& existing, const Config& next, const InitFlags& flags,
+                     FileSystem& files) {
+  if (!existing.previous || flags.force) return {};
+  Layout before = MakeLayout(*existing.previous);
+  Layout after = MakeLayout(next);
+  if (before.home == after.home && before.data_dir == after.data_dir) return {};
+  RecordStore store(files, before);
+  Result<UpgradePlan> plan = store.LoadPlan();
+  if (plan.status().IsNotFound()) return {};
+  std::string move = "instance '" + next.nymvisor.id + "' would move from " + before.home.string() +
+                     " to " + after.home.string();
+  if (before.data_dir != after.data_dir) {
+    move += " (data " + before.data_dir.string() + " to " + after.data_dir.string() + ")";
+  }
+  if (!plan.ok()) {
+    return Status::Error(move + ", but the old plan cannot be read (" + plan.status().message() +
+                         "); run init with --force to move it anyway");
+  }
+  if (plan->queued_up.empty()) return {};
+  std::vector<std::string> queued;
+  for (const UpgradeInfo& u : plan->queued_up) queued.push_back(u.name + " (" + u.version + ")");
+  std::string list;
+  for (const std::string& q : queued) list += (list.empty() ? "" : ", ") + q;
+  return Status::Error(move + ", but " + before.PlanFile().string() +
+                       " has upgrades queued: " + list +
+                       "; they stay behind and the instance starts over from genesis. "
+                       "If the new home is a typo, run init again without --daemon-home (the "
+                       "home is kept) or with --daemon-home " +
+                       before.home.string() + "; to move anyway, add --force");
+}
+
 /// Probes the binary and lays out the daemon home: the part of init that
 /// works in the node's files (as the node's account, see RunInit).
-Status InstallInstance(const InitFlags& flags, const std::string& binary, const EnvLookup& env,
-                       const InitDeps& deps, InitResult* result) {
+Status InstallInstance(const InitFlags& flags, const std::string& binary, const Existing& existing,
+                       const LocatorContext& ctx, const EnvLookup& env, const InitDeps& deps,
+                       InitResult* result) {
   NV_ASSIGN_OR_RETURN(BuildInfo build,
                       ProbeBuildInfo(deps.processes, binary, flags.build_info_timeout));
-  NV_ASSIGN_OR_RETURN(result->config, BuildInitConfig(build, flags, env));
+  NV_ASSIGN_OR_RETURN(result->config, BuildInitConfig(build, flags, env, existing.base));
   Config& config = result->config;
+  result->config_path = existing.path.value_or(InitConfigPath(ctx, config.nymvisor.id));
+  if (!existing.path && !flags.reset && Exists(deps.files, result->config_path)) {
+    // The id came from the binary's name: init did not know where to look.
+    return Status::Error("instance '" + config.nymvisor.id + "' is already configured in " +
+                         result->config_path.string() + "; run init with --id " +
+                         config.nymvisor.id +
+                         " to change its settings (the ones not named are kept), or with "
+                         "--reset to start from the defaults");
+  }
+  NV_RETURN_IF_ERROR(CheckHomeMove(existing, config, flags, deps.files));
   Layout layout = MakeLayout(config);
   NV_RETURN_IF_ERROR(ValidateLayout(layout));
   NV_RETURN_IF_ERROR(CreateDirectories(layout, deps.files));
@@ -207,7 +325,9 @@ using Handle = std::shared_ptr<void>;
 
 Result<InitResult> RunInit(const InitFlags& flags, const LocatorContext& ctx, const EnvLookup& env,
                            const InitDeps& deps) {
-  NV_ASSIGN_OR_RETURN(Config pre, PreliminaryConfig(flags, env, deps));
+  NV_RETURN_IF_ERROR(CheckInitInstance(flags, ctx, env, deps.files));
+  NV_ASSIGN_OR_RETURN(Existing existing, FindExisting(flags, ctx, env, deps.files));
+  NV_ASSIGN_OR_RETURN(Config pre, PreliminaryConfig(flags, existing, env, deps));
   std::string binary = flags.daemon_binary;
   std::string account = pre.daemon.user;
   bool home_existed = Exists(deps.files, pre.daemon.home);
@@ -218,11 +338,17 @@ Result<InitResult> RunInit(const InitFlags& flags, const LocatorContext& ctx, co
     // Root works in the daemon home only as the node's account: a symlink or
     // a binary planted there can do nothing that account could not.
     NV_ASSIGN_OR_RETURN(Handle as_node, deps.enter_node ? deps.enter_node(pre) : Handle());
-    NV_RETURN_IF_ERROR(InstallInstance(flags, binary, env, deps, &result));
+    NV_RETURN_IF_ERROR(InstallInstance(flags, binary, existing, ctx, env, deps, &result));
   }
   Config& config = result.config;
-  result.config_path = InitConfigPath(ctx, config.nymvisor.id);
-  NoteConfigChanges(result.config_path, config, deps.files, &result);
+  result.previous = existing.previous;
+  if (!existing.path) {  // --reset without a known id: the old file is read now
+    Existing late;
+    if (ReadExisting(result.config_path, /*reset=*/true, deps.files, &late).ok()) {
+      result.previous = late.previous;
+    }
+  }
+  NoteConfigChanges(result.config_path, config, &result);
   if (!result.previous && pre.daemon.user.empty()) {
     NoteAccountChoice(config, home_existed, &result.notes);
   }

@@ -21,22 +21,28 @@ namespace nymvisor {
 
 /// init's command line. The config keys come as text, keyed by their full
 /// name ("daemon.home"), as the key table's init flags give them; a bare flag
-/// that is present reads "true". Unset keys keep their defaults.
+/// that is present reads "true". Unset keys keep the existing config's value
+/// (a re-run), else their defaults.
 struct InitFlags {
   std::string daemon_binary;
-  std::vector<std::string> daemon_args;  ///< after "--": the node's arguments
+  /// After "--": the node's arguments. nullopt (no "--"): keep the existing
+  /// ones; an empty list ("--" and nothing after it): clear them.
+  std::optional<std::vector<std::string>> daemon_args;
   std::map<std::string, std::string> settings;
   Duration build_info_timeout = std::chrono::seconds(30);
+  bool reset = false;  ///< --reset: start from the defaults, not the existing config
+  bool force = false;  ///< --force: move the home even with upgrades queued in the old one
 
   /// Sets a key by its full name; tests and the CLI use it.
   void Set(const std::string& key, std::string text) { settings[key] = std::move(text); }
 };
 
-/// The config init writes: defaults, then flags, then environment variables
-/// (env beats flags, as in the original). Relative paths are made absolute and
-/// the unit name is filled in. No home from --daemon-home or DAEMON_HOME is an error.
-Result<Config> BuildInitConfig(const BuildInfo& build, const InitFlags& flags,
-                               const EnvLookup& env);
+/// The config init writes: `base` (the existing config of a re-run) or the
+/// defaults, then flags, then environment variables (env beats flags, as in
+/// the original). Relative paths are made absolute and the unit name is
+/// filled in. No home from the base, --daemon-home or DAEMON_HOME is an error.
+Result<Config> BuildInitConfig(const BuildInfo& build, const InitFlags& flags, const EnvLookup& env,
+                               const std::optional<Config>& base = std::nullopt);
 
 /// The effects init needs.
 struct InitDeps {
@@ -66,8 +72,11 @@ struct InitResult {
 
 /// Validates the binary, creates the data layout (genesis binary, records,
 /// `current` symlink) and writes the config. Safe to run again with the same
-/// binary; refuses a different genesis binary. Never rewinds an instance that
-/// has already been upgraded.
+/// binary: a re-run changes only what its flags (and variables) name and
+/// keeps the rest of the existing config; it refuses a different genesis
+/// binary, and a new home while the old one has upgrades queued (unless
+/// --force). Never rewinds an instance that has already been upgraded.
+/// --id, NYMVISOR_ID and the config at NYMVISOR_CONFIG_PATH must agree.
 Result<InitResult> RunInit(const InitFlags& flags, const LocatorContext& ctx, const EnvLookup& env,
                            const InitDeps& deps);
 

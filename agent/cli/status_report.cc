@@ -60,6 +60,8 @@ std::string RenderStatus(const StatusSnapshot& s, Timestamp now, bool terminal,
     out += Line("Last check", When(*s.last_check_time, now) + ": " + s.last_check_result);
   } else if (source == StatusSource::kAgent) {
     out += Line("Last check", "not yet");
+  } else {
+    out += Line("Last check", "unknown (no agent is running to check)");
   }
   if (s.next_check_time) out += Line("Next check", When(*s.next_check_time, now));
   if (!s.last_upgrade.empty()) {

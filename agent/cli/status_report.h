@@ -29,7 +29,8 @@ std::string RenderHistory(const UpgradeHistory& history);
 
 /// The status as the instance's files tell it, for when no agent runs:
 /// versions from current-version.json and the plan, the hold, and the last
-/// entry of the history. The state is "idle" or "held".
+/// entry of the history. The state is "idle" or "held" (the CLI shows
+/// "not running": no agent holds a state), and no check is known.
 Result<StatusSnapshot> StatusFromFiles(const Config& config, FileSystem& files);
 
 }  // namespace nymvisor

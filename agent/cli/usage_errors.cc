@@ -1,5 +1,6 @@
 #include "agent/cli/usage_errors.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "agent/base/strings.h"
@@ -7,12 +8,13 @@
 namespace nymvisor {
 namespace {
 
-/// The first argument `wanted` accepts among the top-level ones, with -c's
-/// value (its only option that takes one) skipped; "" when there is none.
+/// The first argument `wanted` accepts among the top-level ones, with the
+/// values of -c and --id (its options that take one) skipped; "" when there
+/// is none.
 template <typename Wanted>
 std::string FirstTopLevel(const std::vector<std::string>& args, Wanted wanted) {
   for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "-c" || args[i] == "--config-env-file") {
+    if (args[i] == "-c" || args[i] == "--config-env-file" || args[i] == "--id") {
       ++i;
     } else if (wanted(args[i])) {
       return args[i];
@@ -21,16 +23,72 @@ std::string FirstTopLevel(const std::vector<std::string>& args, Wanted wanted) {
   return "";
 }
 
-/// What CLI11 said, without its own "Run with --help" advice.
-std::string Reason(const CLI::ParseError& e) {
+/// Edit distance, for "did you mean" (option names are short).
+size_t Distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+/// The option of `sub` closest to the mistyped `given` ("--reasn" ->
+/// "--reason"), or "" when none is close.
+std::string Closest(const CLI::App* sub, const std::string& given) {
+  std::string best;
+  size_t best_distance = 3;  // at most two edits
+  for (const CLI::Option* opt : sub->get_options()) {
+    for (const std::string& name : opt->get_lnames()) {
+      size_t d = Distance(given, "--" + name);
+      if (d < best_distance) {
+        best = "--" + name;
+        best_distance = d;
+      }
+    }
+  }
+  return best;
+}
+
+/// The arguments CLI11 did not expect, in the order they were typed (it
+/// lists them in its own order).
+std::vector<std::string> InTypedOrder(const std::string& listed,
+                                      const std::vector<std::string>& args) {
+  std::vector<std::string> extras;
+  for (const std::string& arg : args) {
+    bool is_extra = (" " + listed + " ").find(" " + arg + " ") != std::string::npos;
+    if (is_extra && std::find(extras.begin(), extras.end(), arg) == extras.end()) {
+      extras.push_back(arg);
+    }
+  }
+  if (extras.empty()) extras.push_back(listed);
+  return extras;
+}
+
+/// What CLI11 said, without its own "Run with --help" advice; an unknown
+/// option comes first, with the option of `sub` it was probably meant to be.
+std::string Reason(const CLI::ParseError& e, const CLI::App* sub,
+                   const std::vector<std::string>& args) {
   std::string what = e.what();
   const std::string extras_one = "The following argument was not expected: ";
   const std::string extras_many = "The following arguments were not expected: ";
   for (const std::string& prefix : {extras_one, extras_many}) {
-    if (what.starts_with(prefix)) {
-      std::string rest = what.substr(prefix.size());
-      return (rest.starts_with("-") ? "unknown option '" : "unexpected argument '") + rest + "'";
+    if (!what.starts_with(prefix)) continue;
+    std::vector<std::string> extras = InTypedOrder(what.substr(prefix.size()), args);
+    for (const std::string& extra : extras) {
+      if (!extra.starts_with("-")) continue;
+      std::string option = extra.substr(0, extra.find('='));
+      std::string guess = sub == nullptr ? "" : Closest(sub, option);
+      return "unknown option '" + option + "'" +
+             (guess.empty() ? "" : "; did you mean '" + guess + "'?");
     }
+    return "unexpected argument '" + Join(extras, " ") + "'";
   }
   if (what == "A subcommand is required") return "no command given";
   return what;
@@ -100,13 +158,14 @@ int ReportParseError(CLI::App& app, const CLI::ParseError& e, const std::vector<
   if (sub == nullptr) {
     std::string option = FirstTopLevelOption(args);
     err << "error: "
-        << (option.empty() ? Reason(e) : "unknown option '" + option + "' before the command")
+        << (option.empty() ? Reason(e, nullptr, args)
+                           : "unknown option '" + option + "' before the command")
         << "\n"
         << UsageLine(app) << "The commands are " << CommandList(app)
         << "; see 'nymvisor --help'.\n";
     return 2;
   }
-  err << "error: nymvisor " << word << ": " << Reason(e) << "\n"
+  err << "error: nymvisor " << word << ": " << Reason(e, sub, args) << "\n"
       << UsageLine(*sub) << "See 'nymvisor " << word << " --help'.\n";
   return 2;
 }

@@ -88,7 +88,48 @@ Result<stdfs::path> LocateConfig(const LocatorContext& ctx, FileSystem& files) {
   std::string list;
   for (const stdfs::path& p : found) list += "\n  " + p.string();
   return Status::Error("found " + std::to_string(found.size()) + " nymvisor instances in " + where +
-                       "; set NYMVISOR_ID to choose one:" + list);
+                       "; choose one with --id ID (or set NYMVISOR_ID=ID):" + list);
+}
+
+namespace {
+
+Status OtherInstance(const std::string& message) {
+  return Status::Refused(kOtherInstanceReason, message);
+}
+
+/// "NYMVISOR_CONFIG_PATH (/etc/nymvisor/x.toml) is instance 'x'".
+std::string FileSays(const InstanceNames& n) {
+  return std::string(kConfigPathEnvVar) + " (" + *n.config_path + ") is the config of instance '" +
+         *n.file_id + "'";
+}
+
+/// The way out that keeps the other name: "drop --id to use 'x'".
+std::string UseOther(const InstanceNames& n, const std::string& other) {
+  if (n.asked_by_exec) return "run 'nymvisor exec " + other + "'";
+  return "drop --id to use '" + other + "'";
+}
+
+}  // namespace
+
+Status CheckOneInstance(const InstanceNames& n) {
+  if (n.asked && n.env_id && *n.asked != *n.env_id) {
+    return OtherInstance(n.asked_by + " asks for instance '" + *n.asked + "' but " + kIdEnvVar +
+                         " is '" + *n.env_id + "'; nymvisor acts on one instance only: unset " +
+                         kIdEnvVar + " (env -u " + kIdEnvVar + " nymvisor ...), or " +
+                         UseOther(n, *n.env_id));
+  }
+  if (!n.config_path || !n.file_id) return {};
+  if (n.asked && *n.asked != *n.file_id) {
+    return OtherInstance(n.asked_by + " asks for instance '" + *n.asked + "' but " + FileSays(n) +
+                         "; nymvisor acts on one instance only: unset " + kConfigPathEnvVar +
+                         " to use the config of '" + *n.asked + "', or " + UseOther(n, *n.file_id));
+  }
+  if (n.env_id && *n.env_id != *n.file_id) {
+    return OtherInstance(std::string(kIdEnvVar) + " asks for instance '" + *n.env_id + "' but " +
+                         FileSays(n) + "; nymvisor acts on one instance only: unset " + kIdEnvVar +
+                         " or " + kConfigPathEnvVar + ", or make them agree");
+  }
+  return {};
 }
 
 }  // namespace nymvisor

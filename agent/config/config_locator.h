@@ -39,6 +39,28 @@ std::filesystem::path InitConfigPath(const LocatorContext& ctx, const std::strin
 /// "singleton" rule). Errors list what was looked at.
 Result<std::filesystem::path> LocateConfig(const LocatorContext& ctx, FileSystem& files);
 
+/// The reason of the refusal below (Status::Refused); the CLI exits with 3
+/// for it, so scripts can tell it from other errors.
+inline constexpr char kOtherInstanceReason[] = "OtherInstance";
+
+/// Everything that named the instance of one command. Asking for one
+/// instance and acting on another is never right, so all that are given
+/// must agree.
+struct InstanceNames {
+  std::optional<std::string> asked;        ///< --id, or the ID argument of `exec`
+  std::string asked_by = "--id";           ///< how `asked` was given, for messages
+  bool asked_by_exec = false;              ///< `asked` is exec's ID, not --id
+  std::optional<std::string> env_id;       ///< NYMVISOR_ID
+  std::optional<std::string> config_path;  ///< NYMVISOR_CONFIG_PATH (or the credential)
+  std::optional<std::string> file_id;      ///< nymvisor.id in that file, when it names one
+};
+
+/// Refuses (Refused with kOtherInstanceReason) when two of the names
+/// disagree; the message names both ids, the flag and the variable, and says
+/// what to unset or drop. OK when they agree or fewer than two are given.
+/// Pure.
+Status CheckOneInstance(const InstanceNames& names);
+
 }  // namespace nymvisor
 
 #endif  // NYMVISOR_AGENT_CONFIG_CONFIG_LOCATOR_H_

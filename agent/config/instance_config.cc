@@ -43,6 +43,14 @@ Result<LoadedConfig> LoadInstanceConfig(const LocatorContext& ctx, const EnvLook
   return LoadConfigFile(path, env, files);
 }
 
+std::optional<std::string> IdInConfigFile(const std::filesystem::path& path, FileSystem& files) {
+  Result<std::string> text = files.ReadTrusted(path);
+  if (!text.ok()) return std::nullopt;
+  Result<ParsedConfig> parsed = ParseConfigToml(*text, path.string());
+  if (!parsed.ok() || !parsed->key_lines.contains("nymvisor.id")) return std::nullopt;
+  return parsed->config.nymvisor.id;
+}
+
 Status SaveConfigFile(const Config& config, const std::filesystem::path& path, FileSystem& files) {
   if (path.has_parent_path()) {
     NV_RETURN_IF_ERROR(files.CreateDirectories(path.parent_path(), 0755));

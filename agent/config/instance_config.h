@@ -2,6 +2,7 @@
 #define NYMVISOR_AGENT_CONFIG_INSTANCE_CONFIG_H_
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,11 @@ Result<LoadedConfig> LoadConfigFile(const std::filesystem::path& path, const Env
 /// LocateConfig, then LoadConfigFile: what every command but init does first.
 Result<LoadedConfig> LoadInstanceConfig(const LocatorContext& ctx, const EnvLookup& env,
                                         FileSystem& files);
+
+/// The nymvisor.id written in the config file at `path` (no environment
+/// applied); nullopt when the file has no such key or cannot be read or
+/// parsed (loading it later says why).
+std::optional<std::string> IdInConfigFile(const std::filesystem::path& path, FileSystem& files);
 
 /// Writes config.toml atomically with mode 0600, creating its directory.
 Status SaveConfigFile(const Config& config, const std::filesystem::path& path, FileSystem& files);

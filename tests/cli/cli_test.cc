@@ -127,6 +127,7 @@ TEST_F(CliTest, UsageErrorsNameWhatIsWrongAndShowTheUsage) {
        "Usage: nymvisor config"},
       {{}, "error: no command given", "The commands are init, add-upgrade"},
       {{"frobnicate"}, "error: unknown command 'frobnicate'; the commands are init", ""},
+      {{"--id", "mixnode", "frobnicate"}, "error: unknown command 'frobnicate'", ""},
   };
   for (const Case& c : cases) {
     err_.str("");
@@ -396,6 +397,95 @@ TEST_F(CliTest, AdoptSaysWhatIsMissing) {
   EXPECT_NE(err_.str().find("--daemon-unit"), std::string::npos);
   EXPECT_EQ(Run({"adopt", "--undo"}), 2);
   EXPECT_NE(err_.str().find("adopt --undo needs --id"), std::string::npos);
+}
+
+TEST_F(CliTest, AnIdThatDisagreesWithTheConfigPathIsRefusedAndNothingRuns) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  env_["NYMVISOR_CONFIG_PATH"] = (dir_ / "etc/mixnode.toml").string();
+  EXPECT_EQ(Run({"config", "--id", "gateway"}), kOtherInstanceExit);
+  EXPECT_EQ(out_.str(), "") << "mixnode's config is not printed";
+  EXPECT_NE(err_.str().find("error: --id asks for instance 'gateway' but NYMVISOR_CONFIG_PATH (" +
+                            (dir_ / "etc/mixnode.toml").string() +
+                            ") is the config of instance 'mixnode'"),
+            std::string::npos)
+      << err_.str();
+  EXPECT_EQ(Run({"exec", "nope"}), kOtherInstanceExit);
+  EXPECT_TRUE(exec_argv_.empty()) << "mixnode's node is not started";
+  EXPECT_NE(err_.str().find("'nymvisor exec nope' asks for instance 'nope'"), std::string::npos)
+      << err_.str();
+  EXPECT_EQ(Run({"status", "--id", "gateway"}), kOtherInstanceExit);
+  EXPECT_EQ(Run({"run", "--id", "gateway"}), kOtherInstanceExit);
+  EXPECT_FALSE(agent_config_.has_value());
+  EXPECT_EQ(Run({"config", "--id", "mixnode"}), 0) << "agreeing names are fine: " << err_.str();
+  EXPECT_EQ(Run({"exec", "mixnode"}), 1) << "exec recorded by the test";
+  EXPECT_FALSE(exec_argv_.empty());
+}
+
+TEST_F(CliTest, AnIdThatDisagreesWithTheIdVariableIsRefused) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  env_["NYMVISOR_ID"] = "mixnode";
+  EXPECT_EQ(Run({"config", "--id", "gateway"}), kOtherInstanceExit);
+  EXPECT_NE(err_.str().find("unset NYMVISOR_ID"), std::string::npos) << err_.str();
+  EXPECT_NE(err_.str().find("or drop --id"), std::string::npos) << err_.str();
+  EXPECT_EQ(Run({"exec", "gateway"}), kOtherInstanceExit);
+  EXPECT_TRUE(exec_argv_.empty());
+  EXPECT_EQ(Run({"hold", "--id", "gateway"}), kOtherInstanceExit);
+}
+
+TEST_F(CliTest, IdIsAcceptedBeforeTheCommand) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  ASSERT_EQ(Run({"init", "--id", "gateway", "--daemon-home", (dir_ / "gw").string(), node_}), 0)
+      << err_.str();
+  ASSERT_EQ(Run({"--id", "mixnode", "config", "-o", "json"}), 0) << err_.str();
+  EXPECT_EQ((*ParseJson(out_.str()))["nymvisor"]["id"], "mixnode");
+  ASSERT_EQ(Run({"--id", "gateway", "status"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("nymvisor@gateway"), std::string::npos) << out_.str();
+  EXPECT_EQ(Run({"--id", "mixnode", "config", "--id", "gateway"}), kOtherInstanceExit);
+  EXPECT_NE(err_.str().find("--id is given twice"), std::string::npos) << err_.str();
+  EXPECT_EQ(Run({"--id", "gateway", "exec", "mixnode"}), kOtherInstanceExit);
+  EXPECT_EQ(Run({"config"}), 1);
+  EXPECT_NE(err_.str().find("choose one with --id ID (or set NYMVISOR_ID=ID)"), std::string::npos)
+      << err_.str();
+}
+
+TEST_F(CliTest, AMistypedOptionIsNamedWithTheOneMeant) {
+  EXPECT_EQ(Run({"hold", "--reasn", "x"}), 2);
+  EXPECT_NE(err_.str().find("error: nymvisor hold: unknown option '--reasn'; did you mean "
+                            "'--reason'?"),
+            std::string::npos)
+      << err_.str();
+  EXPECT_EQ(Run({"status", "one", "two"}), 2);
+  EXPECT_NE(err_.str().find("unexpected argument 'one two'"), std::string::npos) << err_.str();
+}
+
+TEST_F(CliTest, ABadTimeoutNamesTheFlag) {
+  EXPECT_EQ(Run({"check", "--timeout", "5x"}), 2);
+  EXPECT_NE(err_.str().find("error: --timeout: "), std::string::npos) << err_.str();
+}
+
+TEST_F(CliTest, InitWithoutArgumentsKeepsTheNodesAndADoubleDashAloneClearsThem) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  ASSERT_EQ(Run({"init", "--id", "mixnode", "--backups-to-keep", "5", node_}), 0) << err_.str();
+  ASSERT_EQ(Run({"config", "-o", "json"}), 0) << err_.str();
+  Json j = *ParseJson(out_.str());
+  EXPECT_EQ(j["daemon"]["args"], Json::parse(R"(["run","--id","mixnode"])"));
+  EXPECT_EQ(j["daemon"]["backups_to_keep"], 5);
+  EXPECT_EQ(j["daemon"]["home"], (dir_ / "home").string());
+  ASSERT_EQ(Run({"init", "--id", "mixnode", node_, "--"}), 0) << err_.str();
+  EXPECT_NE(err_.str().find("daemon.args changes from 'run --id mixnode' to ''"), std::string::npos)
+      << err_.str();
+}
+
+TEST_F(CliTest, AnOriginalsIdOutsideTheRuleIsAdoptedUnderTheSuggestedOne) {
+  std::filesystem::path original =
+      dir_ / "root/.nym/nymvisors/instances/mixnode@fra1/config/config.toml";
+  WriteFile(original,
+            "[nymvisor]\nid = 'mixnode@fra1'\n[daemon]\nname = 'nym-node'\nhome = '" +
+                (dir_ / "home").string() + "'\n",
+            0600);
+  EXPECT_EQ(Run({"adopt", "--", "run"}), 1);
+  EXPECT_NE(err_.str().find("invalid instance id 'mixnode@fra1'"), std::string::npos) << err_.str();
+  EXPECT_NE(err_.str().find("nymvisor adopt --id mixnode-fra1"), std::string::npos) << err_.str();
 }
 
 }  // namespace

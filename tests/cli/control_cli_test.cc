@@ -179,8 +179,17 @@ TEST_F(ControlCliTest, WithoutAnAgentStatusAndHistoryReadTheFilesAndSaySo) {
   EXPECT_NE(out_.str().find("State: not running (read from the files)"), std::string::npos)
       << out_.str();
   EXPECT_NE(out_.str().find("Running: 1.1.0 (genesis)"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("Last check: unknown (no agent is running to check)"),
+            std::string::npos)
+      << out_.str();
   ASSERT_EQ(Run({"status", "-o", "json"}), 0);
-  EXPECT_EQ((*ParseJson(out_.str()))["source"], "files");
+  Json j = *ParseJson(out_.str());
+  EXPECT_EQ(j["source"], "files");
+  EXPECT_EQ(j["state"], "not-running") << "no agent holds a state";
+  EXPECT_TRUE(j["lastCheckOk"].is_null()) << "no check has run";
+  EXPECT_TRUE(j["lastCheckTime"].is_null());
+  EXPECT_EQ(j["statusLine"].get<std::string>().rfind("not running, running 1.1.0", 0), 0u)
+      << j["statusLine"];
   ASSERT_EQ(Run({"history"}), 0) << err_.str();
   EXPECT_EQ(out_.str(), "no upgrades yet\n");
 }
@@ -253,9 +262,26 @@ TEST_F(ControlCliTest, ARefusalSaysWhy) {
 
 TEST_F(ControlCliTest, WithoutAnAgentMutatingCommandsSayHowToStartIt) {
   running_ = false;
-  EXPECT_EQ(Run({"hold"}), 1);
+  EXPECT_EQ(Run({"check"}), 1);
   EXPECT_NE(err_.str().find("start it with 'systemctl start nymvisor@mixnode'"), std::string::npos)
       << err_.str();
+}
+
+TEST_F(ControlCliTest, AHoldWithoutAnAgentIsRecordedForItsStart) {
+  running_ = false;
+  ASSERT_EQ(Run({"hold", "--reason", "maintenance"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("upgrades are held; no agent is running for 'mixnode'"),
+            std::string::npos)
+      << out_.str();
+  RecordStore store(files_, HomeLayout());
+  Result<HoldRecord> hold = store.LoadHold();
+  ASSERT_TRUE(hold.ok()) << hold.status().message();
+  EXPECT_EQ(hold->reason, "maintenance");
+  ASSERT_EQ(Run({"status"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("Held: yes"), std::string::npos) << out_.str();
+  ASSERT_EQ(Run({"resume", "--id", "mixnode"}), 0) << err_.str();
+  EXPECT_TRUE(store.LoadHold().status().IsNotFound());
+  EXPECT_TRUE(agent_.calls.empty());
 }
 
 }  // namespace

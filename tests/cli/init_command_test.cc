@@ -25,7 +25,7 @@ class InitCommandTest : public ::testing::Test {
     flags_.daemon_binary = node_;
     flags_.Set("nymvisor.id", "mixnode");
     flags_.Set("daemon.home", (dir_ / "home").string());
-    flags_.daemon_args = {"run", "--id", "mixnode"};
+    flags_.daemon_args = std::vector<std::string>{"run", "--id", "mixnode"};
     flags_.build_info_timeout = 10s;
   }
 
@@ -97,6 +97,15 @@ TEST_F(InitCommandTest, RefusesADifferentGenesisBinary) {
   EXPECT_NE(r.status().message().find("genesis/upgrade-info.json describes a different binary"),
             std::string::npos)
       << r.status().message();
+  EXPECT_NE(r.status().message().find(
+                "this instance's genesis is version 1.1.0 and init accepts only that binary "
+                "again. To run another version, queue it: 'nymvisor add-upgrade BINARY "
+                "--upgrade-name NAME'"),
+            std::string::npos)
+      << r.status().message();
+  EXPECT_NE(r.status().message().find("remove " + Data("").parent_path().string() + " ("),
+            std::string::npos)
+      << r.status().message();
   EXPECT_EQ(ReadFileOrDie(Data("genesis/bin/nym-node")), ReadFileOrDie(node_));
 }
 
@@ -115,14 +124,144 @@ TEST_F(InitCommandTest, RefusesADifferentGenesisBinaryBeforeWritingAnything) {
 TEST_F(InitCommandTest, ReRunningInitSaysWhichConfigValuesItChanges) {
   flags_.Set("daemon.backups_to_keep", "7");
   ASSERT_TRUE(Init().ok());
-  flags_.settings.erase("daemon.backups_to_keep");
+  flags_.Set("daemon.backups_to_keep", "5");
   Result<InitResult> again = Init();
   ASSERT_TRUE(again.ok()) << again.status().message();
   ASSERT_EQ(again->notes.size(), 1u);
-  EXPECT_NE(again->notes[0].find("daemon.backups_to_keep changes from '7' to '3'"),
+  EXPECT_NE(again->notes[0].find("daemon.backups_to_keep changes from '7' to '5'"),
             std::string::npos)
       << again->notes[0];
   EXPECT_TRUE(Init()->notes.empty()) << "nothing changes the third time";
+}
+
+TEST_F(InitCommandTest, ReRunningInitKeepsWhatItsFlagsDoNotName) {
+  flags_.Set("daemon.backups_to_keep", "7");
+  ASSERT_TRUE(Init().ok());
+  // An operator's edit of the file, and a re-run that names one other setting.
+  std::filesystem::path file = dir_ / "etc/mixnode.toml";
+  std::string text = ReadFileOrDie(file);
+  size_t at = text.find("max_startup_failures = ");
+  text.replace(at, text.find('\n', at) - at, "max_startup_failures = 9");
+  testing::WriteFile(file, text, 0600);
+  flags_.settings = {{"nymvisor.id", "mixnode"}, {"nymvisor.upstream_polling_rate", "5m"}};
+  flags_.daemon_args.reset();  // no "--": the node's arguments are kept
+  Result<InitResult> r = Init();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->config.nymvisor.upstream_polling_rate, 5min);
+  EXPECT_EQ(r->config.daemon.backups_to_keep, 7u) << "an earlier flag is kept";
+  EXPECT_EQ(r->config.daemon.max_startup_failures, 9u) << "a hand edit is kept";
+  EXPECT_EQ(r->config.daemon.home, (dir_ / "home").string()) << "the home is kept";
+  EXPECT_EQ(r->config.daemon.args, (std::vector<std::string>{"run", "--id", "mixnode"}));
+  ASSERT_EQ(r->notes.size(), 1u);
+  EXPECT_NE(r->notes[0].find("nymvisor.upstream_polling_rate changes from '"), std::string::npos);
+}
+
+TEST_F(InitCommandTest, ADoubleDashWithNothingAfterItClearsTheArguments) {
+  ASSERT_TRUE(Init().ok());
+  flags_.daemon_args = std::vector<std::string>{};
+  Result<InitResult> r = Init();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->config.daemon.args.empty());
+  ASSERT_EQ(r->notes.size(), 1u);
+  EXPECT_NE(r->notes[0].find("daemon.args changes from 'run --id mixnode' to ''"),
+            std::string::npos)
+      << r->notes[0];
+}
+
+TEST_F(InitCommandTest, ResetStartsFromTheDefaults) {
+  flags_.Set("daemon.backups_to_keep", "7");
+  ASSERT_TRUE(Init().ok());
+  flags_.settings.erase("daemon.backups_to_keep");
+  flags_.reset = true;
+  Result<InitResult> r = Init();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->config.daemon.backups_to_keep, 3u);
+  ASSERT_EQ(r->notes.size(), 1u);
+  EXPECT_NE(r->notes[0].find("daemon.backups_to_keep changes from '7' to '3'"), std::string::npos);
+}
+
+TEST_F(InitCommandTest, AnUnreadableExistingConfigStopsARerunUnlessReset) {
+  ASSERT_TRUE(Init().ok());
+  testing::WriteFile(dir_ / "etc/mixnode.toml", "[daemon]\nhome = 5\n", 0600);
+  Status st = Init().status();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("fix it, or run init with --reset"), std::string::npos)
+      << st.message();
+  flags_.reset = true;
+  EXPECT_TRUE(Init().ok());
+}
+
+TEST_F(InitCommandTest, MovingTheHomeOfAnInstanceWithQueuedUpgradesIsRefusedUnlessForced) {
+  ASSERT_TRUE(Init().ok());
+  RecordStore store(files_, MakeLayout(Init()->config));
+  UpgradePlan plan = *store.LoadPlan();
+  UpgradeInfo v2;
+  v2.name = "v2";
+  v2.version = "1.2.0";
+  plan.queued_up.push_back(v2);
+  ASSERT_TRUE(store.SavePlan(plan).ok());
+  flags_.Set("daemon.home", (dir_ / "hmoe").string());
+  Status st = Init().status();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("instance 'mixnode' would move from " + (dir_ / "home").string() +
+                              " to " + (dir_ / "hmoe").string()),
+            std::string::npos)
+      << st.message();
+  EXPECT_NE(st.message().find("has upgrades queued: v2 (1.2.0)"), std::string::npos);
+  EXPECT_NE(st.message().find("add --force"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "hmoe")) << "nothing is created in the new home";
+  EXPECT_EQ(LoadConfigFile(dir_ / "etc/mixnode.toml", EnvFromMap({}), files_)->config.daemon.home,
+            (dir_ / "home").string());
+  flags_.force = true;
+  Result<InitResult> forced = Init();
+  ASSERT_TRUE(forced.ok()) << forced.status().message();
+  EXPECT_EQ(forced->config.daemon.home, (dir_ / "hmoe").string());
+}
+
+TEST_F(InitCommandTest, MovingTheHomeWithNothingQueuedIsAllowed) {
+  ASSERT_TRUE(Init().ok());
+  flags_.Set("daemon.home", (dir_ / "home2").string());
+  Result<InitResult> r = Init();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->config.daemon.home, (dir_ / "home2").string());
+}
+
+TEST_F(InitCommandTest, AConfigPathOfAnotherInstanceIsRefused) {
+  ASSERT_TRUE(Init().ok());
+  flags_.Set("nymvisor.id", "gateway");
+  LocatorContext ctx = MakeLocatorContext(
+      EnvFromMap({{"HOME", (dir_ / "root").string()},
+                  {"NYMVISOR_CONFIG_PATH", (dir_ / "etc/mixnode.toml").string()}}),
+      true, dir_ / "etc");
+  InitDeps deps{files_, processes_, clock_, UserExists, {}, {}};
+  Status st = RunInit(flags_, ctx, EnvFromMap({}), deps).status();
+  ASSERT_TRUE(st.IsRefused()) << st.message();
+  EXPECT_NE(st.message().find("--id asks for instance 'gateway' but NYMVISOR_CONFIG_PATH"),
+            std::string::npos)
+      << st.message();
+  EXPECT_EQ(LoadConfigFile(dir_ / "etc/mixnode.toml", EnvFromMap({}), files_)->config.nymvisor.id,
+            "mixnode");
+}
+
+TEST_F(InitCommandTest, AnIdFlagAndVariableThatDisagreeAreRefused) {
+  Status st = Init({{"NYMVISOR_ID", "gateway"}}).status();
+  ASSERT_TRUE(st.IsRefused()) << st.message();
+  EXPECT_NE(st.message().find("--id asks for instance 'mixnode' but NYMVISOR_ID is 'gateway'"),
+            std::string::npos)
+      << st.message();
+  EXPECT_FALSE(std::filesystem::exists(Data("")));
+}
+
+TEST_F(InitCommandTest, WithoutAnIdARerunOfTheDefaultInstanceIsAskedToNameIt) {
+  flags_.settings.erase("nymvisor.id");
+  ASSERT_TRUE(Init().ok());
+  Status st = Init().status();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("run init with --id nym-node-default to change its settings"),
+            std::string::npos)
+      << st.message();
+  flags_.reset = true;
+  EXPECT_TRUE(Init().ok());
 }
 
 TEST_F(InitCommandTest, AFirstInitSaysWhichAccountTheNodeRunsAsAndWhy) {
@@ -140,7 +279,12 @@ TEST_F(InitCommandTest, AnUnknownDaemonUserIsRefused) {
   Result<InitResult> r = Init();
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(),
-            "--daemon-user (daemon.user): no account named 'nymvisor-no-such-user'");
+            "--daemon-user (daemon.user): no account named 'nymvisor-no-such-user'; create it "
+            "with 'useradd --system --user-group --home-dir " +
+                (dir_ / "home").string() +
+                " --shell /usr/sbin/nologin nymvisor-no-such-user' (then give it the home: "
+                "chown -R nymvisor-no-such-user:nymvisor-no-such-user " +
+                (dir_ / "home").string() + ") and run init again");
 }
 
 TEST_F(InitCommandTest, LeavesAnUpgradedInstanceAlone) {
@@ -159,6 +303,7 @@ TEST_F(InitCommandTest, LeavesAnUpgradedInstanceAlone) {
 TEST_F(InitCommandTest, EnvironmentBeatsFlagsWhichBeatDefaults) {
   flags_.Set("nymvisor.upstream_polling_rate", "5m");
   flags_.Set("daemon.max_startup_failures", "4");
+  flags_.settings.erase("nymvisor.id");  // a disagreeing --id is refused (see below)
   Result<InitResult> r = Init({{"NYMVISOR_UPSTREAM_POLLING_RATE", "7m"},
                                {"DAEMON_HOME", (dir_ / "envhome").string()},
                                {"NYMVISOR_ID", "from-env"}});

@@ -76,7 +76,52 @@ TEST_F(ConfigLocatorTest, SingletonRuleRefusesSeveralOrNone) {
   Result<std::filesystem::path> many = LocateConfig(Ctx(true), files_);
   ASSERT_FALSE(many.ok());
   EXPECT_NE(many.status().message().find("found 2 nymvisor instances"), std::string::npos);
-  EXPECT_NE(many.status().message().find("set NYMVISOR_ID"), std::string::npos);
+  EXPECT_NE(many.status().message().find("choose one with --id ID (or set NYMVISOR_ID=ID)"),
+            std::string::npos)
+      << many.status().message();
+}
+
+TEST_F(ConfigLocatorTest, OneInstanceNamedOnceOrConsistentlyPasses) {
+  EXPECT_TRUE(CheckOneInstance({}).ok());
+  EXPECT_TRUE(CheckOneInstance({.asked = "a", .env_id = "a"}).ok());
+  EXPECT_TRUE(CheckOneInstance({.asked = "a", .config_path = "/c.toml", .file_id = "a"}).ok());
+  EXPECT_TRUE(CheckOneInstance({.env_id = "a", .config_path = "/c.toml", .file_id = "a"}).ok());
+  EXPECT_TRUE(CheckOneInstance({.asked = "a", .config_path = "/c.toml"}).ok())
+      << "a file that names no id (or cannot be read) is judged when it is loaded";
+}
+
+TEST_F(ConfigLocatorTest, AFlagAndTheIdVariableThatDisagreeAreRefusedNamingBoth) {
+  Status st = CheckOneInstance({.asked = "gateway", .env_id = "mixnode"});
+  ASSERT_TRUE(st.IsRefused());
+  EXPECT_EQ(st.reason(), kOtherInstanceReason);
+  EXPECT_EQ(
+      st.message(),
+      "--id asks for instance 'gateway' but NYMVISOR_ID is 'mixnode'; nymvisor acts on one "
+      "instance only: unset NYMVISOR_ID (env -u NYMVISOR_ID nymvisor ...), or drop --id to use "
+      "'mixnode'");
+}
+
+TEST_F(ConfigLocatorTest, AFlagAndTheConfigPathsInstanceThatDisagreeAreRefusedNamingBoth) {
+  Status st = CheckOneInstance(
+      {.asked = "gateway", .config_path = "/etc/nymvisor/mixnode.toml", .file_id = "mixnode"});
+  ASSERT_TRUE(st.IsRefused());
+  EXPECT_EQ(st.message(),
+            "--id asks for instance 'gateway' but NYMVISOR_CONFIG_PATH "
+            "(/etc/nymvisor/mixnode.toml) is the config of instance 'mixnode'; nymvisor acts on "
+            "one instance only: unset NYMVISOR_CONFIG_PATH to use the config of 'gateway', or "
+            "drop --id to use 'mixnode'");
+  st = CheckOneInstance({.asked = "nope",
+                         .asked_by = "'nymvisor exec nope'",
+                         .asked_by_exec = true,
+                         .config_path = "/m.toml",
+                         .file_id = "mixnode"});
+  EXPECT_NE(st.message().find("or run 'nymvisor exec mixnode'"), std::string::npos) << st.message();
+  st = CheckOneInstance({.env_id = "gateway", .config_path = "/m.toml", .file_id = "mixnode"});
+  ASSERT_TRUE(st.IsRefused());
+  EXPECT_NE(st.message().find("NYMVISOR_ID asks for instance 'gateway' but NYMVISOR_CONFIG_PATH "
+                              "(/m.toml) is the config of instance 'mixnode'"),
+            std::string::npos)
+      << st.message();
 }
 
 }  // namespace

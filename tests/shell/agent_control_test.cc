@@ -56,6 +56,19 @@ TEST_F(AgentControlTest, AHoldKeepsADueUpgradeWaitingAcrossRestartsUntilResumed)
   EXPECT_EQ(Count(message_ids::kUpgradesResumed), 1);
 }
 
+TEST_F(AgentControlTest, AHoldRecordedBeforeTheAgentFirstRanIsHonouredAtItsStart) {
+  // `nymvisor hold` with no agent running writes the hold file itself.
+  ASSERT_TRUE(store_.SaveHold({clock_.Now(), "before the first start", "uid 0 (root)"}).ok());
+  http_.resources[kInfoUrl].status = 404;
+  StartAgent();
+  Publish(-1h);
+  ASSERT_TRUE(agent_->CheckNow().ok());
+  EXPECT_EQ(Calls(std::string("stop ") + kUnit), 0) << "the due upgrade waits";
+  EXPECT_EQ(agent_->Snapshot().state, AgentState::kHeld);
+  ASSERT_TRUE(agent_->Resume(kRoot).ok());
+  EXPECT_EQ(Calls(std::string("stop ") + kUnit), 1);
+}
+
 TEST_F(AgentControlTest, ASkippedUpgradeIsRecordedAndNeverAppliedAndTheNodeIsNotTouched) {
   Publish(2h);
   StartAgent();
