@@ -33,6 +33,9 @@ class AdoptCli {
   Result<std::filesystem::path> FindOriginalConfig() const;
   Result<LoadedConfig> ReadOriginalConfig(const std::filesystem::path& path) const;
   Result<std::string> ShowUnit(const std::string& property) const;
+  /// The unit's Restart=, RestartSec=, start limits and TimeoutStopSec=,
+  /// into `config` (KeepUnitRestartSettings): the unit stays as it was.
+  Status KeepRestartSettings(Config* config) const;
   std::filesystem::path RecordPath(const std::string& id) const;
 
   Invocation* inv_;
