@@ -38,6 +38,23 @@ void InitCli::AddKeyFlag(const ConfigKey& key) {
   if (!shown.empty()) option->default_str(shown);
 }
 
+namespace {
+
+/// Whether the word after an optional-value flag at `i` is its value: a
+/// true/false word, or a word that cannot be DAEMON_BINARY (no '/', and
+/// another plain word follows it, where the binary would have "--" or an
+/// option after it), so a mistyped value is named in the error rather than
+/// taken for the binary.
+bool NextIsValue(const std::vector<std::string>& words, size_t i) {
+  if (i + 1 >= words.size()) return false;
+  const std::string& next = words[i + 1];
+  if (ParseBoolText(next).ok()) return true;
+  if (next.starts_with("-") || next.find('/') != std::string::npos) return false;
+  return i + 2 < words.size() && !words[i + 2].starts_with("-");
+}
+
+}  // namespace
+
 std::vector<std::string> GiveInitFlagsTheirValue(const std::vector<std::string>& words) {
   if (CommandWord(words) != "init") return words;
   std::vector<std::string> out;
@@ -47,8 +64,7 @@ std::vector<std::string> GiveInitFlagsTheirValue(const std::vector<std::string>&
     daemons = daemons || word == "--";
     const ConfigKey* key = daemons ? nullptr : FindKeyByInitFlag(word);
     bool optional = key != nullptr && key->init.form == FlagForm::kOptionalValue;
-    bool valued = i + 1 < words.size() && ParseBoolText(words[i + 1]).ok();
-    out.push_back(optional && !valued ? word + "=true" : word);
+    out.push_back(optional && !NextIsValue(words, i) ? word + "=true" : word);
   }
   return out;
 }

@@ -40,10 +40,10 @@ class InitCli {
 };
 
 /// `init`'s flags whose value may be left out (FlagForm::kOptionalValue, as
-/// --restart-daemon-on-failure): one not followed by a true/false word gets
-/// "=true", so CLI11 reads it as an option with a value and never takes the
-/// DAEMON_BINARY after it as one. Nothing after "--" and no other command's
-/// words are changed.
+/// --restart-daemon-on-failure): one not followed by its value (a true/false
+/// word, or a word that cannot be the binary) gets "=true", so CLI11 reads it
+/// as an option with a value and never takes the DAEMON_BINARY after it as
+/// one. Nothing after "--" and no other command's words are changed.
 std::vector<std::string> GiveInitFlagsTheirValue(const std::vector<std::string>& words);
 
 }  // namespace nymvisor

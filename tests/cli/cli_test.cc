@@ -82,8 +82,10 @@ TEST_F(CliTest, RestartOnFailureIsOnByDefaultAndTheFlagTakesAnOptionalValue) {
   EXPECT_NE(out_.str().find("daemon args:                       run --restart-daemon-on-failure\n"),
             std::string::npos)
       << "the node's own arguments are not touched: " << out_.str();
-  EXPECT_EQ(restart_on_failure({"--restart-daemon-on-failure", "maybe"}), std::nullopt);
-  EXPECT_NE(err_.str().find("maybe"), std::string::npos) << err_.str();
+  EXPECT_EQ(restart_on_failure({"--restart-daemon-on-failure", "maybe", node_}), std::nullopt);
+  EXPECT_NE(err_.str().find("error: --restart-daemon-on-failure: 'maybe' is not a boolean"),
+            std::string::npos)
+      << err_.str();
 }
 
 TEST_F(CliTest, ConfigShowsAndWritesUrlsNormalisedAsTheOriginal) {

@@ -19,6 +19,12 @@ TEST(GiveInitFlagsTheirValue, OnlyInitsOptionalValueFlagsBeforeTheDaemonsArgumen
             (V{"init", "/bin/n", "--", "--restart-daemon-on-failure"}));
   EXPECT_EQ(GiveInitFlagsTheirValue(V{"run", "run", "--restart-daemon-on-failure"}),
             (V{"run", "run", "--restart-daemon-on-failure"}));
+  EXPECT_EQ(GiveInitFlagsTheirValue(V{"init", "--restart-daemon-on-failure", "nym-node", "--"}),
+            (V{"init", "--restart-daemon-on-failure=true", "nym-node", "--"}))
+      << "a binary found through PATH";
+  EXPECT_EQ(GiveInitFlagsTheirValue(V{"init", "--restart-daemon-on-failure", "flase", "/bin/n"}),
+            (V{"init", "--restart-daemon-on-failure", "flase", "/bin/n"}))
+      << "a mistyped value, which init then names";
   EXPECT_EQ(GiveInitFlagsTheirValue(V{"init", "--disable-nymvisor-logs", "/bin/n"}),
             (V{"init", "--disable-nymvisor-logs", "/bin/n"}))
       << "bare flags stay bare";
