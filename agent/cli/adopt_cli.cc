@@ -201,7 +201,18 @@ Status AdoptCli::AdoptUnit() {
   config.daemon.unit = unit_;
   config.daemon.user = user;
   config.daemon.args = args;
+  NV_RETURN_IF_ERROR(KeepRestartSettings(&config));
   return InitAndRecord(config, binary, {"unit", unit_, "", binary, unit_});
+}
+
+Status AdoptCli::KeepRestartSettings(Config* config) const {
+  UnitRestartSettings shown;
+  NV_ASSIGN_OR_RETURN(shown.restart, ShowUnit("Restart"));
+  NV_ASSIGN_OR_RETURN(shown.restart_usec, ShowUnit("RestartUSec"));
+  NV_ASSIGN_OR_RETURN(shown.start_limit_burst, ShowUnit("StartLimitBurst"));
+  NV_ASSIGN_OR_RETURN(shown.start_limit_interval_usec, ShowUnit("StartLimitIntervalUSec"));
+  NV_ASSIGN_OR_RETURN(shown.timeout_stop_usec, ShowUnit("TimeoutStopUSec"));
+  return KeepUnitRestartSettings(shown, unit_, config);
 }
 
 Status AdoptCli::InitAndRecord(const Config& config, const std::string& binary,

@@ -36,6 +36,9 @@ class AdoptCli {
   /// refused with the command that takes it over under a valid one.
   Status CheckOriginalId(const std::filesystem::path& path) const;
   Result<std::string> ShowUnit(const std::string& property) const;
+  /// The unit's Restart=, RestartSec=, start limits and TimeoutStopSec=,
+  /// into `config` (KeepUnitRestartSettings): the unit stays as it was.
+  Status KeepRestartSettings(Config* config) const;
   std::filesystem::path RecordPath(const std::string& id) const;
 
   Invocation* inv_;

@@ -1,5 +1,7 @@
 #include "agent/cli/adopt_plan.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "agent/config/config_keys.h"
@@ -59,7 +61,7 @@ std::vector<std::string> InitArgumentsFor(const Config& config, const std::strin
   for (const ConfigKey& key : AllConfigKeys()) {
     if (key.init.name.empty()) continue;
     std::string value = ValueAsText(key, config);
-    if (key.init.bare) {
+    if (key.init.bare()) {
       if (value == "true") args.emplace_back(key.init.name);
       continue;
     }
@@ -71,6 +73,127 @@ std::vector<std::string> InitArgumentsFor(const Config& config, const std::strin
   args.emplace_back("--");
   args.insert(args.end(), config.daemon.args.begin(), config.daemon.args.end());
   return args;
+}
+
+namespace {
+
+struct SpanUnit {
+  std::string_view name;
+  uint64_t nanos;
+};
+
+// The units systemd's format_timespan() prints (months and years as
+// systemd counts them).
+constexpr SpanUnit kSpanUnits[] = {
+    {"y", 31'557'600'000'000'000},
+    {"month", 2'629'800'000'000'000},
+    {"w", 604'800'000'000'000},
+    {"d", 86'400'000'000'000},
+    {"h", 3'600'000'000'000},
+    {"min", 60'000'000'000},
+    {"s", 1'000'000'000},
+    {"ms", 1'000'000},
+    {"us", 1'000},
+    {"\xce\xbcs", 1'000},  // "μs", in a UTF-8 locale
+};
+
+/// One "<digits>[.<digits>]<unit>" item, in nanoseconds.
+Result<uint64_t> ParseSpanItem(std::string_view item) {
+  size_t digits = item.find_first_not_of("0123456789.");
+  if (digits == 0 || digits == std::string_view::npos) return Status::Error("no unit");
+  std::string_view number = item.substr(0, digits);
+  std::string_view unit = item.substr(digits);
+  for (const SpanUnit& u : kSpanUnits) {
+    if (u.name != unit) continue;
+    size_t dot = number.find('.');
+    std::string whole(number.substr(0, dot));
+    std::string fraction = dot == std::string_view::npos ? "" : std::string(number.substr(dot + 1));
+    if (whole.empty() || fraction.find('.') != std::string::npos || whole.size() > 18) break;
+    uint64_t count = std::stoull(whole);
+    if (count > static_cast<uint64_t>(INT64_MAX) / u.nanos) break;
+    uint64_t nanos = count * u.nanos;
+    uint64_t scale = u.nanos;
+    for (char c : fraction.substr(0, 9)) {
+      scale /= 10;
+      nanos += static_cast<uint64_t>(c - '0') * scale;
+    }
+    return nanos;
+  }
+  return Status::Error("unknown unit");
+}
+
+}  // namespace
+
+Result<Duration> ParseShownTimespan(std::string_view text) {
+  if (text == "0") return Duration::zero();
+  uint64_t total = 0;
+  size_t pos = 0;
+  bool any = false;
+  while (pos < text.size()) {
+    size_t space = std::min(text.find(' ', pos), text.size());
+    if (space > pos) {
+      Result<uint64_t> item = ParseSpanItem(text.substr(pos, space - pos));
+      if (!item.ok() || *item > static_cast<uint64_t>(INT64_MAX) - total) break;
+      total += *item;
+      any = true;
+    }
+    pos = space + 1;
+  }
+  if (!any || pos < text.size() + 1) {
+    return Status::Error("'" + std::string(text) + "' is not a finite time span");
+  }
+  return Duration(static_cast<int64_t>(total));
+}
+
+namespace {
+
+Status DoesNotFit(const std::string& unit, const std::string& setting, const std::string& why) {
+  return Status::Error(unit + " has " + setting + ", which nymvisor cannot keep: " + why +
+                       ". Change it in " + unit + " (systemctl edit " + unit +
+                       "), run systemctl daemon-reload and adopt again");
+}
+
+}  // namespace
+
+Status KeepUnitRestartSettings(const UnitRestartSettings& shown, const std::string& unit,
+                               Config* config) {
+  DaemonSection& d = config->daemon;
+  if (shown.restart != "no" && shown.restart != "on-failure") {
+    return DoesNotFit(unit, "Restart=" + shown.restart,
+                      "daemon.restart_on_failure gives Restart=on-failure or Restart=no");
+  }
+  d.restart_on_failure = shown.restart == "on-failure";
+  Result<Duration> delay = ParseShownTimespan(shown.restart_usec);
+  if (!delay.ok()) return DoesNotFit(unit, "RestartSec=" + shown.restart_usec, "not a time span");
+  d.failure_restart_delay = *delay;
+  Config scratch;
+  Status burst = SetFromText(*FindConfigKey("daemon", "max_startup_failures"),
+                             shown.start_limit_burst, &scratch);
+  if (!burst.ok()) {
+    return DoesNotFit(unit, "StartLimitBurst=" + shown.start_limit_burst, burst.message());
+  }
+  d.max_startup_failures = scratch.daemon.max_startup_failures;
+  Result<Duration> interval = ParseShownTimespan(shown.start_limit_interval_usec);
+  if (!interval.ok()) {
+    return DoesNotFit(unit, "StartLimitIntervalSec=" + shown.start_limit_interval_usec,
+                      "daemon.startup_period_duration is a finite time span");
+  }
+  if (*interval == Duration::zero()) {
+    d.max_startup_failures = UINT32_MAX;  // no start limit: no burst reaches it
+  } else {
+    d.startup_period_duration = std::max<Duration>(*interval, std::chrono::seconds(1));
+  }
+  Duration health = DefaultConfig(d.name).daemon.startup_period_duration;
+  if (d.health_check_period == Duration::zero() && d.startup_period_duration < health) {
+    d.health_check_period = health;  // the unit's start limit does not shorten the check
+  }
+  Result<Duration> stop = ParseShownTimespan(shown.timeout_stop_usec);
+  if (!stop.ok() || *stop < std::chrono::seconds(1)) {
+    return DoesNotFit(unit, "TimeoutStopSec=" + shown.timeout_stop_usec,
+                      "daemon.shutdown_grace_period is a time span of at least 1s");
+  }
+  d.shutdown_grace_period = *stop;
+  return {};
 }
 
 std::string FormatAdoptRecord(const AdoptRecord& r) {

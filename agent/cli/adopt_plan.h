@@ -35,6 +35,32 @@ std::filesystem::path NymNodeHome(const std::filesystem::path& account_home,
 /// init flag, bare flags only when set), then the binary and `-- args`.
 std::vector<std::string> InitArgumentsFor(const Config& config, const std::string& binary);
 
+/// A time span as `systemctl show` prints one ("30s", "1min 30s", "100ms",
+/// "1.500000s", "0"); an error for "infinity" and anything else.
+Result<Duration> ParseShownTimespan(std::string_view text);
+
+/// A unit's effective restart settings, as `systemctl show -p NAME --value`
+/// prints them.
+struct UnitRestartSettings {
+  std::string restart;                    ///< Restart
+  std::string restart_usec;               ///< RestartUSec
+  std::string start_limit_burst;          ///< StartLimitBurst
+  std::string start_limit_interval_usec;  ///< StartLimitIntervalUSec
+  std::string timeout_stop_usec;          ///< TimeoutStopUSec
+};
+
+/// Keeps an adopted unit's restart settings by writing them into the keys
+/// the generator turns back into the same settings: Restart=no|on-failure ->
+/// restart_on_failure, RestartSec= -> failure_restart_delay, StartLimitBurst=
+/// -> max_startup_failures, StartLimitIntervalSec= -> startup_period_duration
+/// (0, no limit, becomes the largest burst), TimeoutStopSec= ->
+/// shutdown_grace_period. The health check, which follows the startup period,
+/// is kept at least at its default (2m). A value no key holds (Restart=always,
+/// an infinite or sub-second stop timeout) is an error naming the unit's
+/// setting and what to change.
+Status KeepUnitRestartSettings(const UnitRestartSettings& shown, const std::string& unit,
+                               Config* config);
+
 /// What `adopt` did, kept in /etc/nymvisor/<id>.adopted so `adopt --undo`
 /// can say how to go back. Plain value.
 struct AdoptRecord {

@@ -277,7 +277,7 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
     PrintBuildInfo(inv, NymvisorBuildInfo());
     return 0;
   }
-  std::vector<std::string> words = SplitShortEquals(args);
+  std::vector<std::string> words = GiveInitFlagsTheirValue(SplitShortEquals(args));
   inv.double_dash = std::find(words.begin(), words.end(), "--") != words.end();
   std::vector<const char*> argv = {"nymvisor"};
   for (const std::string& a : words) argv.push_back(a.c_str());

@@ -15,7 +15,7 @@ RawOption* AddRaw(CLI::App* app, std::map<std::string, RawOption>* raw, const st
   return &r;
 }
 
-Result<uint32_t> ParseCountText(std::string_view text) {
+Result<uint64_t> ParseCountText(std::string_view text) {
   Config scratch;
   NV_RETURN_IF_ERROR(SetFromText(*FindConfigKey("daemon", "max_startup_failures"), text, &scratch));
   return scratch.daemon.max_startup_failures;

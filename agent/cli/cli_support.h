@@ -36,7 +36,7 @@ Status Convert(const RawOption& raw, const std::string& flag, Parser parse, std:
   return {};
 }
 
-Result<uint32_t> ParseCountText(std::string_view text);
+Result<uint64_t> ParseCountText(std::string_view text);
 Result<std::string> AsText(std::string_view text);
 
 /// The state shared by one CLI run: the context, the -c assignments (which

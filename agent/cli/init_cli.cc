@@ -2,6 +2,7 @@
 
 #include "agent/adapters/posix_process_runner.h"
 #include "agent/base/strings.h"
+#include "agent/cli/usage_errors.h"
 #include "agent/config/config_change.h"
 #include "agent/config/config_keys.h"
 
@@ -29,15 +30,48 @@ InitCli::InitCli(CLI::App* parent, Invocation* inv) : inv_(inv) {
 
 void InitCli::AddKeyFlag(const ConfigKey& key) {
   std::string flag(key.init.name);
-  if (key.init.bare) {
+  if (key.init.bare()) {
     app_->add_flag(flag, bare_[flag], std::string(key.init.help));
     return;
   }
   std::string shown(key.init.default_text);
   if (shown.empty()) shown = ValueAsText(key, DefaultConfig("nym-node"));
   CLI::Option* option = AddRaw(app_, &raw_, flag, std::string(key.init.help))->option;
-  option->type_name(std::string(ValueTypeName(key.kind)));
+  option->type_name(key.init.form == FlagForm::kOptionalValue
+                        ? "[" + std::string(ValueTypeName(key.kind)) + "]"
+                        : std::string(ValueTypeName(key.kind)));
   if (!shown.empty()) option->default_str(shown);
+}
+
+namespace {
+
+/// Whether the word after an optional-value flag at `i` is its value: a
+/// true/false word, or a word that cannot be DAEMON_BINARY (no '/', and
+/// another plain word follows it, where the binary would have "--" or an
+/// option after it), so a mistyped value is named in the error rather than
+/// taken for the binary.
+bool NextIsValue(const std::vector<std::string>& words, size_t i) {
+  if (i + 1 >= words.size()) return false;
+  const std::string& next = words[i + 1];
+  if (ParseBoolText(next).ok()) return true;
+  if (next.starts_with("-") || next.find('/') != std::string::npos) return false;
+  return i + 2 < words.size() && !words[i + 2].starts_with("-");
+}
+
+}  // namespace
+
+std::vector<std::string> GiveInitFlagsTheirValue(const std::vector<std::string>& words) {
+  if (CommandWord(words) != "init") return words;
+  std::vector<std::string> out;
+  bool daemons = false;
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string& word = words[i];
+    daemons = daemons || word == "--";
+    const ConfigKey* key = daemons ? nullptr : FindKeyByInitFlag(word);
+    bool optional = key != nullptr && key->init.form == FlagForm::kOptionalValue;
+    out.push_back(optional && !NextIsValue(words, i) ? word + "=true" : word);
+  }
+  return out;
 }
 
 Status InitCli::Run() {

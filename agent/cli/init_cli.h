@@ -3,6 +3,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "agent/cli/cli_support.h"
 #include "agent/cli/init_command.h"
@@ -39,6 +40,13 @@ class InitCli {
   std::map<std::string, RawOption> raw_;  ///< by flag name
   std::map<std::string, bool> bare_;      ///< bare flags, by flag name
 };
+
+/// `init`'s flags whose value may be left out (FlagForm::kOptionalValue, as
+/// --restart-daemon-on-failure): one not followed by its value (a true/false
+/// word, or a word that cannot be the binary) gets "=true", so CLI11 reads it
+/// as an option with a value and never takes the DAEMON_BINARY after it as
+/// one. Nothing after "--" and no other command's words are changed.
+std::vector<std::string> GiveInitFlagsTheirValue(const std::vector<std::string>& words);
 
 }  // namespace nymvisor
 

@@ -30,8 +30,8 @@ struct NymvisorSection {
   /// upgrade-info.json) or "github" (the releases of github_repository).
   std::string upstream_source = "upgrade-info";
   std::string github_repository = "nymtech/nym";
-  std::string github_tag_prefix = "nym-binaries-v";  ///< the release train
-  std::string github_api_url = "https://api.github.com";
+  std::string github_tag_prefix = "nym-binaries-v";        ///< the release train
+  std::string github_api_url = "https://api.github.com/";  ///< kept normalised, as URLs are
   Duration github_upgrade_delay{};  ///< upgrade time = the release's publish time + this
   bool operator==(const NymvisorSection&) const = default;
 };
@@ -46,9 +46,13 @@ struct DaemonSection {
   bool allow_binaries_download = true;
   bool enforce_download_checksum = true;
   bool restart_after_upgrade = true;
-  bool restart_on_failure = false;
+  /// True by default, as the original's documentation says (its code
+  /// defaults to false): a crashed node is restarted by systemd.
+  bool restart_on_failure = true;
   Duration failure_restart_delay = 10s;
-  uint32_t max_startup_failures = 10;
+  /// A Rust usize in the original; the drop-in's StartLimitBurst= (an unsigned
+  /// int in systemd) saturates at 4294967295.
+  uint64_t max_startup_failures = 10;
   Duration startup_period_duration = 120s;
   Duration shutdown_grace_period = 10s;
   std::string backup_data_directory;  ///< unset: <home>/nymvisor/backups
@@ -56,10 +60,10 @@ struct DaemonSection {
   std::string unit;  ///< unset: nymvisor-daemon@<id>.service
   std::vector<std::string> args;
   std::string user;  ///< unset: the owner of `home`, resolved by init
-  uint32_t backups_to_keep = 3;
+  uint64_t backups_to_keep = 3;
   /// A downloaded binary larger than this (MiB) is refused: upstream cannot
   /// fill the disk. At least 1.
-  uint32_t max_download_size_mib = 512;
+  uint64_t max_download_size_mib = 512;
   Duration health_check_period = Duration::zero();  ///< unset: startup_period_duration
   bool operator==(const DaemonSection&) const = default;
 };

@@ -2,6 +2,8 @@
 
 #include <ini.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <set>
 
@@ -88,8 +90,8 @@ Status AssignValue(const ConfigKey& key, TomlValue value, ParseState* state) {
     case ValueKind::kCount: {
       if (!std::holds_alternative<int64_t>(value)) return wrong_type("an integer");
       int64_t n = std::get<int64_t>(value);
-      if (n < 0 || n > UINT32_MAX) return Status::Error("must be between 0 and 4294967295");
-      *std::get<uint32_t*>(ref) = static_cast<uint32_t>(n);
+      if (n < 0) return Status::Error("must be between 0 and 9223372036854775807");
+      *std::get<uint64_t*>(ref) = static_cast<uint64_t>(n);
       return {};
     }
     case ValueKind::kList:
@@ -210,8 +212,12 @@ std::string RenderValue(const ConfigKey& key, const Config& config) {
   FieldRef ref = key.field(const_cast<Config&>(config));
   switch (key.kind) {
     case ValueKind::kBool:
-    case ValueKind::kCount:
       return ValueAsText(key, config);
+    case ValueKind::kCount:
+      // A TOML integer is signed 64-bit: a larger count (from an environment
+      // variable, which takes up to 2^64-1 as the original does) is written
+      // as the largest one, which no count of failures, backups or MiB reaches.
+      return std::to_string(std::min<uint64_t>(*std::get<uint64_t*>(ref), INT64_MAX));
     case ValueKind::kList:
       return TomlStringArray(*std::get<std::vector<std::string>*>(ref));
     default:

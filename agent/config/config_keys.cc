@@ -18,8 +18,8 @@ namespace {
 // clang-format on
 
 InitFlag MakeInitFlag(std::string_view name = "", std::string_view help = "",
-                      std::string_view default_text = "", bool bare = false) {
-  return InitFlag{name, help, default_text, bare};
+                      std::string_view default_text = "", FlagForm form = FlagForm::kValue) {
+  return InitFlag{name, help, default_text, form};
 }
 
 std::string Lower(std::string_view text) {
@@ -29,13 +29,15 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
-Result<uint32_t> ParseCount(std::string_view text) {
-  uint32_t value = 0;
-  // A leading '+' is accepted, as Rust's integer parsing (the original's) does.
+/// As Rust parses the original's usize (64-bit): decimal digits after an
+/// optional '+', at most 2^64-1.
+Result<uint64_t> ParseCount(std::string_view text) {
+  uint64_t value = 0;
   std::string_view digits = text.starts_with('+') ? text.substr(1) : text;
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
   if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) {
-    return Status::Error("'" + std::string(text) + "' is not an unsigned 32-bit integer");
+    return Status::Error("'" + std::string(text) +
+                         "' is not an unsigned integer (0 to 18446744073709551615)");
   }
   return value;
 }
@@ -54,7 +56,7 @@ const std::vector<ConfigKey>& AllConfigKeys() {
       NV_KEY(nymvisor, upstream_polling_rate, "NYMVISOR_UPSTREAM_POLLING_RATE", kDuration, false,
              "--upstream-polling-rate", "How often to poll upstream, e.g. 1h or 90s"),
       NV_KEY(nymvisor, disable_logs, "NYMVISOR_DISABLE_LOGS", kBool, false,
-             "--disable-nymvisor-logs", "Disable nymvisor's own logs", "", true),
+             "--disable-nymvisor-logs", "Disable nymvisor's own logs", "", FlagForm::kBare),
       NV_KEY(nymvisor, upgrade_data_directory, "NYMVISOR_UPGRADE_DATA_DIRECTORY", kPath, true,
              "--upgrade-data-directory", "Directory for binaries and the plan",
              "<home>/nymvisor"),
@@ -65,7 +67,8 @@ const std::vector<ConfigKey>& AllConfigKeys() {
              "--trusted-keys", "minisign public keys trusted for upstream signatures "
              "(comma-separated)", "none"),
       NV_KEY(nymvisor, require_signature, "NYMVISOR_REQUIRE_SIGNATURE", kBool, false,
-             "--require-signature", "Refuse upgrades not signed by a trusted key", "", true),
+             "--require-signature", "Refuse upgrades not signed by a trusted key", "",
+             FlagForm::kBare),
       NV_KEY(nymvisor, upstream_source, "NYMVISOR_UPSTREAM_SOURCE", kText, false,
              "--upstream-source", "Where upgrades come from: upgrade-info or github"),
       NV_KEY(nymvisor, github_repository, "NYMVISOR_GITHUB_REPOSITORY", kText, false,
@@ -89,7 +92,8 @@ const std::vector<ConfigKey>& AllConfigKeys() {
       NV_KEY(daemon, restart_after_upgrade, "DAEMON_RESTART_AFTER_UPGRADE", kBool, false,
              "--restart-daemon-after-upgrade", "Start the daemon after an upgrade"),
       NV_KEY(daemon, restart_on_failure, "DAEMON_RESTART_ON_FAILURE", kBool, false,
-             "--restart-daemon-on-failure", "Restart the daemon when it fails", "", true),
+             "--restart-daemon-on-failure", "Restart the daemon when it fails (bare: true)", "",
+             FlagForm::kOptionalValue),
       NV_KEY(daemon, failure_restart_delay, "DAEMON_FAILURE_RESTART_DELAY", kDuration, false,
              "--on-failure-daemon-restart-delay", "Delay before restarting a failed daemon"),
       NV_KEY(daemon, max_startup_failures, "DAEMON_MAX_STARTUP_FAILURES", kCount, false,
@@ -101,7 +105,8 @@ const std::vector<ConfigKey>& AllConfigKeys() {
       NV_KEY(daemon, backup_data_directory, "DAEMON_BACKUP_DATA_DIRECTORY", kPath, true,
              "--daemon-backup-data-directory", "Backup directory", "<home>/nymvisor/backups"),
       NV_KEY(daemon, unsafe_skip_backup, "DAEMON_UNSAFE_SKIP_BACKUP", kBool, false,
-             "--unsafe-skip-backup", "Upgrade without backing up the daemon's data", "", true),
+             "--unsafe-skip-backup", "Upgrade without backing up the daemon's data", "",
+             FlagForm::kBare),
       NV_KEY(daemon, unit, "", kText, true,
              "--daemon-unit", "systemd unit running the daemon", "nymvisor-daemon@<id>.service"),
       NV_KEY(daemon, args, "", kList, false),
@@ -176,13 +181,18 @@ Status SetFromText(const ConfigKey& key, std::string_view text, Config* config) 
       return {};
     }
     case ValueKind::kCount: {
-      NV_ASSIGN_OR_RETURN(*std::get<uint32_t*>(ref), ParseCount(text));
+      NV_ASSIGN_OR_RETURN(*std::get<uint64_t*>(ref), ParseCount(text));
       return {};
     }
-    case ValueKind::kUrl:
-      if (!text.empty()) NV_RETURN_IF_ERROR(ValidateHttpUrl(text));
-      *std::get<std::string*>(ref) = std::string(text);
+    case ValueKind::kUrl: {
+      std::string& url = *std::get<std::string*>(ref);
+      if (text.empty()) {
+        url.clear();
+        return {};
+      }
+      NV_ASSIGN_OR_RETURN(url, NormalizeHttpUrl(text));
       return {};
+    }
     case ValueKind::kList: {
       // From an environment variable or a flag: items separated by commas
       // or white space (no list key with one takes items containing them).
@@ -217,11 +227,16 @@ std::string ValueAsText(const ConfigKey& key, const Config& config) {
       return key.optional && d == Duration::zero() ? "" : FormatDuration(d);
     }
     case ValueKind::kCount:
-      return std::to_string(*std::get<uint32_t*>(ref));
+      return std::to_string(*std::get<uint64_t*>(ref));
     case ValueKind::kList:
       return Join(*std::get<std::vector<std::string>*>(ref), " ");
+    case ValueKind::kUrl: {
+      // As the original shows (and writes) a URL; a default is shown so too.
+      const std::string& url = *std::get<std::string*>(ref);
+      Result<std::string> normal = url.empty() ? Result<std::string>(url) : NormalizeHttpUrl(url);
+      return normal.ok() ? *normal : url;
+    }
     case ValueKind::kText:
-    case ValueKind::kUrl:
     case ValueKind::kPath:
       return *std::get<std::string*>(ref);
   }

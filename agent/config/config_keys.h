@@ -14,7 +14,14 @@ namespace nymvisor {
 enum class ValueKind { kText, kUrl, kPath, kBool, kDuration, kCount, kList };
 
 /// A pointer to the Config field a key controls.
-using FieldRef = std::variant<std::string*, bool*, Duration*, uint32_t*, std::vector<std::string>*>;
+using FieldRef = std::variant<std::string*, bool*, Duration*, uint64_t*, std::vector<std::string>*>;
+
+/// How an init flag takes its value.
+enum class FlagForm {
+  kValue,          ///< --flag VALUE
+  kBare,           ///< --flag, without a value: only ever sets true
+  kOptionalValue,  ///< --flag [true|false]: bare means true (a bool defaulting to true)
+};
 
 /// How `init` sets a key from its command line, named as the original names
 /// its flags.
@@ -22,7 +29,8 @@ struct InitFlag {
   std::string_view name;  ///< "--upstream-polling-rate"; empty when init has no flag for it
   std::string_view help;
   std::string_view default_text;  ///< for --help; empty: the default value of the key
-  bool bare = false;              ///< a flag without a value that only ever sets true
+  FlagForm form = FlagForm::kValue;
+  bool bare() const { return form == FlagForm::kBare; }
 };
 
 /// One config key: its TOML table and name, its environment variable (if any),
@@ -48,7 +56,9 @@ const std::vector<ConfigKey>& AllConfigKeys();
 const ConfigKey* FindConfigKey(std::string_view section, std::string_view name);
 
 /// Parses the text form used by environment variables: bools t/true/1/f/false/0
-/// (any case), humantime durations, unsigned decimal counts, URLs validated.
+/// (any case), humantime durations, counts as Rust parses a usize (decimal,
+/// an optional '+', up to 2^64-1), URLs validated and normalised as the
+/// original's url crate shows them.
 /// The error does not name the source; callers add the variable or file.
 Status SetFromText(const ConfigKey& key, std::string_view text, Config* config);
 

@@ -59,7 +59,7 @@ Json KeyToJson(const ConfigKey& key, const Config& config) {
     case ValueKind::kBool:
       return *std::get<bool*>(ref);
     case ValueKind::kCount:
-      return *std::get<uint32_t*>(ref);
+      return *std::get<uint64_t*>(ref);
     case ValueKind::kList:
       return *std::get<std::vector<std::string>*>(ref);
     default: {

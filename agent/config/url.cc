@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
 
 namespace nymvisor {
@@ -48,6 +50,28 @@ Status ValidateHttpUrl(std::string_view url) {
     return Status::Error("URL '" + std::string(url) + "' has no host");
   }
   return {};
+}
+
+Result<std::string> NormalizeHttpUrl(std::string_view url) {
+  NV_RETURN_IF_ERROR(ValidateHttpUrl(url));
+  NV_ASSIGN_OR_RETURN(UrlHandle handle, ParseUrl(url));
+  // libcurl already resolves dot segments, adds the "/" path of a bare host
+  // and writes numeric IPv4 hosts in dotted form; scheme and host case and
+  // the default port are done here.
+  for (CURLUPart part : {CURLUPART_SCHEME, CURLUPART_HOST}) {
+    NV_ASSIGN_OR_RETURN(std::string text, GetPart(handle.get(), part));
+    std::string lower = text;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (lower != text && curl_url_set(handle.get(), part, lower.c_str(), 0) != CURLUE_OK) {
+      return Status::Error("cannot normalise the URL '" + std::string(url) + "'");
+    }
+  }
+  char* raw = nullptr;
+  CURLUcode rc = curl_url_get(handle.get(), CURLUPART_URL, &raw, CURLU_NO_DEFAULT_PORT);
+  CurlString owned(raw);
+  if (rc != CURLUE_OK) return Status::Error("invalid URL '" + std::string(url) + "'");
+  return std::string(raw);
 }
 
 Result<std::string> UpgradeInfoUrlFromBase(std::string_view base, std::string_view daemon_name) {

@@ -12,6 +12,13 @@ namespace nymvisor {
 /// URL API, the same parser that will fetch them).
 Status ValidateHttpUrl(std::string_view url);
 
+/// `url` as the original's url crate shows it (and writes it back): scheme
+/// and host lower-cased, a bare host given the path "/", "." and ".."
+/// segments resolved, the scheme's default port dropped, numeric IPv4 hosts
+/// in dotted form. Fetching the result reaches the same resource. Errors as
+/// ValidateHttpUrl.
+Result<std::string> NormalizeHttpUrl(std::string_view url);
+
 /// "<base path without trailing '/'>/<daemon_name>/upgrade-info.json", keeping
 /// the base URL's query, as the original derives the upstream URL.
 Result<std::string> UpgradeInfoUrlFromBase(std::string_view base, std::string_view daemon_name);

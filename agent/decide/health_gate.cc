@@ -21,8 +21,14 @@ HealthJudgement JudgeHealth(const HealthPolicy& policy, uint32_t restarts_before
   }
   uint32_t restarts = unit.n_restarts >= restarts_before ? unit.n_restarts - restarts_before : 0;
   if (restarts > policy.max_restarts) {
-    return Unhealthy("the unit restarted " + std::to_string(restarts) + " times (limit " +
+    std::string times = restarts == 1 ? "once" : std::to_string(restarts) + " times";
+    return Unhealthy("the unit restarted " + times + " (limit " +
                      std::to_string(policy.max_restarts) + ")");
+  }
+  if (unit.sub_state == "auto-restart" || unit.sub_state == "auto-restart-queued") {
+    // Restart=on-failure brings it back, but it crashed: no need to wait for
+    // RestartSec= to pass and NRestarts to count it.
+    return Unhealthy(WithResult("the node failed and systemd is restarting it", unit));
   }
   if (unit.active_state == ActiveState::kFailed)
     return Unhealthy(WithResult("the unit failed", unit));

@@ -1,6 +1,7 @@
 #include "agent/generator/unit_dropins.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "agent/records/layout.h"
 
@@ -43,7 +44,10 @@ std::string RenderNodeDropIn(const Config& config, const InstanceSources& source
   std::string out = Header(sources);
   out += "\n[Unit]\n";
   out += "StartLimitIntervalSec=" + SystemdTimeSpan(d.startup_period_duration) + "\n";
-  out += "StartLimitBurst=" + std::to_string(std::max<uint32_t>(d.max_startup_failures, 1)) + "\n";
+  // systemd's StartLimitBurst= is an unsigned int (a larger value would be
+  // ignored, leaving its default of 5): saturated; and at least 1.
+  uint64_t burst = std::clamp<uint64_t>(d.max_startup_failures, 1, UINT32_MAX);
+  out += "StartLimitBurst=" + std::to_string(burst) + "\n";
   out += "\n[Service]\n";
   if (!d.user.empty()) out += "User=" + d.user + "\n";
   out += std::string("Restart=") + (d.restart_on_failure ? "on-failure" : "no") + "\n";

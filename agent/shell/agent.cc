@@ -1,5 +1,7 @@
 #include "agent/shell/agent.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 
 #include "agent/base/message_ids.h"
@@ -211,7 +213,9 @@ void Agent::StartStaging(const UpgradeInfo& info) {
   StageRequest request{info, layout_, deps_.platform, config_.daemon.allow_binaries_download,
                        config_.daemon.enforce_download_checksum};
   request.signatures = signatures_;
-  request.max_binary_bytes = uint64_t{config_.daemon.max_download_size_mib} << 20;
+  // Saturates: a limit past 2^64 bytes is no limit.
+  request.max_binary_bytes =
+      std::min<uint64_t>(config_.daemon.max_download_size_mib, UINT64_MAX >> 20) << 20;
   request.now = deps_.clock.Now();
   auto result = std::make_shared<Result<StagedBinary>>(Status::Error("not staged"));
   auto stopping = stopping_;

@@ -1,5 +1,8 @@
 #include "agent/shell/upgrade_runner.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "agent/base/message_ids.h"
 
 namespace nymvisor {
@@ -7,8 +10,13 @@ namespace nymvisor {
 RunnerSettings MakeRunnerSettings(const Config& config, TestHooks hooks) {
   RunnerSettings settings;
   settings.unit = EffectiveUnit(config);
-  settings.health = {HealthCheckPeriod(config), config.daemon.max_startup_failures};
-  settings.backups_to_keep = config.daemon.backups_to_keep;
+  // No automatic restart is tolerated: with Restart=on-failure (the default)
+  // systemd brings a crashed new version back, and that crash must still
+  // roll it back. max_startup_failures is systemd's start limit, not this.
+  settings.health = {HealthCheckPeriod(config), 0};
+  // More backups than a uint32_t counts means keeping every one.
+  settings.backups_to_keep =
+      static_cast<uint32_t>(std::min<uint64_t>(config.daemon.backups_to_keep, UINT32_MAX));
   settings.hooks = std::move(hooks);
   return settings;
 }

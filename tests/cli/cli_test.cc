@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 #include <sstream>
 
@@ -53,6 +55,55 @@ TEST_F(CliTest, InitThenConfigShowsTheInstance) {
   Json j = *ParseJson(out_.str());
   EXPECT_EQ(j["daemon"]["name"], "nym-node");
   EXPECT_EQ(j["daemon"]["unit"], "nymvisor-daemon@mixnode.service");
+}
+
+TEST_F(CliTest, RestartOnFailureIsOnByDefaultAndTheFlagTakesAnOptionalValue) {
+  std::string home = (dir_ / "home").string();
+  auto restart_on_failure = [this](std::vector<std::string> flags) -> std::optional<bool> {
+    std::vector<std::string> args = {"init", "--id", "mixnode", "--daemon-home",
+                                     (dir_ / "home").string()};
+    args.insert(args.end(), flags.begin(), flags.end());
+    if (std::find(flags.begin(), flags.end(), node_) == flags.end()) args.push_back(node_);
+    if (Run(args) != 0) return std::nullopt;
+    if (Run({"config", "--id", "mixnode", "-o", "json"}) != 0) return std::nullopt;
+    return (*ParseJson(out_.str()))["daemon"]["restart_on_failure"].get<bool>();
+  };
+  EXPECT_EQ(restart_on_failure({}), true) << err_.str();
+  EXPECT_EQ(restart_on_failure({"--restart-daemon-on-failure", "false"}), false) << err_.str();
+  EXPECT_EQ(restart_on_failure({"--restart-daemon-on-failure"}), true) << "bare: " << err_.str();
+  EXPECT_EQ(restart_on_failure({"--restart-daemon-on-failure=f"}), false) << err_.str();
+  EXPECT_EQ(restart_on_failure({"--restart-daemon-on-failure", node_}), true)
+      << "a bare flag before the binary leaves the binary alone: " << err_.str();
+  EXPECT_EQ(restart_on_failure({"--restart-daemon-on-failure", "0", node_, "--", "run",
+                                "--restart-daemon-on-failure"}),
+            false)
+      << err_.str();
+  EXPECT_EQ(Run({"config", "--id", "mixnode"}), 0);
+  EXPECT_NE(out_.str().find("daemon args:                       run --restart-daemon-on-failure\n"),
+            std::string::npos)
+      << "the node's own arguments are not touched: " << out_.str();
+  EXPECT_EQ(restart_on_failure({"--restart-daemon-on-failure", "maybe", node_}), std::nullopt);
+  EXPECT_NE(err_.str().find("error: --restart-daemon-on-failure: 'maybe' is not a boolean"),
+            std::string::npos)
+      << err_.str();
+}
+
+TEST_F(CliTest, ConfigShowsAndWritesUrlsNormalisedAsTheOriginal) {
+  ASSERT_EQ(Run({"init", "--id", "mixnode", "--daemon-home", (dir_ / "home").string(),
+                 "--upstream-base-upgrade-url", "HTTP://Mirror.EXAMPLE:80/a/../rel", node_}),
+            0)
+      << err_.str();
+  std::string file = testing::ReadFileOrDie(dir_ / "etc/mixnode.toml");
+  EXPECT_NE(file.find("upstream_base_upgrade_url = 'http://mirror.example/rel'"), std::string::npos)
+      << file;
+  ASSERT_EQ(Run({"config", "--id", "mixnode"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("upstream base upgrade url:         http://mirror.example/rel\n"),
+            std::string::npos)
+      << out_.str();
+  env_["NYMVISOR_UPSTREAM_BASE_UPGRADE_URL"] = "https://Example.ORG";
+  ASSERT_EQ(Run({"config", "--id", "mixnode", "-o", "json"}), 0) << err_.str();
+  EXPECT_EQ((*ParseJson(out_.str()))["nymvisor"]["upstream_base_upgrade_url"],
+            "https://example.org/");
 }
 
 TEST_F(CliTest, ConfigUsesTheSingletonInstance) {
@@ -307,13 +358,13 @@ TEST_F(CliTest, RunRefusesDaemonArgumentsThatDifferFromTheConfiguredOnes) {
 TEST_F(CliTest, RunSavesDaemonArgumentsForAnInstanceWithoutThem) {
   ASSERT_EQ(Run({"init", "--id", "mixnode", "--daemon-home", (dir_ / "home").string(), node_}), 0)
       << err_.str();
-  env_["DAEMON_RESTART_ON_FAILURE"] = "true";
+  env_["DAEMON_RESTART_ON_FAILURE"] = "false";
   EXPECT_EQ(Run({"run", "run", "--id", "mixnode"}), 7) << err_.str();
   ASSERT_TRUE(agent_config_.has_value());
   EXPECT_EQ(agent_config_->daemon.args, (std::vector<std::string>{"run", "--id", "mixnode"}));
   std::string file = testing::ReadFileOrDie(dir_ / "etc/mixnode.toml");
   EXPECT_NE(file.find("'run'"), std::string::npos) << file;
-  EXPECT_NE(file.find("restart_on_failure = false"), std::string::npos)
+  EXPECT_NE(file.find("restart_on_failure = true"), std::string::npos)
       << "the environment's overrides stay out of the file\n"
       << file;
   agent_config_.reset();

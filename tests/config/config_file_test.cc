@@ -109,6 +109,21 @@ TEST(RenderConfigToml, RoundTripsEveryKey) {
   EXPECT_EQ(parsed->config, c);
 }
 
+TEST(RenderConfigToml, ACountPastTomlsIntegersIsWrittenAsTheLargestOne) {
+  Config c = DefaultConfig("nym-node");
+  c.daemon.home = "/h";
+  c.daemon.max_startup_failures = 4294967296u;  // above 2^32: kept
+  Result<ParsedConfig> parsed = ParseConfigToml(RenderConfigToml(c), "rendered");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(parsed->config.daemon.max_startup_failures, 4294967296u);
+  c.daemon.max_startup_failures = UINT64_MAX;  // DAEMON_MAX_STARTUP_FAILURES takes it
+  std::string text = RenderConfigToml(c);
+  EXPECT_NE(text.find("max_startup_failures = 9223372036854775807\n"), std::string::npos);
+  parsed = ParseConfigToml(text, "rendered");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message() << "\n" << text;
+  EXPECT_EQ(parsed->config.daemon.max_startup_failures, uint64_t{INT64_MAX});
+}
+
 TEST(RenderConfigToml, WritesTheOriginalsShape) {
   Config c = DefaultConfig("nym-node");
   c.daemon.home = "/h";
@@ -118,7 +133,7 @@ TEST(RenderConfigToml, WritesTheOriginalsShape) {
   EXPECT_NE(text.find("upgrade_data_directory = ''\n"), std::string::npos);
   EXPECT_NE(text.find("startup_period_duration = '2m'\n"), std::string::npos);
   EXPECT_NE(text.find("max_startup_failures = 10\n"), std::string::npos);
-  EXPECT_NE(text.find("restart_on_failure = false\n"), std::string::npos);
+  EXPECT_NE(text.find("restart_on_failure = true\n"), std::string::npos);
   EXPECT_NE(text.find("health_check_period = ''\n"), std::string::npos);
   EXPECT_LT(text.find("[nymvisor]"), text.find("[daemon]"));
 }

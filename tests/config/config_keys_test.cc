@@ -57,22 +57,52 @@ TEST(ConfigKeys, InitFlagsKeepTheOriginalNames) {
 TEST(ConfigKeys, OnlyBoolsAreBareTheOriginalsAndRequireSignature) {
   std::set<std::string> bare;
   for (const ConfigKey& key : AllConfigKeys()) {
-    if (!key.init.bare) continue;
+    if (!key.init.bare()) continue;
     EXPECT_EQ(key.kind, ValueKind::kBool) << key.init.name;
     bare.insert(std::string(key.init.name));
   }
-  EXPECT_EQ(bare, (std::set<std::string>{"--disable-nymvisor-logs", "--restart-daemon-on-failure",
-                                         "--unsafe-skip-backup", "--require-signature"}));
+  EXPECT_EQ(bare, (std::set<std::string>{"--disable-nymvisor-logs", "--unsafe-skip-backup",
+                                         "--require-signature"}));
 }
 
-TEST(ConfigKeys, CountsParseAsTheOriginalsDo) {
+TEST(ConfigKeys, RestartOnFailureDefaultsToTrueAndItsFlagCanTurnItOff) {
+  // The seed documents DAEMON_RESTART_ON_FAILURE as true (the original's code
+  // says false): a bare flag that only sets true could not change anything.
+  EXPECT_TRUE(DefaultConfig("nym-node").daemon.restart_on_failure);
+  const ConfigKey* key = FindKeyByInitFlag("--restart-daemon-on-failure");
+  ASSERT_NE(key, nullptr);
+  EXPECT_EQ(key->init.form, FlagForm::kOptionalValue);
+  Config c;
+  ASSERT_TRUE(SetFromText(*key, "false", &c).ok());
+  EXPECT_FALSE(c.daemon.restart_on_failure);
+}
+
+TEST(ConfigKeys, CountsParseAsTheOriginalsUsizeDoes) {
   const ConfigKey& key = *FindConfigKey("daemon", "max_startup_failures");
   Config c;
-  ASSERT_TRUE(SetFromText(key, "+5", &c).ok()) << "Rust's u32 parsing takes a leading '+'";
+  ASSERT_TRUE(SetFromText(key, "+5", &c).ok()) << "Rust's integer parsing takes a leading '+'";
   EXPECT_EQ(c.daemon.max_startup_failures, 5u);
-  for (const char* bad : {"", "+", "-1", "5x", " 5", "4294967296", "++5"}) {
+  ASSERT_TRUE(SetFromText(key, "4294967296", &c).ok()) << "a usize on 64-bit: above 2^32";
+  EXPECT_EQ(c.daemon.max_startup_failures, 4294967296u);
+  ASSERT_TRUE(SetFromText(key, "18446744073709551615", &c).ok());
+  EXPECT_EQ(c.daemon.max_startup_failures, UINT64_MAX);
+  EXPECT_EQ(ValueAsText(key, c), "18446744073709551615");
+  for (const char* bad : {"", "+", "-1", "5x", " 5", "18446744073709551616", "++5", "0x10"}) {
     EXPECT_FALSE(SetFromText(key, bad, &c).ok()) << "'" << bad << "'";
   }
+}
+
+TEST(ConfigKeys, UrlsAreKeptNormalisedAsTheOriginalShowsThem) {
+  const ConfigKey& key = *FindConfigKey("nymvisor", "upstream_base_upgrade_url");
+  Config c;
+  ASSERT_TRUE(SetFromText(key, "HTTPS://Nymtech.NET:443/a/../.wellknown", &c).ok());
+  EXPECT_EQ(c.nymvisor.upstream_base_upgrade_url, "https://nymtech.net/.wellknown");
+  c.nymvisor.upstream_base_upgrade_url = "http://EXAMPLE.com";  // as a default would be
+  EXPECT_EQ(ValueAsText(key, c), "http://example.com/");
+  const ConfigKey& absolute = *FindConfigKey("daemon", "absolute_upstream_upgrade_url");
+  ASSERT_TRUE(SetFromText(absolute, "", &c).ok());
+  EXPECT_EQ(ValueAsText(absolute, c), "") << "unset stays unset";
+  EXPECT_FALSE(SetFromText(key, "ftp://example.com/", &c).ok());
 }
 
 TEST(ConfigKeys, TypeNamesForHelp) {

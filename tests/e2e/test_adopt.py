@@ -33,6 +33,11 @@ RestartSec=30
 WantedBy=multi-user.target
 """
 
+RESTART_PROPERTIES = ("Restart", "RestartUSec", "StartLimitBurst", "StartLimitIntervalUSec",
+                      "TimeoutStopUSec")
+ANSIBLE_RESTART = {"Restart": "on-failure", "RestartUSec": "30s", "StartLimitBurst": "10",
+                   "StartLimitIntervalUSec": "5min 50s", "TimeoutStopUSec": "1min 30s"}
+
 ORIGINAL_CONFIG = """# written by hand in the original nymvisor's format
 [nymvisor]
 id = 'mixnode'
@@ -126,6 +131,17 @@ class AnsibleLayoutTest(AdoptTestCase):
                       "start", err)
         self.assertEqual(self.exe("nym-node.service"), (pid, exe),
                          "the node keeps running through the adoption")
+        # The unit's restart settings stay as the playbook wrote them, now
+        # from the drop-in (systemd's default TimeoutStopSec=, 90s, too).
+        self.assertEqual(c.show("nym-node.service", *RESTART_PROPERTIES), ANSIBLE_RESTART)
+        self.assertIn("RestartSec=30s", c.out(["systemctl", "cat", "nym-node.service"]))
+        config = json.loads(c.out(["nymvisor", "config", "--id", "nym-node", "-o", "json"]))
+        self.assertEqual({k: config["daemon"][k] for k in (
+            "restart_on_failure", "failure_restart_delay", "max_startup_failures",
+            "startup_period_duration", "shutdown_grace_period")},
+            {"restart_on_failure": True, "failure_restart_delay": "30s",
+             "max_startup_failures": 10, "startup_period_duration": "5m 50s",
+             "shutdown_grace_period": "1m 30s"})
         home = "/root/.nym/nym-nodes/default-nym-node"
         self.assertIn("/usr/bin/nymvisor exec nym-node",
                       c.out(["systemctl", "show", "-p", "ExecStart", "--value",
@@ -160,6 +176,26 @@ class AnsibleLayoutTest(AdoptTestCase):
         self.assertEqual(self.exe("nym-node.service")[1],
                          home + "/nymvisor/upgrades/v1.2.0/bin/nym-node",
                          "undo does not stop the node")
+
+
+class AdoptRestartSettingsTest(AdoptTestCase):
+
+    def test_a_restart_setting_no_key_holds_is_refused_and_nothing_written(self):
+        c = self.container
+        self.stamp("/root/nym-binaries/nym-node", "1.1.0")
+        c.write_file("/etc/systemd/system/nym-node.service",
+                     ANSIBLE_UNIT.replace("Restart=on-failure", "Restart=always"))
+        c.run(["systemctl", "daemon-reload"])
+        before = c.show("nym-node.service", *RESTART_PROPERTIES)
+        r = c.run(["nymvisor", "adopt", "--daemon-unit", "nym-node.service"], check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("error: nym-node.service has Restart=always, which nymvisor cannot keep: "
+                      "daemon.restart_on_failure gives Restart=on-failure or Restart=no. Change "
+                      "it in nym-node.service (systemctl edit nym-node.service), run systemctl "
+                      "daemon-reload and adopt again", r.stderr.decode())
+        self.assertEqual(c.out("ls -A /etc/nymvisor 2>/dev/null || true"), "", "nothing written")
+        c.run(["systemctl", "daemon-reload"])
+        self.assertEqual(c.show("nym-node.service", *RESTART_PROPERTIES), before)
 
 
 class OriginalSetupTest(AdoptTestCase):

@@ -168,6 +168,28 @@ class RemoveAdoptedTest(NymvisorTestCase):
 
 class RestartOnFailureTest(NymvisorTestCase):
 
+    def test_a_crashed_node_is_restarted_by_default(self):
+        c = self.container
+        self.init_instance()  # no restart flag: the default, as the seed documents
+        self.assertEqual(c.show(NODE % "mixnode", "Restart", "RestartUSec"),
+                         {"Restart": "on-failure", "RestartUSec": "10s"})
+        c.run(["systemctl", "enable", "--now", AGENT % "mixnode"])
+        c.wait_for_state(NODE % "mixnode", "active", timeout=30)
+        pid = self.prop(NODE % "mixnode", "MainPID")
+        c.run(["kill", "-SEGV", pid])  # the node crashes
+        after = c.wait_for(
+            lambda: c.show(NODE % "mixnode", "ActiveState", "SubState", "NRestarts", "MainPID"),
+            timeout=60, what="systemd to restart the crashed node",
+            until=lambda p: p["NRestarts"] == "1" and p["ActiveState"] == "active"
+            and p["MainPID"] not in ("0", pid))
+        self.assertEqual(after["SubState"], "running")
+        self.assertEqual(self.main_exe(NODE % "mixnode"),
+                         "/var/lib/nym/mixnode/nymvisor/genesis/bin/nym-node")
+        # An operator who wants it off says so, as the original's variable.
+        c.write_file("/etc/nymvisor/mixnode.env", "DAEMON_RESTART_ON_FAILURE=false\n")
+        c.run(["systemctl", "daemon-reload"])
+        self.assertEqual(self.prop(NODE % "mixnode", "Restart"), "no")
+
     def test_failing_node_is_restarted_then_given_up(self):
         c = self.container
         node = self.stamp("/opt/dist/broken/nym-node", version="1.1.0", exit_at_start=1)

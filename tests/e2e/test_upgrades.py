@@ -113,6 +113,25 @@ class RollbackTest(UpgradeTestCase):
         self.assertEqual(len([e for e in self.agent_events() if e[0] == "UpgradeStarted"]), 1)
 
 
+    def test_a_version_that_crashes_is_rolled_back_although_systemd_restarts_it(self):
+        c = self.container
+        self.start_instance()  # restart_on_failure: the default
+        self.assertEqual(self.prop(NODE % "mixnode", "Restart"), "on-failure")
+        self.publish("v2", "1.2.0", in_seconds=0, crash_after_seconds=2)
+        entry = self.wait_for_event("UpgradeRolledBack", timeout=90)
+        # systemd 252 shows the crash as `failed` before `auto-restart`;
+        # later ones may go to auto-restart at once, or have restarted it.
+        self.assertRegex(entry["NYMVISOR_REASON"],
+                         r"^(the unit failed|the node failed and systemd is restarting it) "
+                         r"\(result (signal|core-dump)\)$|^the unit restarted once \(limit 0\)$")
+        c.wait_for_state(NODE % "mixnode", "active", timeout=30)
+        self.assertEqual(self.main_exe(NODE % "mixnode"),
+                         self.home + "/nymvisor/genesis/bin/nym-node")
+        self.assertIn("crashing as configured", c.journal(NODE % "mixnode"))
+        history = self.read_json(self.home + "/nymvisor/upgrade-history.json")["history"]
+        self.assertEqual(history[-1]["outcome"], "rolled-back")
+
+
 class RefusalTest(UpgradeTestCase):
 
     def assert_never_applied(self, invocation):

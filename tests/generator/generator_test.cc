@@ -41,7 +41,7 @@ TEST_F(GeneratorTest, WritesDropInsForTheNodeAndTheAgent) {
   EXPECT_TRUE(GenerateUnits(paths_, files_).empty());
   std::string node = DropIn("nymvisor-daemon@mixnode.service");
   EXPECT_NE(node.find("User=nym\n"), std::string::npos);
-  EXPECT_NE(node.find("Restart=no\n"), std::string::npos);
+  EXPECT_NE(node.find("Restart=on-failure\n"), std::string::npos) << "the default";
   EXPECT_NE(DropIn("nymvisor@mixnode.service").find("ReadWritePaths=-/var/lib/nym/mixnode\n"),
             std::string::npos);
 }
@@ -67,10 +67,10 @@ TEST_F(GeneratorTest, AGithubTokenFileBecomesTheAgentsCredentialOnly) {
 TEST_F(GeneratorTest, TheEnvFileOverridesTheConfig) {
   WriteConfig("mixnode");
   WriteFile(dir_ / "etc/mixnode.env",
-            "DAEMON_RESTART_ON_FAILURE=true\nDAEMON_FAILURE_RESTART_DELAY=2s\n");
+            "DAEMON_RESTART_ON_FAILURE=false\nDAEMON_FAILURE_RESTART_DELAY=2s\n");
   EXPECT_TRUE(GenerateUnits(paths_, files_).empty());
   std::string node = DropIn("nymvisor-daemon@mixnode.service");
-  EXPECT_NE(node.find("Restart=on-failure\n"), std::string::npos);
+  EXPECT_NE(node.find("Restart=no\n"), std::string::npos);
   EXPECT_NE(node.find("RestartSec=2s\n"), std::string::npos);
 }
 

@@ -56,12 +56,23 @@ TEST(RenderNodeDropIn, MapsTheRestartSettingsToSystemd) {
   EXPECT_LT(d.find("[Service]"), d.find("Restart="));
 }
 
-TEST(RenderNodeDropIn, RestartOffByDefaultAndBurstAtLeastOne) {
+TEST(RenderNodeDropIn, RestartOnFailureByDefaultAndBurstAtLeastOne) {
   Config c = Mixnode();
   c.daemon.max_startup_failures = 0;
   std::string d = RenderNodeDropIn(c, Sources());
-  EXPECT_TRUE(Has(d, "Restart=no"));
+  EXPECT_TRUE(Has(d, "Restart=on-failure")) << "the default, as the seed documents";
   EXPECT_TRUE(Has(d, "StartLimitBurst=1"));
+  c.daemon.restart_on_failure = false;
+  EXPECT_TRUE(Has(RenderNodeDropIn(c, Sources()), "Restart=no"));
+}
+
+TEST(RenderNodeDropIn, ABurstPastSystemdsUnsignedIntSaturates) {
+  // systemd would ignore StartLimitBurst=4294967296 and fall back to 5.
+  Config c = Mixnode();
+  c.daemon.max_startup_failures = 4294967296u;
+  EXPECT_TRUE(Has(RenderNodeDropIn(c, Sources()), "StartLimitBurst=4294967295\n"));
+  c.daemon.max_startup_failures = UINT64_MAX;
+  EXPECT_TRUE(Has(RenderNodeDropIn(c, Sources()), "StartLimitBurst=4294967295\n"));
 }
 
 TEST(RenderNodeDropIn, AnOperatorsOwnUnitRunsTheNodeThroughExec) {

@@ -22,6 +22,48 @@ class UpgradeHealthTest : public testing::RunnerFixture {
   bool Paused() { return (*records_.LoadState())->health_paused_at.has_value(); }
 };
 
+// With Restart=on-failure (the default) systemd brings a crashed new version
+// back by itself; the crash must still roll the upgrade back.
+class CrashDuringHealthTest : public UpgradeHealthTest {
+ protected:
+  void SetUp() override {
+    UpgradeHealthTest::SetUp();
+    Config config = DefaultConfig("nym-node");
+    config.nymvisor.id = "mixnode";
+    health_ = MakeRunnerSettings(config, {}).health;  // what the agent runs with
+    MakeRunner();
+  }
+};
+
+TEST_F(CrashDuringHealthTest, TheAgentToleratesNoAutomaticRestart) {
+  EXPECT_EQ(health_.max_restarts, 0u);
+  EXPECT_EQ(health_.period, std::chrono::seconds(120));
+}
+
+TEST_F(CrashDuringHealthTest, ACrashWaitingForSystemdsRestartRollsBackAtOnce) {
+  UpToHealthCheck();
+  scheduler_.Advance(30s);
+  systemd_.Change(kUnit, [](UnitState& u) {
+    u.active_state = ActiveState::kActivating;
+    u.sub_state = "auto-restart";
+    u.result = "exit-code";
+  });
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kRollbackStopping);
+  EXPECT_EQ(runner_->state()->failure,
+            "the node failed and systemd is restarting it (result exit-code)");
+  EXPECT_EQ(Calls(std::string("stop ") + kUnit), 2) << "the upgrade's stop, then the rollback's";
+}
+
+TEST_F(CrashDuringHealthTest, ACrashSystemdAlreadyRestartedIsSeenByItsCount) {
+  UpToHealthCheck();
+  scheduler_.Advance(30s);
+  // The agent missed the auto-restart state (say, it was restarted itself):
+  // the node runs again, but NRestarts went up.
+  systemd_.Change(kUnit, [](UnitState& u) { u.n_restarts += 1; });
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kRollbackStopping);
+  EXPECT_EQ(runner_->state()->failure, "the unit restarted once (limit 0)");
+}
+
 TEST_F(UpgradeHealthTest, AnOperatorsStopPausesTheCheckAndTheirStartBeginsAFullPeriod) {
   UpToHealthCheck();
   scheduler_.Advance(30s);

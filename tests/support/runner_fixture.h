@@ -35,7 +35,7 @@ class RunnerFixture : public ShellFixture {
   void MakeRunner() {
     RunnerSettings settings;
     settings.unit = kUnit;
-    settings.health = {120s, 2};
+    settings.health = health_;
     settings.hooks.step_delays = step_delays_;
     settings.stop_budget = stop_budget_;
     RunnerDeps deps{systemd_,
@@ -105,6 +105,7 @@ class RunnerFixture : public ShellFixture {
   bool committed_ = false;
   StepDelays step_delays_;
   Duration stop_budget_ = std::chrono::minutes(5);
+  HealthPolicy health_{std::chrono::seconds(120), 2};  ///< set, then MakeRunner()
 };
 
 }  // namespace nymvisor::testing
