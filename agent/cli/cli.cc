@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "agent/base/strings.h"
+#include "agent/base/url_redaction.h"
 #include "agent/base/version.h"
 #include "agent/cli/add_upgrade_cli.h"
 #include "agent/cli/adopt_cli.h"
@@ -266,7 +267,7 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
   int exit_code = 0;
   if (st.ok()) st = RunSelected(inv, cmds, {init, add_upgrade, control, adopt}, &exit_code);
   if (st.ok()) return exit_code;
-  ctx.err << "error: " << st.message() << "\n";
+  ctx.err << "error: " << RedactUrlsIn(st.message()) << "\n";
   return st.IsUsage() ? 2 : 1;
 }
 

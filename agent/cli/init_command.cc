@@ -2,6 +2,7 @@
 
 #include "agent/config/config_keys.h"
 #include "agent/config/instance_config.h"
+#include "agent/config/upstream_source.h"
 #include "agent/records/layout.h"
 #include "agent/shell/build_info_probe.h"
 #include "agent/shell/record_store.h"
@@ -134,6 +135,7 @@ Result<Config> BuildInitConfig(const BuildInfo& build, const InitFlags& flags,
   Config config = DefaultConfig(build.binary_name);
   NV_RETURN_IF_ERROR(ApplyFlags(flags, &config));
   NV_RETURN_IF_ERROR(ApplyEnvOverrides(env, &config));
+  ResolveUpstreamSource({MentionsInFlags(flags.settings), MentionsInEnv(env)}, &config);
   if (config.daemon.home.empty()) {
     return Status::Error(kNoHome);
   }
