@@ -31,7 +31,7 @@ Result<LoadedConfig> LoadConfigFile(const std::filesystem::path& path, const Env
   Result<std::string> text = files.ReadTrusted(path);
   if (!text.ok()) return text.status().WithContext("cannot load the nymvisor config");
   NV_ASSIGN_OR_RETURN(ParsedConfig parsed, ParseConfigToml(*text, path.string()));
-  LoadedConfig loaded{parsed.config, path, parsed.warnings};
+  LoadedConfig loaded{parsed.config, path, parsed.warnings, {}};
   NV_RETURN_IF_ERROR(ApplyEnvOverrides(env, &loaded.config));
   loaded.upstream = ResolveUpstreamSource(
       {MentionsInFile(parsed, path.string()), MentionsInEnv(env)}, &loaded.config);
