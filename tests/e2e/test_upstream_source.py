@@ -55,7 +55,10 @@ class UpstreamSourceTest(UpgradeTestCase):
         secret_url = "http://operator:s3cretpass@%s/" % host
         shown_url = "http://operator:***@%s/nym-node/upgrade-info.json" % host
         self.upstream.override("/nym-node/upgrade-info.json", status=404)
-        self.start_instance(flags=["--upstream-base-upgrade-url", secret_url])
+        self.init_instance(flags=["--upstream-base-upgrade-url", secret_url,
+                                  "--upstream-polling-rate", self.polling_rate])
+        c.run(["systemctl", "enable", "--now", AGENT % "mixnode"])
+        c.wait_for_state(NODE % "mixnode", "active", timeout=30)
         # Several polls (every 2 s), all answered 404.
         self.upstream.wait_for_request("/nym-node/upgrade-info.json", timeout=60, count=5)
         status = c.wait_for(self.status, 30, "status to show the failing upstream",
