@@ -25,6 +25,7 @@ inline constexpr std::string_view kUpgradeSkipped = "c9552394adc24b749f797e7ab53
 inline constexpr std::string_view kRollbackRequested = "f33aa27770b64c49ae6988643a9896c4";
 inline constexpr std::string_view kRolledBackOnRequest = "9995dc86f5fa4da7abe356a00ae27488";
 inline constexpr std::string_view kSignatureRefused = "9149dd0a79f6425581f522af00c4caae";
+inline constexpr std::string_view kUpstreamRecovered = "cc1b3045d2974cc7b523b0ab91fda25e";
 
 /// Every id above, for the catalog check.
 inline constexpr std::string_view kAll[] = {
@@ -32,7 +33,7 @@ inline constexpr std::string_view kAll[] = {
     kUpgradeRolledBack, kVerificationFailed, kDowngradeRefused,    kUpstreamUnreachable,
     kUpgradeAborted,    kRollbackFailed,     kManualStartRequired, kUpgradesHeld,
     kUpgradesResumed,   kUpgradeSkipped,     kRollbackRequested,   kRolledBackOnRequest,
-    kSignatureRefused};
+    kSignatureRefused,  kUpstreamRecovered};
 
 }  // namespace nymvisor::message_ids
 

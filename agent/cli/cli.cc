@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "agent/base/strings.h"
+#include "agent/base/url_redaction.h"
 #include "agent/base/version.h"
 #include "agent/cli/add_upgrade_cli.h"
 #include "agent/cli/adopt_cli.h"
@@ -292,7 +293,7 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
   int exit_code = 0;
   if (st.ok()) st = RunSelected(inv, cmds, {init, add_upgrade, control, adopt}, &exit_code);
   if (st.ok()) return exit_code;
-  ctx.err << "error: " << st.message() << "\n";
+  ctx.err << "error: " << RedactUrlsIn(st.message()) << "\n";
   if (st.IsRefused() && st.reason() == kOtherInstanceReason) return kOtherInstanceExit;
   return st.IsUsage() ? 2 : 1;
 }

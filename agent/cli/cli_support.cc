@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/base/url_redaction.h"
 #include "agent/config/config_keys.h"
 #include "agent/config/config_report.h"
 #include "agent/records/layout.h"
@@ -85,7 +86,8 @@ Result<LoadedConfig> LoadConfigForCommand(const Invocation& inv, std::optional<s
 Result<LoadedConfig> LoadConfigWith(const Invocation& inv, const LocatorContext& locator) {
   Result<LoadedConfig> loaded = LoadInstanceConfig(locator, inv.Env(), inv.ctx.files);
   if (loaded.ok()) {
-    for (const std::string& w : loaded->warnings) inv.ctx.err << "warning: " << w << "\n";
+    for (const std::string& w : loaded->warnings)
+      inv.ctx.err << "warning: " << RedactUrlsIn(w) << "\n";
   }
   return loaded;
 }

@@ -2,9 +2,11 @@
 
 #include "agent/adapters/posix_process_runner.h"
 #include "agent/base/strings.h"
+#include "agent/base/url_redaction.h"
 #include "agent/cli/usage_errors.h"
 #include "agent/config/config_change.h"
 #include "agent/config/config_keys.h"
+#include "agent/config/upstream_source.h"
 
 namespace nymvisor {
 
@@ -96,7 +98,11 @@ Status InitCli::Run() {
       },
       [this](const Config& config) { return EnterNodeAccount(*inv_, config, /*writes=*/true); }};
   NV_ASSIGN_OR_RETURN(InitResult result, RunInit(flags_, inv_->Locator(), inv_->Env(), deps));
-  for (const std::string& note : result.notes) inv_->ctx.err << "note: " << note << "\n";
+  for (const std::string& note : result.notes) {
+    inv_->ctx.err << "note: " << RedactUrlsIn(note) << "\n";
+  }
+  inv_->ctx.err << "upstream: " << DescribeUpstream(result.config) << ": " << result.upstream.why
+                << "\n";
   inv_->ctx.err << "nymvisor instance '" << result.config.nymvisor.id
                 << "' initialised; config written to " << result.config_path.string() << "\n";
   NV_RETURN_IF_ERROR(SetUpAccess(result));

@@ -1,7 +1,10 @@
 #include "agent/cli/init_command.h"
 
+#include <algorithm>
+
 #include "agent/config/config_keys.h"
 #include "agent/config/instance_config.h"
+#include "agent/config/upstream_source.h"
 #include "agent/records/layout.h"
 #include "agent/shell/build_info_probe.h"
 #include "agent/shell/record_store.h"
@@ -39,6 +42,22 @@ std::string OtherBinaryAdvice(const Layout& layout, const std::string& genesis_v
          "'nymvisor add-upgrade BINARY --upgrade-name NAME' (add --now to apply it at once); "
          "to start over from this binary instead, stop the instance and remove " +
          layout.data_dir.string() + " (its upgrades, history and state go with it), then run init";
+}
+
+/// The upstream a re-run keeps, or the one the flags and variables choose
+/// (config/upstream_source's rules), written into `config`. A re-run that
+/// names neither a source nor a URL keeps what the existing config follows:
+/// init changes only what its flags name.
+UpstreamChoice ChooseInitUpstream(const InitFlags& flags, const EnvLookup& env,
+                                  const std::optional<Config>& base, Config* config) {
+  std::vector<UpstreamMentions> layers = {MentionsInFlags(flags.settings), MentionsInEnv(env)};
+  bool named = std::any_of(layers.begin(), layers.end(), [](const UpstreamMentions& layer) {
+    return !layer.source.empty() || !layer.url.empty();
+  });
+  if (base && !named) {
+    return {config->nymvisor.upstream_source, "kept from the existing config"};
+  }
+  return ResolveUpstreamSource(layers, config);
 }
 
 /// Makes sure genesis/bin/<name> holds `binary`: copies it, or accepts an
@@ -138,10 +157,12 @@ void NoteConfigChanges(const std::filesystem::path& path, const Config& next, In
 }  // namespace
 
 Result<Config> BuildInitConfig(const BuildInfo& build, const InitFlags& flags, const EnvLookup& env,
-                               const std::optional<Config>& base) {
+                               const std::optional<Config>& base, UpstreamChoice* upstream) {
   Config config = base ? *base : DefaultConfig(build.binary_name);
   NV_RETURN_IF_ERROR(ApplyFlags(flags, &config));
   NV_RETURN_IF_ERROR(ApplyEnvOverrides(env, &config));
+  UpstreamChoice choice = ChooseInitUpstream(flags, env, base, &config);
+  if (upstream) *upstream = choice;
   if (config.daemon.home.empty()) {
     return Status::Error(kNoHome);
   }
@@ -276,7 +297,8 @@ Status InstallInstance(const InitFlags& flags, const std::string& binary, const 
                        InitResult* result) {
   NV_ASSIGN_OR_RETURN(BuildInfo build,
                       ProbeBuildInfo(deps.processes, binary, flags.build_info_timeout));
-  NV_ASSIGN_OR_RETURN(result->config, BuildInitConfig(build, flags, env, existing.base));
+  NV_ASSIGN_OR_RETURN(result->config,
+                      BuildInitConfig(build, flags, env, existing.base, &result->upstream));
   Config& config = result->config;
   result->config_path = existing.path.value_or(InitConfigPath(ctx, config.nymvisor.id));
   if (!existing.path && !flags.reset && Exists(deps.files, result->config_path)) {

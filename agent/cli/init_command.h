@@ -12,6 +12,7 @@
 #include "agent/config/config.h"
 #include "agent/config/config_locator.h"
 #include "agent/config/env_overrides.h"
+#include "agent/config/upstream_source.h"
 #include "agent/ports/clock.h"
 #include "agent/ports/file_system.h"
 #include "agent/ports/process_runner.h"
@@ -41,8 +42,12 @@ struct InitFlags {
 /// defaults, then flags, then environment variables (env beats flags, as in
 /// the original). Relative paths are made absolute and the unit name is
 /// filled in. No home from the base, --daemon-home or DAEMON_HOME is an error.
+/// The upstream source follows config/upstream_source's rules over the flags
+/// and variables; a re-run whose flags and variables name neither a source
+/// nor a URL keeps the base's. `upstream`, when given, receives that choice.
 Result<Config> BuildInitConfig(const BuildInfo& build, const InitFlags& flags, const EnvLookup& env,
-                               const std::optional<Config>& base = std::nullopt);
+                               const std::optional<Config>& base = std::nullopt,
+                               UpstreamChoice* upstream = nullptr);
 
 /// The effects init needs.
 struct InitDeps {
@@ -68,6 +73,7 @@ struct InitResult {
   std::vector<std::string> notes;  ///< things the operator should know
   /// The config file as it was before init rewrote it (a re-run), else empty.
   std::optional<Config> previous;
+  UpstreamChoice upstream;  ///< the source init chose and why, for the operator
 };
 
 /// Validates the binary, creates the data layout (genesis binary, records,

@@ -25,6 +25,7 @@
 #include "agent/adapters/systemd_journal.h"
 #include "agent/adapters/systemd_notifier.h"
 #include "agent/adapters/thread_worker.h"
+#include "agent/base/url_redaction.h"
 #include "agent/ports/backup_store.h"
 #include "agent/ports/journal.h"
 #include "agent/ports/notifier.h"
@@ -121,7 +122,7 @@ Result<TestHooks> TestHooksFromEnvironment() {
 
 int Fail(Logger& log, const Status& st) {
   log.Error("nymvisor agent cannot run: " + st.message());
-  std::cerr << "error: " << st.message() << "\n";
+  std::cerr << "error: " << RedactUrlsIn(st.message()) << "\n";
   return 1;
 }
 

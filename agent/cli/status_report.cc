@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "agent/config/upstream_source.h"
 #include "agent/shell/record_store.h"
 
 namespace nymvisor {
@@ -26,8 +27,29 @@ std::string NextLine(const StatusSnapshot& s, Timestamp now) {
   if (s.next_upgrade.empty()) return "none queued";
   std::string text = s.next_upgrade + " (" + s.next_upgrade_version + ")";
   if (s.next_upgrade_time) text += " at " + When(*s.next_upgrade_time, now);
+  if (s.next_upgrade_time && *s.next_upgrade_time <= now && !s.held) {
+    text += ", due: " + s.current_version + " is behind, it upgrades once staged";
+  }
   if (s.next_upgrade_staged) text += ", staged";
   if (s.next_upgrade_waits_for_binary) text += ", waiting for its binary (add-upgrade)";
+  return text;
+}
+
+/// "github nymtech/nym, tags nym-binaries-v* (<url>)" or the upgrade-info URL.
+std::string UpstreamLine(const StatusSnapshot& s) {
+  if (s.upstream_source == "github") {
+    return "github " + s.upstream_repository + ", tags " + s.upstream_tag_prefix + "* (" +
+           s.upstream_url + ")";
+  }
+  return s.upstream_source + " " + s.upstream_url;
+}
+
+std::string FailingLine(const StatusSnapshot& s, Timestamp now) {
+  std::string text = s.upstream_failure;
+  if (s.upstream_failing_since) {
+    text += " (every poll since " + When(*s.upstream_failing_since, now) + ", " +
+            std::to_string(s.upstream_failed_polls) + " in a row)";
+  }
   return text;
 }
 
@@ -64,6 +86,11 @@ std::string RenderStatus(const StatusSnapshot& s, Timestamp now, bool terminal,
     out += Line("Last check", "unknown (no agent is running to check)");
   }
   if (s.next_check_time) out += Line("Next check", When(*s.next_check_time, now));
+  if (!s.upstream_source.empty()) out += Line("Upstream", UpstreamLine(s));
+  if (!s.upstream_failure.empty()) {
+    out += Line("Failing", FailingLine(s, now));
+    out += Line("Hint", s.upstream_hint);
+  }
   if (!s.last_upgrade.empty()) {
     std::string last = s.last_upgrade + ": " + s.last_upgrade_result;
     if (!s.last_outcome.empty()) last += " (" + s.last_outcome + ")";
@@ -98,6 +125,12 @@ Result<StatusSnapshot> StatusFromFiles(const Config& config, FileSystem& files) 
   StatusSnapshot s;
   s.instance_id = config.nymvisor.id;
   s.node_unit = EffectiveUnit(config);
+  s.upstream_source = config.nymvisor.upstream_source;
+  s.upstream_url = PolledUrl(config);
+  if (s.upstream_source == "github") {
+    s.upstream_repository = config.nymvisor.github_repository;
+    s.upstream_tag_prefix = config.nymvisor.github_tag_prefix;
+  }
   NV_ASSIGN_OR_RETURN(UpgradePlan plan, store.LoadPlan());
   Result<CurrentVersion> current = store.LoadCurrentVersion();
   s.current_version = current.ok() ? current->version : plan.current.version;

@@ -231,8 +231,9 @@ Status ValidateUpstreamSource(const Config& config) {
   NV_RETURN_IF_ERROR(ValidateHttpUrl(n.github_api_url).WithContext("nymvisor.github_api_url"));
   if (n.upstream_source == "github" && n.require_signature) {
     return Refuse("nymvisor.require_signature",
-                  "cannot be met with upstream_source = github: GitHub releases carry no "
-                  "minisign signatures");
+                  "cannot be met with upstream_source = github (the default for a new "
+                  "instance): GitHub releases carry no minisign signatures; set "
+                  "upstream_source = upgrade-info and its URL, or drop require_signature");
   }
   return {};
 }

@@ -28,7 +28,9 @@ struct NymvisorSection {
   bool require_signature = false;  ///< ours: refuse what is not signed by a trusted key
   /// Ours: where upgrades come from: "upgrade-info" (the original's
   /// upgrade-info.json) or "github" (the releases of github_repository).
-  std::string upstream_source = "upgrade-info";
+  /// github for a new instance; config/upstream_source.h keeps upgrade-info
+  /// for one whose settings name an upgrade-info URL.
+  std::string upstream_source = "github";
   std::string github_repository = "nymtech/nym";
   std::string github_tag_prefix = "nym-binaries-v";        ///< the release train
   std::string github_api_url = "https://api.github.com/";  ///< kept normalised, as URLs are

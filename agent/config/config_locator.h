@@ -47,12 +47,12 @@ inline constexpr char kOtherInstanceReason[] = "OtherInstance";
 /// instance and acting on another is never right, so all that are given
 /// must agree.
 struct InstanceNames {
-  std::optional<std::string> asked;        ///< --id, or the ID argument of `exec`
-  std::string asked_by = "--id";           ///< how `asked` was given, for messages
-  bool asked_by_exec = false;              ///< `asked` is exec's ID, not --id
-  std::optional<std::string> env_id;       ///< NYMVISOR_ID
-  std::optional<std::string> config_path;  ///< NYMVISOR_CONFIG_PATH (or the credential)
-  std::optional<std::string> file_id;      ///< nymvisor.id in that file, when it names one
+  std::optional<std::string> asked{};        ///< --id, or the ID argument of `exec`
+  std::string asked_by = "--id";             ///< how `asked` was given, for messages
+  bool asked_by_exec = false;                ///< `asked` is exec's ID, not --id
+  std::optional<std::string> env_id{};       ///< NYMVISOR_ID
+  std::optional<std::string> config_path{};  ///< NYMVISOR_CONFIG_PATH (or the credential)
+  std::optional<std::string> file_id{};      ///< nymvisor.id in that file, when it names one
 };
 
 /// Refuses (Refused with kOtherInstanceReason) when two of the names

@@ -3,7 +3,9 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "agent/base/url_redaction.h"
 #include "agent/config/config_keys.h"
+#include "agent/config/upstream_source.h"
 
 namespace nymvisor {
 namespace {
@@ -65,7 +67,7 @@ Json KeyToJson(const ConfigKey& key, const Config& config) {
     default: {
       std::string text = ValueAsText(key, config);
       if (key.optional && text.empty()) return nullptr;
-      return text;
+      return key.kind == ValueKind::kUrl ? RedactUrl(text) : text;
     }
   }
 }
@@ -77,13 +79,16 @@ std::string FormatConfigText(const Config& config) {
   for (const auto& [full, label] : kLabels) {
     const ConfigKey& key = KeyByFullName(full);
     std::string value = ValueAsText(key, config);
+    if (key.kind == ValueKind::kUrl) value = RedactUrl(value);
     if (key.optional && key.kind != ValueKind::kText) value = DebugQuote(value);
     if (full == std::string_view("daemon.unit")) value = EffectiveUnit(config);
     std::string line = label;
     line.resize(std::max<size_t>(line.size() + 1, 35), ' ');
     out += line + value + "\n";
   }
-  return out;
+  std::string line = "resolved upstream:";
+  line.resize(35, ' ');
+  return out + line + DescribeUpstream(config) + "\n";
 }
 
 Json ConfigToJson(const Config& config) {
@@ -91,6 +96,7 @@ Json ConfigToJson(const Config& config) {
   for (const ConfigKey& key : AllConfigKeys()) {
     out[std::string(key.section)][std::string(key.name)] = KeyToJson(key, config);
   }
+  out["upstream"] = UpstreamToJson(config);
   return out;
 }
 

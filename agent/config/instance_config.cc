@@ -31,8 +31,10 @@ Result<LoadedConfig> LoadConfigFile(const std::filesystem::path& path, const Env
   Result<std::string> text = files.ReadTrusted(path);
   if (!text.ok()) return text.status().WithContext("cannot load the nymvisor config");
   NV_ASSIGN_OR_RETURN(ParsedConfig parsed, ParseConfigToml(*text, path.string()));
-  LoadedConfig loaded{parsed.config, path, parsed.warnings};
+  LoadedConfig loaded{parsed.config, path, parsed.warnings, {}};
   NV_RETURN_IF_ERROR(ApplyEnvOverrides(env, &loaded.config));
+  loaded.upstream = ResolveUpstreamSource(
+      {MentionsInFile(parsed, path.string()), MentionsInEnv(env)}, &loaded.config);
   if (Status st = ValidateConfig(loaded.config); !st.ok()) return WhereFrom(st, path, parsed, env);
   return loaded;
 }

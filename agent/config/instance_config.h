@@ -9,6 +9,7 @@
 #include "agent/config/config.h"
 #include "agent/config/config_locator.h"
 #include "agent/config/env_overrides.h"
+#include "agent/config/upstream_source.h"
 #include "agent/ports/file_system.h"
 
 namespace nymvisor {
@@ -19,9 +20,11 @@ struct LoadedConfig {
   Config config;
   std::filesystem::path path;
   std::vector<std::string> warnings;
+  UpstreamChoice upstream;  ///< the source followed and why
 };
 
-/// Reads `path`, applies environment overrides and validates the result.
+/// Reads `path`, applies environment overrides, resolves upstream_source
+/// where neither sets it (config/upstream_source.h) and validates the result.
 Result<LoadedConfig> LoadConfigFile(const std::filesystem::path& path, const EnvLookup& env,
                                     FileSystem& files);
 

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <memory>
 
+#include "agent/base/url_redaction.h"
+
 namespace nymvisor {
 namespace {
 
@@ -43,11 +45,11 @@ Status ValidateHttpUrl(std::string_view url) {
   NV_ASSIGN_OR_RETURN(UrlHandle handle, ParseUrl(url));
   NV_ASSIGN_OR_RETURN(std::string scheme, GetPart(handle.get(), CURLUPART_SCHEME));
   if (scheme != "http" && scheme != "https") {
-    return Status::Error("URL '" + std::string(url) + "' must use http or https");
+    return Status::Error("URL '" + RedactUrl(url) + "' must use http or https");
   }
   Result<std::string> host = GetPart(handle.get(), CURLUPART_HOST);
   if (!host.ok() || host->empty()) {
-    return Status::Error("URL '" + std::string(url) + "' has no host");
+    return Status::Error("URL '" + RedactUrl(url) + "' has no host");
   }
   return {};
 }
@@ -81,7 +83,7 @@ Result<std::string> UpgradeInfoUrlFromBase(std::string_view base, std::string_vi
   while (!path.empty() && path.back() == '/') path.pop_back();
   path += "/" + std::string(daemon_name) + "/upgrade-info.json";
   if (curl_url_set(handle.get(), CURLUPART_PATH, path.c_str(), 0) != CURLUE_OK) {
-    return Status::Error("cannot build the upstream URL from '" + std::string(base) + "'");
+    return Status::Error("cannot build the upstream URL from '" + RedactUrl(base) + "'");
   }
   return GetPart(handle.get(), CURLUPART_URL);
 }

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "agent/base/url_redaction.h"
+
 namespace nymvisor {
 namespace {
 
@@ -108,6 +110,24 @@ class SnapshotReader {
   const Json& j_;
 };
 
+/// The upstream keys; null text reads as empty.
+Status ReadUpstream(const Json& j, StatusSnapshot* s) {
+  SnapshotReader r(j);
+  const std::pair<const char*, std::string*> texts[] = {
+      {"upstreamSource", &s->upstream_source},
+      {"upstreamUrl", &s->upstream_url},
+      {"upstreamRepository", &s->upstream_repository},
+      {"upstreamTagPrefix", &s->upstream_tag_prefix},
+      {"upstreamFailure", &s->upstream_failure},
+      {"upstreamHint", &s->upstream_hint}};
+  for (const auto& [key, field] : texts) {
+    const Json* v = FindMember(j, key);
+    if (v == nullptr || !v->is_null()) NV_RETURN_IF_ERROR(r.Text(key, field));
+  }
+  NV_RETURN_IF_ERROR(r.Time("upstreamFailingSince", &s->upstream_failing_since));
+  return r.Number("upstreamFailedPolls", &s->upstream_failed_polls);
+}
+
 Status ReadSnapshot(const Json& j, StatusSnapshot* s) {
   NV_RETURN_IF_ERROR(RequireObject(j, "status"));
   SnapshotReader r(j);
@@ -155,7 +175,8 @@ Status ReadSnapshot(const Json& j, StatusSnapshot* s) {
   NV_RETURN_IF_ERROR(r.Text("lastUpgrade", &s->last_upgrade));
   NV_RETURN_IF_ERROR(r.Text("lastUpgradeResult", &s->last_upgrade_result));
   NV_RETURN_IF_ERROR(r.Text("lastOutcome", &s->last_outcome));
-  return r.Number("lastDowntimeUsec", &s->last_downtime_usec);
+  NV_RETURN_IF_ERROR(r.Number("lastDowntimeUsec", &s->last_downtime_usec));
+  return ReadUpstream(j, s);
 }
 
 }  // namespace
@@ -235,8 +256,25 @@ Json StatusSnapshotToJson(const StatusSnapshot& s) {
   j["lastUpgradeResult"] = TextOrNull(s.last_upgrade_result);
   j["lastOutcome"] = TextOrNull(s.last_outcome);
   j["lastDowntimeUsec"] = s.last_downtime_usec;
+  j["upstreamSource"] = s.upstream_source;
+  j["upstreamUrl"] = TextOrNull(s.upstream_url);
+  j["upstreamRepository"] = TextOrNull(s.upstream_repository);
+  j["upstreamTagPrefix"] = TextOrNull(s.upstream_tag_prefix);
+  j["upstreamFailing"] = !s.upstream_failure.empty();
+  j["upstreamFailure"] = TextOrNull(s.upstream_failure);
+  j["upstreamHint"] = TextOrNull(s.upstream_hint);
+  j["upstreamFailingSince"] = TimeOrNull(s.upstream_failing_since);
+  j["upstreamFailedPolls"] = s.upstream_failed_polls;
   j["statusLine"] = FormatStatusLine(s);
   return j;
+}
+
+StatusSnapshot RedactSnapshot(StatusSnapshot s) {
+  for (std::string* text : {&s.last_check_result, &s.last_error, &s.last_outcome, &s.upstream_url,
+                            &s.upstream_failure, &s.download}) {
+    *text = RedactUrlsIn(*text);
+  }
+  return s;
 }
 
 }  // namespace nymvisor

@@ -68,6 +68,16 @@ struct StatusSnapshot {
   std::string last_upgrade_result;  ///< completed, rolled-back, failed, refused, switched
   std::string last_outcome;         ///< a sentence on it for the status line, or empty
   uint64_t last_downtime_usec = 0;  ///< the node's downtime in its last upgrade
+  std::string upstream_source;      ///< "github" or "upgrade-info"
+  std::string upstream_url;         ///< what is polled, without credentials
+  std::string upstream_repository;  ///< github only: owner/name
+  std::string upstream_tag_prefix;  ///< github only: the release train
+  /// Every poll since upstream_failing_since failed: the last error (with
+  /// the URL) and what to do. Empty while upstream answers.
+  std::string upstream_failure;
+  std::string upstream_hint;
+  std::optional<Timestamp> upstream_failing_since;
+  uint32_t upstream_failed_polls = 0;
   bool operator==(const StatusSnapshot&) const = default;
 };
 
@@ -82,6 +92,9 @@ std::string FormatStatusLine(const StatusSnapshot& snapshot);
 /// The snapshot as `status -o json` prints it and the control API describes
 /// it: camelCase keys, RFC 3339 times, null for what is unknown.
 Json StatusSnapshotToJson(const StatusSnapshot& snapshot);
+/// The snapshot with the credentials of every URL in its text redacted
+/// (base/url_redaction.h): what the agent publishes anywhere. Pure.
+StatusSnapshot RedactSnapshot(StatusSnapshot snapshot);
 /// Reads what StatusSnapshotToJson wrote (the CLI reads the agent's answer).
 Result<StatusSnapshot> StatusSnapshotFromJson(const Json& j);
 

@@ -131,6 +131,8 @@ class Agent {
   void ArmTimer(std::optional<Timestamp> at);
   void FillRecords(StatusSnapshot* s);
   void FillActivity(StatusSnapshot* s) const;
+  /// The source followed and, while every poll fails, why and what to do.
+  void FillUpstream(StatusSnapshot* s) const;
   /// Sends a fresh snapshot to STATUS=, the control API and the metrics.
   void Publish();
   void RecountUpgrades();

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "agent/config/upstream_source.h"
 #include "agent/decide/metrics.h"
 #include "agent/shell/agent.h"
 
@@ -21,7 +22,24 @@ StatusSnapshot Agent::Snapshot() {
   s.node_unit = unit_;
   FillRecords(&s);
   FillActivity(&s);
-  return s;
+  FillUpstream(&s);
+  return RedactSnapshot(std::move(s));
+}
+
+void Agent::FillUpstream(StatusSnapshot* s) const {
+  const NymvisorSection& n = config_.nymvisor;
+  s->upstream_source = n.upstream_source;
+  s->upstream_url = PolledUrl(config_);
+  if (n.upstream_source == "github") {
+    s->upstream_repository = n.github_repository;
+    s->upstream_tag_prefix = n.github_tag_prefix;
+  }
+  if (!poller_ || !poller_->health().failing) return;
+  const UpstreamHealth& health = poller_->health();
+  s->upstream_failure = health.error;
+  s->upstream_hint = health.hint;
+  s->upstream_failing_since = health.since;
+  s->upstream_failed_polls = health.failed_polls;
 }
 
 void Agent::FillRecords(StatusSnapshot* s) {

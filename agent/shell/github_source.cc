@@ -14,6 +14,7 @@ HttpRequest ApiRequest(const GithubSource& source, const std::string& url) {
   request.url = url;
   request.max_bytes = 16 << 20;  // 100 releases with their assets
   request.rate_limit_is_an_answer = true;
+  request.absent_is_an_answer = true;  // told apart: no such repository
   request.headers = {{"Accept", "application/vnd.github+json"},
                      {"X-GitHub-Api-Version", "2022-11-28"}};
   if (!source.token.empty()) request.headers.push_back({"Authorization", "Bearer " + source.token});
@@ -49,6 +50,10 @@ Result<GithubCheck> CheckGithubReleases(HttpClient& http, const GithubSource& so
     std::string body;
     NV_ASSIGN_OR_RETURN(HttpResponse response, http.Get(request, CollectBody(&body)));
     if (response.RateLimited()) return RateLimited(response, now);
+    if (response.Absent()) {
+      return Status::NotFound("GitHub answered " + std::to_string(response.status) + " for " + url +
+                              ": no repository " + source.repository + " there");
+    }
     if (response.NotModified()) {
       check.kind = GithubCheck::Kind::kNotModified;
       return check;

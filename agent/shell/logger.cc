@@ -1,5 +1,7 @@
 #include "agent/shell/logger.h"
 
+#include "agent/base/url_redaction.h"
+
 namespace nymvisor {
 
 void Logger::Log(LogPriority priority, std::string_view message, std::string_view message_id,
@@ -7,9 +9,11 @@ void Logger::Log(LogPriority priority, std::string_view message, std::string_vie
   if (disabled_) return;
   JournalEntry entry;
   entry.priority = priority;
-  entry.message = std::string(message);
+  // Whatever the caller quoted, no URL's credentials reach the journal.
+  entry.message = RedactUrlsIn(message);
   entry.message_id = std::string(message_id);
   entry.fields = std::move(fields);
+  for (auto& field : entry.fields) field.second = RedactUrlsIn(field.second);
   entry.fields.insert(entry.fields.begin(), {"NYMVISOR_ID", instance_id_});
   journal_.Send(entry, where);
 }

@@ -13,7 +13,9 @@
 namespace nymvisor {
 
 /// The agent's log: adds NYMVISOR_ID to every entry, stamps the caller's source
-/// location, and drops everything when nymvisor.disable_logs is set. Thread-safe
+/// location, redacts the credentials of every URL in the message and fields
+/// (base/url_redaction.h), and drops everything when nymvisor.disable_logs
+/// is set. Thread-safe
 /// as far as its Journal is.
 class Logger {
  public:

@@ -11,6 +11,18 @@ namespace {
 
 constexpr Duration kMaxJitter = std::chrono::minutes(5);
 
+/// Says the node is behind and when it upgrades: at once when the upgrade's
+/// time has passed (a release published before this instance started).
+std::string QueuedMessage(const UpgradeInfo& offered, const std::string& running, Timestamp now) {
+  std::string text = "queued upgrade " + offered.name + " to " + offered.version + " for " +
+                     FormatTimestamp(offered.upgrade_time);
+  if (running.empty()) return text;
+  text += ": the node runs " + running + ", behind " + offered.version + "; it upgrades ";
+  return text + (offered.upgrade_time <= now
+                     ? "as soon as the binary is staged (its time has passed)"
+                     : "at " + FormatTimestamp(offered.upgrade_time));
+}
+
 }  // namespace
 
 UpstreamPoller::UpstreamPoller(PollerDeps deps, std::string url, Duration period,
@@ -59,13 +71,14 @@ void UpstreamPoller::Check() {
   request.url = url_;
   request.if_none_match = etag_;
   request.if_modified_since = last_modified_;
+  request.absent_is_an_answer = true;  // a 404 is told apart: Nym no longer publishes the file
   auto fetched = std::make_shared<Fetched>();
   checking_ = true;
   deps_.worker.Post(
       [this, request, fetched] {
         fetched->response = deps_.http.Get(request, CollectBody(&fetched->body));
         if (deps_.signatures.enabled() && fetched->response.ok() &&
-            !fetched->response->NotModified()) {
+            !fetched->response->NotModified() && !fetched->response->Absent()) {
           fetched->signature =
               FetchSignature(deps_.http, *deps_.signatures.verifier, request.url, fetched->body);
         }
@@ -79,13 +92,25 @@ void UpstreamPoller::Check() {
 }
 
 void UpstreamPoller::Unreachable(const Status& error) {
-  if (!unreachable_) {
-    deps_.log.Event(LogPriority::kWarning, message_ids::kUpstreamUnreachable,
-                    "cannot read upgrade information: " + error.message(),
-                    {{"NYMVISOR_REASON", error.message()}});
+  std::string_view source = github_ ? "github" : "upgrade-info";
+  UpstreamHealthEvent event = NoteUpstreamPoll(&health_, source, url_, error, deps_.clock.Now());
+  if (event.kind == UpstreamHealthEvent::Kind::kFailing) {
+    deps_.log.Event(LogPriority::kWarning, message_ids::kUpstreamUnreachable, event.message,
+                    {{"NYMVISOR_URL", health_.url},
+                     {"NYMVISOR_REASON", health_.error},
+                     {"NYMVISOR_HINT", health_.hint}});
   }
-  unreachable_ = true;
-  Checked(false, error.message());
+  Checked(false, error.message() + " (" + health_.hint + ")");
+}
+
+void UpstreamPoller::Answered() {
+  std::string url = health_.url;
+  UpstreamHealthEvent event =
+      NoteUpstreamPoll(&health_, github_ ? "github" : "upgrade-info", url_, {}, deps_.clock.Now());
+  if (event.kind == UpstreamHealthEvent::Kind::kRecovered) {
+    deps_.log.Event(LogPriority::kNotice, message_ids::kUpstreamRecovered, event.message,
+                    {{"NYMVISOR_URL", url}});
+  }
 }
 
 void UpstreamPoller::CheckGithub() {
@@ -109,7 +134,7 @@ std::optional<Timestamp> UpstreamPoller::OnGithubChecked(const Result<GithubChec
     Unreachable(result.status());
     return std::nullopt;
   }
-  unreachable_ = false;
+  Answered();
   const GithubCheck& check = *result;
   if (check.kind == Kind::kNotModified) {
     Checked(true, "not modified");
@@ -137,7 +162,11 @@ std::optional<Timestamp> UpstreamPoller::OnGithubChecked(const Result<GithubChec
 
 void UpstreamPoller::OnFetched(const Fetched& fetched) {
   if (!fetched.response.ok()) return Unreachable(fetched.response.status());
-  unreachable_ = false;
+  if (fetched.response->Absent()) {
+    return Unreachable(Status::NotFound("HTTP status " + std::to_string(fetched.response->status) +
+                                        " from " + url_));
+  }
+  Answered();
   if (fetched.response->NotModified()) return Checked(true, "not modified");
   etag_ = fetched.response->etag;
   last_modified_ = fetched.response->last_modified;
@@ -232,9 +261,7 @@ void UpstreamPoller::Handle(const UpgradeInfo& offered) {
   }
   Checked(true, "queued " + offered.name + " (" + offered.version + ")");
   deps_.log.Event(LogPriority::kNotice, message_ids::kUpgradeQueued,
-                  "queued upgrade " + offered.name + " to " + offered.version + " for " +
-                      FormatTimestamp(offered.upgrade_time),
-                  fields);
+                  QueuedMessage(offered, plan->current.version, deps_.clock.Now()), fields);
   on_queued_(offered);
 }
 

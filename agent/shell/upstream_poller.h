@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "agent/decide/upstream_health.h"
 #include "agent/ports/clock.h"
 #include "agent/ports/http_client.h"
 #include "agent/ports/scheduler.h"
@@ -61,6 +62,8 @@ class UpstreamPoller {
     std::string result;  ///< "not modified", "queued v2 (1.2.0)", the error, ...
   };
   const std::optional<CheckResult>& last_check() const { return last_check_; }
+  /// Whether upstream answers: a failing streak with its URL and a hint.
+  const UpstreamHealth& health() const { return health_; }
   /// Stops scheduling checks (the agent is stopping).
   void Stop();
 
@@ -75,7 +78,11 @@ class UpstreamPoller {
   /// Acts on what the releases showed; returns when to look again, if not
   /// after the usual period (a rate limit).
   std::optional<Timestamp> OnGithubChecked(const Result<GithubCheck>& result);
+  /// Notes a failed fetch: journalled when the failure starts or changes
+  /// (decide/upstream_health.h), never once per poll.
   void Unreachable(const Status& error);
+  /// Notes that upstream answered: journalled once after a failing streak.
+  void Answered();
   void ScheduleNext(std::optional<Timestamp> at = std::nullopt);
   void OnFetched(const Fetched& fetched);
   /// Whether the fetched file may be read: its signature as the config asks.
@@ -96,7 +103,7 @@ class UpstreamPoller {
   std::string etag_;
   std::string last_modified_;
   std::set<std::string> reported_;  ///< refusals already logged
-  bool unreachable_ = false;        ///< inside a streak of failed fetches
+  UpstreamHealth health_;
   bool stopped_ = false;
   bool checking_ = false;
   std::optional<CheckResult> last_check_;

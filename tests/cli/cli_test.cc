@@ -106,6 +106,41 @@ TEST_F(CliTest, ConfigShowsAndWritesUrlsNormalisedAsTheOriginal) {
             "https://example.org/");
 }
 
+TEST_F(CliTest, InitSaysWhichUpstreamItChoseAndWhy) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  EXPECT_NE(err_.str().find("upstream: github (nymtech/nym, tags nym-binaries-v*): the default "
+                            "for a new instance\n"),
+            std::string::npos)
+      << err_.str();
+  env_["NYMVISOR_ID"] = "mixnode";
+  ASSERT_EQ(Run({"config", "-o", "json"}), 0) << err_.str();
+  Json j = *ParseJson(out_.str());
+  EXPECT_EQ(j["nymvisor"]["upstream_source"], "github");
+  EXPECT_EQ(j["upstream"]["repository"], "nymtech/nym");
+  env_.erase("NYMVISOR_ID");
+  ASSERT_EQ(Run({"init", "--id", "mixnode", "--daemon-home", (dir_ / "home").string(),
+                 "--upstream-base-upgrade-url", "http://ops:hunter2@127.0.0.1:1/wk/", node_}),
+            0)
+      << err_.str();
+  EXPECT_NE(err_.str().find("upstream: upgrade-info "
+                            "http://ops:***@127.0.0.1:1/wk/nym-node/upgrade-info.json: because "
+                            "--upstream-base-upgrade-url was given\n"),
+            std::string::npos)
+      << err_.str();
+  EXPECT_EQ(err_.str().find("hunter2"), std::string::npos) << err_.str();
+  EXPECT_EQ(out_.str().find("hunter2"), std::string::npos) << out_.str();
+  EXPECT_NE(testing::ReadFileOrDie(dir_ / "etc/mixnode.toml").find("hunter2"), std::string::npos)
+      << "the URL fetched keeps its credentials";
+}
+
+TEST_F(CliTest, ErrorsShowNoCredentials) {
+  EXPECT_EQ(Run({"init", "--id", "mixnode", "--daemon-home", (dir_ / "home").string(),
+                 "--upstream-base-upgrade-url", "ftp://ops:hunter2@127.0.0.1/", node_}),
+            2);
+  EXPECT_NE(err_.str().find("error: "), std::string::npos);
+  EXPECT_EQ(err_.str().find("hunter2"), std::string::npos) << err_.str();
+}
+
 TEST_F(CliTest, ConfigUsesTheSingletonInstance) {
   ASSERT_EQ(InitMixnode(), 0) << err_.str();
   ASSERT_EQ(Run({"config"}), 0) << err_.str();
@@ -417,6 +452,9 @@ TEST_F(CliTest, AdoptTakesTheOriginalsInstanceWithItsHistoryAndQueue) {
   std::string text = testing::ReadFileOrDie(original);
   text = std::regex_replace(text, std::regex("upgrade_data_directory = '[^']*'"),
                             "upgrade_data_directory = ''");
+  // The original's config has no upstream_source, and always a base URL.
+  text = std::regex_replace(text, std::regex("\nupstream_source = '[^']*'"), "");
+  ASSERT_NE(text.find("upstream_base_upgrade_url = '"), std::string::npos);
   WriteFile(original, text, 0600);
   std::string plan = testing::ReadFileOrDie(data / "upgrade-plan.json");
   ASSERT_EQ(Run({"adopt", "--", "run", "--id", "mixnode"}), 0) << err_.str();
@@ -428,6 +466,8 @@ TEST_F(CliTest, AdoptTakesTheOriginalsInstanceWithItsHistoryAndQueue) {
   Json j = *ParseJson(out_.str());
   EXPECT_EQ(j["nymvisor"]["upgrade_data_directory"], data.string());
   EXPECT_EQ(j["daemon"]["args"], Json::parse(R"(["run","--id","mixnode"])"));
+  EXPECT_EQ(j["nymvisor"]["upstream_source"], "upgrade-info") << "an adopted original keeps it";
+  EXPECT_EQ(j["upstream"]["source"], "upgrade-info");
   EXPECT_EQ(testing::ReadFileOrDie(data / "upgrade-plan.json"), plan) << "the queue is kept";
   EXPECT_TRUE(std::filesystem::exists(dir_ / "etc/mixnode.adopted"));
   EXPECT_EQ(Run({"adopt", "--", "run"}), 1) << "a second adopt would overwrite ours";

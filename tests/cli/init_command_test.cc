@@ -317,6 +317,69 @@ TEST_F(InitCommandTest, EnvironmentBeatsFlagsWhichBeatDefaults) {
   EXPECT_TRUE(std::filesystem::exists(dir_ / "envhome/nymvisor/genesis/bin/nym-node"));
 }
 
+TEST_F(InitCommandTest, ANewInstanceFollowsGithubReleases) {
+  Result<InitResult> r = Init();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->config.nymvisor.upstream_source, "github");
+  Result<LoadedConfig> saved = LoadConfigFile(r->config_path, EnvFromMap({}), files_);
+  ASSERT_TRUE(saved.ok()) << saved.status().message();
+  EXPECT_EQ(saved->config.nymvisor.upstream_source, "github");
+  EXPECT_NE(ReadFileOrDie(r->config_path).find("upstream_source = 'github'"), std::string::npos)
+      << "written explicitly, so a later default cannot change it";
+}
+
+TEST_F(InitCommandTest, AnUpgradeInfoUrlKeepsUpgradeInfo) {
+  flags_.Set("nymvisor.upstream_base_upgrade_url", "http://127.0.0.1:8080/wk/");
+  Result<InitResult> r = Init();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->config.nymvisor.upstream_source, "upgrade-info");
+  flags_.settings.clear();
+  flags_.Set("nymvisor.id", "other");
+  flags_.Set("daemon.home", (dir_ / "home2").string());
+  flags_.Set("daemon.absolute_upstream_upgrade_url", "http://127.0.0.1:8080/x.json");
+  r = Init();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->config.nymvisor.upstream_source, "upgrade-info");
+}
+
+TEST_F(InitCommandTest, AnUpgradeInfoUrlVariableKeepsUpgradeInfoAndAnExplicitSourceWins) {
+  Result<InitResult> r = Init({{"NYMVISOR_UPSTREAM_BASE_UPGRADE_URL", "http://127.0.0.1/wk/"}});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->config.nymvisor.upstream_source, "upgrade-info");
+  flags_.Set("nymvisor.upstream_source", "github");
+  r = Init({{"DAEMON_ABSOLUTE_UPSTREAM_UPGRADE_URL", "http://127.0.0.1/x.json"}});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->config.nymvisor.upstream_source, "github");
+  flags_.settings.erase("nymvisor.upstream_source");
+  r = Init({{"NYMVISOR_UPSTREAM_SOURCE", "upgrade-info"}});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->config.nymvisor.upstream_source, "upgrade-info");
+}
+
+TEST_F(InitCommandTest, ARerunKeepsTheSourceUnlessItsFlagsNameOne) {
+  flags_.Set("nymvisor.upstream_base_upgrade_url", "http://127.0.0.1:8080/wk/");
+  ASSERT_TRUE(Init().ok());
+  flags_.settings = {{"nymvisor.id", "mixnode"}, {"nymvisor.upstream_polling_rate", "5m"}};
+  Result<InitResult> r = Init();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->config.nymvisor.upstream_source, "upgrade-info")
+      << "a re-run that names no source or URL keeps the instance's";
+  EXPECT_EQ(r->upstream.why, "kept from the existing config");
+  EXPECT_TRUE(r->notes.size() == 1 && r->notes[0].find("upstream_source") == std::string::npos)
+      << "only the polling rate changes";
+  flags_.Set("nymvisor.upstream_source", "github");
+  r = Init();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->config.nymvisor.upstream_source, "github");
+  EXPECT_EQ(r->upstream.why, "because --upstream-source was given");
+  flags_.settings.erase("nymvisor.upstream_source");
+  flags_.Set("daemon.absolute_upstream_upgrade_url", "http://127.0.0.1:8080/x.json");
+  r = Init();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->config.nymvisor.upstream_source, "upgrade-info")
+      << "a URL named on a re-run is followed, not stored unused";
+}
+
 TEST_F(InitCommandTest, DaemonNameFromTheEnvironmentRenamesTheDaemon) {
   Result<InitResult> r = Init({{"DAEMON_NAME", "nym-mixnode"}});
   ASSERT_TRUE(r.ok()) << r.status().message();

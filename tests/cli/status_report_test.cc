@@ -42,5 +42,52 @@ TEST(RenderStatus, ShowsProgressAndTheLastResult) {
       << "no bar when not on a terminal";
 }
 
+TEST(RenderStatus, ShowsTheUpstreamAndWhyItFails) {
+  Timestamp now = *ParseTimestamp("2026-11-26T12:00:00Z");
+  StatusSnapshot s;
+  s.instance_id = "mixnode";
+  s.current_version = "1.1.0";
+  s.upstream_source = "github";
+  s.upstream_url = "https://api.github.com/repos/nymtech/nym/releases";
+  s.upstream_repository = "nymtech/nym";
+  s.upstream_tag_prefix = "nym-binaries-v";
+  std::string text = RenderStatus(s, now, false, StatusSource::kAgent);
+  EXPECT_NE(text.find("  Upstream: github nymtech/nym, tags nym-binaries-v* "
+                      "(https://api.github.com/repos/nymtech/nym/releases)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("Failing"), std::string::npos);
+  s.upstream_source = "upgrade-info";
+  s.upstream_url = "https://nymtech.net/.wellknown/nym-node/upgrade-info.json";
+  s.upstream_failure = "HTTP status 404 from " + s.upstream_url;
+  s.upstream_hint = "Nym no longer publishes this file; set upstream_source = github";
+  s.upstream_failing_since = now - std::chrono::hours(3);
+  s.upstream_failed_polls = 4;
+  text = RenderStatus(s, now, false, StatusSource::kAgent);
+  EXPECT_NE(text.find("  Upstream: upgrade-info " + s.upstream_url + "\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("   Failing: HTTP status 404 from " + s.upstream_url +
+                      " (every poll since 2026-11-26 09:00 UTC (3h ago), 4 in a row)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find("      Hint: Nym no longer publishes this file; set upstream_source = github"),
+      std::string::npos)
+      << text;
+}
+
+TEST(RenderStatus, SaysANodeThatIsBehindUpgradesOnceStaged) {
+  Timestamp now = *ParseTimestamp("2026-11-26T12:00:00Z");
+  StatusSnapshot s;
+  s.current_version = "1.1.0";
+  s.next_upgrade = "nym-binaries-v2026.10";
+  s.next_upgrade_version = "1.2.0";
+  s.next_upgrade_time = now - std::chrono::hours(48);
+  std::string text = RenderStatus(s, now, false, StatusSource::kAgent);
+  EXPECT_NE(text.find("due: 1.1.0 is behind, it upgrades once staged"), std::string::npos) << text;
+  s.next_upgrade_time = now + std::chrono::hours(1);
+  EXPECT_EQ(RenderStatus(s, now, false, StatusSource::kAgent).find("due:"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace nymvisor

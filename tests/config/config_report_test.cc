@@ -49,10 +49,42 @@ TEST(ConfigToJson, UsesSnakeCaseHumantimeAndNull) {
   EXPECT_TRUE(j["nymvisor"]["metrics_textfile"].is_null());
   EXPECT_EQ(j["nymvisor"]["trusted_keys"], Json::array());
   EXPECT_EQ(j["nymvisor"]["require_signature"], false);
-  EXPECT_EQ(j["nymvisor"]["upstream_source"], "upgrade-info");
+  EXPECT_EQ(j["nymvisor"]["upstream_source"], "github") << "the default for a new instance";
   EXPECT_EQ(j["nymvisor"]["github_repository"], "nymtech/nym");
   EXPECT_EQ(j["nymvisor"]["github_upgrade_delay"], "0s");
   EXPECT_EQ(j["nymvisor"].size(), 13u);
+  EXPECT_EQ(j["upstream"]["source"], "github");
+  EXPECT_EQ(j["upstream"]["repository"], "nymtech/nym");
+  EXPECT_EQ(j["upstream"]["tag_prefix"], "nym-binaries-v");
+}
+
+TEST(ConfigReport, ShowsTheResolvedUpstreamWithoutCredentials) {
+  Config c = Sample();
+  c.nymvisor.upstream_source = "upgrade-info";
+  c.nymvisor.upstream_base_upgrade_url = "https://ops:hunter2@mirror.example/wk/";
+  c.daemon.absolute_upstream_upgrade_url = "https://tok@mirror.example/x.json";
+  c.nymvisor.github_api_url = "https://u:p@ghe.example/api/v3";
+  std::string text = FormatConfigText(c);
+  std::string json = DumpJsonCompact(ConfigToJson(c));
+  for (const std::string& shown : {text, json}) {
+    EXPECT_EQ(shown.find("hunter2"), std::string::npos) << shown;
+    EXPECT_EQ(shown.find("tok@"), std::string::npos) << shown;
+    EXPECT_EQ(shown.find("u:p@"), std::string::npos) << shown;
+  }
+  EXPECT_NE(text.find("upstream base upgrade url:         https://ops:***@mirror.example/wk/\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find(
+          "resolved upstream:                 upgrade-info https://***@mirror.example/x.json\n"),
+      std::string::npos)
+      << text;
+  Json j = ConfigToJson(c);
+  EXPECT_EQ(j["upstream"]["url"], "https://***@mirror.example/x.json");
+  EXPECT_TRUE(j["upstream"]["repository"].is_null());
+  EXPECT_NE(FormatConfigText(Sample()).find(
+                "resolved upstream:                 github (nymtech/nym, tags nym-binaries-v*)\n"),
+            std::string::npos);
 }
 
 }  // namespace

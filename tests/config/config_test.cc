@@ -156,6 +156,7 @@ TEST(ValidateConfig, AcceptsWhatRealSetupsUse) {
            [](Config& c) {
              c.nymvisor.trusted_keys = {"RWRsgIWFLSNLVIA8qhHRGIZSEOCCJfLzIo70pT+7HXkIc4hkiJsFSH+e"};
              c.nymvisor.require_signature = true;
+             c.nymvisor.upstream_source = "upgrade-info";  // signatures come with upgrade-info
            }}) {
     Config c = Valid();
     mutate(c);

@@ -116,6 +116,35 @@ TEST(StatusSnapshotToJson, NullsForTheUnknownAndTheStatusLine) {
   EXPECT_EQ(j["nextUpgradeTime"], "2026-11-27T09:30:00Z");
 }
 
+TEST(StatusSnapshotToJson, SaysWhetherUpstreamFails) {
+  StatusSnapshot s = Idle();
+  s.upstream_source = "github";
+  Json j = StatusSnapshotToJson(s);
+  EXPECT_EQ(j["upstreamSource"], "github");
+  EXPECT_EQ(j["upstreamFailing"], false);
+  EXPECT_TRUE(j["upstreamHint"].is_null());
+  s.upstream_failure = "GET x: Could not resolve host";
+  s.upstream_hint = "check DNS";
+  j = StatusSnapshotToJson(s);
+  EXPECT_EQ(j["upstreamFailing"], true);
+  EXPECT_EQ(j["upstreamHint"], "check DNS");
+}
+
+TEST(RedactSnapshot, LeavesNoCredentialInAnyText) {
+  StatusSnapshot s = Idle();
+  s.last_check_result = "HTTP status 404 from http://u:hunter2@127.0.0.1/x";
+  s.last_error = "staging v2: GET https://u:hunter2@h/bin: refused";
+  s.last_outcome = "https://tok@h/";
+  s.upstream_url = "http://u:hunter2@127.0.0.1/x";
+  s.upstream_failure = s.last_check_result;
+  StatusSnapshot shown = RedactSnapshot(s);
+  std::string json = DumpJsonCompact(StatusSnapshotToJson(shown));
+  EXPECT_EQ(json.find("hunter2"), std::string::npos) << json;
+  EXPECT_EQ(json.find("tok@"), std::string::npos) << json;
+  EXPECT_EQ(shown.upstream_url, "http://u:***@127.0.0.1/x");
+  EXPECT_EQ(shown.current_version, s.current_version);
+}
+
 TEST(StatusSnapshotFromJson, ReadsBackWhatWasWritten) {
   StatusSnapshot s = Idle();
   s.instance_id = "mixnode";
@@ -141,6 +170,16 @@ TEST(StatusSnapshotFromJson, ReadsBackWhatWasWritten) {
   s.last_upgrade = "v1";
   s.last_upgrade_result = "skipped";
   s.last_downtime_usec = 31'000;
+  s.upstream_source = "upgrade-info";
+  s.upstream_url = "https://nymtech.net/.wellknown/nym-node/upgrade-info.json";
+  s.upstream_failure = "HTTP status 404 from https://nymtech.net/...";
+  s.upstream_hint = "Nym no longer publishes this file; set upstream_source = github";
+  s.upstream_failing_since = *ParseTimestamp("2026-11-26T10:00:00Z");
+  s.upstream_failed_polls = 3;
+  EXPECT_EQ(*StatusSnapshotFromJson(StatusSnapshotToJson(s)), s);
+  s.upstream_source = "github";
+  s.upstream_repository = "nymtech/nym";
+  s.upstream_tag_prefix = "nym-binaries-v";
   EXPECT_EQ(*StatusSnapshotFromJson(StatusSnapshotToJson(s)), s);
   Json j = StatusSnapshotToJson(s);
   j.erase("state");

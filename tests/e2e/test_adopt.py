@@ -241,6 +241,10 @@ class OriginalSetupTest(AdoptTestCase):
         self.assertEqual(c.read_file(data + "/upgrade-plan.json"), plan, "nothing rewritten")
         config = json.loads(c.out(["nymvisor", "config", "--id", "mixnode", "-o", "json"]))
         self.assertEqual(config["nymvisor"]["upgrade_data_directory"], data)
+        self.assertEqual(config["nymvisor"]["upstream_source"], "upgrade-info",
+                         "the original's config names its URL: the source is kept")
+        self.assertIn("upstream: upgrade-info http://127.0.0.1:9/nym-node/upgrade-info.json",
+                      err)
         c.run(["systemctl", "enable", "--now", "nymvisor@mixnode"])
         c.wait_for_state("nymvisor-daemon@mixnode.service", "active", timeout=30)
         self.assertEqual(self.exe("nymvisor-daemon@mixnode.service")[1],

@@ -65,6 +65,9 @@ class OperatorGuideTest(SystemdTestCase):
         if not fake or not deb:
             self.fail("NYMVISOR_FAKE_NODE and NYMVISOR_DEB must be set (run_e2e.py does)")
         c.copy_in(fake, FAKE_NODE, mode=0o755)
+        # The guide's instances follow GitHub, the default: keep them off the
+        # network (only loopback in tests); they report the source as failing.
+        c.sh("echo '127.0.0.1 api.github.com github.com' >> /etc/hosts")
         # What the operator brings: the package and the downloaded binaries.
         c.copy_in(deb, "/root/nymvisor_0.1.0_amd64.deb", mode=0o644)
         for path, settings in (("/root/nym-node", ["--version", "1.1.0"]),

@@ -125,6 +125,14 @@ TEST_F(GithubSourceTest, NoReadyReleaseIsNothingWithAReason) {
   EXPECT_NE(check->reason.find("none carries nym-socks5-client"), std::string::npos);
 }
 
+TEST_F(GithubSourceTest, AMissingRepositoryIsNotFoundNamingIt) {
+  http_.resources[kApi] = Answer(404, "{\"message\":\"Not Found\"}");
+  Result<GithubCheck> check = Check();
+  ASSERT_TRUE(check.status().IsNotFound()) << check.status().message();
+  EXPECT_NE(check.status().message().find("no repository nymtech/nym"), std::string::npos);
+  EXPECT_NE(check.status().message().find(kApi), std::string::npos);
+}
+
 TEST_F(GithubSourceTest, NetworkTroubleIsAnError) {
   http_.resources.erase(kApi);
   EXPECT_TRUE(Check().status().IsUnavailable());

@@ -23,6 +23,19 @@ TEST(Logger, AddsTheInstanceIdAndTheCallersLocation) {
   EXPECT_NE(journal.locations[0].find("logger_test.cc:" + std::to_string(line)), std::string::npos);
 }
 
+TEST(Logger, RedactsTheCredentialsOfEveryUrl) {
+  testing::RecordingJournal journal;
+  Logger log(journal, "mixnode", false);
+  log.Event(LogPriority::kWarning, "0123456789abcdef0123456789abcdef",
+            "GET http://user:password@127.0.0.1/nym-node failed",
+            {{"NYMVISOR_URL", "https://tok@h/x"}});
+  log.Error("staging v2: https://a:b@h/bin");
+  ASSERT_EQ(journal.entries.size(), 2u);
+  EXPECT_EQ(journal.entries[0].message, "GET http://user:***@127.0.0.1/nym-node failed");
+  EXPECT_EQ(journal.entries[0].fields[1].second, "https://***@h/x");
+  EXPECT_EQ(journal.entries[1].message, "staging v2: https://a:***@h/bin");
+}
+
 TEST(Logger, DisabledLogsSendNothing) {
   testing::RecordingJournal journal;
   Logger log(journal, "mixnode", true);

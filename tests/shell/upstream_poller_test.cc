@@ -98,6 +98,60 @@ TEST_F(UpstreamPollerTest, ReportsAnUnreachableUpstreamOncePerOutage) {
   EXPECT_EQ(Count(message_ids::kUpstreamUnreachable), 2);
 }
 
+TEST_F(UpstreamPollerTest, A404IsReportedOnceWithItsHintAndOnceWhenItRecovers) {
+  http_.resources[kUrl].status = 404;
+  poller_->Start();
+  scheduler_.Advance(1h);
+  scheduler_.Advance(1h);
+  ASSERT_EQ(http_.requests.size(), 3u);
+  EXPECT_TRUE(http_.requests.front().absent_is_an_answer) << "a 404 is told apart";
+  EXPECT_EQ(Count(message_ids::kUpstreamUnreachable), 1) << "not once per poll";
+  const JournalEntry& failing = journal_.entries.back();
+  EXPECT_NE(failing.message.find(std::string("upstream ") + kUrl + " fails: HTTP status 404"),
+            std::string::npos)
+      << failing.message;
+  EXPECT_NE(failing.message.find("Nym no longer publishes this file; set upstream_source = github"),
+            std::string::npos);
+  EXPECT_TRUE(poller_->health().failing);
+  EXPECT_EQ(poller_->health().failed_polls, 3u);
+  EXPECT_FALSE(poller_->last_check()->ok);
+  EXPECT_NE(poller_->last_check()->result.find("upstream_source = github"), std::string::npos);
+  Offer("v2", "1.2.0");
+  scheduler_.Advance(1h);
+  EXPECT_EQ(Count(message_ids::kUpstreamRecovered), 1);
+  EXPECT_FALSE(poller_->health().failing);
+  scheduler_.Advance(1h);
+  EXPECT_EQ(Count(message_ids::kUpstreamRecovered), 1) << "still answering: nothing new";
+  EXPECT_EQ(Count(message_ids::kUpstreamUnreachable), 1);
+}
+
+TEST_F(UpstreamPollerTest, AnUnreachableHostIsReportedOnceWithItsUrl) {
+  http_.resources.clear();  // the fake answers "no route", as a failed connection
+  poller_->Start();
+  scheduler_.Advance(1h);
+  EXPECT_EQ(Count(message_ids::kUpstreamUnreachable), 1);
+  EXPECT_EQ(poller_->health().failure, UpstreamFailure::kUnreachable);
+  EXPECT_EQ(poller_->health().url, kUrl);
+}
+
+TEST_F(UpstreamPollerTest, NoCredentialOfTheUrlReachesTheJournal) {
+  const std::string url = "http://ops:hunter2@127.0.0.1:1/nym-node/upgrade-info.json";
+  poller_.emplace(PollerDeps{http_, records_, clock_, scheduler_, worker_, log_,
+                             [](Duration) { return Duration::zero(); }},
+                  url, 1h, [](const UpgradeInfo&) {});
+  http_.resources[url].status = 404;
+  poller_->Start();
+  EXPECT_EQ(http_.requests.back().url, url) << "the URL fetched is unchanged";
+  ASSERT_EQ(Count(message_ids::kUpstreamUnreachable), 1);
+  for (const JournalEntry& entry : journal_.entries) {
+    EXPECT_EQ(entry.message.find("hunter2"), std::string::npos) << entry.message;
+    for (const auto& [name, value] : entry.fields) {
+      EXPECT_EQ(value.find("hunter2"), std::string::npos) << name;
+    }
+  }
+  EXPECT_NE(journal_.entries.back().message.find("http://ops:***@127.0.0.1:1/"), std::string::npos);
+}
+
 TEST_F(UpstreamPollerTest, GarbageFromUpstreamIsReportedNotQueued) {
   http_.resources[kUrl].body = "<html>maintenance</html>";
   poller_->Start();

@@ -52,6 +52,7 @@ class RecordingPublisher : public ControlPublisher {
 class AgentFixture : public ShellFixture {
  protected:
   AgentFixture() {
+    config_.nymvisor.upstream_source = "upgrade-info";  // as a file naming the URL resolves
     config_.daemon.absolute_upstream_upgrade_url = kInfoUrl;
     config_.daemon.health_check_period = 30s;
     worker_.inline_jobs = true;
