@@ -60,6 +60,20 @@ UpstreamChoice ChooseInitUpstream(const InitFlags& flags, const EnvLookup& env,
   return ResolveUpstreamSource(layers, config);
 }
 
+/// A validation error ("daemon.home: ...") names what the operator typed:
+/// the variable that set the key (variables beat flags), else its flag.
+Status NameTheSetting(const Status& error, const InitFlags& flags, const EnvLookup& env) {
+  const ConfigKey* key = KeyOfError(error);
+  if (key == nullptr) return error;
+  if (!key->env_var.empty() && env(key->env_var)) {
+    return error.WithContext("environment variable " + std::string(key->env_var));
+  }
+  if (flags.settings.contains(key->FullName()) && !key->init.name.empty()) {
+    return error.WithContext(std::string(key->init.name));
+  }
+  return error;
+}
+
 /// Makes sure genesis/bin/<name> holds `binary`: copies it, or accepts an
 /// identical existing copy, or refuses a different one.
 Status InstallGenesisBinary(const Layout& layout, const std::string& binary, const BuildInfo& build,
@@ -170,7 +184,7 @@ Result<Config> BuildInitConfig(const BuildInfo& build, const InitFlags& flags, c
   config.nymvisor.upgrade_data_directory = MakeAbsolute(config.nymvisor.upgrade_data_directory);
   config.daemon.backup_data_directory = MakeAbsolute(config.daemon.backup_data_directory);
   config.daemon.unit = EffectiveUnit(config);
-  NV_RETURN_IF_ERROR(ValidateConfig(config));
+  NV_RETURN_IF_ERROR(NameTheSetting(ValidateConfig(config), flags, env));
   return config;
 }
 

@@ -91,6 +91,11 @@ std::string Reason(const CLI::ParseError& e, const CLI::App* sub,
     return "unexpected argument '" + Join(extras, " ") + "'";
   }
   if (what == "A subcommand is required") return "no command given";
+  if (what == "DAEMON_BINARY is required" && sub != nullptr && sub->get_name() == "init") {
+    return what +
+           ": the node's executable (a re-run takes the one the instance was "
+           "initialised with again)";
+  }
   return what;
 }
 

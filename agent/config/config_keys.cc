@@ -158,6 +158,14 @@ const ConfigKey* FindConfigKey(std::string_view section, std::string_view name) 
   return nullptr;
 }
 
+const ConfigKey* KeyOfError(const Status& error) {
+  const std::string& message = error.message();
+  std::string key = message.substr(0, message.find(": "));
+  size_t dot = key.find('.');
+  if (dot == std::string::npos) return nullptr;
+  return FindConfigKey(std::string_view(key).substr(0, dot), std::string_view(key).substr(dot + 1));
+}
+
 Result<bool> ParseBoolText(std::string_view text) {
   std::string lower = Lower(text);
   if (lower == "true" || lower == "t" || lower == "1") return true;

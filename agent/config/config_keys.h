@@ -71,6 +71,10 @@ std::string_view ValueTypeName(ValueKind kind);
 /// The key whose init flag is `flag` ("--daemon-home"), or nullptr.
 const ConfigKey* FindKeyByInitFlag(std::string_view flag);
 
+/// The key a validation error is about: its message starts "section.name: "
+/// (ValidateConfig's form). nullptr when it names no key.
+const ConfigKey* KeyOfError(const Status& error);
+
 /// A parsed bool in the original's environment syntax.
 Result<bool> ParseBoolText(std::string_view text);
 

@@ -11,15 +11,11 @@ namespace {
 /// from: the variable that set it, or the file and line.
 Status WhereFrom(const Status& error, const std::filesystem::path& path, const ParsedConfig& parsed,
                  const EnvLookup& env) {
-  const std::string& message = error.message();
-  std::string key = message.substr(0, message.find(": "));
-  size_t dot = key.find('.');
-  const ConfigKey* k =
-      dot == std::string::npos ? nullptr : FindConfigKey(key.substr(0, dot), key.substr(dot + 1));
+  const ConfigKey* k = KeyOfError(error);
   if (k != nullptr && !k->env_var.empty() && env(k->env_var)) {
     return error.WithContext("environment variable " + std::string(k->env_var));
   }
-  auto line = parsed.key_lines.find(key);
+  auto line = k == nullptr ? parsed.key_lines.end() : parsed.key_lines.find(k->FullName());
   if (line == parsed.key_lines.end()) return error.WithContext(path.string());
   return error.WithContext(path.string() + ":" + std::to_string(line->second));
 }

@@ -194,7 +194,8 @@ TEST_F(CliTest, UsageErrorsNameWhatIsWrongAndShowTheUsage) {
   };
   const Case cases[] = {
       {{"init"},
-       "error: nymvisor init: DAEMON_BINARY is required",
+       "error: nymvisor init: DAEMON_BINARY is required: the node's executable (a re-run takes "
+       "the one the instance was initialised with again)",
        "Usage: nymvisor init [OPTIONS] DAEMON_BINARY"},
       {{"add-upgrade", "/bin/true"},
        "error: nymvisor add-upgrade: --upgrade-name is required",

@@ -380,6 +380,19 @@ TEST_F(InitCommandTest, ARerunKeepsTheSourceUnlessItsFlagsNameOne) {
       << "a URL named on a re-run is followed, not stored unused";
 }
 
+TEST_F(InitCommandTest, AValueRefusedByValidationNamesTheFlagOrVariableThatSetIt) {
+  flags_.Set("nymvisor.upstream_polling_rate", "1s");
+  Status st = Init().status();
+  EXPECT_EQ(st.message(),
+            "--upstream-polling-rate: nymvisor.upstream_polling_rate: 1s is too often; it must be "
+            "at least 2s");
+  flags_.settings.erase("nymvisor.upstream_polling_rate");
+  st = Init({{"NYMVISOR_UPSTREAM_POLLING_RATE", "1s"}}).status();
+  EXPECT_EQ(st.message().rfind("environment variable NYMVISOR_UPSTREAM_POLLING_RATE: ", 0), 0u)
+      << st.message();
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "etc/mixnode.toml")) << "nothing is written";
+}
+
 TEST_F(InitCommandTest, DaemonNameFromTheEnvironmentRenamesTheDaemon) {
   Result<InitResult> r = Init({{"DAEMON_NAME", "nym-mixnode"}});
   ASSERT_TRUE(r.ok()) << r.status().message();
