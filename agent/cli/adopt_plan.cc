@@ -166,13 +166,11 @@ Status KeepUnitRestartSettings(const UnitRestartSettings& shown, const std::stri
   Result<Duration> delay = ParseShownTimespan(shown.restart_usec);
   if (!delay.ok()) return DoesNotFit(unit, "RestartSec=" + shown.restart_usec, "not a time span");
   d.failure_restart_delay = *delay;
-  Config scratch;
-  Status burst = SetFromText(*FindConfigKey("daemon", "max_startup_failures"),
-                             shown.start_limit_burst, &scratch);
+  Result<uint64_t> burst = ParseCount(shown.start_limit_burst);
   if (!burst.ok()) {
-    return DoesNotFit(unit, "StartLimitBurst=" + shown.start_limit_burst, burst.message());
+    return DoesNotFit(unit, "StartLimitBurst=" + shown.start_limit_burst, burst.status().message());
   }
-  d.max_startup_failures = scratch.daemon.max_startup_failures;
+  d.max_startup_failures = *burst;
   Result<Duration> interval = ParseShownTimespan(shown.start_limit_interval_usec);
   if (!interval.ok()) {
     return DoesNotFit(unit, "StartLimitIntervalSec=" + shown.start_limit_interval_usec,

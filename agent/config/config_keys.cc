@@ -29,19 +29,6 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
-/// As Rust parses the original's usize (64-bit): decimal digits after an
-/// optional '+', at most 2^64-1.
-Result<uint64_t> ParseCount(std::string_view text) {
-  uint64_t value = 0;
-  std::string_view digits = text.starts_with('+') ? text.substr(1) : text;
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) {
-    return Status::Error("'" + std::string(text) +
-                         "' is not an unsigned integer (0 to 18446744073709551615)");
-  }
-  return value;
-}
-
 }  // namespace
 
 std::string ConfigKey::FullName() const { return std::string(section) + "." + std::string(name); }
@@ -164,6 +151,17 @@ const ConfigKey* KeyOfError(const Status& error) {
   size_t dot = key.find('.');
   if (dot == std::string::npos) return nullptr;
   return FindConfigKey(std::string_view(key).substr(0, dot), std::string_view(key).substr(dot + 1));
+}
+
+Result<uint64_t> ParseCount(std::string_view text) {
+  uint64_t value = 0;
+  std::string_view digits = text.starts_with('+') ? text.substr(1) : text;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) {
+    return Status::Error("'" + std::string(text) +
+                         "' is not an unsigned integer (0 to 18446744073709551615)");
+  }
+  return value;
 }
 
 Result<bool> ParseBoolText(std::string_view text) {

@@ -75,6 +75,10 @@ const ConfigKey* FindKeyByInitFlag(std::string_view flag);
 /// (ValidateConfig's form). nullptr when it names no key.
 const ConfigKey* KeyOfError(const Status& error);
 
+/// A count as Rust parses the original's usize (64-bit): decimal digits
+/// after an optional '+', at most 2^64-1.
+Result<uint64_t> ParseCount(std::string_view text);
+
 /// A parsed bool in the original's environment syntax.
 Result<bool> ParseBoolText(std::string_view text);
 

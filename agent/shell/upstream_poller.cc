@@ -92,8 +92,8 @@ void UpstreamPoller::Check() {
 }
 
 void UpstreamPoller::Unreachable(const Status& error) {
-  std::string_view source = github_ ? "github" : "upgrade-info";
-  UpstreamHealthEvent event = NoteUpstreamPoll(&health_, source, url_, error, deps_.clock.Now());
+  UpstreamHealthEvent event =
+      NoteUpstreamPoll(&health_, SourceName(), url_, error, deps_.clock.Now());
   if (event.kind == UpstreamHealthEvent::Kind::kFailing) {
     deps_.log.Event(LogPriority::kWarning, message_ids::kUpstreamUnreachable, event.message,
                     {{"NYMVISOR_URL", health_.url},
@@ -105,8 +105,7 @@ void UpstreamPoller::Unreachable(const Status& error) {
 
 void UpstreamPoller::Answered() {
   std::string url = health_.url;
-  UpstreamHealthEvent event =
-      NoteUpstreamPoll(&health_, github_ ? "github" : "upgrade-info", url_, {}, deps_.clock.Now());
+  UpstreamHealthEvent event = NoteUpstreamPoll(&health_, SourceName(), url_, {}, deps_.clock.Now());
   if (event.kind == UpstreamHealthEvent::Kind::kRecovered) {
     deps_.log.Event(LogPriority::kNotice, message_ids::kUpstreamRecovered, event.message,
                     {{"NYMVISOR_URL", url}});

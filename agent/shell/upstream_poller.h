@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "agent/decide/upstream_health.h"
 #include "agent/ports/clock.h"
@@ -83,6 +84,8 @@ class UpstreamPoller {
   void Unreachable(const Status& error);
   /// Notes that upstream answered: journalled once after a failing streak.
   void Answered();
+  /// "github" or "upgrade-info": what the hints and health records name.
+  std::string_view SourceName() const { return github_ ? "github" : "upgrade-info"; }
   void ScheduleNext(std::optional<Timestamp> at = std::nullopt);
   void OnFetched(const Fetched& fetched);
   /// Whether the fetched file may be read: its signature as the config asks.
