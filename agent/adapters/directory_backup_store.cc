@@ -219,12 +219,12 @@ Status DirectoryBackupStore::Restore(const stdfs::path& backup) {
   return SyncPaths(Unique(std::move(touched)), home_);
 }
 
-Status DirectoryBackupStore::Prune(uint32_t keep, const stdfs::path& protect) {
+Status DirectoryBackupStore::Prune(uint32_t keep, const std::vector<stdfs::path>& protect) {
   std::vector<stdfs::path> backups = CompleteBackups(backup_dir_);
   std::error_code ec;
   size_t excess = backups.size() > keep ? backups.size() - keep : 0;
   for (size_t i = 0; i < excess; ++i) {
-    if (backups[i] == protect) continue;
+    if (std::find(protect.begin(), protect.end(), backups[i]) != protect.end()) continue;
     stdfs::remove_all(backups[i], ec);
     if (ec) return Status::Error("removing " + backups[i].string() + ": " + ec.message());
     stdfs::remove(IndexPath(backups[i]), ec);
@@ -240,6 +240,13 @@ Result<stdfs::path> DirectoryBackupStore::Latest(const std::string& upgrade_name
   }
   SortByStamp(&found);
   return found.back();
+}
+
+bool DirectoryBackupStore::IsComplete(const stdfs::path& backup) {
+  std::string name = backup.filename().string();
+  return name.starts_with(kPrefix) && name.ends_with(kSuffix) &&
+         RefuseSymlinks({backup_dir_, backup.parent_path(), backup}).ok() &&
+         stdfs::is_directory(backup);
 }
 
 }  // namespace nymvisor

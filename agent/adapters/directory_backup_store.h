@@ -33,8 +33,9 @@ class DirectoryBackupStore : public BackupStore {
   Status PreCopy(const std::string& upgrade_name) override;
   Result<std::filesystem::path> Create(const std::string& upgrade_name) override;
   Status Restore(const std::filesystem::path& backup) override;
-  Status Prune(uint32_t keep, const std::filesystem::path& protect) override;
+  Status Prune(uint32_t keep, const std::vector<std::filesystem::path>& protect) override;
   Result<std::filesystem::path> Latest(const std::string& upgrade_name) override;
+  bool IsComplete(const std::filesystem::path& backup) override;
 
   /// What the last PreCopy (both passes), Create or Restore wrote and skipped.
   const CopyStats& last_stats() const { return last_stats_; }

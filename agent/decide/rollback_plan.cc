@@ -24,8 +24,10 @@ Result<RollbackTarget> FindRollbackTarget(const UpgradePlan& plan, const Upgrade
                                                     ": there is no earlier version to go back to");
   }
   RollbackTarget target{plan.current, "genesis", std::nullopt};
+  size_t end = EndOfCurrent(history, current);
+  if (end < history.history.size()) target.from_backup = history.history[end].backup;
   std::set<std::string> reverted;  // undone later: not a version to go back to
-  for (size_t i = EndOfCurrent(history, current); i > 0; --i) {
+  for (size_t i = end; i > 0; --i) {
     const HistoryEntry& e = history.history[i - 1];
     if (e.outcome == UpgradeOutcome::kReverted) reverted.insert(e.info.name);
     if (e.outcome != UpgradeOutcome::kCompleted || e.info.name == current ||
@@ -33,6 +35,7 @@ Result<RollbackTarget> FindRollbackTarget(const UpgradePlan& plan, const Upgrade
       continue;
     }
     target.to_name = e.info.name;
+    target.to_backup = e.backup;
     if (e.info.name != "genesis") target.to = e.info;
     break;
   }

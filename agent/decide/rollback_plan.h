@@ -17,6 +17,13 @@ struct RollbackTarget {
   UpgradeInfo from;  ///< the running upgrade, to be undone
   std::string to_name;
   std::optional<UpgradeInfo> to;
+  /// The backup recorded with the running upgrade's completion: the data
+  /// just before it was applied, which this rollback restores. Absent when
+  /// the history predates recorded backups (the caller may then look it up).
+  std::optional<std::string> from_backup = std::nullopt;
+  /// The backup recorded with the target's completion (the data before the
+  /// target was applied): the running version's backup after the rollback.
+  std::optional<std::string> to_backup = std::nullopt;
 };
 
 /// Finds the version before the running one: the newest completed entry of

@@ -54,6 +54,10 @@ Status FillState(const Json& j, UpgradeState* s) {
     NV_ASSIGN_OR_RETURN(s->revert, GetBool(j, "revert"));
     NV_ASSIGN_OR_RETURN(s->revert_backup, GetString(j, "revertBackup"));
   }
+  if (const Json* target_backup = FindMember(j, "targetBackup");
+      target_backup != nullptr && !target_backup->is_null()) {
+    NV_ASSIGN_OR_RETURN(s->target_backup, GetString(j, "targetBackup"));
+  }
   if (FindMember(j, "requestedBy") != nullptr) {
     NV_ASSIGN_OR_RETURN(s->requested_by, GetString(j, "requestedBy"));
   }
@@ -74,6 +78,10 @@ Status FillState(const Json& j, UpgradeState* s) {
 }
 
 }  // namespace
+
+std::string BackupNameFor(const UpgradeState& state) {
+  return state.revert ? ".rollback-to-" + state.target.name : state.target.name;
+}
 
 Result<UpgradeState> UpgradeStateFromJson(const Json& j) {
   UpgradeState s;
@@ -108,6 +116,7 @@ Json UpgradeStateToJson(const UpgradeState& s) {
   j["restoreAttempts"] = s.restore_attempts;
   j["revert"] = s.revert;
   j["revertBackup"] = s.revert_backup;
+  j["targetBackup"] = s.target_backup ? Json(*s.target_backup) : Json(nullptr);
   j["requestedBy"] = s.requested_by;
   j["failure"] = s.failure;
   j["restartsBefore"] = s.restarts_before;

@@ -37,9 +37,14 @@ struct UpgradeState {
   uint32_t restore_attempts = 0;  ///< restores begun; a later one may find a half-restored tree
   bool revert = false;            ///< an operator's rollback to the previous version
   std::string revert_backup;      ///< the backup of the previous version's data (revert only)
-  std::string requested_by;       ///< who asked for it (ApplyNow, Rollback), or empty
-  std::string failure;            ///< why it is being aborted or rolled back
-  uint32_t restarts_before = 0;   ///< NRestarts when the health check began
+  /// Revert only: the backup taken before the target version was first
+  /// applied (from its history entry). The commit records it again with the
+  /// target, so that a later rollback from the target restores that data and
+  /// never this revert's own backup. Absent when the history did not say.
+  std::optional<std::string> target_backup = std::nullopt;
+  std::string requested_by;      ///< who asked for it (ApplyNow, Rollback), or empty
+  std::string failure;           ///< why it is being aborted or rolled back
+  uint32_t restarts_before = 0;  ///< NRestarts when the health check began
   std::optional<Timestamp> health_started_at;
   std::string health_boot_id;  ///< the boot the health check began in ("" unknown)
   /// An operator stopped the node during the health check: nothing is judged
@@ -51,6 +56,12 @@ struct UpgradeState {
   Duration health_seen = Duration::zero();
   bool operator==(const UpgradeState&) const = default;
 };
+
+/// The name the backup of `state` is kept under. An operator's rollback backs
+/// up the newer version's data before it switches: that copy is kept under
+/// ".rollback-to-<target>", a name no upgrade can have (upgrade names never
+/// start with '.'), so it is never taken for the target's pre-upgrade backup.
+std::string BackupNameFor(const UpgradeState& state);
 
 Result<UpgradeState> UpgradeStateFromJson(const Json& j);
 Result<UpgradeState> ParseUpgradeState(std::string_view text);

@@ -26,11 +26,18 @@ class BackupStore {
   virtual Result<std::filesystem::path> Create(const std::string& upgrade_name) = 0;
   /// Makes the node's data identical to `backup` again. Safe to repeat.
   virtual Status Restore(const std::filesystem::path& backup) = 0;
-  /// Keeps the newest `keep` backups (and always `protect`); deletes the rest.
-  virtual Status Prune(uint32_t keep, const std::filesystem::path& protect) = 0;
-  /// The newest complete backup taken before `upgrade_name` was applied (it
-  /// holds the data of the version before it); NotFound when there is none.
+  /// Keeps the newest `keep` backups and always every one in `protect` (the
+  /// backups a rollback of the running version needs, whatever `keep` says);
+  /// deletes the rest.
+  virtual Status Prune(uint32_t keep, const std::vector<std::filesystem::path>& protect) = 0;
+  /// The newest complete backup taken under `upgrade_name` (before it was
+  /// applied; it holds the data of the version before it); NotFound when
+  /// there is none. Only for histories that do not record which backup an
+  /// upgrade took: the history's record is the identity.
   virtual Result<std::filesystem::path> Latest(const std::string& upgrade_name) = 0;
+  /// Whether `backup` is a complete backup of this store that Restore can
+  /// use (it exists, was finished, and is no symlink).
+  virtual bool IsComplete(const std::filesystem::path& backup) = 0;
 };
 
 }  // namespace nymvisor

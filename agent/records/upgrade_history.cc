@@ -33,6 +33,9 @@ Result<HistoryEntry> EntryFromJson(const Json& j) {
   if (FindMember(j, "reason") != nullptr) {
     NV_ASSIGN_OR_RETURN(entry.reason, GetString(j, "reason"));
   }
+  if (FindMember(j, "backup") != nullptr) {
+    NV_ASSIGN_OR_RETURN(entry.backup, GetString(j, "backup"));
+  }
   return entry;
 }
 
@@ -66,6 +69,7 @@ Json UpgradeHistoryToJson(const UpgradeHistory& history) {
               {"info", UpgradeInfoToJson(entry.info)}};
     if (entry.outcome != UpgradeOutcome::kCompleted) j["outcome"] = OutcomeName(entry.outcome);
     if (!entry.reason.empty()) j["reason"] = entry.reason;
+    if (entry.backup) j["backup"] = *entry.backup;
     list.push_back(std::move(j));
   }
   return Json{{"history", list}};

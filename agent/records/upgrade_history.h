@@ -1,6 +1,7 @@
 #ifndef NYMVISOR_AGENT_RECORDS_UPGRADE_HISTORY_H_
 #define NYMVISOR_AGENT_RECORDS_UPGRADE_HISTORY_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,11 @@ struct HistoryEntry {
   UpgradeInfo info;
   UpgradeOutcome outcome = UpgradeOutcome::kCompleted;
   std::string reason;
+  /// Completed entries: the backup that holds the data as it was just before
+  /// this version was applied, which a rollback from it restores ("" when it
+  /// was applied without a backup). Absent in histories written before it
+  /// was recorded (key "backup").
+  std::optional<std::string> backup = std::nullopt;
   bool operator==(const HistoryEntry&) const = default;
 };
 

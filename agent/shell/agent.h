@@ -12,6 +12,7 @@
 #include "agent/config/config.h"
 #include "agent/config/config_change.h"
 #include "agent/decide/metrics.h"
+#include "agent/decide/rollback_plan.h"
 #include "agent/decide/status_snapshot.h"
 #include "agent/decide/upgrade_schedule.h"
 #include "agent/ports/backup_store.h"
@@ -142,6 +143,12 @@ class Agent {
   Result<SignatureSettings> MakeSignatureSettings(const Config& config) const;
   Status RefuseIfBusy() const;
   Result<UpgradeState> PlanRollback(const std::string& by);
+  /// The backup a rollback from the running version restores: the one its
+  /// history entry records (refused with NoBackup when it is gone, never
+  /// replaced by another), else, for older histories, the newest one.
+  Result<std::filesystem::path> RollbackBackup(const RollbackTarget& target,
+                                               const CurrentVersion& current,
+                                               const UpgradeInfo& to);
   /// Takes over a reloaded config; `change` is DiffConfigs(config_, config).
   Status ApplyConfig(Config config, const ConfigChange& change);
 

@@ -113,6 +113,37 @@ Status Agent::Skip(const std::string& name, const std::string& by) {
   return {};
 }
 
+Result<std::filesystem::path> Agent::RollbackBackup(const RollbackTarget& target,
+                                                    const CurrentVersion& current,
+                                                    const UpgradeInfo& to) {
+  std::string what =
+      "the backup of " + to.version + "'s data taken when upgrade " + current.name + " was applied";
+  if (!target.from_backup) {
+    // Histories written before backups were recorded with each upgrade: the
+    // newest backup under the running upgrade's name is the best guess (an
+    // operator rollback's own backup lives under another name).
+    Result<std::filesystem::path> latest = deps_.backups.Latest(current.name);
+    if (latest.ok()) return *latest;
+    return Status::Refused("NoBackup", "no backup of " + to.version +
+                                           " (it is taken when upgrade " + current.name +
+                                           " is applied; DAEMON_UNSAFE_SKIP_BACKUP skips it)");
+  }
+  if (target.from_backup->empty()) {
+    return Status::Refused("NoBackup", "upgrade " + current.name +
+                                           " was applied without a backup "
+                                           "(DAEMON_UNSAFE_SKIP_BACKUP): there is no data of " +
+                                           to.version + " to go back to; nothing was changed");
+  }
+  std::filesystem::path backup = *target.from_backup;
+  if (!deps_.backups.IsComplete(backup)) {
+    return Status::Refused("NoBackup", what + " (" + backup.string() +
+                                           ") is gone or incomplete; nothing was changed (no "
+                                           "other backup holds that data; raise backups_to_keep "
+                                           "to keep more rollbacks possible)");
+  }
+  return backup;
+}
+
 Result<UpgradeState> Agent::PlanRollback(const std::string& by) {
   NV_ASSIGN_OR_RETURN(UpgradePlan plan, records_.LoadPlan());
   NV_ASSIGN_OR_RETURN(UpgradeHistory history, records_.LoadHistory());
@@ -129,12 +160,7 @@ Result<UpgradeState> Agent::PlanRollback(const std::string& by) {
     return Status::Refused("NoBinary",
                            "the binary of " + to.version + " is gone (" + binary.string() + ")");
   }
-  Result<std::filesystem::path> backup = deps_.backups.Latest(current.name);
-  if (!backup.ok()) {
-    return Status::Refused("NoBackup", "no backup of " + to.version +
-                                           " (it is taken when upgrade " + current.name +
-                                           " is applied; DAEMON_UNSAFE_SKIP_BACKUP skips it)");
-  }
+  NV_ASSIGN_OR_RETURN(std::filesystem::path backup, RollbackBackup(target, current, to));
   UpgradeState state;
   state.target = to;
   if (to.binary_details) {
@@ -148,7 +174,14 @@ Result<UpgradeState> Agent::PlanRollback(const std::string& by) {
   state.from_build = current.binary_details;
   state.started_at = deps_.clock.Now();
   state.revert = true;
-  state.revert_backup = backup->string();
+  state.revert_backup = backup.string();
+  state.target_backup = target.to_backup;
+  if (!state.target_backup && target.to) {
+    // A history from before backups were recorded: pin the best guess now,
+    // while this rollback's own backup (under another name) cannot mask it.
+    Result<std::filesystem::path> latest = deps_.backups.Latest(to.name);
+    if (latest.ok()) state.target_backup = latest->string();
+  }
   state.requested_by = by;
   return state;
 }

@@ -68,8 +68,10 @@ Status UpgradeRecords::RecordRevert(const UpgradeState& state) {
   }
   NV_RETURN_IF_ERROR(AppendHistoryOnce({state.started_at, info, UpgradeOutcome::kReverted,
                                         "rolled back to " + state.target.version + " on request"}));
+  // The version returned to keeps the backup taken before it was first
+  // applied, never this rollback's own copy of the newer version's data.
   return AppendHistoryOnce({state.started_at, state.target, UpgradeOutcome::kCompleted,
-                            "rollback from " + state.from_version});
+                            "rollback from " + state.from_version, state.target_backup});
 }
 
 Status UpgradeRecords::Commit(const UpgradeState& state) {
@@ -86,7 +88,10 @@ Status UpgradeRecords::Commit(const UpgradeState& state) {
   RemoveQueued(&plan, state.target.name);
   NV_RETURN_IF_ERROR(store_.SavePlan(plan));
   if (state.revert) return {};
-  return AppendHistoryOnce({state.started_at, state.target, UpgradeOutcome::kCompleted, ""});
+  // Which backup holds the data from just before this upgrade: the one a
+  // rollback from it restores ("" when it was applied without a backup).
+  return AppendHistoryOnce(
+      {state.started_at, state.target, UpgradeOutcome::kCompleted, "", state.backup_path});
 }
 
 Status UpgradeRecords::RecordFailure(const UpgradeInfo& info, UpgradeOutcome outcome,

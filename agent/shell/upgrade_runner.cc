@@ -190,7 +190,7 @@ void UpgradeRunner::OnJobRemoved(const std::string& job, const std::string& resu
 }
 
 void UpgradeRunner::RunPreCopy() {
-  std::string name = state_->target.name;
+  std::string name = BackupNameFor(*state_);
   auto result = std::make_shared<Status>(Status::Error("not run"));
   deps_.worker.Post([this, name, result] { *result = deps_.backups.PreCopy(name); },
                     [this, result] { Advance(result->ok(), result->message()); });
@@ -208,7 +208,7 @@ bool UpgradeRunner::RetrySpawnFailure() {
 
 void UpgradeRunner::RunBackup() {
   if (!state_->backup_path.empty()) return Advance(true);  // taken before a restart
-  std::string name = state_->target.name;
+  std::string name = BackupNameFor(*state_);
   auto result = std::make_shared<Result<std::filesystem::path>>(Status::Error("not run"));
   deps_.worker.Post([this, name, result] { *result = deps_.backups.Create(name); },
                     [this, result] {
@@ -338,13 +338,25 @@ void UpgradeRunner::RunRecordFailure() {
   Finish(false);
 }
 
+std::vector<std::filesystem::path> UpgradeRunner::BackupsToProtect(const UpgradeState& state) {
+  // After an upgrade: the backup it took. After an operator's rollback: the
+  // backup taken before the version it returned to was first applied (its
+  // own backup, of the newer version's data, is of no use to any rollback).
+  std::vector<std::filesystem::path> keep;
+  if (!state.revert && !state.backup_path.empty()) keep.push_back(state.backup_path);
+  if (state.revert && state.target_backup && !state.target_backup->empty()) {
+    keep.push_back(*state.target_backup);
+  }
+  return keep;
+}
+
 void UpgradeRunner::Finish(bool committed) {
   CrashIfAt(state_->step, /*after_effect=*/true);  // recorded, upgrade-state.json not yet gone
   CancelTimers();
   operator_jobs_.clear();
   if (Status st = deps_.records.ClearState(); !st.ok()) deps_.log.Error(st.message());
   if (committed && !state_->backup_path.empty()) {
-    std::filesystem::path keep = state_->backup_path;
+    std::vector<std::filesystem::path> keep = BackupsToProtect(*state_);
     uint32_t count = settings_.backups_to_keep;
     deps_.worker.Post([this, keep, count] { (void)deps_.backups.Prune(count, keep); }, [] {});
   }

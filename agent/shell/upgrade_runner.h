@@ -144,6 +144,9 @@ class UpgradeRunner {
   void RunCommit();
   void RunRecordFailure();
   void Finish(bool committed);
+  /// What a prune after committing `state` must keep: the backup the
+  /// running version's rollback will restore, whatever backups_to_keep says.
+  static std::vector<std::filesystem::path> BackupsToProtect(const UpgradeState& state);
   void CancelTimers();
   Logger::Fields EventFields() const;
 

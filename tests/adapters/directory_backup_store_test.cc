@@ -126,17 +126,29 @@ TEST_F(BackupStoreTest, RefusesToRestoreSomethingThatIsNotACompleteBackup) {
   EXPECT_TRUE(std::filesystem::exists(dir_ / "home/data/db.sqlite"));
 }
 
-TEST_F(BackupStoreTest, PruneKeepsTheNewest) {
+TEST_F(BackupStoreTest, PruneKeepsTheNewestAndEveryProtectedOne) {
   std::vector<std::filesystem::path> made;
-  for (const char* name : {"a", "b", "c", "d"}) {
+  for (const char* name : {"a", "b", "c", "d", "e"}) {
     clock_.Advance(1min);
     made.push_back(*store_.Create(name));
   }
-  ASSERT_TRUE(store_.Prune(2, made[0]).ok());
-  EXPECT_TRUE(std::filesystem::exists(made[0])) << "the protected backup stays";
+  ASSERT_TRUE(store_.Prune(1, {made[0], made[2]}).ok());
+  EXPECT_TRUE(std::filesystem::exists(made[0])) << "protected backups stay";
   EXPECT_FALSE(std::filesystem::exists(made[1]));
-  EXPECT_TRUE(std::filesystem::exists(made[2]));
-  EXPECT_TRUE(std::filesystem::exists(made[3]));
+  EXPECT_TRUE(std::filesystem::exists(made[2])) << "protected backups stay";
+  EXPECT_FALSE(std::filesystem::exists(made[3]));
+  EXPECT_TRUE(std::filesystem::exists(made[4]));
+  EXPECT_FALSE(store_.IsComplete(made[1])) << "pruned";
+  EXPECT_TRUE(store_.IsComplete(made[2]));
+}
+
+TEST_F(BackupStoreTest, ARollbacksOwnBackupIsNeverTakenForThatVersionsPreUpgradeBackup) {
+  std::filesystem::path before_v2 = *store_.Create("v2");
+  clock_.Advance(1min);
+  // An operator's rollback to v2 keeps its copy of v3's data apart.
+  std::filesystem::path own = *store_.Create(".rollback-to-v2");
+  EXPECT_TRUE(store_.IsComplete(own));
+  EXPECT_EQ(*store_.Latest("v2"), before_v2);
 }
 
 TEST_F(BackupStoreTest, LatestIsTheNewestCompleteBackupOfThatUpgrade) {
@@ -150,6 +162,8 @@ TEST_F(BackupStoreTest, LatestIsTheNewestCompleteBackupOfThatUpgrade) {
                                       "home/nymvisor/backups/v2/backup-9-preupgrade.partial");
   EXPECT_EQ(*store_.Latest("v2"), second);
   EXPECT_NE(first, second);
+  EXPECT_FALSE(store_.IsComplete(dir_ / "home/nymvisor/backups/v2/backup-9-preupgrade.partial"));
+  EXPECT_FALSE(store_.IsComplete(dir_ / "home/nymvisor/backups/v2/backup-8-preupgrade"));
 }
 
 TEST(NymvisorPathsInHome, ExcludesNymvisorAndTopLevelCustomDirectories) {

@@ -60,6 +60,33 @@ TEST(FindRollbackTarget, AfterARollbackTheVersionBeforeThatOneIsNext) {
   EXPECT_EQ(FindRollbackTarget(Running("v3", "1.3.0"), history)->to_name, "v2");
 }
 
+HistoryEntry WithBackup(HistoryEntry entry, const std::string& backup) {
+  entry.backup = backup;
+  return entry;
+}
+
+TEST(FindRollbackTarget, NamesTheBackupsRecordedWithTheUpgradeUndoneAndTheVersionReturnedTo) {
+  // genesis -> v2 -> v3; rolled back to v2, whose entry carries its own backup.
+  UpgradeHistory history{
+      {WithBackup(Entry("v2", "1.2.0"), "/b/v2/1"), WithBackup(Entry("v3", "1.3.0"), "/b/v3/1")}};
+  RollbackTarget t = *FindRollbackTarget(Running("v3", "1.3.0"), history);
+  EXPECT_EQ(t.from_backup, "/b/v3/1") << "the data from just before v3";
+  EXPECT_EQ(t.to_backup, "/b/v2/1") << "v2's rollback needs this one next";
+  history.history.push_back(Entry("v3", "1.3.0", UpgradeOutcome::kReverted));
+  history.history.push_back(WithBackup(Entry("v2", "1.2.0"), "/b/v2/1"));
+  t = *FindRollbackTarget(Running("v2", "1.2.0"), history);
+  EXPECT_EQ(t.to_name, "genesis");
+  EXPECT_EQ(t.from_backup, "/b/v2/1") << "the data from before v2, not the rollback's copy";
+  EXPECT_FALSE(t.to_backup.has_value());
+}
+
+TEST(FindRollbackTarget, AHistoryWithoutRecordedBackupsSaysNothingOfThem) {
+  UpgradeHistory history{{Entry("v2", "1.2.0"), Entry("v3", "1.3.0")}};
+  RollbackTarget t = *FindRollbackTarget(Running("v3", "1.3.0"), history);
+  EXPECT_FALSE(t.from_backup.has_value());
+  EXPECT_FALSE(t.to_backup.has_value());
+}
+
 TEST(FindRollbackTarget, ACurrentVersionMissingFromTheHistoryUsesTheNewestOtherOne) {
   UpgradeHistory history{{Entry("v2", "1.2.0")}};
   EXPECT_EQ(FindRollbackTarget(Running("v9", "1.9.0"), history)->to_name, "v2");

@@ -156,6 +156,34 @@ class RollbackTest(ControlTestCase):
         self.assertIn(b"no earlier version to go back to", again.stderr)
 
 
+    def test_a_second_rollback_restores_the_data_from_before_the_upgrade_it_undoes(self):
+        c = self.container
+        self.start_instance()
+        before_v2 = self.data_digest()
+        state = self.home + "/data/state.db"
+        self.publish("v2", "1.2.0", in_seconds=0, mutate_file=state)
+        self.wait_for_event("UpgradeSucceeded", timeout=90)
+        self.publish("v3", "1.3.0", in_seconds=0, mutate_file=state)
+        c.wait_for(lambda: len([e for e in self.agent_events()
+                                if e[0] == "UpgradeSucceeded"]) == 2, 90, "v3 to be applied")
+        self.assertIn("1.3.0", c.out("cat %s" % state))
+        done = self.nymvisor("rollback", "--id", "mixnode", "--wait", "--timeout", "90s")
+        self.assertIn(b"rolling back from 1.3.0 to 1.2.0", done.stdout)
+        self.assertTrue(c.out("ls %s/nymvisor/backups/.rollback-to-v2" % self.home).strip(),
+                        "the rollback's own backup is kept apart")
+        done = self.nymvisor("rollback", "--id", "mixnode", "--wait", "--timeout", "90s")
+        self.assertIn(b"rolling back from 1.2.0 to 1.1.0", done.stdout)
+        c.wait_for_state(NODE % "mixnode", "active", timeout=30)
+        self.assertEqual(self.main_exe(NODE % "mixnode"),
+                         self.home + "/nymvisor/genesis/bin/nym-node")
+        self.assertEqual(self.data_digest(), before_v2,
+                         "the data from just before 1.2.0, not what 1.3.0 left")
+        history = self.history()
+        self.assertEqual(history[-1]["info"]["name"], "genesis")
+        self.assertTrue(history[-3]["backup"].startswith(self.home + "/nymvisor/backups/v2/"),
+                        history[-3])
+
+
 class PrivilegeTest(ControlTestCase):
 
     def test_every_mutating_method_is_refused_to_an_unprivileged_caller(self):

@@ -36,6 +36,18 @@ TEST(UpgradeHistory, RollbacksKeepOutcomeAndReason) {
   EXPECT_EQ(*UpgradeHistoryFromJson(j), h);
 }
 
+TEST(UpgradeHistory, ACompletedEntryNamesItsBackupAndOlderEntriesHaveNone) {
+  UpgradeHistory h{
+      {Entry("a", UpgradeOutcome::kCompleted, ""), Entry("b", UpgradeOutcome::kCompleted, "")}};
+  h.history[1].backup = "/backups/b/backup-1-preupgrade";
+  Json j = UpgradeHistoryToJson(h);
+  EXPECT_FALSE(j["history"][0].contains("backup")) << "unknown: written before it was recorded";
+  EXPECT_EQ(j["history"][1]["backup"], "/backups/b/backup-1-preupgrade");
+  EXPECT_EQ(*UpgradeHistoryFromJson(j), h);
+  h.history[1].backup = "";  // applied without a backup
+  EXPECT_EQ(*UpgradeHistoryFromJson(UpgradeHistoryToJson(h)), h);
+}
+
 TEST(UpgradeHistory, RejectsUnknownOutcomeAndMissingKeys) {
   Json j = UpgradeHistoryToJson(UpgradeHistory{{Entry("a", UpgradeOutcome::kFailed, "x")}});
   j["history"][0]["outcome"] = "exploded";

@@ -89,15 +89,34 @@ TEST_F(UpgradeRecordsTest, CommitMakesTargetCurrentAndRecordsHistoryOnce) {
   ASSERT_TRUE(records_.Queue(v2).ok());
   ASSERT_TRUE(records_.Queue(v3).ok());
   UpgradeState state = StateFor(v2);
+  state.backup_path = "/backups/v2/backup-1-preupgrade";
   ASSERT_TRUE(records_.Commit(state).ok());
   EXPECT_EQ(Plan(), (UpgradePlan{v2, {v3}}));
-  UpgradeHistory want{{{state.started_at, v2, UpgradeOutcome::kCompleted, ""}}};
+  // The entry names the backup a rollback from v2 restores.
+  UpgradeHistory want{
+      {{state.started_at, v2, UpgradeOutcome::kCompleted, "", "/backups/v2/backup-1-preupgrade"}}};
   EXPECT_EQ(History(), want);
 
   ASSERT_TRUE(records_.Commit(state).ok());
   EXPECT_EQ(Plan(), (UpgradePlan{v2, {v3}}));
   EXPECT_EQ(History(), want) << "a repeated commit appends nothing";
   EXPECT_FALSE(records_.AwaitingStart());
+}
+
+TEST_F(UpgradeRecordsTest, ARevertRecordsTheVersionItReturnsToWithThatVersionsOwnBackup) {
+  UpgradeInfo v2 = Info("v2", "1.2.0", 1h);
+  UpgradeState state = StateFor(v2);
+  state.revert = true;
+  state.from_name = "v3";
+  state.from_version = "1.3.0";
+  state.backup_path = "/backups/.rollback-to-v2/backup-1-preupgrade";  // 1.3.0's data
+  state.target_backup = "/backups/v2/backup-1-preupgrade";             // from before v2
+  ASSERT_TRUE(records_.Commit(state).ok());
+  UpgradeHistory history = History();
+  ASSERT_EQ(history.history.size(), 2u);
+  EXPECT_EQ(history.history[0].outcome, UpgradeOutcome::kReverted);
+  EXPECT_EQ(history.history[1].info.name, "v2");
+  EXPECT_EQ(history.history[1].backup, "/backups/v2/backup-1-preupgrade");
 }
 
 TEST_F(UpgradeRecordsTest, ManualCommitAwaitsStartUntilANonManualCommit) {

@@ -1,5 +1,7 @@
 #include "tests/support/agent_fakes.h"
 
+#include <algorithm>
+
 namespace nymvisor::testing {
 
 Status FakeSystemdManager::Subscribe() {
@@ -139,20 +141,50 @@ Status FakeBackupStore::PreCopy(const std::string& upgrade_name) {
 Result<std::filesystem::path> FakeBackupStore::Create(const std::string& upgrade_name) {
   calls.push_back("create " + upgrade_name);
   if (!fail_create.ok()) return fail_create;
-  return std::filesystem::path("/backups/" + upgrade_name + "/backup-1-preupgrade");
+  std::string dir = "/backups/" + upgrade_name + "/";
+  size_t n = 1;
+  for (const auto& [path, data] : backups) n += path.string().starts_with(dir);
+  std::filesystem::path made(dir + "backup-" + std::to_string(n) + "-preupgrade");
+  backups.emplace_back(made, home);
+  return made;
 }
 
 Status FakeBackupStore::Restore(const std::filesystem::path& backup) {
   calls.push_back("restore " + backup.string());
-  return fail_restore;
-}
-
-Status FakeBackupStore::Prune(uint32_t keep, const std::filesystem::path&) {
-  calls.push_back("prune " + std::to_string(keep));
+  if (!fail_restore.ok()) return fail_restore;
+  for (const auto& [path, data] : backups) {
+    if (path == backup) home = data;
+  }
   return {};
 }
 
+Status FakeBackupStore::Prune(uint32_t keep, const std::vector<std::filesystem::path>& protect) {
+  calls.push_back("prune " + std::to_string(keep));
+  size_t excess = backups.size() > keep ? backups.size() - keep : 0;
+  std::vector<std::pair<std::filesystem::path, std::string>> kept;
+  for (size_t i = 0; i < backups.size(); ++i) {
+    bool stays =
+        i >= excess || std::find(protect.begin(), protect.end(), backups[i].first) != protect.end();
+    if (stays) kept.push_back(backups[i]);
+  }
+  backups = std::move(kept);
+  return {};
+}
+
+bool FakeBackupStore::IsComplete(const std::filesystem::path& backup) {
+  for (const auto& [path, data] : backups) {
+    if (path == backup) return true;
+  }
+  for (const auto& [name, path] : latest) {
+    if (path == backup) return true;
+  }
+  return false;
+}
+
 Result<std::filesystem::path> FakeBackupStore::Latest(const std::string& upgrade_name) {
+  for (auto b = backups.rbegin(); b != backups.rend(); ++b) {
+    if (b->first.parent_path() == "/backups/" + upgrade_name) return b->first;
+  }
   auto it = latest.find(upgrade_name);
   if (it == latest.end()) return Status::NotFound("no backup of " + upgrade_name);
   return it->second;

@@ -80,19 +80,27 @@ class ManualWorker : public Worker {
   std::deque<std::pair<std::function<void()>, std::function<void()>>> jobs_;
 };
 
-/// Records backup calls; a test can make any of them fail.
+/// Records backup calls; a test can make any of them fail. It also models
+/// the data: Create copies `home` into a backup (the n-th backup of a name is
+/// /backups/<name>/backup-<n>-preupgrade), Restore copies one back, Prune
+/// removes backups as the real store does (oldest first, keeping `protect`).
 class FakeBackupStore : public BackupStore {
  public:
   Status PreCopy(const std::string& upgrade_name) override;
   Result<std::filesystem::path> Create(const std::string& upgrade_name) override;
   Status Restore(const std::filesystem::path& backup) override;
-  Status Prune(uint32_t keep, const std::filesystem::path& protect) override;
+  Status Prune(uint32_t keep, const std::vector<std::filesystem::path>& protect) override;
   Result<std::filesystem::path> Latest(const std::string& upgrade_name) override;
+  bool IsComplete(const std::filesystem::path& backup) override;
   Status fail_pre_copy;
   Status fail_create;
-  std::map<std::string, std::filesystem::path> latest;  ///< what Latest answers, by upgrade
+  /// What Latest answers, by upgrade, when no backup of that name was made.
+  std::map<std::string, std::filesystem::path> latest;
   Status fail_restore;
   std::vector<std::string> calls;
+  std::string home;  ///< the node's data, as one string
+  /// The backups that exist (oldest first) and the data each holds.
+  std::vector<std::pair<std::filesystem::path, std::string>> backups;
 };
 
 }  // namespace nymvisor::testing

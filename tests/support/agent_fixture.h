@@ -75,6 +75,24 @@ class AgentFixture : public ShellFixture {
     http_.resources[kInfoUrl].status = 200;
   }
 
+  /// Publishes upgrade `name` (`version`) due `in` from now, whose binary is
+  /// `binary` at its own URL; the probe answers `version` for it.
+  void PublishAs(const std::string& name, const std::string& version, const std::string& binary,
+                 Duration in = -1h) {
+    std::string url = "https://upstream.example/" + name + "/nym-node";
+    http_.resources[url].body = binary;
+    probes_.SetBuildInfo(layout_.UpgradeBinary(name).string(), NodeBuildInfo(version));
+    UpgradeInfo info;
+    info.name = name;
+    info.version = version;
+    info.upgrade_time = clock_.Now() + in;
+    OpenSslHasher h(ChecksumAlgorithm::kSha256);
+    h.Update(binary);
+    info.platforms[HostPlatform()] = {h.FinalHex(), ChecksumAlgorithm::kSha256, url};
+    http_.resources[kInfoUrl].body = DumpJsonPretty(UpgradeInfoToJson(info));
+    http_.resources[kInfoUrl].status = 200;
+  }
+
   void StartAgent() {
     agent_.emplace(
         config_,

@@ -1,0 +1,130 @@
+// Operator rollbacks, one after another: each restores the data as it was
+// just before the upgrade it undoes, or is refused; never other data.
+
+#include <gtest/gtest.h>
+
+#include "agent/base/message_ids.h"
+#include "agent/decide/rollback_plan.h"
+#include "agent/shell/agent.h"
+#include "tests/support/agent_fixture.h"
+
+namespace nymvisor {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr char kRoot[] = "uid 0 (root)";
+
+class RollbackTest : public testing::AgentFixture {
+ protected:
+  RollbackTest() {
+    EXPECT_TRUE(store_.SaveUpgradeInfo(genesis_).ok());
+    testing::WriteFile(layout_.UpgradeBinary("genesis"), "old binary", 0755);
+  }
+
+  /// Lets the upgrade or rollback in flight stop the node, start it and pass
+  /// its health check.
+  void RunToCommit() {
+    systemd_.Finish();  // stop (then the backup, the switch, a restore)
+    systemd_.Finish();  // start
+    scheduler_.Advance(31s);
+    ASSERT_FALSE(agent_->Snapshot().state == AgentState::kHealthCheck);
+  }
+
+  /// genesis 1.1.0 -> v2 1.2.0 -> v3 1.3.0; each version writes its data.
+  void UpgradeTwice() {
+    backups_.home = "data of 1.1.0";
+    PublishAs("v2", "1.2.0", std::string(10'000, '2'));
+    StartAgent();
+    RunToCommit();
+    ASSERT_EQ(store_.LoadPlan()->current.name, "v2");
+    backups_.home = "data of 1.2.0";
+    PublishAs("v3", "1.3.0", std::string(10'000, '3'));
+    ASSERT_TRUE(agent_->CheckNow().ok());
+    RunToCommit();
+    ASSERT_EQ(store_.LoadPlan()->current.name, "v3");
+    backups_.home = "data of 1.3.0";
+  }
+
+  /// An operator's rollback, run to its commit; returns the version it went to.
+  std::string RollBack() {
+    Result<std::string> to = agent_->Rollback(kRoot);
+    EXPECT_TRUE(to.ok()) << to.status().message();
+    if (!to.ok()) return "";
+    RunToCommit();
+    return *to;
+  }
+};
+
+TEST_F(RollbackTest, ASecondRollbackRestoresTheDataFromBeforeTheUpgradeItUndoes) {
+  UpgradeTwice();
+  EXPECT_EQ(RollBack(), "1.2.0");
+  EXPECT_EQ(backups_.home, "data of 1.2.0") << "the data from just before v3";
+  EXPECT_EQ(store_.LoadPlan()->current.name, "v2");
+  // The rollback's own copy of 1.3.0's data is kept apart from v2's backups.
+  EXPECT_NE(std::find(backups_.calls.begin(), backups_.calls.end(), "create .rollback-to-v2"),
+            backups_.calls.end());
+  EXPECT_NE(std::find(backups_.calls.begin(), backups_.calls.end(),
+                      "restore /backups/v3/backup-1-preupgrade"),
+            backups_.calls.end());
+  backups_.home = "data of 1.2.0, written after the rollback";
+  EXPECT_EQ(RollBack(), "1.1.0");
+  EXPECT_EQ(backups_.home, "data of 1.1.0") << "the data from just before v2, not 1.3.0's";
+  EXPECT_EQ(store_.LoadPlan()->current.name, "genesis");
+}
+
+TEST_F(RollbackTest, PruneKeepsTheBackupTheRunningVersionsRollbackNeeds) {
+  config_.daemon.backups_to_keep = 2;
+  UpgradeTwice();  // backups: before v2, before v3
+  EXPECT_EQ(RollBack(), "1.2.0");
+  // Three backups now (the rollback took one); the newest two are the
+  // rollback's own and the one before v3, but v2's rollback needs the one
+  // before v2: it stays.
+  EXPECT_EQ(RollBack(), "1.1.0");
+  EXPECT_EQ(backups_.home, "data of 1.1.0");
+}
+
+TEST_F(RollbackTest, WithOneBackupKeptASecondRollbackIsRefusedRatherThanGivenOtherData) {
+  config_.daemon.backups_to_keep = 1;
+  UpgradeTwice();  // v3's prune removed the backup from before v2
+  EXPECT_EQ(RollBack(), "1.2.0");
+  EXPECT_EQ(backups_.home, "data of 1.2.0");
+  int stops = Calls(std::string("stop ") + kUnit);
+  Status refused = agent_->Rollback(kRoot).status();
+  EXPECT_EQ(refused.reason(), "NoBackup");
+  EXPECT_NE(refused.message().find("/backups/v2/backup-1-preupgrade"), std::string::npos)
+      << refused.message();
+  EXPECT_NE(refused.message().find("backups_to_keep"), std::string::npos) << refused.message();
+  EXPECT_EQ(backups_.home, "data of 1.2.0") << "nothing was restored";
+  EXPECT_EQ(Calls(std::string("stop ") + kUnit), stops) << "the node was not touched";
+  EXPECT_EQ(store_.LoadPlan()->current.name, "v2");
+}
+
+TEST_F(RollbackTest, AnUpgradeAppliedWithoutABackupIsNotRolledBackOntoAnotherOne) {
+  UpgradeTwice();
+  // v3 is applied again (after a revert), this time without a backup: the
+  // backup from its first application holds other data.
+  UpgradeHistory history = *store_.LoadHistory();
+  history.history.back().backup = "";
+  ASSERT_TRUE(store_.SaveHistory(history).ok());
+  Status refused = agent_->Rollback(kRoot).status();
+  EXPECT_EQ(refused.reason(), "NoBackup");
+  EXPECT_NE(refused.message().find("without a backup"), std::string::npos) << refused.message();
+}
+
+TEST_F(RollbackTest, AHistoryWithoutRecordedBackupsFallsBackToTheNewestBackupOfTheUpgrade) {
+  UpgradeTwice();
+  UpgradeHistory history = *store_.LoadHistory();
+  for (HistoryEntry& entry : history.history) entry.backup.reset();  // as 0.1.0 wrote it
+  ASSERT_TRUE(store_.SaveHistory(history).ok());
+  EXPECT_EQ(RollBack(), "1.2.0");
+  EXPECT_EQ(backups_.home, "data of 1.2.0");
+  // The rollback pinned v2's own backup in the history before its own copy
+  // of 1.3.0's data existed.
+  EXPECT_EQ(store_.LoadHistory()->history.back().backup, "/backups/v2/backup-1-preupgrade");
+  EXPECT_EQ(RollBack(), "1.1.0");
+  EXPECT_EQ(backups_.home, "data of 1.1.0");
+}
+
+}  // namespace
+}  // namespace nymvisor
