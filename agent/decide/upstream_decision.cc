@@ -55,10 +55,29 @@ std::optional<UpstreamDecision> CompareWithApplied(const UpgradeInfo& offered,
                       " but upstream now says " + offered.version);
 }
 
+/// The same binary (version and checksum) under any name was rolled back or
+/// reverted: upstream re-publishing it does not make it good.
+std::optional<UpstreamDecision> CompareWithFailedBinaries(const UpgradeInfo& offered,
+                                                          const UpgradeHistory& history,
+                                                          std::string_view platform) {
+  const HistoryEntry* ran = LastRunOfBinary(history, offered, platform);
+  if (ran == nullptr || ran->outcome == UpgradeOutcome::kCompleted) return std::nullopt;
+  std::string how = ran->outcome == UpgradeOutcome::kRolledBack ? "rolled back" : "reverted";
+  return Decision(UpstreamVerdict::kBlocked,
+                  offered.version + " with this checksum was " + how + " on " +
+                      FormatTimestamp(ran->performed_at) + " as upgrade '" + ran->info.name + "'" +
+                      (ran->reason.empty() ? "" : " (" + ran->reason + ")") +
+                      "; upstream now calls it '" + offered.name +
+                      "': not applied again (a fixed release has another checksum); "
+                      "to apply it anyway, queue it yourself: 'nymvisor add-upgrade BINARY "
+                      "--upgrade-name " +
+                      offered.name + " --force'");
+}
+
 }  // namespace
 
 UpstreamDecision DecideUpstream(const UpgradeInfo& offered, const UpgradePlan& plan,
-                                const UpgradeHistory& history) {
+                                const UpgradeHistory& history, std::string_view platform) {
   if (Status st = ValidateUpgradeName(offered.name); !st.ok()) {
     return Decision(UpstreamVerdict::kInvalid, st.message());
   }
@@ -82,6 +101,7 @@ UpstreamDecision DecideUpstream(const UpgradeInfo& offered, const UpgradePlan& p
                         " earlier (" + last->reason +
                         "); queue it again with 'nymvisor add-upgrade --force'");
   }
+  if (auto failed = CompareWithFailedBinaries(offered, history, platform)) return *failed;
   if (!current.ok()) return Decision(UpstreamVerdict::kInvalid, current.status().message());
   if (CompareVersions(*offered_version, *current) < 0) {
     return Decision(

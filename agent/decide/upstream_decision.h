@@ -2,6 +2,7 @@
 #define NYMVISOR_AGENT_DECIDE_UPSTREAM_DECISION_H_
 
 #include <string>
+#include <string_view>
 
 #include "agent/records/upgrade_history.h"
 #include "agent/records/upgrade_info.h"
@@ -26,9 +27,13 @@ struct UpstreamDecision {
 };
 
 /// What to do with the upgrade info upstream offers, given the plan and the
-/// history. Versions are compared in semantic-version order. Pure.
+/// history. Versions are compared in semantic-version order. A binary that
+/// was rolled back (or reverted by an operator) is blocked whatever name it
+/// comes under: the same version with the same checksum for `platform` (the
+/// host's key); the same version with another checksum is a new candidate.
+/// Pure.
 UpstreamDecision DecideUpstream(const UpgradeInfo& offered, const UpgradePlan& plan,
-                                const UpgradeHistory& history);
+                                const UpgradeHistory& history, std::string_view platform);
 
 }  // namespace nymvisor
 

@@ -98,4 +98,24 @@ const HistoryEntry* LastEntryFor(const UpgradeHistory& history, std::string_view
   return nullptr;
 }
 
+bool SameBinary(const UpgradeInfo& a, const UpgradeInfo& b, std::string_view platform) {
+  Result<DownloadUrl> da = SelectDownload(a, platform);
+  Result<DownloadUrl> db = SelectDownload(b, platform);
+  return da.ok() && db.ok() && !da->checksum.empty() && da->algorithm == db->algorithm &&
+         da->checksum == db->checksum;
+}
+
+const HistoryEntry* LastRunOfBinary(const UpgradeHistory& history, const UpgradeInfo& offered,
+                                    std::string_view platform) {
+  for (auto it = history.history.rbegin(); it != history.history.rend(); ++it) {
+    bool ran = it->outcome == UpgradeOutcome::kCompleted ||
+               it->outcome == UpgradeOutcome::kRolledBack ||
+               it->outcome == UpgradeOutcome::kReverted;
+    if (ran && it->info.version == offered.version && SameBinary(it->info, offered, platform)) {
+      return &*it;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace nymvisor

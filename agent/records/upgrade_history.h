@@ -51,6 +51,18 @@ std::string_view OutcomeName(UpgradeOutcome outcome);
 /// that was rolled back until an operator forces it.
 const HistoryEntry* LastEntryFor(const UpgradeHistory& history, std::string_view name);
 
+/// Whether `a` and `b` name the same binary for `platform` (its key, else
+/// "any"): both give a checksum of the same algorithm for it, and it is equal.
+/// A record without a checksum names no binary: it never matches.
+bool SameBinary(const UpgradeInfo& a, const UpgradeInfo& b, std::string_view platform);
+
+/// The newest entry in which the binary `offered` names (the same version and
+/// SameBinary, whatever the upgrade's name) ran: completed, rolled back, or
+/// reverted by an operator. nullptr when it never ran. Failures before the
+/// switch and skips are not runs of the binary and are left out.
+const HistoryEntry* LastRunOfBinary(const UpgradeHistory& history, const UpgradeInfo& offered,
+                                    std::string_view platform);
+
 }  // namespace nymvisor
 
 #endif  // NYMVISOR_AGENT_RECORDS_UPGRADE_HISTORY_H_

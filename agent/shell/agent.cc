@@ -112,7 +112,7 @@ void Agent::StartPoller() {
   if (poller_) poller_->Stop();
   poller_ = std::make_unique<UpstreamPoller>(
       PollerDeps{deps_.http, records_, deps_.clock, deps_.scheduler, deps_.fetch_worker, deps_.log,
-                 deps_.jitter, signatures_},
+                 deps_.jitter, signatures_, deps_.platform},
       url.value_or(""), config_.nymvisor.upstream_polling_rate, [](const UpgradeInfo&) {},
       [this] {
         Reconcile();

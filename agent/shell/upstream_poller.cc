@@ -223,7 +223,7 @@ void UpstreamPoller::Handle(const UpgradeInfo& offered) {
     deps_.log.Error(st.message());
     return Checked(true, "cannot read the plan: " + st.message());
   }
-  UpstreamDecision decision = DecideUpstream(offered, *plan, *history);
+  UpstreamDecision decision = DecideUpstream(offered, *plan, *history, deps_.platform);
   Logger::Fields fields = UpgradeEventFields(offered, plan->current.version);
   std::string key = offered.name + "@" + offered.version;
   if (decision.verdict != UpstreamVerdict::kQueue) {

@@ -30,6 +30,9 @@ struct PollerDeps {
   std::function<Duration(Duration max)> jitter;
   /// upgrade-info.json's signature, when trusted keys are configured.
   SignatureSettings signatures = {};
+  /// The host's upgrade-info platform key: a binary that was rolled back is
+  /// recognised by its checksum for it, whatever upstream names it.
+  std::string platform = {};
 };
 
 /// Asks upstream for upgrade-info.json once at start and then every polling

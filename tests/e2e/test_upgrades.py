@@ -114,6 +114,30 @@ class RollbackTest(UpgradeTestCase):
         self.assertEqual(len([e for e in self.agent_events() if e[0] == "UpgradeStarted"]), 1)
 
 
+    def test_a_rolled_back_binary_published_under_a_new_name_is_not_applied(self):
+        c = self.container
+        self.start_instance()
+        binary = self.stamp_on_host(version="1.2.0", exit_at_start=1)
+        self.publish("v2", "1.2.0", in_seconds=0, binary=binary)
+        self.wait_for_event("UpgradeRolledBack", timeout=90)
+        c.wait_for_state(NODE % "mixnode", "active", timeout=30)
+        invocation = self.prop(NODE % "mixnode", "InvocationID")
+        self.publish("v2-republished", "1.2.0", in_seconds=0, binary=binary)
+        said = "1.2.0 with this checksum was rolled back on "
+        c.wait_for(lambda: said in c.journal(AGENT % "mixnode"), 60,
+                   "the agent to say why the same binary is not applied")
+        self.assertIn("as upgrade 'v2'", c.journal(AGENT % "mixnode"))
+        time.sleep(5)  # later polls see it again
+        self.assertEqual(self.prop(NODE % "mixnode", "InvocationID"), invocation,
+                         "the node was never stopped")
+        self.assertEqual(len([e for e in self.agent_events() if e[0] == "UpgradeStarted"]), 1)
+        self.assertEqual(self.read_json(self.home + "/nymvisor/upgrade-plan.json")["queuedUp"], [])
+        # A fixed re-release of the same version has another checksum: applied.
+        self.publish("v2-fixed", "1.2.0", in_seconds=0)
+        self.wait_for_event("UpgradeSucceeded", timeout=90)
+        self.assertEqual(self.read_json(self.home + "/nymvisor/current-version.json")["name"],
+                         "v2-fixed")
+
     def test_a_version_that_crashes_is_rolled_back_although_systemd_restarts_it(self):
         c = self.container
         self.start_instance()  # restart_on_failure: the default

@@ -126,5 +126,34 @@ TEST_F(RollbackTest, AHistoryWithoutRecordedBackupsFallsBackToTheNewestBackupOfT
   EXPECT_EQ(backups_.home, "data of 1.1.0");
 }
 
+TEST_F(RollbackTest, ARolledBackBinaryPublishedUnderANewNameIsNotApplied) {
+  std::string bad(10'000, '3');
+  PublishAs("v3", "1.3.0", bad);
+  StartAgent();
+  systemd_.Finish();  // stop 1.1.0
+  systemd_.Finish();  // start 1.3.0
+  systemd_.Change(kUnit, [](UnitState& u) {
+    u.active_state = ActiveState::kFailed;
+    u.result = "exit-code";
+  });
+  systemd_.Finish();  // stop 1.3.0
+  systemd_.Finish();  // start 1.1.0 again
+  scheduler_.Advance(11s);
+  ASSERT_EQ(LastEntryFor(*store_.LoadHistory(), "v3")->outcome, UpgradeOutcome::kRolledBack);
+  int stops = Calls(std::string("stop ") + kUnit);
+
+  PublishAs("v3-again", "1.3.0", bad);
+  ASSERT_TRUE(agent_->CheckNow().ok());
+  scheduler_.Advance(1min);
+  EXPECT_TRUE(store_.LoadPlan()->queued_up.empty());
+  EXPECT_EQ(Calls(std::string("stop ") + kUnit), stops) << "not applied again";
+  EXPECT_TRUE(Journaled("1.3.0 with this checksum was rolled back on"));
+  EXPECT_TRUE(Journaled("as upgrade 'v3'"));
+
+  PublishAs("v3-fixed", "1.3.0", std::string(10'000, '4'));  // a fixed re-release
+  ASSERT_TRUE(agent_->CheckNow().ok());
+  EXPECT_EQ(Calls(std::string("stop ") + kUnit), stops + 1) << "a new binary is a new candidate";
+}
+
 }  // namespace
 }  // namespace nymvisor
