@@ -143,6 +143,9 @@ class UpgradeRunner {
   void VerifyRollback();
   void RunCommit();
   void RunRecordFailure();
+  /// Writes node-left-down.json for a rollback that left the node down,
+  /// before upgrade-state.json goes: only an operator clears it.
+  Status SaveNodeLeftDown();
   void Finish(bool committed);
   void CancelTimers();
   Logger::Fields EventFields() const;
