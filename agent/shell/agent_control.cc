@@ -90,7 +90,10 @@ Status Agent::ReleaseNode(bool start, const std::string& by) {
       unit_ + " may start again: its node-left-down record was cleared by " + by +
           (start ? "; starting it" : "; it is started with 'systemctl start " + unit_ + "'"),
       {{"NYMVISOR_UPGRADE", upgrade}});
-  if (start) NV_RETURN_IF_ERROR(deps_.systemd.StartUnit(unit_).status());
+  if (start) {
+    (void)deps_.systemd.ResetFailedUnit(unit_);  // the refused starts count toward its limit
+    NV_RETURN_IF_ERROR(deps_.systemd.StartUnit(unit_).status());
+  }
   Reconcile();
   Publish();
   return {};

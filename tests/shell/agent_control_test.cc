@@ -107,6 +107,7 @@ TEST_F(AgentControlTest, ReleaseNodeWithStartStartsTheNode) {
   http_.resources[kInfoUrl].status = 404;
   StartAgent();
   ASSERT_TRUE(agent_->ReleaseNode(/*start=*/true, kRoot).ok());
+  EXPECT_EQ(Calls(std::string("reset-failed ") + kUnit), 1) << "refused starts hit its limit";
   EXPECT_EQ(Calls(std::string("start ") + kUnit), 1);
 }
 
