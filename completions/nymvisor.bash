@@ -6,12 +6,13 @@ _nymvisor() {
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD - 1]}
   local commands="init add-upgrade config build-info daemon-build-info exec run status history
-    check apply-now hold resume skip rollback refresh-access help"
+    check apply-now hold resume skip rollback release-node refresh-access help"
 
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
       init | add-upgrade | config | build-info | daemon-build-info | exec | run | status | \
-        history | check | apply-now | hold | resume | skip | rollback | refresh-access)
+        history | check | apply-now | hold | resume | skip | rollback | release-node | \
+        refresh-access)
         cmd=${COMP_WORDS[i]}
         break
         ;;
@@ -82,6 +83,9 @@ _nymvisor() {
       ;;
     skip)
       COMPREPLY=($(compgen -W "--id --wait --timeout --help" -- "$cur"))
+      ;;
+    release-node)
+      COMPREPLY=($(compgen -W "--id --start --help" -- "$cur"))
       ;;
     *)
       COMPREPLY=($(compgen -W "--output --help" -- "$cur"))

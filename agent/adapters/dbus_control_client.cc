@@ -140,6 +140,10 @@ Result<std::string> DbusControlClient::Rollback() {
   return Call([this] { return proxy_->Rollback(); });
 }
 
+Status DbusControlClient::ReleaseNode(bool start) {
+  return CallVoid([this, start] { proxy_->ReleaseNode(start); });
+}
+
 Status DbusControlClient::Reload() {
   return CallVoid([this] { proxy_->Reload(); });
 }

@@ -25,6 +25,7 @@ class DbusControlClient : public ControlClient {
   Result<std::string> ApplyNow() override;
   Status Hold(const std::string& reason) override;
   Status Resume() override;
+  Status ReleaseNode(bool start) override;
   Status Skip(const std::string& upgrade) override;
   Result<std::string> Rollback() override;
   Status Reload() override;

@@ -136,6 +136,9 @@ class DbusControlServer::Object
   }
   std::string Rollback() override { return ValueOrThrow(api_.Rollback(CurrentCaller())); }
   void Reload() override { ThrowIfError(api_.Reload(CurrentCaller())); }
+  void ReleaseNode(const bool& start) override {
+    ThrowIfError(api_.ReleaseNode(CurrentCaller(), start));
+  }
 
   std::string State() override { return std::string(AgentStateName(status_.state)); }
   std::string InstanceId() override { return status_.instance_id; }

@@ -26,6 +26,8 @@ inline constexpr std::string_view kRollbackRequested = "f33aa27770b64c49ae698864
 inline constexpr std::string_view kRolledBackOnRequest = "9995dc86f5fa4da7abe356a00ae27488";
 inline constexpr std::string_view kSignatureRefused = "9149dd0a79f6425581f522af00c4caae";
 inline constexpr std::string_view kUpstreamRecovered = "cc1b3045d2974cc7b523b0ab91fda25e";
+inline constexpr std::string_view kNodeLeftDown = "a24725ff52044953b04fe3363d241378";
+inline constexpr std::string_view kNodeReleased = "34cc5bef83734e68b26612478a8e7911";
 
 /// Every id above, for the catalog check.
 inline constexpr std::string_view kAll[] = {
@@ -33,7 +35,7 @@ inline constexpr std::string_view kAll[] = {
     kUpgradeRolledBack, kVerificationFailed, kDowngradeRefused,    kUpstreamUnreachable,
     kUpgradeAborted,    kRollbackFailed,     kManualStartRequired, kUpgradesHeld,
     kUpgradesResumed,   kUpgradeSkipped,     kRollbackRequested,   kRolledBackOnRequest,
-    kSignatureRefused,  kUpstreamRecovered};
+    kSignatureRefused,  kUpstreamRecovered,  kNodeLeftDown,        kNodeReleased};
 
 }  // namespace nymvisor::message_ids
 

@@ -13,6 +13,7 @@
 #include "agent/cli/exec_command.h"
 #include "agent/cli/init_cli.h"
 #include "agent/cli/usage_errors.h"
+#include "agent/decide/node_start_guard.h"
 #include "agent/generator/generator.h"
 #include "agent/generator/unit_dropins.h"
 #include "agent/records/layout.h"
@@ -107,6 +108,13 @@ Status RunExec(const Invocation& inv, const std::string& id) {
   // The node unit runs this: never start another instance's node.
   NV_RETURN_IF_ERROR(CheckAskedInstance(inv, id, asked_by, locator.config_path_env));
   NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigWith(inv, locator));
+  {
+    // The records are the node's account's files: read them as that account.
+    NV_ASSIGN_OR_RETURN(auto as_node, EnterNodeAccount(inv, loaded.config, /*writes=*/false));
+    if (Status st = CheckNodeMayStart(loaded.config, inv.ctx.files); !st.ok()) {
+      return st.WithContext(asked_by + " does not start the node");
+    }
+  }
   NV_ASSIGN_OR_RETURN(std::vector<std::string> argv, NodeCommandLine(loaded.config, inv.ctx.files));
   return inv.ctx.exec(argv, inv.env_file, NodeAccount(loaded.config, inv.ctx.files));
 }
@@ -295,6 +303,7 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
   if (st.ok()) return exit_code;
   ctx.err << "error: " << RedactUrlsIn(st.message()) << "\n";
   if (st.IsRefused() && st.reason() == kOtherInstanceReason) return kOtherInstanceExit;
+  if (st.IsRefused() && st.reason() == kNodeStartRefusedReason) return kNodeStartRefusedExit;
   return st.IsUsage() ? 2 : 1;
 }
 

@@ -72,7 +72,9 @@ inline constexpr int kOtherInstanceExit = 3;
 
 /// Parses the command line and runs one subcommand. Returns the process exit
 /// code: 0 on success, 1 on an error (printed as "error: ..."), 2 on bad
-/// usage, kOtherInstanceExit when the instance is named inconsistently.
+/// usage, kOtherInstanceExit when the instance is named inconsistently,
+/// kNodeStartRefusedExit (75) when `exec` refuses to start the node while the
+/// records hold it down (decide/node_start_guard.h).
 int RunCli(const std::vector<std::string>& args, CliContext& ctx);
 
 }  // namespace nymvisor

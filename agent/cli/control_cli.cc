@@ -46,6 +46,11 @@ ControlCli::ControlCli(CLI::App* parent, Invocation* inv) : inv_(inv), parent_(p
   Add("skip", "Never apply this queued upgrade (recorded in the history)", true)
       ->add_option("NAME", upgrade_, "The queued upgrade to skip")
       ->required();
+  Add("release-node",
+      "After a failed rollback left the node down (see 'nymvisor status'), and once its data "
+      "is checked: clear the record that keeps the node from starting",
+      false)
+      ->add_flag("--start", start_, "Start the node too");
   Add("rollback",
       "Go back to the version before the running one, with its data restored from the backup "
       "taken before the upgrade, through the health check",
@@ -110,7 +115,8 @@ Status ControlCli::Run(int* exit_code) {
 }
 
 bool ControlCli::WorksOffline() const {
-  return commands_.at("hold")->parsed() || commands_.at("resume")->parsed();
+  return commands_.at("hold")->parsed() || commands_.at("resume")->parsed() ||
+         commands_.at("release-node")->parsed();
 }
 
 Status ControlCli::RunOffline(const Config& config) {
@@ -118,6 +124,13 @@ Status ControlCli::RunOffline(const Config& config) {
   RecordStore store(inv_->ctx.files, MakeLayout(config));
   const std::string& id = config.nymvisor.id;
   std::string file = (MakeLayout(config).data_dir / "hold").string();
+  if (commands_["release-node"]->parsed()) {
+    NV_RETURN_IF_ERROR(store.ClearNodeDown());
+    inv_->ctx.out << "the node of '" << id << "' may start again (no agent is running; "
+                  << (start_ ? "" : "to start the node, ")
+                  << "start the agent, which starts it: 'systemctl start nymvisor@" << id << "')\n";
+    return {};
+  }
   if (commands_["resume"]->parsed()) {
     NV_RETURN_IF_ERROR(store.ClearHold());
     inv_->ctx.out << "upgrades are resumed (no agent is running for '" << id
@@ -220,6 +233,11 @@ Status ControlCli::RunMutating(const std::string& command, ControlClient& client
     out << "upgrades are resumed\n";
     NV_ASSIGN_OR_RETURN(StatusSnapshot now, client.GetStatus());
     if (wait_ && now.step) return WaitForUpgrade(client, now.upgrade, false, exit_code);
+    return {};
+  }
+  if (command == "release-node") {
+    NV_RETURN_IF_ERROR(client.ReleaseNode(start_));
+    out << "the node may start again" << (start_ ? "; starting it" : "") << "\n";
     return {};
   }
   NV_RETURN_IF_ERROR(client.Skip(upgrade_));

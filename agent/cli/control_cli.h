@@ -12,11 +12,11 @@
 namespace nymvisor {
 
 /// The operator's commands for a running agent, over its control API:
-/// `status`, `history`, `check`, `apply-now`, `hold`, `resume`, `skip NAME`
-/// and `rollback`, each with --id (NYMVISOR_ID otherwise); the mutating ones
-/// take --wait to follow the work to its end (progress on a terminal, the
-/// result as the exit status). `status` and `history` also work without an
-/// agent, from the files, and say so. Main thread only.
+/// `status`, `history`, `check`, `apply-now`, `hold`, `resume`, `skip NAME`,
+/// `rollback` and `release-node [--start]`, each with --id (NYMVISOR_ID otherwise); the mutating
+/// ones take --wait to follow the work to its end (progress on a terminal, the result as the exit
+/// status). `status` and `history` also work without an agent, from the files, and say so. Main
+/// thread only.
 class ControlCli {
  public:
   ControlCli(CLI::App* parent, Invocation* inv);
@@ -37,8 +37,9 @@ class ControlCli {
   Status WaitForCheck(ControlClient& client, std::optional<Timestamp> before, int* exit_code);
   /// The agent's client; NotFound when no agent runs (not yet explained).
   Result<std::unique_ptr<ControlClient>> ConnectRaw(const std::string& id);
-  /// hold and resume also work with no agent running: they change the hold
-  /// file, which the agent reads when it starts.
+  /// hold, resume and release-node also work with no agent running: they
+  /// change the hold file or node-left-down.json, which the agent reads when
+  /// it starts.
   bool WorksOffline() const;
   Status RunOffline(const Config& config);
   Status RunSelectedMutating(ControlClient& client, const std::string& id, int* exit_code);
@@ -48,6 +49,7 @@ class ControlCli {
   CLI::App* parent_;
   std::map<std::string, CLI::App*> commands_;
   bool wait_ = false;
+  bool start_ = false;  ///< release-node --start
   std::string timeout_text_ = "30m";
   std::string reason_;
   std::string upgrade_;

@@ -1,6 +1,8 @@
 #include "agent/cli/exec_command.h"
 
+#include "agent/decide/node_start_guard.h"
 #include "agent/records/layout.h"
+#include "agent/shell/upgrade_records.h"
 
 namespace nymvisor {
 
@@ -14,6 +16,25 @@ Result<std::vector<std::string>> NodeCommandLine(const Config& config, FileSyste
   std::vector<std::string> argv = {binary.string()};
   argv.insert(argv.end(), config.daemon.args.begin(), config.daemon.args.end());
   return argv;
+}
+
+Status CheckNodeMayStart(const Config& config, FileSystem& files) {
+  Layout layout = MakeLayout(config);
+  UpgradeRecords records(files, layout);
+  auto unreadable = [](const Status& st) {
+    return Status::Refused(kNodeStartRefusedReason,
+                           "a record that decides whether the node may start cannot be read (" +
+                               st.message() + "); fix or remove that file, then start the node");
+  };
+  Result<std::optional<UpgradeState>> state = records.LoadState();
+  if (!state.ok()) return unreadable(state.status());
+  std::optional<NodeDownRecord> node_down;
+  if (Result<NodeDownRecord> r = records.LoadNodeDown(); r.ok()) {
+    node_down = *r;
+  } else if (!r.status().IsNotFound()) {
+    return unreadable(r.status());
+  }
+  return DecideNodeStart(config.nymvisor.id, *state, node_down);
 }
 
 }  // namespace nymvisor

@@ -14,6 +14,12 @@ namespace nymvisor {
 /// fails the unit with a message instead of an obscure exec error.
 Result<std::vector<std::string>> NodeCommandLine(const Config& config, FileSystem& files);
 
+/// Whether the node may start now: reads upgrade-state.json and
+/// node-left-down.json (never writes) and asks DecideNodeStart. A record that
+/// cannot be read refuses too (fail closed), naming the file. Refused with
+/// kNodeStartRefusedReason; the caller reads as the node's account.
+Status CheckNodeMayStart(const Config& config, FileSystem& files);
+
 }  // namespace nymvisor
 
 #endif  // NYMVISOR_AGENT_CLI_EXEC_COMMAND_H_

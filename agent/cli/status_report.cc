@@ -77,6 +77,7 @@ std::string RenderStatus(const StatusSnapshot& s, Timestamp now, bool terminal,
   out += Line("Running", s.current_version + " (" + s.current_upgrade + ")");
   if (s.step || !s.download.empty()) out += Line("Progress", ProgressLine(s, terminal));
   out += Line("Next", NextLine(s, now));
+  if (!s.node_left_down.empty()) out += Line("Node down", s.node_left_down);
   if (s.held) out += Line("Held", "yes: no upgrade is applied until 'nymvisor resume'");
   if (s.last_check_time) {
     out += Line("Last check", When(*s.last_check_time, now) + ": " + s.last_check_result);
@@ -141,7 +142,11 @@ Result<StatusSnapshot> StatusFromFiles(const Config& config, FileSystem& files) 
     s.next_upgrade_time = plan.queued_up.front().upgrade_time;
   }
   s.held = store.LoadHold().ok();
-  s.state = s.held ? AgentState::kHeld : AgentState::kIdle;
+  if (Result<NodeDownRecord> down = store.LoadNodeDown(); down.ok()) {
+    s.node_left_down = DescribeNodeDown(*down);
+    s.node_down = true;
+  }
+  s.state = DeriveState(s);
   NV_ASSIGN_OR_RETURN(UpgradeHistory history, store.LoadHistory());
   if (!history.history.empty()) {
     const HistoryEntry& last = history.history.back();

@@ -61,6 +61,9 @@ std::string IdleLine(const StatusSnapshot& s) {
     if (s.next_upgrade_waits_for_binary) text += ", waiting for its binary (add-upgrade)";
   }
   if (!s.last_outcome.empty()) text += "; last: " + s.last_outcome;
+  if (!s.node_left_down.empty()) {
+    text += "; the node is left down: check its data, then run 'nymvisor release-node'";
+  }
   return text;
 }
 
@@ -151,6 +154,9 @@ Status ReadSnapshot(const Json& j, StatusSnapshot* s) {
   NV_RETURN_IF_ERROR(r.Flag("held", &s->held));
   NV_RETURN_IF_ERROR(r.Flag("awaitingStart", &s->awaiting_start));
   NV_RETURN_IF_ERROR(r.Flag("nodeDown", &s->node_down));
+  if (FindMember(j, "nodeLeftDown") != nullptr) {  // absent from an older agent
+    NV_RETURN_IF_ERROR(r.Text("nodeLeftDown", &s->node_left_down));
+  }
   if (const Json* p = FindMember(j, "progress"); p != nullptr && p->is_number_unsigned()) {
     s->progress = p->get<uint32_t>();
   }
@@ -201,6 +207,7 @@ AgentState DeriveState(const StatusSnapshot& s) {
   }
   if (!s.download.empty()) return AgentState::kDownloading;
   if (s.checking) return AgentState::kChecking;
+  if (!s.node_left_down.empty()) return AgentState::kFailed;
   if (s.held) return AgentState::kHeld;
   if (s.node_down) return AgentState::kFailed;
   if (s.awaiting_start || s.next_upgrade_waits_for_binary) return AgentState::kWaiting;
@@ -241,6 +248,7 @@ Json StatusSnapshotToJson(const StatusSnapshot& s) {
   j["held"] = s.held;
   j["awaitingStart"] = s.awaiting_start;
   j["nodeDown"] = s.node_down;
+  j["nodeLeftDown"] = TextOrNull(s.node_left_down);
   j["progress"] = s.progress ? Json(*s.progress) : Json(nullptr);
   j["download"] = TextOrNull(s.download);
   j["downloadBytes"] = s.download_bytes;

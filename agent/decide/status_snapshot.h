@@ -49,9 +49,12 @@ struct StatusSnapshot {
   std::string last_check_result;  ///< "not modified", "queued v2 (1.2.0)", the error, ...
   std::string last_error;         ///< the most recent thing that went wrong, or empty
   bool held = false;
-  bool checking = false;             ///< a request to upstream is under way
-  bool awaiting_start = false;       ///< after a manual upgrade the node waits for its operator
-  bool node_down = false;            ///< the last rollback did not bring the node back
+  bool checking = false;        ///< a request to upstream is under way
+  bool awaiting_start = false;  ///< after a manual upgrade the node waits for its operator
+  bool node_down = false;       ///< the last rollback did not bring the node back
+  /// The node-left-down record, described with what to do (records/
+  /// node_down.h), or empty: the node unit does not start until it is cleared.
+  std::string node_left_down;
   std::optional<uint32_t> progress;  ///< 0-100 while downloading or in the health check
   std::string download;              ///< the upgrade being downloaded, or empty
   uint64_t download_bytes = 0;

@@ -12,6 +12,7 @@ using R = ResumeRule;
 
 constexpr uint32_t kForwardAttempts = 3;
 constexpr std::optional<UpgradeStep> kEnd = std::nullopt;
+constexpr bool kKeepsNodeDown = true;  // StepSpec::keeps_node_down
 
 constexpr StepEdge To(std::optional<UpgradeStep> to) { return {to, {}}; }
 constexpr StepEdge Branch(UpgradeStep to, StepCondition when, UpgradeStep to_if) {
@@ -26,7 +27,7 @@ constexpr StepEdge Branch(UpgradeStep to, StepCondition when, UpgradeStep to_if,
 constexpr StepSpec kTable[] = {
   // step, name, status text, effect,
   //   node_down, undoes, rollback, done_if_unit_down, resume, max_attempts,
-  //   on success, on failure
+  //   on success, on failure[, keeps_node_down]
   // Nothing has happened to the node yet: a failure (a full disk) aborts
   // without downtime.
   {S::kPreCopying, "pre-copying", "copying the data ahead of the stop", E::kPreCopy,
@@ -49,7 +50,8 @@ constexpr StepSpec kTable[] = {
   // from the backup taken before the upgrade being undone.
   {S::kRestoringPrevious, "restoring-previous", "restoring the data of the previous version",
    E::kRestorePrevious, true, false, false, false, R::kFromStop, kForwardAttempts,
-   Branch(S::kStarting, C::kLeaveStopped, S::kCommitting), To(S::kRollbackStopping)},
+   Branch(S::kStarting, C::kLeaveStopped, S::kCommitting), To(S::kRollbackStopping),
+   kKeepsNodeDown},
   {S::kStarting, "starting", "starting the new version", E::kStartNode,
    true, false, false, false, R::kFromStop, kForwardAttempts,
    To(S::kHealthCheck), To(S::kRollbackStopping)},
@@ -66,7 +68,7 @@ constexpr StepSpec kTable[] = {
   // Never restore under a running node: the stop is retried until it is down.
   {S::kRollbackStopping, "rollback-stopping", "rolling back: stopping the new version",
    E::kStopNode, false, true, true, true, R::kRepeat, 0,
-   To(S::kRestoring), To(S::kRollbackStopping)},
+   To(S::kRestoring), To(S::kRollbackStopping), kKeepsNodeDown},
   // A half-restored tree must not be started: retry, unless no usable backup
   // is left; then the node stays down and the failure is recorded (critical).
   // A backup refused before anything was restored leaves the data as the new
@@ -74,7 +76,8 @@ constexpr StepSpec kTable[] = {
   {S::kRestoring, "restoring", "rolling back: restoring the data", E::kRestore,
    true, true, true, false, R::kRepeat, 0,
    To(S::kRollbackStarting), Branch(S::kRestoring, C::kRestoreRefused, S::kRollbackStarting,
-                                    C::kBackupUnusable, S::kRecordingFailure)},
+                                    C::kBackupUnusable, S::kRecordingFailure),
+   kKeepsNodeDown},
   {S::kRollbackStarting, "rollback-starting", "rolling back: starting the old version",
    E::kStartNode, true, true, true, false, R::kRepeat, 0,
    To(S::kRollbackVerifying), To(S::kRecordingFailure)},

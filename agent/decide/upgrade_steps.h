@@ -96,6 +96,11 @@ struct StepSpec {
   uint32_t max_attempts;  ///< agent runs it may take before the upgrade is given up (0: any)
   StepEdge on_success;
   StepEdge on_failure;
+  /// The node unit must not start while this step is recorded: its data is
+  /// being restored, or a restore follows that must not run under a live
+  /// node (decide/node_start_guard.h). The agent starts the node itself
+  /// only in steps without it.
+  bool keeps_node_down = false;
 };
 
 /// Every step, in enum order. The state machine in one place:

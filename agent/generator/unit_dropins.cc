@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "agent/decide/node_start_guard.h"
 #include "agent/records/layout.h"
 
 namespace nymvisor {
@@ -52,6 +53,9 @@ std::string RenderNodeDropIn(const Config& config, const InstanceSources& source
   if (!d.user.empty()) out += "User=" + d.user + "\n";
   out += std::string("Restart=") + (d.restart_on_failure ? "on-failure" : "no") + "\n";
   out += "RestartSec=" + SystemdTimeSpan(d.failure_restart_delay) + "\n";
+  // `nymvisor exec` refusing a start (the records hold the node down) is not
+  // a crash: restarting would only repeat the refusal.
+  out += "RestartPreventExitStatus=" + std::to_string(kNodeStartRefusedExit) + "\n";
   out += "TimeoutStopSec=" + SystemdTimeSpan(d.shutdown_grace_period) + "\n";
   out +=
       "LoadCredential=" + std::string(kCredentialName) + ":" + UnitPath(sources.config_path) + "\n";

@@ -44,7 +44,8 @@ std::optional<std::string> FindUnitKey(const std::string& toml_text);
 bool UsesNodeTemplate(const Config& config);
 
 /// The drop-in for the node's unit: the DAEMON_* restart settings as Restart=,
-/// RestartSec=, StartLimitBurst=, StartLimitIntervalSec=, TimeoutStopSec=, the
+/// RestartSec=, StartLimitBurst=, StartLimitIntervalSec=, TimeoutStopSec=,
+/// RestartPreventExitStatus= for exec's refusal (kNodeStartRefusedExit), the
 /// node's User=, the config passed as a credential (the node user cannot read
 /// the root-only config) and, for an operator's own unit, an ExecStart= that
 /// runs the node through `nymvisor exec`.

@@ -42,6 +42,8 @@ class ControlApi {
   /// Returns the version it goes back to.
   virtual Result<std::string> Rollback(const Caller& caller) = 0;
   virtual Status Reload(const Caller& caller) = 0;
+  /// Clears the node-left-down record; starts the node when `start`.
+  virtual Status ReleaseNode(const Caller& caller, bool start) = 0;
 };
 
 /// Where the agent announces what it does: property changes and the
@@ -89,6 +91,7 @@ class ControlClient {
   virtual Status Skip(const std::string& upgrade) = 0;
   virtual Result<std::string> Rollback() = 0;
   virtual Status Reload() = 0;
+  virtual Status ReleaseNode(bool start) = 0;
   /// Calls `step` with every new status (and the UpgradeFinished signal, once
   /// one arrives) until it returns true; Unavailable after `timeout`.
   using FollowStep =

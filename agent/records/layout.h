@@ -29,6 +29,9 @@ struct Layout {
   std::filesystem::path AgentLockFile() const { return data_dir / "agent.lock"; }
   /// Present while an operator holds upgrades (records/hold.h).
   std::filesystem::path HoldFile() const { return data_dir / "hold"; }
+  /// Present while the node must stay down after a failed rollback
+  /// (records/node_down.h); only an operator removes it.
+  std::filesystem::path NodeDownFile() const { return data_dir / "node-left-down.json"; }
   std::filesystem::path SignatureFile() const { return data_dir / "upstream-signature.json"; }
   std::filesystem::path CurrentVersionFile() const { return nymvisor_dir / "current-version.json"; }
   /// genesis/ for "genesis", else upgrades/<name>.

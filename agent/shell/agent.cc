@@ -72,6 +72,7 @@ Status Agent::Start() {
   } else if (!hold.status().IsNotFound()) {
     return hold.status();
   }
+  NV_RETURN_IF_ERROR(LoadNodeLeftDown(/*at_start=*/true));
   RecountUpgrades();
   deps_.systemd.SetEvents(
       {[this](const std::string& job, const std::string& unit) { runner_.OnJobNew(job, unit); },
@@ -89,7 +90,7 @@ Status Agent::Start() {
                  (hold_ ? "; upgrades are held since " + FormatTimestamp(hold_->since) : ""));
   if (in_flight) {
     runner_.Resume(*in_flight);
-  } else {
+  } else if (!left_down_) {
     StartNodeUnlessAwaited();
   }
   Reconcile();
@@ -125,6 +126,23 @@ void Agent::StartPoller() {
                                        deps_.github_token});
   }
   poller_->Start();
+}
+
+Status Agent::LoadNodeLeftDown(bool at_start) {
+  Result<NodeDownRecord> record = records_.LoadNodeDown();
+  if (!record.ok()) {
+    left_down_.reset();
+    return record.status().IsNotFound() ? Status() : record.status();
+  }
+  left_down_ = *record;
+  if (!at_start) return {};
+  deps_.log.Event(
+      LogPriority::kCritical, message_ids::kNodeLeftDown,
+      unit_ + " is not started and no upgrade is applied: " + DescribeNodeDown(*left_down_),
+      {{"NYMVISOR_UPGRADE", left_down_->upgrade},
+       {"NYMVISOR_REASON", left_down_->reason},
+       {"NYMVISOR_BACKUP", left_down_->backup}});
+  return {};
 }
 
 // The agent's unit does not Wants= the node, so that a restart of the agent
@@ -180,7 +198,7 @@ void Agent::Reconcile() {
     }
     std::erase_if(stages_, [&](const auto& s) { return Queued(*plan, s.first) == nullptr; });
     ScheduleDecision decision =
-        DecideSchedule(*plan, stages_, deps_.clock.Now(), hold_.has_value());
+        DecideSchedule(*plan, stages_, deps_.clock.Now(), hold_ || left_down_);
     if (!ApplyDecision(decision, *plan)) return;
   }
 }
@@ -351,6 +369,9 @@ void Agent::OnUpgradeFinished(const UpgradeState& state, bool committed) {
                                    : (state.rolled_back ? "rolled-back" : "failed");
   if (!committed) last_error_ = state.failure;
   node_down_ = state.node_down;
+  if (state.node_down) {
+    if (Status st = LoadNodeLeftDown(/*at_start=*/false); !st.ok()) deps_.log.Error(st.message());
+  }
   Result<UnitState> unit = deps_.systemd.GetUnitState(unit_);
   if (unit.ok() && unit->LastDowntimeUsec() != 0) last_downtime_usec_ = unit->LastDowntimeUsec();
   awaiting_start_ = committed && state.leave_stopped;

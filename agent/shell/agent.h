@@ -110,12 +110,18 @@ class Agent {
   /// the backup taken before the running upgrade, through the health gate;
   /// returns that version.
   Result<std::string> Rollback(const std::string& by);
+  /// Clears the node-left-down record after the operator checked the data;
+  /// starts the node when `start`. NotFound when there is no record.
+  Status ReleaseNode(bool start, const std::string& by);
   /// Re-reads the config and the plan. Keys that change the instance's
   /// identity or paths need a restart and are refused (RestartRequired).
   Status Reload();
 
  private:
   void StartNodeUnlessAwaited();
+  /// Reads node-left-down.json; while it exists the agent applies nothing and
+  /// journals a critical entry at each start (`at_start`).
+  Status LoadNodeLeftDown(bool at_start);
   void OnNodeChanged(const UnitState& state);
   void Reconcile();
   bool ApplyDecision(const ScheduleDecision& decision, const UpgradePlan& plan);
@@ -178,11 +184,12 @@ class Agent {
   uint64_t download_bytes_ = 0;
   std::shared_ptr<std::atomic<bool>> stopping_;  ///< read by the worker to cancel downloads
   std::function<void()> on_stopped_;
-  bool awaiting_start_ = false;     ///< a manual upgrade left the node for the operator
-  std::optional<HoldRecord> hold_;  ///< an operator holds upgrades
-  UpgradeCounts counts_;            ///< from the history, for the metrics
-  std::string last_metrics_;        ///< what the metrics file holds
-  bool metrics_failing_ = false;    ///< a failure to write them was logged
+  bool awaiting_start_ = false;              ///< a manual upgrade left the node for the operator
+  std::optional<HoldRecord> hold_;           ///< an operator holds upgrades
+  std::optional<NodeDownRecord> left_down_;  ///< node-left-down.json: the node stays down
+  UpgradeCounts counts_;                     ///< from the history, for the metrics
+  std::string last_metrics_;                 ///< what the metrics file holds
+  bool metrics_failing_ = false;             ///< a failure to write them was logged
   TestHooks hooks_;
 };
 

@@ -39,6 +39,9 @@ Status Agent::CheckNow() {
 
 Result<std::string> Agent::ApplyNow(const std::string& by) {
   NV_RETURN_IF_ERROR(RefuseIfBusy());
+  if (left_down_) {
+    return Status::Refused("NodeLeftDown", DescribeNodeDown(*left_down_));
+  }
   if (hold_) {
     return Status::Refused("Held", "upgrades are held (since " + FormatTimestamp(hold_->since) +
                                        ", by " + hold_->by + "): run 'nymvisor resume' first");
@@ -70,6 +73,27 @@ Status Agent::Hold(const std::string& reason, const std::string& by) {
       LogPriority::kNotice, message_ids::kUpgradesHeld,
       "upgrades of " + unit_ + " are held by " + by + (reason.empty() ? "" : ": " + reason),
       {{"NYMVISOR_REASON", reason}});
+  Reconcile();
+  Publish();
+  return {};
+}
+
+Status Agent::ReleaseNode(bool start, const std::string& by) {
+  if (Status st = records_.ClearNodeDown(); !st.ok()) {
+    return st.IsNotFound() ? Status::Refused("NotLeftDown", st.message()) : st;
+  }
+  std::string upgrade = left_down_ ? left_down_->upgrade : "";
+  left_down_.reset();
+  node_down_ = false;
+  deps_.log.Event(
+      LogPriority::kNotice, message_ids::kNodeReleased,
+      unit_ + " may start again: its node-left-down record was cleared by " + by +
+          (start ? "; starting it" : "; it is started with 'systemctl start " + unit_ + "'"),
+      {{"NYMVISOR_UPGRADE", upgrade}});
+  if (start) {
+    (void)deps_.systemd.ResetFailedUnit(unit_);  // the refused starts count toward its limit
+    NV_RETURN_IF_ERROR(deps_.systemd.StartUnit(unit_).status());
+  }
   Reconcile();
   Publish();
   return {};
@@ -188,6 +212,7 @@ Result<UpgradeState> Agent::PlanRollback(const std::string& by) {
 
 Result<std::string> Agent::Rollback(const std::string& by) {
   NV_RETURN_IF_ERROR(RefuseIfBusy());
+  if (left_down_) return Status::Refused("NodeLeftDown", DescribeNodeDown(*left_down_));
   NV_ASSIGN_OR_RETURN(UpgradeState state, PlanRollback(by));
   ArmTimer(std::nullopt);
   NV_RETURN_IF_ERROR(runner_.Begin(state));

@@ -98,7 +98,8 @@ void Agent::FillActivity(StatusSnapshot* s) const {
   s->held = hold_.has_value();
   s->checking = poller_ && poller_->checking();
   s->awaiting_start = awaiting_start_;
-  s->node_down = node_down_;
+  s->node_down = node_down_ || left_down_;
+  s->node_left_down = left_down_ ? DescribeNodeDown(*left_down_) : "";
   s->state = DeriveState(*s);
 }
 

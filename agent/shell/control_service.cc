@@ -52,4 +52,9 @@ Status ControlService::Reload(const Caller& caller) {
   return agent_.Reload();
 }
 
+Status ControlService::ReleaseNode(const Caller& caller, bool start) {
+  NV_RETURN_IF_ERROR(Authorize(caller, kActionRelease, "ReleaseNode"));
+  return agent_.ReleaseNode(start, caller.Describe());
+}
+
 }  // namespace nymvisor

@@ -16,6 +16,7 @@ inline constexpr char kActionHold[] = "net.nymtech.nymvisor1.hold";  ///< Hold a
 inline constexpr char kActionSkip[] = "net.nymtech.nymvisor1.skip";
 inline constexpr char kActionRollback[] = "net.nymtech.nymvisor1.rollback";
 inline constexpr char kActionReload[] = "net.nymtech.nymvisor1.reload";
+inline constexpr char kActionRelease[] = "net.nymtech.nymvisor1.release";
 inline constexpr char kInstanceDetail[] = "instance";
 
 /// The control API of one agent: GetStatus is open to every caller; every
@@ -35,6 +36,7 @@ class ControlService : public ControlApi {
   Status Skip(const Caller& caller, const std::string& upgrade) override;
   Result<std::string> Rollback(const Caller& caller) override;
   Status Reload(const Caller& caller) override;
+  Status ReleaseNode(const Caller& caller, bool start) override;
 
  private:
   /// OK when `caller` may call `method`; else Denied naming the action.

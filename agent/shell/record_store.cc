@@ -79,6 +79,23 @@ Status RecordStore::SaveSignature(const SignatureRecord& record) {
   return Write(layout_.SignatureFile(), SignatureRecordToJson(record));
 }
 
+Result<NodeDownRecord> RecordStore::LoadNodeDown() {
+  auto path = layout_.NodeDownFile();
+  return ParseNamed<NodeDownRecord>(Read(path), path, ParseNodeDownRecord);
+}
+
+Status RecordStore::SaveNodeDown(const NodeDownRecord& record) {
+  return Write(layout_.NodeDownFile(), NodeDownRecordToJson(record));
+}
+
+Status RecordStore::ClearNodeDown() {
+  if (!files_.Stat(layout_.NodeDownFile()).ok()) {
+    return Status::NotFound("there is no node-left-down record (" +
+                            layout_.NodeDownFile().string() + "): nothing to clear");
+  }
+  return files_.RemoveAll(layout_.NodeDownFile());
+}
+
 Status RecordStore::ClearHold() {
   Status st = files_.RemoveAll(layout_.HoldFile());
   return st.IsNotFound() ? Status() : st;

@@ -7,6 +7,7 @@
 #include "agent/records/current_version.h"
 #include "agent/records/hold.h"
 #include "agent/records/layout.h"
+#include "agent/records/node_down.h"
 #include "agent/records/signature_record.h"
 #include "agent/records/upgrade_history.h"
 #include "agent/records/upgrade_info.h"
@@ -38,6 +39,11 @@ class RecordStore {
   Status SaveHold(const HoldRecord& hold);
   /// Removes the hold; no error when there is none.
   Status ClearHold();
+  /// The node-left-down record; NotFound when the node may start.
+  Result<NodeDownRecord> LoadNodeDown();
+  Status SaveNodeDown(const NodeDownRecord& record);
+  /// Removes it; NotFound when there was none (the operator is told so).
+  Status ClearNodeDown();
   /// NotFound until a signed upgrade-info.json was first accepted.
   Result<SignatureRecord> LoadSignature();
   Status SaveSignature(const SignatureRecord& record);

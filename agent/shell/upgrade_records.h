@@ -27,6 +27,10 @@ class UpgradeRecords {
   Result<HoldRecord> LoadHold() { return store_.LoadHold(); }
   Status SaveHold(const HoldRecord& hold) { return store_.SaveHold(hold); }
   Status ClearHold() { return store_.ClearHold(); }
+  /// node-left-down.json (NotFound when there is none): see records/node_down.h.
+  Result<NodeDownRecord> LoadNodeDown() { return store_.LoadNodeDown(); }
+  Status SaveNodeDown(const NodeDownRecord& record) { return store_.SaveNodeDown(record); }
+  Status ClearNodeDown() { return store_.ClearNodeDown(); }
   /// The newest signed upgrade-info.json accepted (NotFound: none yet).
   Result<SignatureRecord> LoadSignature() { return store_.LoadSignature(); }
   Status SaveSignature(const SignatureRecord& record) { return store_.SaveSignature(record); }

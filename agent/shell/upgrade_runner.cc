@@ -144,7 +144,11 @@ void UpgradeRunner::Advance(bool ok, const std::string& failure) {
     if (state_->failure.empty()) state_->failure = failure;
   }
   StepOutcome outcome = DecideNext(*state_, ok);
-  if (outcome.node_left_down) state_->node_down = true;
+  if (outcome.node_left_down) {
+    state_->node_down = true;
+    // Persisted at once: the in-memory flag dies with this process.
+    if (Status st = SaveNodeLeftDown(); !st.ok()) deps_.log.Error(st.message());
+  }
   if (!outcome.next) return;
   if (outcome.retry) {
     timer_ = deps_.scheduler.After(settings_.retry_delay, [this] { RunStep(); });
@@ -311,9 +315,27 @@ void UpgradeRunner::RunCommit() {
   Finish(true);
 }
 
+Status UpgradeRunner::SaveNodeLeftDown() {
+  NodeDownRecord record;
+  record.since = deps_.clock.Now();
+  record.upgrade = state_->target.name;
+  record.from_version = state_->from_version;
+  record.to_version = state_->target.version;
+  record.reason =
+      state_->failure.empty() ? "the old version could not be brought back" : state_->failure;
+  record.backup = state_->revert ? state_->revert_backup : state_->backup_path;
+  Status st = deps_.records.SaveNodeDown(record);
+  return st.ok() ? st : st.WithContext("cannot record that the node is left down");
+}
+
 void UpgradeRunner::RunRecordFailure() {
   UpgradeOutcome outcome =
       state_->rolled_back ? UpgradeOutcome::kRolledBack : UpgradeOutcome::kFailed;
+  // Again here (a resumed agent may not have written it): the record must
+  // exist before upgrade-state.json is cleared, or a start would find neither.
+  if (state_->node_down && !deps_.records.LoadNodeDown().ok()) {
+    if (Status saved = SaveNodeLeftDown(); !saved.ok()) return Advance(false, saved.message());
+  }
   Status st =
       deps_.records.RecordFailure(state_->target, outcome, state_->failure, state_->started_at);
   if (!st.ok()) return Advance(false, st.message());
@@ -322,7 +344,9 @@ void UpgradeRunner::RunRecordFailure() {
   if (state_->node_down) {
     deps_.log.Event(LogPriority::kCritical, message_ids::kRollbackFailed,
                     "rollback of " + settings_.unit + " to " + state_->from_version +
-                        " did not bring the node back: " + state_->failure,
+                        " did not bring the node back: " + state_->failure +
+                        "; it stays down until its data is checked and 'nymvisor release-node' "
+                        "runs",
                     fields);
   } else if (state_->rolled_back) {
     deps_.log.Event(LogPriority::kWarning, message_ids::kUpgradeRolledBack,

@@ -143,6 +143,9 @@ class UpgradeRunner {
   void VerifyRollback();
   void RunCommit();
   void RunRecordFailure();
+  /// Writes node-left-down.json for a rollback that left the node down,
+  /// before upgrade-state.json goes: only an operator clears it.
+  Status SaveNodeLeftDown();
   void Finish(bool committed);
   /// What a prune after committing `state` must keep: the backup the
   /// running version's rollback will restore, whatever backups_to_keep says.

@@ -10,6 +10,8 @@
 
 #include "agent/adapters/posix_file_system.h"
 #include "agent/adapters/posix_process_runner.h"
+#include "agent/decide/upgrade_state.h"
+#include "agent/records/node_down.h"
 #include "tests/support/cli_fixture.h"
 
 namespace nymvisor {
@@ -331,6 +333,54 @@ TEST_F(CliTest, ExecReplacesTheProcessWithTheCurrentBinary) {
                                       "--id", "mixnode"}));
   EXPECT_EQ(exec_env_, (std::vector<EnvAssignment>{{"EXTRA", "1"}}));
   EXPECT_FALSE(exec_user_.empty()) << "the node runs as daemon.user";
+}
+
+/// upgrade-state.json of an upgrade v2 (1.1.0 -> 1.2.0) recorded in `step`.
+void RecordUpgradeAt(const std::filesystem::path& data_dir, UpgradeStep step) {
+  UpgradeState state;
+  state.target.name = "v2";
+  state.target.version = "1.2.0";
+  state.from_name = "genesis";
+  state.from_version = "1.1.0";
+  state.step = step;
+  WriteFile(data_dir / "upgrade-state.json", DumpJsonPretty(UpgradeStateToJson(state)));
+}
+
+TEST_F(CliTest, ExecRefusesToStartTheNodeWhileItsDataIsRestored) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  RecordUpgradeAt(dir_ / "home/nymvisor", UpgradeStep::kRestoring);
+  EXPECT_EQ(Run({"exec", "mixnode"}), 75) << err_.str();
+  EXPECT_TRUE(exec_argv_.empty()) << "the node is not started on a half-restored tree";
+  for (const char* part : {"'nymvisor exec mixnode' does not start the node", "step restoring",
+                           "v2 (1.1.0 -> 1.2.0)", "systemctl start nymvisor@mixnode"}) {
+    EXPECT_NE(err_.str().find(part), std::string::npos) << part << ": " << err_.str();
+  }
+}
+
+TEST_F(CliTest, ExecStartsTheNodeInTheStepsInWhichTheAgentStartsIt) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  RecordUpgradeAt(dir_ / "home/nymvisor", UpgradeStep::kRollbackStarting);
+  EXPECT_EQ(Run({"exec", "mixnode"}), 1) << "exec recorded by the test";
+  EXPECT_FALSE(exec_argv_.empty()) << err_.str();
+}
+
+TEST_F(CliTest, ExecRefusesWhileTheNodeLeftDownRecordExists) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  NodeDownRecord record{*ParseTimestamp("2026-12-01T10:00:00Z"),
+                        "v2",
+                        "1.1.0",
+                        "1.2.0",
+                        "no usable backup is left",
+                        ""};
+  WriteFile(dir_ / "home/nymvisor/node-left-down.json",
+            DumpJsonPretty(NodeDownRecordToJson(record)));
+  EXPECT_EQ(Run({"exec", "mixnode"}), 75) << err_.str();
+  EXPECT_TRUE(exec_argv_.empty());
+  EXPECT_NE(err_.str().find("nymvisor release-node"), std::string::npos) << err_.str();
+  WriteFile(dir_ / "home/nymvisor/node-left-down.json", "{");
+  EXPECT_EQ(Run({"exec", "mixnode"}), 75) << "an unreadable record fails closed";
+  EXPECT_NE(err_.str().find("node-left-down.json"), std::string::npos) << err_.str();
+  EXPECT_TRUE(exec_argv_.empty());
 }
 
 TEST_F(CliTest, RootWorksInANodesFilesOnlyAsTheNodesAccount) {

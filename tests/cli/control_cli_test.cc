@@ -37,6 +37,9 @@ class FakeControlClient : public ControlClient {
     return std::string("1.1.0");
   }
   Status Reload() override { return Record("reload"); }
+  Status ReleaseNode(bool start) override {
+    return Record(start ? "release-node --start" : "release-node");
+  }
   Status Follow(Duration, const FollowStep& step) override {
     for (size_t i = 0; i < agent_.follow.size(); ++i) {
       bool last = i + 1 == agent_.follow.size();
@@ -281,6 +284,37 @@ TEST_F(ControlCliTest, AHoldWithoutAnAgentIsRecordedForItsStart) {
   EXPECT_NE(out_.str().find("Held: yes"), std::string::npos) << out_.str();
   ASSERT_EQ(Run({"resume", "--id", "mixnode"}), 0) << err_.str();
   EXPECT_TRUE(store.LoadHold().status().IsNotFound());
+  EXPECT_TRUE(agent_.calls.empty());
+}
+
+TEST_F(ControlCliTest, ReleaseNodeAsksTheAgentAndStartsOnlyWhenAsked) {
+  EXPECT_EQ(Run({"release-node"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(), "the node may start again\n");
+  EXPECT_EQ(Run({"release-node", "--start"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(), "the node may start again; starting it\n");
+  EXPECT_EQ(agent_.calls, (std::vector<std::string>{"release-node", "release-node --start"}));
+}
+
+TEST_F(ControlCliTest, ReleaseNodeWithoutAnAgentClearsTheRecordOrSaysThereIsNone) {
+  running_ = false;
+  RecordStore store(files_, HomeLayout());
+  EXPECT_EQ(Run({"release-node"}), 1);
+  EXPECT_NE(err_.str().find("there is no node-left-down record"), std::string::npos) << err_.str();
+  EXPECT_NE(err_.str().find("nothing to clear"), std::string::npos) << err_.str();
+  ASSERT_TRUE(store
+                  .SaveNodeDown({clock_.Now(), "v2", "1.1.0", "1.2.0", "no usable backup is left",
+                                 "/backups/v2/x"})
+                  .ok());
+  ASSERT_EQ(Run({"status"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("Node down: the node was left down"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("nymvisor release-node"), std::string::npos) << out_.str();
+  ASSERT_EQ(Run({"status", "-o", "json"}), 0) << err_.str();
+  Json j = *ParseJson(out_.str());
+  EXPECT_NE(j["nodeLeftDown"].get<std::string>().find("no usable backup"), std::string::npos);
+  EXPECT_TRUE(j["nodeDown"].get<bool>());
+  ASSERT_EQ(Run({"release-node"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("may start again"), std::string::npos) << out_.str();
+  EXPECT_TRUE(store.LoadNodeDown().status().IsNotFound());
   EXPECT_TRUE(agent_.calls.empty());
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace nymvisor {
 namespace {
 
@@ -87,6 +89,23 @@ TEST(RenderStatus, SaysANodeThatIsBehindUpgradesOnceStaged) {
   EXPECT_NE(text.find("due: 1.1.0 is behind, it upgrades once staged"), std::string::npos) << text;
   s.next_upgrade_time = now + std::chrono::hours(1);
   EXPECT_EQ(RenderStatus(s, now, false, StatusSource::kAgent).find("due:"), std::string::npos);
+}
+
+TEST(RenderStatus, ShowsANodeLeftDownWithWhatToDo) {
+  Timestamp now = *ParseTimestamp("2026-11-26T12:00:00Z");
+  StatusSnapshot s;
+  s.instance_id = "mixnode";
+  s.node_unit = "nym-node.service";
+  s.current_version = "1.1.0";
+  s.node_left_down = "the node was left down ...; then run 'nymvisor release-node'";
+  s.state = DeriveState(s);
+  EXPECT_EQ(s.state, AgentState::kFailed);
+  std::string text = RenderStatus(s, now, false, StatusSource::kAgent);
+  EXPECT_NE(text.find("Node down: the node was left down"), std::string::npos) << text;
+  EXPECT_NE(FormatStatusLine(s).find("nymvisor release-node"), std::string::npos);
+  Json j = StatusSnapshotToJson(s);
+  EXPECT_EQ(j["nodeLeftDown"], s.node_left_down);
+  EXPECT_EQ(StatusSnapshotFromJson(j)->node_left_down, s.node_left_down);
 }
 
 }  // namespace

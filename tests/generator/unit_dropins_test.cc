@@ -56,6 +56,15 @@ TEST(RenderNodeDropIn, MapsTheRestartSettingsToSystemd) {
   EXPECT_LT(d.find("[Service]"), d.find("Restart="));
 }
 
+TEST(RenderNodeDropIn, ExecsRefusalOfAHeldDownNodeIsNotRestarted) {
+  Config c = Mixnode();
+  EXPECT_TRUE(Has(RenderNodeDropIn(c, Sources()), "RestartPreventExitStatus=75"));
+  c.daemon.unit = "nym-node.service";  // the operator's own unit runs exec too
+  std::string d = RenderNodeDropIn(c, Sources());
+  EXPECT_TRUE(Has(d, "RestartPreventExitStatus=75"));
+  EXPECT_LT(d.find("[Service]"), d.find("RestartPreventExitStatus="));
+}
+
 TEST(RenderNodeDropIn, RestartOnFailureByDefaultAndBurstAtLeastOne) {
   Config c = Mixnode();
   c.daemon.max_startup_failures = 0;

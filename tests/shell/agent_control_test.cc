@@ -69,6 +69,48 @@ TEST_F(AgentControlTest, AHoldRecordedBeforeTheAgentFirstRanIsHonouredAtItsStart
   EXPECT_EQ(Calls(std::string("stop ") + kUnit), 1);
 }
 
+TEST_F(AgentControlTest, ANodeLeftDownStaysDownAndNothingIsAppliedUntilReleased) {
+  ASSERT_TRUE(store_
+                  .SaveNodeDown({clock_.Now(), "v1", "1.0.0", "1.1.0",
+                                 "the backup is not a complete backup", "/backups/v1/x"})
+                  .ok());
+  systemd_.units[kUnit].active_state = ActiveState::kInactive;
+  http_.resources[kInfoUrl].status = 404;
+  StartAgent();
+  EXPECT_EQ(Calls(std::string("start ") + kUnit), 0) << "the agent does not start it either";
+  EXPECT_EQ(Count(message_ids::kNodeLeftDown), 1) << "said, critical, at each start";
+  Publish(-1h);
+  ASSERT_TRUE(agent_->CheckNow().ok());
+  EXPECT_EQ(Calls(std::string("stop ") + kUnit), 0) << "no upgrade is applied";
+  StatusSnapshot s = agent_->Snapshot();
+  EXPECT_EQ(s.state, AgentState::kFailed);
+  EXPECT_NE(s.node_left_down.find("release-node"), std::string::npos) << s.node_left_down;
+  EXPECT_TRUE(agent_->ApplyNow(kRoot).status().IsRefused());
+  EXPECT_TRUE(agent_->Rollback(kRoot).status().IsRefused());
+  agent_.reset();
+  StartAgent();
+  EXPECT_EQ(Count(message_ids::kNodeLeftDown), 2);
+  EXPECT_EQ(Calls(std::string("start ") + kUnit), 0);
+  ASSERT_TRUE(agent_->ReleaseNode(/*start=*/false, kRoot).ok());
+  EXPECT_TRUE(store_.LoadNodeDown().status().IsNotFound());
+  EXPECT_EQ(Count(message_ids::kNodeReleased), 1);
+  EXPECT_EQ(Calls(std::string("start ") + kUnit), 0) << "started only when asked";
+  EXPECT_EQ(Calls(std::string("stop ") + kUnit), 1) << "the due upgrade goes on";
+  Status again = agent_->ReleaseNode(false, kRoot);
+  EXPECT_TRUE(again.IsRefused());
+  EXPECT_NE(again.message().find("nothing to clear"), std::string::npos) << again.message();
+}
+
+TEST_F(AgentControlTest, ReleaseNodeWithStartStartsTheNode) {
+  ASSERT_TRUE(store_.SaveNodeDown({clock_.Now(), "v1", "1.0.0", "1.1.0", "failed", ""}).ok());
+  systemd_.units[kUnit].active_state = ActiveState::kInactive;
+  http_.resources[kInfoUrl].status = 404;
+  StartAgent();
+  ASSERT_TRUE(agent_->ReleaseNode(/*start=*/true, kRoot).ok());
+  EXPECT_EQ(Calls(std::string("reset-failed ") + kUnit), 1) << "refused starts hit its limit";
+  EXPECT_EQ(Calls(std::string("start ") + kUnit), 1);
+}
+
 TEST_F(AgentControlTest, ASkippedUpgradeIsRecordedAndNeverAppliedAndTheNodeIsNotTouched) {
   Publish(2h);
   StartAgent();

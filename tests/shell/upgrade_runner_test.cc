@@ -375,6 +375,40 @@ TEST_F(UpgradeRunnerTest, ABackupThatVanishesAfterAFailedRestoreLeavesTheNodeDow
   EXPECT_NE(systemd_.calls.back(), std::string("start ") + kUnit);
 }
 
+TEST_F(UpgradeRunnerTest, ANodeLeftDownIsRecordedBeforeTheUpgradeStateIsCleared) {
+  UpToHealthCheck();
+  systemd_.Change(kUnit, [](UnitState& u) { u.active_state = ActiveState::kFailed; });
+  systemd_.Finish();  // stop
+  backups_.fail_restore = Status::Error("No space left on device");
+  worker_.RunAll();  // may have restored part of it
+  backups_.fail_restore = Status::NotFound("the backup is not a complete backup");
+  scheduler_.Advance(10s);
+  EXPECT_TRUE(store_.LoadNodeDown().status().IsNotFound()) << "not before the restore fails";
+  worker_.RunAll();
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_FALSE(records_.LoadState()->has_value()) << "upgrade-state.json is cleared";
+  Result<NodeDownRecord> record = store_.LoadNodeDown();
+  ASSERT_TRUE(record.ok()) << "so a later start still knows: " << record.status().message();
+  EXPECT_EQ(record->upgrade, "v2");
+  EXPECT_EQ(record->from_version, "1.1.0");
+  EXPECT_EQ(record->to_version, "1.2.0");
+  EXPECT_EQ(record->backup, finished_->backup_path);
+  EXPECT_FALSE(record->reason.empty());
+}
+
+TEST_F(UpgradeRunnerTest, AResumedRecordingOfANodeLeftDownWritesTheRecordFirst) {
+  UpgradeState s = Initial();
+  s.step = UpgradeStep::kRecordingFailure;
+  s.switched = s.rolled_back = s.node_down = true;
+  s.failure = "the backup is not a complete backup";
+  ASSERT_TRUE(records_.SaveState(s).ok());
+  runner_->Resume(s);  // the agent died after entering recording-failure
+  ASSERT_TRUE(finished_.has_value());
+  Result<NodeDownRecord> record = store_.LoadNodeDown();
+  ASSERT_TRUE(record.ok()) << record.status().message();
+  EXPECT_EQ(record->reason, s.failure);
+}
+
 TEST_F(UpgradeRunnerTest, AStepRunsOnlyOnceItIsRecorded) {
   BeginUpgrade(Initial());
   std::filesystem::path state = layout_.data_dir / "upgrade-state.json";
