@@ -1,5 +1,7 @@
 #include "tests/support/agent_fakes.h"
 
+#include <utility>
+
 namespace nymvisor::testing {
 
 Status FakeSystemdManager::Subscribe() {
@@ -149,8 +151,20 @@ Status FakeBackupStore::Restore(const std::filesystem::path& backup) {
 
 Status FakeBackupStore::Prune(uint32_t keep, const std::filesystem::path&) {
   calls.push_back("prune " + std::to_string(keep));
+  return fail_prune;
+}
+
+Status FakeBackupStore::DiscardPreCopy() {
+  calls.push_back("discard-pre-copy");
   return {};
 }
+
+Result<bool> FakeBackupStore::HomeMatches(const std::filesystem::path& backup) {
+  calls.push_back("home-matches " + backup.string());
+  return home_matches;
+}
+
+std::vector<std::string> FakeBackupStore::TakeNotes() { return std::exchange(notes, {}); }
 
 Result<std::filesystem::path> FakeBackupStore::Latest(const std::string& upgrade_name) {
   auto it = latest.find(upgrade_name);
