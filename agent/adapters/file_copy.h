@@ -51,15 +51,6 @@ Status CopyFileAt(int src_dir, int dst_dir, const char* name, const struct stat&
 Status UpdateFileInPlace(const std::filesystem::path& src, const std::filesystem::path& dst,
                          CopyStats* stats, bool source_in_use = false);
 
-/// Whether a sync could later write the entry `st` (at `path`) back, as the
-/// agent runs (its own uid and groups, no capabilities): its copy must be
-/// given `st`'s owner (chown to another uid, or to a group the agent is not
-/// in, is refused), a directory must let its owner add and remove entries
-/// (a changed entry is replaced), and a file of kBlockDeltaMinSize or more
-/// must be writable by its owner (it is patched in place). An error names
-/// `path` and the command that fixes it.
-Status CheckCopyableBack(const struct stat& st, const std::filesystem::path& path);
-
 /// Whether `a` and `b` have the same modification time, to the nanosecond.
 bool SameMtime(const struct stat& a, const struct stat& b);
 

@@ -13,6 +13,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "agent/adapters/copy_preflight.h"
 #include "agent/adapters/fd.h"
 
 namespace nymvisor {
