@@ -7,8 +7,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 #include <vector>
 
+#include "agent/adapters/backup_catalog.h"
 #include "agent/adapters/file_copy.h"
 #include "agent/adapters/stamp_index_file.h"
 
@@ -30,38 +32,6 @@ std::vector<stdfs::path> Unique(std::vector<stdfs::path> paths) {
   return paths;
 }
 
-/// Beside each backup: the stamps of the home's files when it was taken.
-stdfs::path IndexPath(const stdfs::path& backup) {
-  return backup.parent_path() / (backup.filename().string() + ".index");
-}
-
-/// Adds the complete backups directly under `upgrade_dir` to `found`.
-void AddCompleteBackups(const stdfs::path& upgrade_dir, std::vector<stdfs::path>* found) {
-  std::error_code ec;
-  for (const auto& entry : stdfs::directory_iterator(upgrade_dir, ec)) {
-    std::string name = entry.path().filename().string();
-    if (name.starts_with(kPrefix) && name.ends_with(kSuffix)) found->push_back(entry.path());
-  }
-}
-
-void SortByStamp(std::vector<stdfs::path>* backups) {
-  std::sort(backups->begin(), backups->end(),
-            [](const stdfs::path& a, const stdfs::path& b) { return a.filename() < b.filename(); });
-}
-
-/// Every complete backup under `dir`, oldest first (the stamp sorts by time).
-std::vector<stdfs::path> CompleteBackups(const stdfs::path& dir) {
-  std::vector<stdfs::path> found;
-  std::error_code ec;
-  for (const auto& upgrade : stdfs::directory_iterator(dir, ec)) {
-    AddCompleteBackups(upgrade.path(), &found);
-  }
-  SortByStamp(&found);
-  return found;
-}
-
-/// A backup interrupted by a crash leaves its .partial copy behind; the next
-/// attempt (with a new stamp) removes it, so crashes cannot fill the disk.
 /// Backups are made and restored only through real directories: a symlink
 /// planted in place of one would send the node's data, or take it, elsewhere.
 Status RefuseSymlinks(std::initializer_list<stdfs::path> paths) {
@@ -74,15 +44,10 @@ Status RefuseSymlinks(std::initializer_list<stdfs::path> paths) {
   return {};
 }
 
-void RemoveStalePartials(const stdfs::path& dir) {
-  std::error_code ec;
-  for (const auto& entry : stdfs::directory_iterator(dir, ec)) {
-    std::string name = entry.path().filename().string();
-    std::error_code ignored;
-    if (name.starts_with(".backup-") && name.ends_with(".partial")) {
-      stdfs::remove_all(entry.path(), ignored);
-    }
-  }
+std::string LinkedDirectoryNote(const stdfs::path& link) {
+  return link.string() + " is a symlink to a directory: the backup keeps only the link, " +
+         "not the data behind it, and a rollback cannot restore that data; back it up " +
+         "yourself, or move it into the home in place of the link";
 }
 
 }  // namespace
@@ -110,7 +75,9 @@ Result<DirectoryBackupStore::Partial> DirectoryBackupStore::StartPartial(
   stdfs::create_directories(partial.dir, ec);
   if (ec) return Status::Error("creating " + partial.dir.string() + ": " + ec.message());
   NV_RETURN_IF_ERROR(RefuseSymlinks({partial.dir}));
-  RemoveStalePartials(partial.dir);
+  // What a crash, an abort or a crashed prune left, of any upgrade: a
+  // partial copy is a full copy of the home, so they would fill the disk.
+  RemoveLeftovers(backup_dir_);
   if (::mkdir(partial.path.c_str(), 0700) != 0) return Errno("creating", partial.path);
   return partial;
 }
@@ -129,6 +96,7 @@ Status DirectoryBackupStore::PreCopy(const std::string& upgrade_name) {
   pre_copy_.reset();
   NV_ASSIGN_OR_RETURN(Partial partial, StartPartial(upgrade_name));
   last_stats_ = {};
+  notes_.clear();
   if (Status st = CopyLive(&partial); !st.ok()) {
     std::error_code ec;
     stdfs::remove_all(partial.path, ec);
@@ -141,9 +109,16 @@ Status DirectoryBackupStore::PreCopy(const std::string& upgrade_name) {
 Status DirectoryBackupStore::CopyLive(Partial* partial) {
   TreeSyncOptions options = BackupOptions();
   options.live = true;
+  // The node may write through shared mappings: each pass syncs the home
+  // first so that such a write after its stamps moves a stamp (issue 21,
+  // case 5). Not after the stop: the node's mappings are gone then.
+  options.sync_source_first = true;
   StampIndex first;
   options.seen = &first;
+  // Refused before the stop: what a sync after it could not write back.
+  options.refuse_uncopyable = true;
   NV_RETURN_IF_ERROR(SyncTree(home_, partial->path, options, &last_stats_));
+  options.refuse_uncopyable = false;
   // Synced now, while the node runs: the sync after the stop flushes only the delta.
   NV_RETURN_IF_ERROR(SyncFilesystemOf(partial->path));
   std::vector<stdfs::path> touched;
@@ -171,14 +146,18 @@ Result<stdfs::path> DirectoryBackupStore::Create(const std::string& upgrade_name
   }
   pre_copy_.reset();
   StampIndex home_now;
-  std::vector<stdfs::path> touched;
+  std::vector<stdfs::path> touched, linked_dirs;
   options.seen = &home_now;
   options.touched = &touched;
+  options.linked_dirs = &linked_dirs;
   last_stats_ = {};
   // After a pre-copy only what this pass wrote is synced, not the whole
   // filesystem (which would wait for the node's own unwritten data).
   Status st = SyncTree(home_, partial.path, options, &last_stats_);
   if (st.ok()) st = SaveStampIndex(IndexPath(partial.final_path), home_now);
+  // Numbered before the rename that completes it: the order of backups
+  // never depends on the clock.
+  if (st.ok()) st = SaveSequence(partial.final_path, NextSequence(backup_dir_));
   if (st.ok()) st = SyncPaths(Unique(std::move(touched)), partial.path);
   if (st.ok() && ::rename(partial.path.c_str(), partial.final_path.c_str()) != 0) {
     st = Errno("renaming", partial.path);
@@ -188,8 +167,10 @@ Result<stdfs::path> DirectoryBackupStore::Create(const std::string& upgrade_name
     std::error_code ec;
     stdfs::remove_all(partial.path, ec);
     stdfs::remove(IndexPath(partial.final_path), ec);
+    RemoveLeftovers(backup_dir_);
     return st.WithContext("backing up " + home_.string());
   }
+  for (const stdfs::path& link : linked_dirs) notes_.push_back(LinkedDirectoryNote(link));
   return partial.final_path;
 }
 
@@ -220,17 +201,34 @@ Status DirectoryBackupStore::Restore(const stdfs::path& backup) {
 }
 
 Status DirectoryBackupStore::Prune(uint32_t keep, const std::vector<stdfs::path>& protect) {
+  // Leftovers first: a crashed prune's, and partial copies of aborted
+  // upgrades (no copy is in progress while a prune runs).
+  pre_copy_.reset();
+  RemoveLeftovers(backup_dir_);
   std::vector<stdfs::path> backups = CompleteBackups(backup_dir_);
-  std::error_code ec;
   size_t excess = backups.size() > keep ? backups.size() - keep : 0;
   for (size_t i = 0; i < excess; ++i) {
     if (std::find(protect.begin(), protect.end(), backups[i]) != protect.end()) continue;
-    stdfs::remove_all(backups[i], ec);
-    if (ec) return Status::Error("removing " + backups[i].string() + ": " + ec.message());
-    stdfs::remove(IndexPath(backups[i]), ec);
+    NV_RETURN_IF_ERROR(RemoveBackup(backups[i]));
   }
   return {};
 }
+
+Status DirectoryBackupStore::DiscardPreCopy() {
+  pre_copy_.reset();
+  RemoveLeftovers(backup_dir_);
+  return {};
+}
+
+Result<bool> DirectoryBackupStore::HomeMatches(const stdfs::path& backup) {
+  Result<StampIndex> then = LoadStampIndex(IndexPath(backup));
+  if (!then.ok() || !stdfs::is_directory(backup)) return false;
+  StampIndex now;
+  NV_RETURN_IF_ERROR(StampTree(home_, exclude_, &now));
+  return now.files == then->files;
+}
+
+std::vector<std::string> DirectoryBackupStore::TakeNotes() { return std::exchange(notes_, {}); }
 
 Result<stdfs::path> DirectoryBackupStore::Latest(const std::string& upgrade_name) {
   std::vector<stdfs::path> found;
@@ -238,7 +236,7 @@ Result<stdfs::path> DirectoryBackupStore::Latest(const std::string& upgrade_name
   if (found.empty()) {
     return Status::NotFound("no backup under " + (backup_dir_ / upgrade_name).string());
   }
-  SortByStamp(&found);
+  SortByAge(&found);
   return found.back();
 }
 

@@ -13,9 +13,11 @@ namespace nymvisor {
 /// Backups as plain directory trees under the backup directory:
 /// <backup dir>/<upgrade>/backup-<YYYY-MM-DD-HHMMSSmmm>-preupgrade/, keeping
 /// file types, modes, owners and modification times, with the home's file
-/// stamps at that moment beside it (".index"). A copy is built under a
-/// ".partial" name and renamed once complete and synced, so a crash never
-/// leaves something that looks like a usable backup.
+/// stamps at that moment beside it (".index") and its sequence number
+/// (".seq", which orders backups; backup_catalog.h). A copy is built under a
+/// ".partial" name and renamed once complete and synced, and removed by
+/// renaming it away first, so a crash never leaves something that looks like
+/// a usable backup; the leftovers go with the next backup or prune.
 ///
 /// Downtime does not grow with the data: PreCopy copies the home while the
 /// node runs, Create (after the stop) then reads only the files whose stamp
@@ -36,6 +38,9 @@ class DirectoryBackupStore : public BackupStore {
   Status Prune(uint32_t keep, const std::vector<std::filesystem::path>& protect) override;
   Result<std::filesystem::path> Latest(const std::string& upgrade_name) override;
   bool IsComplete(const std::filesystem::path& backup) override;
+  Status DiscardPreCopy() override;
+  Result<bool> HomeMatches(const std::filesystem::path& backup) override;
+  std::vector<std::string> TakeNotes() override;
 
   /// What the last PreCopy (both passes), Create or Restore wrote and skipped.
   const CopyStats& last_stats() const { return last_stats_; }
@@ -60,6 +65,7 @@ class DirectoryBackupStore : public BackupStore {
   Clock& clock_;
   std::optional<Partial> pre_copy_;
   CopyStats last_stats_;
+  std::vector<std::string> notes_;
 };
 
 }  // namespace nymvisor

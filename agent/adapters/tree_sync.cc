@@ -9,8 +9,11 @@
 #include <climits>
 #include <cstring>
 #include <ctime>
+#include <set>
 #include <unordered_set>
+#include <utility>
 
+#include "agent/adapters/copy_preflight.h"
 #include "agent/adapters/fd.h"
 
 namespace nymvisor {
@@ -65,6 +68,26 @@ Result<std::string> ReadLinkAt(int dir, const char* name) {
   return std::string(target, static_cast<size_t>(n));
 }
 
+/// The device and inode of each of `paths` that is a directory (its last
+/// component not a symlink; its parents may be).
+std::set<std::pair<dev_t, ino_t>> DirectoryIds(const std::vector<stdfs::path>& paths) {
+  std::set<std::pair<dev_t, ino_t>> ids;
+  for (const stdfs::path& path : paths) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) ids.emplace(st.st_dev, st.st_ino);
+  }
+  return ids;
+}
+
+/// Lexical exclusions: `exclude` relative to `root`, where inside it.
+void AddRelative(const std::vector<stdfs::path>& exclude, const stdfs::path& root,
+                 std::unordered_set<std::string>* out) {
+  for (const stdfs::path& path : exclude) {
+    stdfs::path rel = NormalPath(path).lexically_relative(NormalPath(root));
+    if (!rel.empty() && *rel.begin() != ".." && rel != ".") out->insert(rel.string());
+  }
+}
+
 /// One sync, walked depth first through directory descriptors: an entry is
 /// looked up by its name in its open directory, so an unchanged file costs
 /// one fstatat and no path is built unless something is written. `rel_` is
@@ -93,6 +116,11 @@ class TreeSync {
   bool Known(const struct stat& st) const;
   bool LinkFromPrevious(const struct stat& s);
   bool Excluded() const { return exclude_.contains(rel_); }
+  bool ExcludedDirectory(const struct stat& st) const {
+    return S_ISDIR(st.st_mode) && exclude_ids_.contains({st.st_dev, st.st_ino});
+  }
+  /// Notes a symlink of the source that leads to a directory.
+  void NoteLinkedDirectory(int src_dir, const std::string& name);
   /// In a live copy, an entry gone or replaced since it was listed is
   /// skipped; the sync after the stop sees it as changed.
   bool Vanished() const {
@@ -120,6 +148,7 @@ class TreeSync {
   const TreeSyncOptions& options_;
   CopyStats& stats_;
   std::unordered_set<std::string> exclude_;  ///< relative to the roots
+  std::set<std::pair<dev_t, ino_t>> exclude_ids_;
   std::string rel_;
 };
 
@@ -141,14 +170,13 @@ class Descend {
 
 TreeSync::TreeSync(const stdfs::path& src, const stdfs::path& dst, const TreeSyncOptions& options,
                    CopyStats* stats)
-    : src_(src), dst_(dst), options_(options), stats_(*stats) {
-  for (const stdfs::path& path : options.exclude) {
-    stdfs::path normal = NormalPath(path);
-    for (const stdfs::path& root : {NormalPath(src_), NormalPath(dst_)}) {
-      stdfs::path rel = normal.lexically_relative(root);
-      if (!rel.empty() && *rel.begin() != ".." && rel != ".") exclude_.insert(rel.string());
-    }
-  }
+    : src_(src),
+      dst_(dst),
+      options_(options),
+      stats_(*stats),
+      exclude_ids_(DirectoryIds(options.exclude)) {
+  AddRelative(options.exclude, src_, &exclude_);
+  AddRelative(options.exclude, dst_, &exclude_);
   if (options_.seen && options_.known) options_.seen->files.reserve(options_.known->files.size());
 }
 
@@ -175,7 +203,11 @@ Status TreeSync::RemoveExtra(int dst_dir, const std::vector<std::string>& src_na
   for (const std::string& name : *names) {
     if (std::binary_search(src_names.begin(), src_names.end(), name)) continue;
     Descend into(rel_, name);
-    if (Excluded()) continue;
+    struct stat d {};
+    if (Excluded() ||
+        (::fstatat(dst_dir, name.c_str(), &d, AT_SYMLINK_NOFOLLOW) == 0 && ExcludedDirectory(d))) {
+      continue;
+    }
     NV_RETURN_IF_ERROR(RemoveAll(Dst()));
     Touch(Dst().parent_path());
   }
@@ -193,6 +225,7 @@ Status TreeSync::Entry(int src_dir, int dst_dir, const std::string& name) {
   bool has_dst = false;
   if (restoring) {
     has_dst = ::fstatat(dst_dir, name.c_str(), &d, AT_SYMLINK_NOFOLLOW) == 0;
+    if (has_dst && ExcludedDirectory(d)) return {};
     if (has_dst && S_ISREG(d.st_mode) && Known(d)) {
       stats_.files_unchanged += 1;
       return {};
@@ -201,12 +234,15 @@ Status TreeSync::Entry(int src_dir, int dst_dir, const std::string& name) {
   if (::fstatat(src_dir, name.c_str(), &s, AT_SYMLINK_NOFOLLOW) != 0) {
     return Vanished() ? Status() : Errno("stat", Src());
   }
+  if (ExcludedDirectory(s)) return {};
+  if (options_.refuse_uncopyable) NV_RETURN_IF_ERROR(CheckCopyableBack(s, Src()));
   if (options_.seen) options_.seen->files.emplace(rel_, StampOf(s));
   if (options_.known && !restoring && S_ISREG(s.st_mode) && Known(s)) {
     stats_.files_unchanged += 1;
     return {};
   }
   if (!restoring) has_dst = ::fstatat(dst_dir, name.c_str(), &d, AT_SYMLINK_NOFOLLOW) == 0;
+  if (has_dst && ExcludedDirectory(d)) return {};
   if (S_ISDIR(s.st_mode)) return Subdirectory(src_dir, dst_dir, name, s, has_dst ? &d : nullptr);
   if (S_ISREG(s.st_mode)) return File(src_dir, dst_dir, name, s, has_dst ? &d : nullptr);
   if (S_ISLNK(s.st_mode)) return Symlink(src_dir, dst_dir, name, s, has_dst ? &d : nullptr);
@@ -265,6 +301,7 @@ Status TreeSync::Symlink(int src_dir, int dst_dir, const std::string& name, cons
   if (!target.ok()) {
     return Vanished() ? Status() : Status::Error("reading symlink " + Src().string());
   }
+  NoteLinkedDirectory(src_dir, name);
   if (d && S_ISLNK(d->st_mode)) {
     Result<std::string> current = ReadLinkAt(dst_dir, name.c_str());
     if (current.ok() && *current == *target) return Metadata(s, Dst());
@@ -275,6 +312,14 @@ Status TreeSync::Symlink(int src_dir, int dst_dir, const std::string& name, cons
   }
   Touch(Dst().parent_path());
   return Metadata(s, Dst());
+}
+
+void TreeSync::NoteLinkedDirectory(int src_dir, const std::string& name) {
+  struct stat target {};
+  if (options_.linked_dirs && ::fstatat(src_dir, name.c_str(), &target, 0) == 0 &&
+      S_ISDIR(target.st_mode)) {
+    options_.linked_dirs->push_back(Src());
+  }
 }
 
 bool TreeSync::Known(const struct stat& st) const {
@@ -302,7 +347,40 @@ bool TreeSync::LinkFromPrevious(const struct stat& s) {
   return true;
 }
 
+/// StampTree's walk: the entries of the open directory `dir`, named `rel`.
+Status StampDirectory(int dir, const std::string& rel, const std::unordered_set<std::string>& skip,
+                      const std::set<std::pair<dev_t, ino_t>>& skip_ids, StampIndex* out) {
+  Result<std::vector<std::string>> names = ListNames(dir);
+  if (!names.ok()) return Status::Error("listing " + rel + ": " + names.status().message());
+  for (const std::string& name : *names) {
+    std::string path = rel.empty() ? name : rel + "/" + name;
+    struct stat st {};
+    if (skip.contains(path)) continue;
+    if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (errno == ENOENT) continue;
+      return Status::Error("stat " + path + ": " + std::strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode) && skip_ids.contains({st.st_dev, st.st_ino})) continue;
+    out->files.emplace(path, StampOf(st));
+    if (!S_ISDIR(st.st_mode)) continue;
+    Fd child(::openat(dir, name.c_str(), kOpenDirectory));
+    if (child.get() < 0) return Status::Error("opening " + path + ": " + std::strerror(errno));
+    NV_RETURN_IF_ERROR(StampDirectory(child.get(), path, skip, skip_ids, out));
+  }
+  return {};
+}
+
 }  // namespace
+
+Status StampTree(const stdfs::path& root, const std::vector<stdfs::path>& exclude,
+                 StampIndex* out) {
+  out->taken_at_ns = RealtimeNanos();
+  std::unordered_set<std::string> skip;
+  AddRelative(exclude, root, &skip);
+  Fd dir(::open(root.c_str(), kOpenDirectory));
+  if (dir.get() < 0) return Errno("opening directory", root);
+  return StampDirectory(dir.get(), "", skip, DirectoryIds(exclude), out);
+}
 
 FileStamp StampOf(const struct stat& st) {
   return {st.st_dev, st.st_ino, st.st_size, Nanos(st.st_mtim), Nanos(st.st_ctim)};
@@ -322,6 +400,9 @@ int64_t RealtimeNanos() {
 Status SyncTree(const stdfs::path& src, const stdfs::path& dst, const TreeSyncOptions& options,
                 CopyStats* stats) {
   if (options.seen) options.seen->taken_at_ns = RealtimeNanos();
+  // After taken_at_ns: a write older than the racy window was written back
+  // by this sync, so any write after it shows in a stamp.
+  if (options.sync_source_first) NV_RETURN_IF_ERROR(SyncFilesystemOf(src));
   return TreeSync(src, dst, options, stats).Run();
 }
 

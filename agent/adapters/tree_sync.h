@@ -39,6 +39,8 @@ enum class KnownSide { kSource, kDestination };
 
 struct TreeSyncOptions {
   /// Paths (on either side) never copied, removed or entered: nymvisor's own.
+  /// Matched by name and, for a directory, by device and inode: one reached
+  /// through a symlinked parent or a bind mount is still excluded.
   std::vector<std::filesystem::path> exclude;
   /// The stamps of one side when both trees were last equal: an entry whose
   /// stamp has not changed since is not read again. Null: compare everything.
@@ -53,9 +55,20 @@ struct TreeSyncOptions {
   bool live = false;
   /// Filled with the source's stamps, each taken before its entry was copied.
   StampIndex* seen = nullptr;
+  /// syncfs the source's filesystem after `seen->taken_at_ns` is read and
+  /// before the walk: a page dirtied through a shared mapping is then clean,
+  /// so a later write through the mapping faults and moves the file's mtime
+  /// (without it, a second write to a still-dirty page changes no stamp).
+  bool sync_source_first = false;
   /// Filled with every path of `dst` written, created or whose entries
   /// changed: what must be synced for the result to be durable.
   std::vector<std::filesystem::path>* touched = nullptr;
+  /// Filled with the source's symlinks to a directory: only the link is
+  /// copied, not the data behind it.
+  std::vector<std::filesystem::path>* linked_dirs = nullptr;
+  /// Fails, naming it, on the first source entry that a later sync could not
+  /// write back (CheckCopyableBack), before anything of it is copied.
+  bool refuse_uncopyable = false;
 };
 
 /// Makes the tree `dst` equal to `src` (contents, types, modes, owners and
@@ -66,6 +79,11 @@ struct TreeSyncOptions {
 /// follows a symlink and never links `dst` entries to `src`. Blocking.
 Status SyncTree(const std::filesystem::path& src, const std::filesystem::path& dst,
                 const TreeSyncOptions& options, CopyStats* stats);
+
+/// The stamps of every entry below `root` (not entering `exclude`), as a
+/// backup's SyncTree records them in `seen`. Reads no data.
+Status StampTree(const std::filesystem::path& root,
+                 const std::vector<std::filesystem::path>& exclude, StampIndex* out);
 
 /// `path` without "." or ".." parts or a trailing slash: how a walk names
 /// the paths it compares (roots, exclusions).

@@ -211,15 +211,28 @@ bool UpgradeRunner::RetrySpawnFailure() {
 }
 
 void UpgradeRunner::RunBackup() {
-  if (!state_->backup_path.empty()) return Advance(true);  // taken before a restart
   std::string name = BackupNameFor(*state_);
+  std::filesystem::path taken = state_->backup_path;  // before a restart
   auto result = std::make_shared<Result<std::filesystem::path>>(Status::Error("not run"));
-  deps_.worker.Post([this, name, result] { *result = deps_.backups.Create(name); },
-                    [this, result] {
-                      if (!result->ok()) return Advance(false, result->status().message());
-                      state_->backup_path = (*result)->string();
-                      Advance(true);
-                    });
+  auto reused = std::make_shared<bool>(false);
+  deps_.worker.Post(
+      [this, name, taken, result, reused] {
+        // Kept only while the data still equals it: the old node may have
+        // run since (a crash before the switch, then a boot).
+        Result<bool> same = taken.empty() ? Result<bool>(false) : deps_.backups.HomeMatches(taken);
+        *reused = same.ok() && *same;
+        *result = *reused ? Result<std::filesystem::path>(taken) : deps_.backups.Create(name);
+      },
+      [this, taken, result, reused] {
+        if (!taken.empty() && !*reused) {
+          deps_.log.Warning("the data changed since backup " + taken.string() +
+                            " was taken (the node ran again): taking a new backup");
+        }
+        if (!result->ok()) return Advance(false, result->status().message());
+        for (const std::string& note : deps_.backups.TakeNotes()) deps_.log.Warning(note);
+        state_->backup_path = (*result)->string();
+        Advance(true);
+      });
 }
 
 void UpgradeRunner::RunSwap() {
@@ -382,12 +395,23 @@ void UpgradeRunner::Finish(bool committed) {
   if (committed && !state_->backup_path.empty()) {
     std::vector<std::filesystem::path> keep = BackupsToProtect(*state_);
     uint32_t count = settings_.backups_to_keep;
-    deps_.worker.Post([this, keep, count] { (void)deps_.backups.Prune(count, keep); }, [] {});
+    auto pruned = std::make_shared<Status>();
+    deps_.worker.Post([this, keep, count, pruned] { *pruned = deps_.backups.Prune(count, keep); },
+                      [this, pruned] { WarnIfPruneFailed(*pruned); });
+  } else if (!committed) {  // a pre-copy's partial copy is of no use now
+    deps_.worker.Post([this] { (void)deps_.backups.DiscardPreCopy(); }, [] {});
   }
   UpgradeState final_state = std::move(*state_);
   state_.reset();
   hurried_ = false;
   on_finished_(final_state, committed);
+}
+
+void UpgradeRunner::WarnIfPruneFailed(const Status& pruned) {
+  if (pruned.ok()) return;
+  deps_.log.Warning("removing old backups failed: " + pruned.message() +
+                    ". They stay on disk; if space runs short, remove the oldest backup " +
+                    "directories by hand (as the node's account). The next upgrade tries again");
 }
 
 void UpgradeRunner::CancelTimers() {

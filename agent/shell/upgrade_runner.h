@@ -116,6 +116,8 @@ class UpgradeRunner {
   bool RetrySpawnFailure();
   /// Journals how long the step took (from its recording): where downtime goes.
   void LogStepTime(bool ok);
+  /// Journals a failed prune (on the main thread), with what to do.
+  void WarnIfPruneFailed(const Status& pruned);
   void RunBackup();
   void RunRestore();
   /// The restore finished (on the main thread): a refused backup starts the

@@ -60,6 +60,31 @@ class BackupWhileWritingTest(UpgradeTestCase):
         c.wait_for_state(NODE % "mixnode", "active", timeout=30)
 
 
+class BackupPreflightTest(UpgradeTestCase):
+    """What the agent (the node's account, no capabilities) could not copy
+    back after the stop is refused while the node still runs (issue 21)."""
+
+    def test_a_file_of_another_account_abandons_the_upgrade_before_the_stop(self):
+        c = self.container
+        self.start_instance()
+        c.sh("echo root > %s/data/root-owned && chown root:root %s/data/root-owned"
+             % (self.home, self.home))
+        since = self.prop(NODE % "mixnode", "ActiveEnterTimestampMonotonic")
+        data = self.data_digest()
+        self.publish("v2", "1.2.0", in_seconds=0)
+        aborted = self.wait_for_event("UpgradeAborted", timeout=60)
+        reason = aborted["NYMVISOR_REASON"]
+        self.assertIn(self.home + "/data/root-owned belongs to uid 0", reason)
+        self.assertIn("chown -h nym: " + self.home + "/data/root-owned", reason)
+        self.assertEqual(self.prop(NODE % "mixnode", "ActiveEnterTimestampMonotonic"), since,
+                         "the node was never stopped")
+        self.assertEqual(self.main_exe(NODE % "mixnode"),
+                         self.home + "/nymvisor/genesis/bin/nym-node")
+        self.assertEqual(self.data_digest(), data)
+        c.wait_for(lambda: c.out("ls -A %s/nymvisor/backups/v2" % self.home) == "", 30,
+                   "the pre-copy's partial copy to be removed")
+
+
 class BackupOnReflinkFilesystemTest(BackupWhileWritingTest):
     """The same, with the node's home on XFS: the agent's copies are reflinks
     and a changed database is reflinked whole again after the stop rather

@@ -30,9 +30,9 @@ class UpgradeTest(UpgradeTestCase):
         self.assertNotIn("outcome", history[0])
         self.assertEqual(self.read_json(self.home + "/nymvisor/current-version.json")["name"], "v2")
         backups = c.out("ls %s/nymvisor/backups/v2" % self.home).split()
-        self.assertEqual(len(backups), 2, "the backup and its index")
+        self.assertEqual(len(backups), 3, "the backup, its index and its sequence number")
         self.assertRegex(backups[0], r"^backup-\d{4}-\d\d-\d\d-\d{9}-preupgrade$")
-        self.assertEqual(backups[1], backups[0] + ".index")
+        self.assertEqual(backups[1:], [backups[0] + ".index", backups[0] + ".seq"])
         self.assertEqual(c.out("cat %s/nymvisor/backups/v2/%s/data/state.db"
                                % (self.home, backups[0])), "rows")
         order = [name for name, _, _ in self.agent_events()

@@ -236,8 +236,11 @@ TEST_F(UpgradeRunnerTest, AResumedUpgradeKeepsACompletedBackup) {
   MakeRunner();
   runner_->Resume(*saved);
   systemd_.Finish();  // stop again
+  worker_.RunAll();   // the data still equals the backup
   EXPECT_EQ(RecordedStep(), UpgradeStep::kStarting) << "no second backup";
-  EXPECT_EQ(backups_.calls, (std::vector<std::string>{"pre-copy v2", "create v2"}));
+  EXPECT_EQ(backups_.calls,
+            (std::vector<std::string>{"pre-copy v2", "create v2",
+                                      "home-matches /backups/v2/backup-1-preupgrade"}));
 }
 
 TEST_F(UpgradeRunnerTest, AnAgentThatDiesDuringTheHealthCheckKeepsItsClock) {

@@ -1,6 +1,7 @@
 #include "tests/support/agent_fakes.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace nymvisor::testing {
 
@@ -160,6 +161,7 @@ Status FakeBackupStore::Restore(const std::filesystem::path& backup) {
 
 Status FakeBackupStore::Prune(uint32_t keep, const std::vector<std::filesystem::path>& protect) {
   calls.push_back("prune " + std::to_string(keep));
+  if (!fail_prune.ok()) return fail_prune;
   size_t excess = backups.size() > keep ? backups.size() - keep : 0;
   std::vector<std::pair<std::filesystem::path, std::string>> kept;
   for (size_t i = 0; i < backups.size(); ++i) {
@@ -180,6 +182,18 @@ bool FakeBackupStore::IsComplete(const std::filesystem::path& backup) {
   }
   return false;
 }
+
+Status FakeBackupStore::DiscardPreCopy() {
+  calls.push_back("discard-pre-copy");
+  return {};
+}
+
+Result<bool> FakeBackupStore::HomeMatches(const std::filesystem::path& backup) {
+  calls.push_back("home-matches " + backup.string());
+  return home_matches;
+}
+
+std::vector<std::string> FakeBackupStore::TakeNotes() { return std::exchange(notes, {}); }
 
 Result<std::filesystem::path> FakeBackupStore::Latest(const std::string& upgrade_name) {
   for (auto b = backups.rbegin(); b != backups.rend(); ++b) {

@@ -92,7 +92,13 @@ class FakeBackupStore : public BackupStore {
   Status Prune(uint32_t keep, const std::vector<std::filesystem::path>& protect) override;
   Result<std::filesystem::path> Latest(const std::string& upgrade_name) override;
   bool IsComplete(const std::filesystem::path& backup) override;
+  Status DiscardPreCopy() override;
+  Result<bool> HomeMatches(const std::filesystem::path& backup) override;
+  std::vector<std::string> TakeNotes() override;
   Status fail_pre_copy;
+  Status fail_prune;
+  bool home_matches = true;        ///< what HomeMatches answers
+  std::vector<std::string> notes;  ///< what TakeNotes hands out (once)
   Status fail_create;
   /// What Latest answers, by upgrade, when no backup of that name was made.
   std::map<std::string, std::filesystem::path> latest;
