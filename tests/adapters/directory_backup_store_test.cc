@@ -247,7 +247,7 @@ TEST_F(BackupStoreTest, PruneRemovesNothingThatStillLooksComplete) {
   std::filesystem::path doomed = old.parent_path() / ("." + old.filename().string() + ".deleting");
   std::filesystem::rename(old, doomed);  // the crash: renamed, not removed
   EXPECT_TRUE(store_.Latest("v1").status().IsNotFound());
-  ASSERT_TRUE(store_.Prune(1, kept).ok());
+  ASSERT_TRUE(store_.Prune(1, {kept}).ok());
   EXPECT_FALSE(std::filesystem::exists(doomed));
   EXPECT_FALSE(std::filesystem::exists(old.string() + ".index")) << "no stamps without a backup";
   EXPECT_FALSE(std::filesystem::exists(old.string() + ".seq"));
