@@ -1,11 +1,30 @@
 #include "tests/support/upgrade_world.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 
 namespace nymvisor::testing {
 
+namespace {
+
+/// A tmpfs where there is one: a world writes upgrade-state.json (with its
+/// fsyncs) dozens of times, and the matrix and the property test make
+/// hundreds of worlds.
+std::filesystem::path FastBase() {
+  std::error_code ec;
+  if (std::filesystem::is_directory("/dev/shm", ec) && ::access("/dev/shm", W_OK) == 0) {
+    return "/dev/shm";
+  }
+  return std::filesystem::temp_directory_path();
+}
+
+}  // namespace
+
 UpgradeWorld::UpgradeWorld(UpgradePath path)
-    : path_(path), host_(systemd_, kUnit, [this] { return CurrentVersion(); }) {
+    : RunnerFixture(FastBase()),
+      path_(path),
+      host_(systemd_, kUnit, [this] { return CurrentVersion(); }) {
   WriteFile(layout_.UpgradeBinary("v2"), "new", 0755);
   systemd_.may_start = [this](const std::string& unit) {
     Result<std::optional<UpgradeState>> recorded = records_.LoadState();
