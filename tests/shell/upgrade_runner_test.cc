@@ -423,6 +423,19 @@ TEST_F(UpgradeRunnerTest, AnAbortWhoseSwitchBackFailsIsRetriedUntilTheOldVersion
   EXPECT_FALSE(Logged(message_ids::kRollbackFailed));
 }
 
+TEST_F(UpgradeRunnerTest, AUnitChangeBeforeTheHealthCheckBeginsIsNotJudged) {
+  step_delays_[UpgradeStep::kHealthCheck] = 30s;
+  MakeRunner();
+  UpToHealthCheck();  // recorded, held by the delay
+  systemd_.Change(kUnit, [](UnitState& u) { u.sub_state = "running"; });
+  EXPECT_FALSE(finished_.has_value()) << "judged before its period began";
+  scheduler_.Advance(30s);  // the check begins
+  scheduler_.Advance(119s);
+  EXPECT_FALSE(finished_.has_value());
+  scheduler_.Advance(2s);
+  EXPECT_TRUE(committed_);
+}
+
 TEST_F(UpgradeRunnerTest, AStepRunsOnlyOnceItIsRecorded) {
   BeginUpgrade(Initial());
   std::filesystem::path state = layout_.data_dir / "upgrade-state.json";
