@@ -20,7 +20,12 @@
 //                                file) at write_kib_s (default 10240) KiB/s, and one last
 //                                block as it stops: a database written up to the stop
 //   write_version=V              only version V writes (the setting is in the unit's env)
+//   start_log=PATH               `run` first appends "<version> <sha256 of start_data>" to
+//                                PATH (synced): what data each start found ("missing" if
+//                                start_data cannot be read)
+//   start_data=PATH              the file start_log digests
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
@@ -52,9 +57,10 @@ constexpr size_t kMagicLen = 8;
 constexpr size_t kLengthLen = 8;  // hex length of the JSON, before the magic
 
 const char* const kKeys[] = {
-    "version",       "binary_name",     "exit_at_start",  "crash_after_seconds", "ignore_sigterm",
-    "ignore_sigint", "hang_build_info", "bad_build_info", "notify_ready",        "ready_delay_ms",
-    "mutate_file",   "write_file",      "write_kib_s",    "write_version"};
+    "version",        "binary_name",    "exit_at_start",   "crash_after_seconds",
+    "ignore_sigterm", "ignore_sigint",  "hang_build_info", "bad_build_info",
+    "notify_ready",   "ready_delay_ms", "mutate_file",     "write_file",
+    "write_kib_s",    "write_version",  "start_log",       "start_data"};
 
 std::string ReadSelf() {
   std::ifstream in("/proc/self/exe", std::ios::binary);
@@ -170,6 +176,39 @@ int CmdBuildInfo(const json& s, const std::vector<std::string>& args) {
 volatile sig_atomic_t g_stop = 0;
 void OnSignal(int) { g_stop = 1; }
 
+/// sha256 of a file in hex, or "missing".
+std::string Sha256Of(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "missing";
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    EVP_DigestUpdate(ctx.get(), buf, static_cast<size_t>(in.gcount()));
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx.get(), md, &len);
+  std::string hex;
+  for (unsigned int i = 0; i < len; ++i) {
+    char two[3];
+    std::snprintf(two, sizeof two, "%02x", md[i]);
+    hex += two;
+  }
+  return hex;
+}
+
+/// Appends "<version> <digest of the data>" to the start log, durably.
+void LogStart(const json& s, const std::string& version) {
+  std::string line = version + " " + Sha256Of(Get(s, "start_data")) + "\n";
+  int fd = ::open(Get(s, "start_log").c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0 || ::write(fd, line.data(), line.size()) < 0) std::perror("fake-node start_log");
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
 void Mutate(const std::string& path, const std::string& version) {
   std::ofstream out(path, std::ios::app);
   out << "migrated by fake-node " << version << "\n";
@@ -225,6 +264,7 @@ int CmdRun(const json& s, const std::vector<std::string>& args) {
   std::cout << "fake-node " << version << " starting with";
   for (const std::string& a : args) std::cout << " " << a;
   std::cout << std::endl;
+  if (!Get(s, "start_log").empty()) LogStart(s, version);
   if (!Get(s, "mutate_file").empty()) Mutate(Get(s, "mutate_file"), version);
   if (!Get(s, "exit_at_start").empty()) {
     std::cerr << "fake-node " << version << ": failing at start as configured" << std::endl;

@@ -62,9 +62,12 @@ constexpr StepSpec kTable[] = {
   {S::kCommitting, "committing", "recording the upgrade", E::kCommit,
    false, false, false, false, R::kRepeat, 0,
    To(kEnd), To(S::kCommitting)},
+  // A switch back that failed (a full disk) leaves `current` at the new
+  // version, which must never run unchecked: the abort is retried. A start
+  // of the old version that failed ends it with the node down.
   {S::kAborting, "aborting", "aborting, starting the old version", E::kAbort,
    true, true, false, false, R::kRepeat, 0,
-   To(S::kRecordingFailure), To(S::kRecordingFailure)},
+   To(S::kRecordingFailure), Branch(S::kRecordingFailure, C::kSwitched, S::kAborting)},
   // Never restore under a running node: the stop is retried until it is down.
   {S::kRollbackStopping, "rollback-stopping", "rolling back: stopping the new version",
    E::kStopNode, false, true, true, true, R::kRepeat, 0,
@@ -73,8 +76,10 @@ constexpr StepSpec kTable[] = {
   // is left; then the node stays down and the failure is recorded (critical).
   // A backup refused before anything was restored leaves the data as the new
   // version left it: the old version starts on it, through the same check.
+  // A new agent stops the node before it restores again: at boot the unit
+  // may have started the old version on the half-restored tree.
   {S::kRestoring, "restoring", "rolling back: restoring the data", E::kRestore,
-   true, true, true, false, R::kRepeat, 0,
+   true, true, true, false, R::kFromRollbackStop, 0,
    To(S::kRollbackStarting), Branch(S::kRestoring, C::kRestoreRefused, S::kRollbackStarting,
                                     C::kBackupUnusable, S::kRecordingFailure),
    kKeepsNodeDown},
@@ -153,7 +158,15 @@ ResumePlan DecideResume(const UpgradeState& state) {
         *Follow(spec.on_failure, state),
         "the agent stopped " + std::to_string(state.attempts - 1) + " times during this upgrade"};
   }
-  return {spec.resume == R::kFromStop ? S::kStopping : state.step, ""};
+  switch (spec.resume) {
+    case R::kFromStop:
+      return {S::kStopping, ""};
+    case R::kFromRollbackStop:
+      return {S::kRollbackStopping, ""};
+    case R::kRepeat:
+      break;
+  }
+  return {state.step, ""};
 }
 
 Result<CrashPoint> ParseCrashPoint(std::string_view text) {

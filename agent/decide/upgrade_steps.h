@@ -80,6 +80,10 @@ struct StepEdge {
 enum class ResumeRule {
   kFromStop,  ///< start over from stopping the node: it may have been started meanwhile
   kRepeat,    ///< run the same step again
+  /// Stop the node, then run the step again (through rollback-stopping): a
+  /// step that writes the node's data. A reboot or a restart may have started
+  /// the node (its unit is enabled), and nothing is ever restored under it.
+  kFromRollbackStop,
 };
 
 /// One row of the upgrade state machine.

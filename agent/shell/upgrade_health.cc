@@ -66,7 +66,9 @@ void UpgradeRunner::ReadAndJudge(bool at_end) {
 }
 
 void UpgradeRunner::Judge(const UnitState& unit, bool at_end) {
-  if (!InHealthCheck()) return;
+  // Entered but not begun (its record is being retried, or a test delay
+  // holds it): there is no period to judge yet.
+  if (!InHealthCheck() || !state_->health_started_at) return;
   if (state_->health_paused_at) {
     if (unit.IsUp()) ResumeAfterOperator(unit);
     return;

@@ -254,7 +254,12 @@ void UpgradeRunner::RunAbort() {
   // Before the switch there is nothing to undo; a needless write that fails
   // (full disk) must not keep the old version from starting.
   if (state_->switched || !deps_.records.CurrentIs(state_->from_name)) {
-    if (Status st = SwitchBack(); !st.ok()) return Advance(false, st.message());
+    // Until the switch back is done `current` names the new version: the
+    // step table retries the abort rather than end with it there.
+    if (Status st = SwitchBack(); !st.ok()) {
+      state_->switched = true;
+      return Advance(false, st.message());
+    }
   }
   if (!state_->node_was_active) return Advance(true);
   QueueJob(/*start=*/true);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <vector>
 
@@ -98,6 +99,7 @@ TEST(DecideNext, EveryEdgeOfTheTable) {
       {S::kHealthCheck, false, false, true, false, false, S::kCommitting, S::kRollbackStopping},
       {S::kCommitting, false, false, true, false, false, kEnd, S::kCommitting},
       {S::kAborting, false, false, false, false, false, S::kRecordingFailure, S::kRecordingFailure},
+      {S::kAborting, false, false, true, false, false, S::kRecordingFailure, S::kAborting},
       {S::kRollbackStopping, false, false, true, false, false, S::kRestoring, S::kRollbackStopping},
       {S::kRestoring, false, false, false, false, false, S::kRollbackStarting, S::kRestoring},
       {S::kRestoring, false, false, false, true, false, S::kRollbackStarting, S::kRecordingFailure},
@@ -238,7 +240,7 @@ TEST(DecideResume, FromEveryStep) {
       {S::kCommitting, 2, S::kCommitting, false},
       {S::kAborting, 2, S::kAborting, false},
       {S::kRollbackStopping, 2, S::kRollbackStopping, false},
-      {S::kRestoring, 2, S::kRestoring, false},
+      {S::kRestoring, 2, S::kRollbackStopping, false},  // the node may have been started
       {S::kRollbackStarting, 2, S::kRollbackStarting, false},
       {S::kRollbackVerifying, 2, S::kRollbackVerifying, false},
       {S::kRecordingFailure, 2, S::kRecordingFailure, false},
@@ -254,7 +256,7 @@ TEST(DecideResume, FromEveryStep) {
       // Undoing and recording are never given up.
       {S::kCommitting, 40, S::kCommitting, false},
       {S::kRollbackStopping, 40, S::kRollbackStopping, false},
-      {S::kRestoring, 40, S::kRestoring, false},
+      {S::kRestoring, 40, S::kRollbackStopping, false},
       {S::kRecordingFailure, 40, S::kRecordingFailure, false},
   };
   std::set<S> covered;
@@ -269,6 +271,40 @@ TEST(DecideResume, FromEveryStep) {
     covered.insert(c.step);
   }
   EXPECT_EQ(covered.size(), StepTable().size()) << "resume is checked from every step";
+}
+
+TEST(DecideResume, AStepThatWritesTheDataResumesByStoppingTheNodeFirst) {
+  // After a crash or a power cut the enabled node unit may have been started:
+  // every step that writes the node's data goes through a stop again.
+  for (const StepSpec& spec : StepTable()) {
+    if (spec.effect != StepEffect::kRestore && spec.effect != StepEffect::kRestorePrevious) {
+      continue;
+    }
+    UpgradeState s = At(spec.step);
+    s.attempts = 2;
+    s.switched = true;
+    S resumed = DecideResume(s).step;
+    EXPECT_EQ(Spec(resumed).effect, StepEffect::kStopNode) << spec.name;
+    // ...and the stop leads back to a step that writes the data.
+    UpgradeState after_stop = At(resumed);
+    after_stop.switched = true;
+    after_stop.revert = spec.step == S::kRestoringPrevious;
+    after_stop.backup_path = "/backups/v2";
+    std::vector<std::string_view> walk = Walk(after_stop, {});
+    EXPECT_NE(std::find(walk.begin(), walk.end(), spec.name), walk.end()) << spec.name;
+  }
+}
+
+TEST(DecideNext, AnAbortWhoseSwitchBackFailedIsRetried) {
+  UpgradeState s = At(S::kAborting);
+  s.switched = true;  // `current` still names the new version
+  StepOutcome outcome = DecideNext(s, false);
+  EXPECT_EQ(outcome.next, S::kAborting);
+  EXPECT_TRUE(outcome.retry);
+  EXPECT_FALSE(outcome.node_left_down);
+  s.switched = false;  // switched back; the old version's start failed
+  EXPECT_EQ(DecideNext(s, false).next, S::kRecordingFailure);
+  EXPECT_TRUE(DecideNext(s, false).node_left_down);
 }
 
 TEST(DecideResume, ASwitchedUpgradeIsGivenUpWithARollback) {

@@ -109,6 +109,119 @@ class PowerCutTest(UpgradeTestCase):
                            "committed only after a health check in this boot:\n" + lines)
 
 
+START_LOG = "/var/log/fake-node-starts"
+
+
+def migrated(version):
+    """The line the stand-in node's "migration" (mutate_file) appends."""
+    return ("migrated by fake-node %s\n" % version).encode()
+
+
+# The steps in which the node is down or its data is being written; the agent
+# is held at each (NYMVISOR_TEST_STEP_DELAY) and the power cut there.
+UPGRADE_CUTS = ["stopping", "backing-up", "swapping", "starting", "health-check"]
+ROLLBACK_CUTS = ["rollback-stopping", "restoring", "rollback-starting"]
+
+
+class PowerCutAtEveryStepTest(UpgradeTestCase):
+    """One container, one power cut per step: an upgrade through each of
+    UPGRADE_CUTS (kept), one through each of ROLLBACK_CUTS (a new version that
+    fails at start, rolled back) and one through aborting (a backup that
+    fails on a file the agent cannot read). The stand-in node logs the
+    sha256 of data/state.db at every start (START_LOG, outside the home).
+    After each: no start on data other than the pre-upgrade data or what the
+    started version made of it, no upgrade in flight, the records, the
+    `current` link and the plan agreeing, after a rollback the data as it was
+    and the failed version recorded as failed."""
+
+    health_period = "8s"
+    power_cut = PowerCutTest.power_cut
+
+    def test_a_power_cut_at_every_step_where_the_node_is_down_or_its_data_written(self):
+        c = self.container
+        c.sh("install -m 0666 /dev/null %s" % START_LOG)
+        c.write_file("/etc/systemd/system/%s.d/starts.conf" % (NODE % "mixnode"),
+                     "[Service]\nEnvironment=FAKE_NODE_START_LOG=%s "
+                     "FAKE_NODE_START_DATA=%s/data/state.db\n" % (START_LOG, self.home))
+        c.run(["systemctl", "daemon-reload"])
+        self.start_instance()
+        self.n, self.last = 1, ("genesis", "1.1.0")
+        for step in UPGRADE_CUTS:
+            self.cut_at(step, healthy=True)
+        for step in ROLLBACK_CUTS:
+            self.cut_at(step, healthy=False)
+        self.cut_at("aborting", healthy=True, hold="backing-up=6s,",
+                    meanwhile=self.make_the_backup_fail)
+
+    def make_the_backup_fail(self):
+        """While the agent is held at backing-up: a file it cannot read."""
+        self.container.wait_for(self.state_step, 60, "backing-up",
+                                until=lambda s: s == "backing-up")
+        self.container.sh("install -m 0000 /dev/null %s/data/unreadable" % self.home)
+
+    def cut_at(self, step, healthy, hold="", meanwhile=None):
+        c = self.container
+        self.n += 1
+        name, version = "v%d" % self.n, "1.%d.0" % self.n
+        old_version = self.last[1]
+        # A delay before health-check does not hold the check (the node's
+        # start already judged it): the 8 s health period is the window.
+        delay = "" if step == "health-check" else "%s=30s" % step
+        c.write_file("/etc/nymvisor/mixnode.env",
+                     "NYMVISOR_TEST_STEP_DELAY=%s%s\n" % (hold, delay))
+        c.run(["systemctl", "restart", AGENT % "mixnode"], timeout=120)
+        pre, mark = c.read_file(self.home + "/data/state.db"), len(self.starts())
+        settings = {} if healthy else {"exit_at_start": 1}
+        self.publish(name, version, in_seconds=0, mutate_file=self.home + "/data/state.db",
+                     **settings)
+        if meanwhile:
+            meanwhile()
+        c.wait_for(self.state_step, 120, step, until=lambda s: s == step)
+        c.write_file("/etc/nymvisor/mixnode.env", "")  # the agent after the boot is not held
+        print("e2e: power cut at %s (%s)" % (step, name))
+        self.power_cut(off_for=1)
+        c.wait_for(self.state_step, 120, "the upgrade to end after the cut at " + step,
+                   until=lambda s: s is None)
+        kept = healthy and step != "aborting"
+        if kept:
+            self.last = (name, version)
+        self.assert_consistent_on(*self.last)
+        self.assert_sound_starts(pre, mark, old_version, version, step)
+        outcome = self.last_outcome(name)
+        if kept:
+            self.assertEqual(outcome, "completed", step)
+            return
+        self.assertIn(outcome, ("rolled-back", "failed"), step)
+        c.run(["rm", "-f", self.home + "/data/unreadable"])
+        self.assertIn(c.read_file(self.home + "/data/state.db"),
+                      [pre + migrated(old_version) * a for a in range(40)],
+                      "the data is what it was before %s (changed only by %s's own starts; "
+                      "power cut at %s)" % (version, old_version, step))
+
+    def starts(self):
+        return self.container.read_file(START_LOG).decode().splitlines()
+
+    def assert_sound_starts(self, pre, mark, old, new, step):
+        """Every start since `mark` found the pre-upgrade data, or that data
+        changed only by the old version, or then by the started new one."""
+        import hashlib
+        line = migrated
+        # Restart=on-failure restarts a failing version many times.
+        old_data = [pre + line(old) * a for a in range(40)]
+        sound = {old: {hashlib.sha256(d).hexdigest() for d in old_data},
+                 new: {hashlib.sha256(d + line(new) * b).hexdigest()
+                       for d in old_data for b in range(40)}}
+        starts = self.starts()[mark:]
+        print("e2e: starts after the cut at %s: %s" % (step, starts))
+        for entry in starts:
+            version, digest = entry.split()
+            self.assertIn(digest, sound.get(version, set()),
+                          "%s started on data that is neither the pre-upgrade data nor its own "
+                          "(power cut at %s; starts: %s)" % (version, step, starts))
+
+    last_outcome = CrashPointTest.last_outcome
+
+
 class OperatorStopTest(UpgradeTestCase):
 
     health_period = "6s"

@@ -379,6 +379,7 @@ TEST_F(UpgradeRunnerTest, ABackupThatVanishesAfterAFailedRestoreLeavesTheNodeDow
 }
 
 TEST_F(UpgradeRunnerTest, ANodeLeftDownIsRecordedBeforeTheUpgradeStateIsCleared) {
+TEST_F(UpgradeRunnerTest, AResumedRestoreStopsTheNodeFirst) {
   UpToHealthCheck();
   systemd_.Change(kUnit, [](UnitState& u) { u.active_state = ActiveState::kFailed; });
   systemd_.Finish();  // stop
@@ -410,6 +411,60 @@ TEST_F(UpgradeRunnerTest, AResumedRecordingOfANodeLeftDownWritesTheRecordFirst) 
   Result<NodeDownRecord> record = store_.LoadNodeDown();
   ASSERT_TRUE(record.ok()) << record.status().message();
   EXPECT_EQ(record->reason, s.failure);
+  worker_.RunAll();  // half restored; a retry is due
+  ASSERT_EQ(RecordedStep(), UpgradeStep::kRestoring);
+  backups_.fail_restore = Status();
+  // A power cut: at boot the enabled unit starts the old version.
+  systemd_.units[kUnit].active_state = ActiveState::kActive;
+  size_t restores = backups_.calls.size();
+  int stops = Calls(std::string("stop ") + kUnit);
+  MakeRunner();
+  runner_->Resume(**records_.LoadState());
+  EXPECT_EQ(Calls(std::string("stop ") + kUnit), stops + 1) << "the node is stopped again";
+  worker_.RunAll();
+  EXPECT_EQ(backups_.calls.size(), restores) << "nothing restored under the running node";
+  systemd_.Finish();  // stopped
+  worker_.RunAll();
+  EXPECT_EQ(backups_.calls.size(), restores + 1);
+  EXPECT_EQ(RecordedStep(), UpgradeStep::kRollbackStarting);
+  EXPECT_EQ(runner_->state()->restore_attempts, 2u) << "a later attempt: never 'refused'";
+}
+
+TEST_F(UpgradeRunnerTest, AnAbortWhoseSwitchBackFailsIsRetriedUntilTheOldVersionIsCurrent) {
+  BeginUpgrade(Initial());
+  systemd_.Finish();  // stop
+  int link_writes = 0;
+  files_.fail_write = [this, &link_writes](const std::filesystem::path& p) {
+    if (p == layout_.CurrentLink()) return ++link_writes > 1;  // the swap's own succeeds
+    return p == layout_.CurrentVersionFile();
+  };
+  worker_.RunAll();  // backup, then a swap that fails half way: `current` names v2
+  ASSERT_EQ(RecordedStep(), UpgradeStep::kAborting);
+  EXPECT_FALSE(finished_.has_value()) << "not recorded as failed with v2 current";
+  EXPECT_EQ(CurrentTarget(), layout_.UpgradeDir("v2"));
+  EXPECT_EQ(Calls(std::string("start ") + kUnit), 0) << "v2 never starts unchecked";
+  files_.fail_write = nullptr;
+  scheduler_.Advance(10s);
+  EXPECT_EQ(CurrentTarget(), layout_.GenesisDir());
+  EXPECT_EQ(store_.LoadCurrentVersion()->version, "1.1.0");
+  EXPECT_EQ(systemd_.calls.back(), std::string("start ") + kUnit);
+  systemd_.Finish();
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_EQ(store_.LoadHistory()->history.back().outcome, UpgradeOutcome::kFailed);
+  EXPECT_FALSE(Logged(message_ids::kRollbackFailed));
+}
+
+TEST_F(UpgradeRunnerTest, AUnitChangeBeforeTheHealthCheckBeginsIsNotJudged) {
+  step_delays_[UpgradeStep::kHealthCheck] = 30s;
+  MakeRunner();
+  UpToHealthCheck();  // recorded, held by the delay
+  systemd_.Change(kUnit, [](UnitState& u) { u.sub_state = "running"; });
+  EXPECT_FALSE(finished_.has_value()) << "judged before its period began";
+  scheduler_.Advance(30s);  // the check begins
+  scheduler_.Advance(119s);
+  EXPECT_FALSE(finished_.has_value());
+  scheduler_.Advance(2s);
+  EXPECT_TRUE(committed_);
 }
 
 TEST_F(UpgradeRunnerTest, AStepRunsOnlyOnceItIsRecorded) {

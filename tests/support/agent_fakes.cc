@@ -61,16 +61,49 @@ void FakeSystemdManager::Finish(const std::string& result) {
   std::string unit = what.substr(what.find(' ') + 1);
   UnitState& u = units[unit];
   u.load_state = "loaded";
-  if (result == "done") {
-    u.active_state = start ? ActiveState::kActive : ActiveState::kInactive;
-    u.sub_state = start ? "running" : "dead";
-    if (start) u.active_enter_usec += 1'000'000;
-    if (!start) u.active_exit_usec = u.active_enter_usec + 500'000;
+  std::string ended = result;
+  if (result == "done" && start) {
+    if (!Launch(unit)) ended = "failed";
+  } else if (result == "done") {
+    u.active_state = ActiveState::kInactive;
+    u.sub_state = "dead";
+    u.active_exit_usec = u.active_enter_usec + 500'000;
   } else if (start) {
     u.active_state = ActiveState::kFailed;
     u.sub_state = "failed";
   }
-  if (events_.job_removed) events_.job_removed(job, unit, result);
+  if (events_.job_removed) events_.job_removed(job, unit, ended);
+}
+
+bool FakeSystemdManager::Launch(const std::string& unit) {
+  UnitState& u = units[unit];
+  bool was_up = u.active_state == ActiveState::kActive;
+  if (!was_up && may_start && !may_start(unit)) {
+    u.active_state = ActiveState::kFailed;
+    u.sub_state = "failed";
+    return false;
+  }
+  u.active_state = ActiveState::kActive;
+  u.sub_state = "running";
+  u.active_enter_usec += 1'000'000;
+  if (!was_up && on_started) on_started(unit);
+  return true;
+}
+
+void FakeSystemdManager::PowerCut() {
+  pending.clear();
+  for (auto& [name, u] : units) {
+    u.active_state = ActiveState::kInactive;
+    u.sub_state = "dead";
+  }
+}
+
+void FakeSystemdManager::Boot() {
+  calls.push_back("boot");
+  for (const std::string& unit : enabled) {
+    units[unit].load_state = "loaded";
+    Launch(unit);
+  }
 }
 
 std::string FakeSystemdManager::OperatorJob(const std::string& verb, const std::string& unit) {

@@ -4,6 +4,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,20 @@ class FakeSystemdManager : public SystemdManager {
   std::string OperatorJob(const std::string& verb, const std::string& unit);
   /// Changes a unit's state and delivers unit_changed.
   void Change(const std::string& unit, const std::function<void(UnitState&)>& edit);
+  /// The power goes: every unit stops at once and every queued job is lost,
+  /// without a signal (nobody is left to receive one).
+  void PowerCut();
+  /// The machine comes up: every unit in `enabled` (WantedBy=multi-user.target)
+  /// is started, as far as `may_start` lets its process run.
+  void Boot();
+
+  std::set<std::string> enabled;
+  /// Whether a unit's process may run now (for the node: whether `nymvisor
+  /// exec` lets it). A start it refuses fails, as an ExecStart= that exits at
+  /// once would. Every start asks it, at boot and for a job alike.
+  std::function<bool(const std::string& unit)> may_start = [](const std::string&) { return true; };
+  /// A unit's process started (it was not running): by a job or at boot.
+  std::function<void(const std::string& unit)> on_started;
 
   std::map<std::string, UnitState> units;
   std::vector<std::string> calls;  ///< "start X", "stop X", "reset-failed X", ...
@@ -46,6 +61,9 @@ class FakeSystemdManager : public SystemdManager {
 
  private:
   Result<std::string> Queue(const std::string& verb, const std::string& unit);
+  /// Moves `unit` to active if `may_start` lets it (else failed); true if it
+  /// runs now.
+  bool Launch(const std::string& unit);
   int next_job_ = 1;
 };
 
@@ -73,6 +91,8 @@ class ManualWorker : public Worker {
   void Post(std::function<void()> job, std::function<void()> done) override;
   void RunOnMain(std::function<void()> fn) override { fn(); }
   void RunAll();
+  /// The agent died: its queued jobs never run, their results never arrive.
+  void Clear() { jobs_.clear(); }
   bool inline_jobs = false;
   size_t queued() const { return jobs_.size(); }
 

@@ -17,7 +17,9 @@ using namespace std::chrono_literals;
 /// with a 120 s health check that tolerates 2 restarts. Main thread only.
 class RunnerFixture : public ShellFixture {
  protected:
-  RunnerFixture() {
+  RunnerFixture() : RunnerFixture(std::filesystem::temp_directory_path()) {}
+  /// With the home made under `base`.
+  explicit RunnerFixture(const std::filesystem::path& base) : ShellFixture(base) {
     std::filesystem::create_directories(layout_.UpgradeDir("v2") / "bin");
     target_.name = "v2";
     target_.version = "1.2.0";

@@ -15,8 +15,9 @@ Config MixnodeConfig(const std::filesystem::path& home) {
 
 }  // namespace
 
-ShellFixture::ShellFixture()
-    : clock_(*ParseTimestamp("2026-11-26T12:00:00Z")),
+ShellFixture::ShellFixture(const std::filesystem::path& base)
+    : dir_(base),
+      clock_(*ParseTimestamp("2026-11-26T12:00:00Z")),
       scheduler_(clock_),
       log_(journal_, "mixnode", false),
       config_(MixnodeConfig(dir_.path())),

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -23,7 +24,9 @@ class ShellFixture : public ::testing::Test {
  protected:
   static constexpr char kUnit[] = "nymvisor-daemon@mixnode.service";
 
-  ShellFixture();
+  ShellFixture() : ShellFixture(std::filesystem::temp_directory_path()) {}
+  /// With the home made under `base`.
+  explicit ShellFixture(const std::filesystem::path& base);
 
   /// How many journal entries carry `message_id`.
   int Count(std::string_view message_id) const;

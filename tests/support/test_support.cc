@@ -88,6 +88,13 @@ Status FaultyFileSystem::CopyFile(const fs::path& from, const fs::path& to) {
   return RealFileSystem::CopyFile(from, to);
 }
 
+Status FaultyFileSystem::ReplaceSymlink(const fs::path& link, const fs::path& target) {
+  if (fail_write && fail_write(link)) {
+    return Status::Error("creating symlink " + link.string() + ": No space left on device");
+  }
+  return RealFileSystem::ReplaceSymlink(link, target);
+}
+
 Result<std::unique_ptr<WritableFile>> FaultyFileSystem::OpenForAppend(const fs::path& path,
                                                                       mode_t mode, bool truncate) {
   if (fail_write && fail_write(path)) {

@@ -77,6 +77,8 @@ class FaultyFileSystem : public RealFileSystem {
       std::make_shared<std::optional<uint64_t>>();
   Status WriteFileAtomic(const fs::path& path, std::string_view content, mode_t mode) override;
   Status CopyFile(const fs::path& from, const fs::path& to) override;
+  /// Fails like a full disk when `fail_write` matches the link.
+  Status ReplaceSymlink(const fs::path& link, const fs::path& target) override;
   Result<std::unique_ptr<WritableFile>> OpenForAppend(const fs::path& path, mode_t mode,
                                                       bool truncate) override;
 };
