@@ -1,6 +1,25 @@
 #include "agent/decide/node_start_guard.h"
 
 namespace nymvisor {
+namespace {
+
+/// While the binary is switched (or being switched) ahead of the agent's own
+/// start, a start by anyone else would run the new version unwatched, and its
+/// migration would reach the data that a resumed upgrade backs up again; after
+/// an operator's rollback the data may be half restored.
+bool StartsUnverifiedBinary(const UpgradeState& state) {
+  switch (state.step) {
+    case UpgradeStep::kSwapping:
+      return true;  // `current` may have moved before the record did
+    case UpgradeStep::kStopping:
+    case UpgradeStep::kBackingUp:
+      return state.switched;  // resumed after the switch
+    default:
+      return false;
+  }
+}
+
+}  // namespace
 
 Status DecideNodeStart(const std::string& id, const std::optional<UpgradeState>& state,
                        const std::optional<NodeDownRecord>& node_down) {
@@ -18,6 +37,15 @@ Status DecideNodeStart(const std::string& id, const std::optional<UpgradeState>&
                                " could not restore its data (step " + step +
                                "); the agent records this as node-left-down; see 'nymvisor "
                                "status', check the data, then run 'nymvisor release-node'");
+  }
+  if (StartsUnverifiedBinary(*state)) {
+    return Status::Refused(kNodeStartRefusedReason,
+                           "the node is not started while " + upgrade + " is in step " + step +
+                               ": `current` may point at a version the agent has not started "
+                               "and checked yet; the agent starts the node itself. Follow it "
+                               "with 'nymvisor status'; if no agent runs, start it with "
+                               "'systemctl start nymvisor@" +
+                               id + "'");
   }
   if (!Spec(state->step).keeps_node_down) return {};
   return Status::Refused(kNodeStartRefusedReason,

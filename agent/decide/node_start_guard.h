@@ -23,10 +23,14 @@ inline constexpr int kNodeStartRefusedExit = 75;
 /// start` nor a resumed agent starts the node on data that is being restored.
 /// The agent's own StartUnit runs the same ExecStart, so every step in which
 /// the agent starts the node must stay allowed. Per step of StepTable():
-///   - pre-copying, stopping, backing-up, swapping: allowed. The data is the
-///     pre-upgrade data (a copy is read from it); these steps resume from
-///     stopping, so a node started meanwhile is stopped again and the backup
-///     is taken after that.
+///   - pre-copying, stopping, backing-up: allowed before the switch. The data
+///     is the pre-upgrade data (a copy is read from it); these steps resume
+///     from stopping, so a node started meanwhile is stopped again and the
+///     backup is checked against the data (and taken again) after that.
+///   - swapping, and stopping or backing-up once switched (a resumed
+///     upgrade): refused. `current` may point at the new version, which must
+///     not run (and migrate the data) before the agent starts and checks it;
+///     after an operator's rollback the data may be half restored.
 ///   - restoring-previous: refused. An operator's rollback is restoring the
 ///     older version's data into the home.
 ///   - starting, health-check, committing: allowed. The agent starts the new

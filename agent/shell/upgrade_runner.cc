@@ -213,13 +213,18 @@ bool UpgradeRunner::RetrySpawnFailure() {
 void UpgradeRunner::RunBackup() {
   std::string name = BackupNameFor(*state_);
   std::filesystem::path taken = state_->backup_path;  // before a restart
+  bool switched = state_->switched;
   auto result = std::make_shared<Result<std::filesystem::path>>(Status::Error("not run"));
   auto reused = std::make_shared<bool>(false);
   deps_.worker.Post(
-      [this, name, taken, result, reused] {
-        // Kept only while the data still equals it: the old node may have
-        // run since (a crash before the switch, then a boot).
-        Result<bool> same = taken.empty() ? Result<bool>(false) : deps_.backups.HomeMatches(taken);
+      [this, name, taken, switched, result, reused] {
+        // Before the switch the old node may have run since (a crash, then a
+        // boot): kept only while the data still equals it. After it, only
+        // the new version (or a half-done restore) changed the data, which
+        // the backup must not take in: it is kept as it is.
+        Result<bool> same = taken.empty() ? Result<bool>(false)
+                            : switched    ? Result<bool>(true)
+                                          : deps_.backups.HomeMatches(taken);
         *reused = same.ok() && *same;
         *result = *reused ? Result<std::filesystem::path>(taken) : deps_.backups.Create(name);
       },

@@ -36,7 +36,8 @@ TEST(NodeStartGuard, AllowsAStartWithNoRecords) {
 // must not run under a live node; every other step is one in which the agent
 // starts the node itself (or it already ran), so its own StartUnit must pass.
 TEST(NodeStartGuard, RefusesExactlyTheRestoreStepsOfTheTable) {
-  const std::set<S> refused = {S::kRollbackStopping, S::kRestoring, S::kRestoringPrevious};
+  const std::set<S> refused = {S::kSwapping, S::kRollbackStopping, S::kRestoring,
+                               S::kRestoringPrevious};
   for (const StepSpec& spec : StepTable()) {
     Status st = DecideNodeStart("n1", At(spec.step), std::nullopt);
     EXPECT_EQ(!st.ok(), refused.count(spec.step) == 1) << spec.name;
@@ -52,6 +53,22 @@ TEST(NodeStartGuard, RefusesExactlyTheRestoreStepsOfTheTable) {
 TEST(NodeStartGuard, AllowsTheStepsInWhichTheAgentStartsTheNode) {
   for (S step : {S::kStarting, S::kRollbackStarting, S::kAborting, S::kHealthCheck}) {
     EXPECT_TRUE(DecideNodeStart("n1", At(step), std::nullopt).ok()) << StepName(step);
+  }
+}
+
+// A resumed upgrade goes back through stopping and backing-up with `current`
+// already switched: a start by anyone but the agent would run the new version
+// unchecked (and migrate the data the backup is kept for), or, after an
+// operator's rollback began its restore, start on half-restored data.
+TEST(NodeStartGuard, RefusesTheStepsBeforeTheAgentsStartOnceSwitched) {
+  for (S step : {S::kStopping, S::kBackingUp}) {
+    UpgradeState s = At(step);
+    EXPECT_TRUE(DecideNodeStart("n1", s, std::nullopt).ok()) << StepName(step);
+    s.switched = true;
+    Status st = DecideNodeStart("n1", s, std::nullopt);
+    EXPECT_TRUE(st.IsRefused()) << StepName(step);
+    EXPECT_NE(st.message().find("has not started and checked yet"), std::string::npos)
+        << st.message();
   }
 }
 

@@ -25,7 +25,14 @@ class ResumedUpgradeTest : public UpgradeBackupsTest {
     worker_.RunAll();   // backup
     ASSERT_EQ(RecordedStep(), UpgradeStep::kStarting);
     std::optional<UpgradeState> saved = *records_.LoadState();
-    systemd_.Finish();  // the dead agent's start job; the old node may run on
+    systemd_.Finish();  // the dead agent's start job; nobody listens
+    // As recorded on entering swapping, before `current` moved: the agent
+    // died there, and the old node may have run on since.
+    saved->step = UpgradeStep::kSwapping;
+    saved->switched = false;
+    ASSERT_TRUE(
+        records_.SwitchCurrent("genesis", "1.1.0", testing::NodeBuildInfo("1.1.0"), clock_.Now())
+            .ok());
     MakeRunner();
     runner_->Resume(*saved);
     systemd_.Finish();  // stop again

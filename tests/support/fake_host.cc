@@ -47,7 +47,18 @@ Status FakeHost::Restore(const std::filesystem::path& backup) {
   return {};
 }
 
-Status FakeHost::Prune(uint32_t, const std::filesystem::path&) { return {}; }
+Status FakeHost::Prune(uint32_t, const std::vector<std::filesystem::path>&) { return {}; }
+
+bool FakeHost::IsComplete(const std::filesystem::path& backup) { return backups.contains(backup); }
+
+Status FakeHost::DiscardPreCopy() { return {}; }
+
+Result<bool> FakeHost::HomeMatches(const std::filesystem::path& backup) {
+  auto it = backups.find(backup);
+  return it != backups.end() && it->second == data;
+}
+
+std::vector<std::string> FakeHost::TakeNotes() { return {}; }
 
 Result<std::filesystem::path> FakeHost::Latest(const std::string& upgrade_name) {
   for (auto it = backups.rbegin(); it != backups.rend(); ++it) {
@@ -66,19 +77,6 @@ std::vector<std::string> FakeHost::UnsoundStarts() const {
     }
   }
   return unsound;
-}
-
-bool StandInMayStart(const std::optional<UpgradeState>& recorded) {
-  if (!recorded) return true;
-  switch (recorded->step) {
-    case UpgradeStep::kRestoring:
-    case UpgradeStep::kRestoringPrevious:
-      return false;
-    case UpgradeStep::kRollbackStopping:
-      return recorded->restore_attempts == 0;
-    default:
-      return true;
-  }
 }
 
 }  // namespace nymvisor::testing

@@ -46,8 +46,13 @@ class FakeHost : public BackupStore {
   /// Checks that the node is not running, then writes the data: half of it,
   /// then `during_restore` (a test's power cut), then the rest.
   Status Restore(const std::filesystem::path& backup) override;
-  Status Prune(uint32_t keep, const std::filesystem::path& protect) override;
+  Status Prune(uint32_t keep, const std::vector<std::filesystem::path>& protect) override;
   Result<std::filesystem::path> Latest(const std::string& upgrade_name) override;
+  bool IsComplete(const std::filesystem::path& backup) override;
+  Status DiscardPreCopy() override;
+  /// Whether the data is still what `backup` holds (the node did not run since).
+  Result<bool> HomeMatches(const std::filesystem::path& backup) override;
+  std::vector<std::string> TakeNotes() override;
 
   /// Starts on data that is neither the pre-upgrade data nor what the started
   /// version made of it ("1.1.0 on half-restored"); empty when all were sound.
@@ -72,12 +77,6 @@ class FakeHost : public BackupStore {
   std::function<std::string()> current_version_;
   int next_backup_ = 1;
 };
-
-/// A stand-in for the node's start guard (h1's `nymvisor exec` refusal,
-/// wired in at the merge): the node may not start while the recorded upgrade
-/// is restoring its data, or once a restore has begun and has not finished
-/// (a resumed restore passes through rollback-stopping again). Pure.
-bool StandInMayStart(const std::optional<UpgradeState>& recorded);
 
 }  // namespace nymvisor::testing
 

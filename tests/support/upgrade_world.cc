@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "agent/decide/node_start_guard.h"
+
 namespace nymvisor::testing {
 
 namespace {
@@ -27,8 +29,14 @@ UpgradeWorld::UpgradeWorld(UpgradePath path)
       host_(systemd_, kUnit, [this] { return CurrentVersion(); }) {
   WriteFile(layout_.UpgradeBinary("v2"), "new", 0755);
   systemd_.may_start = [this](const std::string& unit) {
+    if (unit != kUnit) return true;
+    // What `nymvisor exec` decides from the same records (it fails closed).
     Result<std::optional<UpgradeState>> recorded = records_.LoadState();
-    return unit != kUnit || (recorded.ok() && StandInMayStart(*recorded));
+    Result<NodeDownRecord> down = records_.LoadNodeDown();
+    if (!recorded.ok() || (!down.ok() && !down.status().IsNotFound())) return false;
+    std::optional<NodeDownRecord> left_down;
+    if (down.ok()) left_down = *down;
+    return DecideNodeStart("mixnode", *recorded, left_down).ok();
   };
   if (path.backup_fails) host_.fail_create = Status::Error("No space left on device");
   boot_id_ = "boot-1";
