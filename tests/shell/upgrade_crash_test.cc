@@ -162,5 +162,30 @@ TEST(CrashMatrix, TheOperatorsRollbackPathsEndOnTheirData) {
   }
 }
 
+// Two power cuts: after the switch (recorded as swapping, not yet as
+// switched), then while the resumed agent stops the node. At the second boot
+// `current` names the version begun, which must not start on its own.
+TEST(CrashMatrix, ASecondPowerCutAfterAnUnrecordedSwitchStartsNothingUnchecked) {
+  for (const UpgradePath& path : kPaths) {
+    if (!StepsOf(path).contains(UpgradeStep::kSwapping)) continue;
+    SCOPED_TRACE(path.name);
+    UpgradeWorld world(path);
+    world.NewAgent(CrashPoint{UpgradeStep::kSwapping, true}, false);
+    try {
+      world.Begin();
+      for (int i = 0; i < 100; ++i) world.Step();
+    } catch (const testing::AgentDied&) {
+    }
+    ASSERT_TRUE(world.died_);
+    world.Die(/*power=*/true);
+    ASSERT_EQ(world.runner_->state()->step, UpgradeStep::kStopping);
+    world.host_.PowerCut();
+    world.host_.Boot();
+    world.NewAgent(std::nullopt, /*resume=*/true);
+    world.DriveToTheEnd(true);
+    world.CheckPromises();
+  }
+}
+
 }  // namespace
 }  // namespace nymvisor
