@@ -61,6 +61,14 @@ UpgradeRunner::~UpgradeRunner() { CancelTimers(); }
 void UpgradeRunner::Resume(UpgradeState state) {
   // Agent runs while the operator keeps the node stopped are not attempts.
   if (!state.health_paused_at) state.attempts += 1;
+  // A crash between the switch and its record leaves `current` at the
+  // target while the record says not switched; the start guard and the
+  // undo must know it, or a boot during the resumed stop starts the target
+  // on data it was never checked on.
+  if (!state.switched && state.target.name != state.from_name &&
+      deps_.records.CurrentIs(state.target.name)) {
+    state.switched = true;
+  }
   state_ = std::move(state);
   deps_.log.Warning("resuming upgrade " + state_->target.name + " at step '" +
                     std::string(StepName(state_->step)) + "' (attempt " +

@@ -1,4 +1,5 @@
-// The property test of the upgrade state machine: seeded random runs, each
+// The property test of the upgrade state machine: seeded random runs (an
+// upgrade of genesis to v2, or an operator's rollback of v2 to genesis), each
 // a random sequence of step outcomes (jobs that fail, restores that fail
 // half way, an unhealthy new version), agent deaths and power cuts at any
 // point between two events (and in the middle of a restore), checked
@@ -31,6 +32,7 @@ constexpr int kMaxDeaths = 4;
 /// of fault fails the test instead of passing it without trying.
 struct Tally {
   int committed = 0, undone = 0, node_left_down = 0;
+  int reverts = 0, reverts_undone = 0;  ///< operator's rollbacks, and those undone
   int kills = 0, power_cuts = 0, mid_restore_cuts = 0;
 };
 
@@ -38,7 +40,9 @@ struct Tally {
 class RandomRun {
  public:
   RandomRun(uint32_t seed, Tally& tally)
-      : rng_(seed), world_(UpgradePath{"random", Chance(0.4), Chance(0.15)}), tally_(tally) {}
+      : rng_(seed),
+        world_(UpgradePath{"random", Chance(0.4), Chance(0.15), Chance(0.3)}),
+        tally_(tally) {}
 
   void Run() {
     world_.host_.during_restore = [this] {
@@ -58,6 +62,10 @@ class RandomRun {
     world_.CheckPromises();
     if (!world_.finished_) return;
     (world_.committed_ ? tally_.committed : tally_.undone)++;
+    if (world_.path_.revert) {
+      tally_.reverts++;
+      tally_.reverts_undone += !world_.committed_;
+    }
     tally_.node_left_down += world_.finished_->node_down;
   }
 
@@ -104,13 +112,16 @@ TEST(UpgradePropertyTest, RandomFaultsNeverBreakAPromise) {
   std::cout << runs << " runs: " << tally.committed << " committed, " << tally.undone
             << " rolled back or aborted (" << tally.node_left_down << " with the node left down); "
             << tally.kills << " agent kills, " << tally.power_cuts << " power cuts ("
-            << tally.mid_restore_cuts << " in the middle of a restore)\n";
+            << tally.mid_restore_cuts << " in the middle of a restore); " << tally.reverts
+            << " operator's rollbacks (" << tally.reverts_undone << " undone)\n";
   if (runs == 1) return;
   EXPECT_GT(tally.committed, 0);
   EXPECT_GT(tally.undone, 0);
   EXPECT_GT(tally.kills, 0);
   EXPECT_GT(tally.power_cuts, 0);
   EXPECT_GT(tally.mid_restore_cuts, 0);
+  EXPECT_GT(tally.reverts, 0);
+  EXPECT_GT(tally.reverts_undone, 0);
 }
 
 }  // namespace

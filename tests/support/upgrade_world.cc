@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "agent/decide/node_start_guard.h"
+#include "agent/decide/rollback_plan.h"
 
 namespace nymvisor::testing {
 
@@ -39,7 +40,42 @@ UpgradeWorld::UpgradeWorld(UpgradePath path)
     return DecideNodeStart("mixnode", *recorded, left_down).ok();
   };
   if (path.backup_fails) host_.fail_create = Status::Error("No space left on device");
+  if (path.revert) RunV2();
   boot_id_ = "boot-1";
+}
+
+void UpgradeWorld::RunV2() {
+  const std::string before_v2 = "/backups/v2/backup-0";
+  host_.backups[before_v2] = kPreUpgradeData;
+  host_.data = "v2-migrated";
+  EXPECT_TRUE(records_.SwitchCurrent("v2", "1.2.0", NodeBuildInfo("1.2.0"), clock_.Now()).ok());
+  EXPECT_TRUE(store_.SavePlan({target_, {}}).ok());
+  HistoryEntry applied{clock_.Now(), target_, UpgradeOutcome::kCompleted, "", before_v2};
+  EXPECT_TRUE(store_.SaveHistory({{applied}}).ok());
+}
+
+UpgradeState UpgradeWorld::Start() {
+  if (!path_.revert) return Initial();
+  // What Agent::PlanRollback makes of the records: genesis is the version
+  // before v2, and the backup recorded with v2's completion holds its data.
+  Result<RollbackTarget> to = FindRollbackTarget(*store_.LoadPlan(), *store_.LoadHistory());
+  Result<nymvisor::CurrentVersion> current = store_.LoadCurrentVersion();
+  if (!to.ok() || !current.ok() || to->to || !to->from_backup) {
+    ADD_FAILURE() << "the records of the world running v2 do not plan a rollback to genesis";
+    return Initial();
+  }
+  UpgradeState s;
+  s.target = genesis_;
+  s.target_build = NodeBuildInfo("1.1.0");
+  s.from_name = current->name;
+  s.from_version = current->version;
+  s.from_build = current->binary_details;
+  s.started_at = clock_.Now();
+  s.revert = true;
+  s.revert_backup = *to->from_backup;
+  s.target_backup = to->to_backup;
+  s.requested_by = "uid 0 (root)";
+  return s;
 }
 
 std::string UpgradeWorld::CurrentVersion() const {
@@ -72,7 +108,7 @@ void UpgradeWorld::NewAgent(std::optional<CrashPoint> crash_at, bool resume) {
   if (*saved) runner_->Resume(**saved);
 }
 
-void UpgradeWorld::Begin() { ASSERT_TRUE(runner_->Begin(Initial()).ok()); }
+void UpgradeWorld::Begin() { ASSERT_TRUE(runner_->Begin(Start()).ok()); }
 
 void UpgradeWorld::Step() {
   const std::optional<UpgradeState>& s = runner_->state();
@@ -115,31 +151,53 @@ void UpgradeWorld::CheckPromises() {
   EXPECT_FALSE(records_.LoadState()->has_value()) << "no upgrade left in flight";
   EXPECT_EQ(host_.UnsoundStarts(), std::vector<std::string>{})
       << "a node start on data that is neither the pre-upgrade data nor its own";
+  if (path_.revert) CheckRevertStarts();
   EXPECT_EQ(host_.violations, std::vector<std::string>{});
-  std::string name = store_.LoadCurrentVersion()->name;
-  EXPECT_EQ(name, committed_ ? "v2" : "genesis");
-  EXPECT_EQ(store_.LoadPlan()->current.name, name) << "the plan agrees";
-  EXPECT_EQ(CurrentTarget(),
-            (name == "genesis" ? layout_.GenesisDir() : layout_.UpgradeDir(name)).string())
-      << "the current link agrees";
+  CheckRecords();
+  // An upgrade committed, or an operator's rollback undone, keeps v2.
+  bool v2_kept = committed_ != path_.revert;
   if (!finished_->node_down) {
     EXPECT_TRUE(host_.NodeRuns()) << "the node runs";
-    EXPECT_EQ(host_.data, committed_ ? "v2-migrated" : kPreUpgradeData);
-  }
-  if (!committed_) {
-    const UpgradePlan plan = *store_.LoadPlan();
-    EXPECT_TRUE(std::none_of(plan.queued_up.begin(), plan.queued_up.end(),
-                             [](const UpgradeInfo& u) { return u.name == "v2"; }))
-        << "the failed version is no longer queued";
-    EXPECT_EQ(store_.LoadHistory()->history.back().info.name, "v2");
-    EXPECT_NE(store_.LoadHistory()->history.back().outcome, UpgradeOutcome::kCompleted);
+    EXPECT_EQ(host_.data, v2_kept ? "v2-migrated" : kPreUpgradeData);
   }
   // The machine restarts once more: the node comes up on what the records say.
   host_.PowerCut();
   host_.Boot();
   for (size_t i = starts_when_finished_; i < host_.starts.size(); ++i) {
-    EXPECT_EQ(host_.starts[i].version, committed_ ? "1.2.0" : "1.1.0")
+    EXPECT_EQ(host_.starts[i].version, v2_kept ? "1.2.0" : "1.1.0")
         << "after the end only the kept version runs";
+  }
+}
+
+void UpgradeWorld::CheckRecords() {
+  std::string name = store_.LoadCurrentVersion()->name;
+  EXPECT_EQ(name, committed_ != path_.revert ? "v2" : "genesis");
+  EXPECT_EQ(store_.LoadPlan()->current.name, name) << "the plan agrees";
+  EXPECT_EQ(CurrentTarget(), layout_.UpgradeDir(name).string()) << "the current link agrees";
+  const UpgradeHistory history = *store_.LoadHistory();
+  const std::string& begun = finished_->target.name;
+  if (!committed_) {
+    const UpgradePlan plan = *store_.LoadPlan();
+    EXPECT_TRUE(std::none_of(plan.queued_up.begin(), plan.queued_up.end(),
+                             [&](const UpgradeInfo& u) { return u.name == begun; }))
+        << "the failed version is no longer queued";
+    EXPECT_EQ(history.history.back().info.name, begun);
+    EXPECT_NE(history.history.back().outcome, UpgradeOutcome::kCompleted);
+  } else if (path_.revert) {
+    const HistoryEntry* undone = LastEntryFor(history, "v2");
+    ASSERT_NE(undone, nullptr);
+    EXPECT_EQ(undone->outcome, UpgradeOutcome::kReverted) << "the history says v2 was undone";
+    EXPECT_EQ(history.history.back().info.name, "genesis");
+    EXPECT_EQ(history.history.back().outcome, UpgradeOutcome::kCompleted);
+  }
+}
+
+void UpgradeWorld::CheckRevertStarts() {
+  for (const FakeHost::NodeStart& start : host_.starts) {
+    bool own = (start.version == "1.2.0" && start.data == "v2-migrated") ||
+               (start.version == "1.1.0" && start.data == kPreUpgradeData);
+    EXPECT_TRUE(own) << start.version << " started on " << start.data
+                     << " during an operator's rollback";
   }
 }
 

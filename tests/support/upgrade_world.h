@@ -16,11 +16,16 @@ namespace nymvisor::testing {
 /// a power cut); the world catches it and starts a new agent.
 struct AgentDied {};
 
-/// How an upgrade of genesis (1.1.0) to v2 (1.2.0) goes when nothing dies.
+/// How an upgrade of genesis (1.1.0) to v2 (1.2.0) goes when nothing dies,
+/// or with `revert` an operator's rollback of v2 back to genesis.
 struct UpgradePath {
   const char* name;
-  bool unhealthy = false;     ///< 1.2.0 fails every health check: the rollback path
+  bool unhealthy = false;     ///< the version begun fails every health check: a rollback
   bool backup_fails = false;  ///< every backup fails (a full disk): the abort path
+  /// The node runs v2 on the data it migrated ("v2-migrated"); the backup
+  /// taken before v2 holds the pre-upgrade data; the operator rolls back to
+  /// genesis, begun as Agent::PlanRollback begins it (restoring-previous).
+  bool revert = false;
 };
 
 /// One upgrade on a FakeHost, driven to its end through agent deaths and
@@ -36,7 +41,7 @@ class UpgradeWorld : public RunnerFixture {
   /// first run of the upgrade), which resumes the recorded upgrade if
   /// `resume`.
   void NewAgent(std::optional<CrashPoint> crash_at, bool resume);
-  /// Begins the upgrade in the first agent.
+  /// Begins the upgrade (or the operator's rollback) in the first agent.
   void Begin();
   /// One thing happens: a job ends, the worker runs, or 10 s pass; a health
   /// check on an unhealthy path sees the node fail.
@@ -50,9 +55,13 @@ class UpgradeWorld : public RunnerFixture {
   void CheckPromises();
 
   std::string CurrentVersion() const;
+  /// The upgrade begun: genesis to v2, or (revert) v2 back to genesis with
+  /// the fields Agent::PlanRollback sets from the plan and the history.
+  UpgradeState Start();
   // What the tests that drive a world read and set.
   using RunnerFixture::committed_;
   using RunnerFixture::finished_;
+  using RunnerFixture::runner_;
   using ShellFixture::systemd_;
   using ShellFixture::worker_;
 
@@ -62,6 +71,14 @@ class UpgradeWorld : public RunnerFixture {
   bool died_ = false;              ///< an AgentDied was thrown
   size_t starts_when_finished_ = 0;
   int boots_ = 1;
+
+ private:
+  /// A world that runs v2 on its migrated data, v2 applied over a backup.
+  void RunV2();
+  void CheckRecords();
+  /// Every node start ran the version on its own data, the only data each
+  /// of them may see in an operator's rollback.
+  void CheckRevertStarts();
 };
 
 }  // namespace nymvisor::testing
