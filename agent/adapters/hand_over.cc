@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "agent/adapters/fd.h"
 #include "agent/adapters/root_only_path.h"
 
 namespace nymvisor {
@@ -41,7 +42,7 @@ Status HandOverEntry(int dir_fd, const char* name, const fs::path& path, uid_t u
   if (st.st_uid != 0) return {};  // already someone's: theirs, not ours to change
   if (S_ISDIR(st.st_mode)) {
     if (!RootOnly(st)) return {};  // others may write it: never work inside it as root
-    OwnedFd sub(::openat(dir_fd, name, kDirFlags));
+    Fd sub(::openat(dir_fd, name, kDirFlags));
     if (sub.get() < 0) return Errno("opening", path, errno);
     NV_RETURN_IF_ERROR(HandOverEntries(sub.get(), path, uid, gid, changed));
     if (::fchown(sub.get(), uid, gid) != 0) return Errno("chown", path, errno);
@@ -79,7 +80,7 @@ Status HandOverEntries(int dir_fd, const fs::path& path, uid_t uid, gid_t gid, i
 }  // namespace
 
 Result<int> HandOverTree(const fs::path& dir, uid_t uid, gid_t gid) {
-  NV_ASSIGN_OR_RETURN(OwnedFd top, OpenTrustedPath(dir, PathTrust::kNoSymlinks, true));
+  NV_ASSIGN_OR_RETURN(Fd top, OpenTrustedPath(dir, PathTrust::kNoSymlinks, true));
   struct stat st {};
   if (::fstat(top.get(), &st) != 0) return Errno("stat", dir, errno);
   int changed = 0;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "agent/adapters/account_scope.h"
+#include "agent/adapters/fd.h"
 #include "agent/adapters/root_only_path.h"
 #include "agent/adapters/system_account.h"
 
@@ -31,14 +32,14 @@ bool IsRootAccount(const std::string& user) {
 
 /// Opens the source as `reader`, else (not readable by it) as root through a
 /// path only root controls.
-Result<OwnedFd> OpenSource(const fs::path& source, const std::string& reader) {
+Result<Fd> OpenSource(const fs::path& source, const std::string& reader) {
   {
     NV_ASSIGN_OR_RETURN(std::unique_ptr<AccountScope> scope, AccountScope::Enter(reader));
-    OwnedFd fd(::open(source.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+    Fd fd(::open(source.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
     if (fd.get() >= 0) return fd;
     if (errno != EACCES && errno != EPERM) return Errno("reading", source);
   }
-  Result<OwnedFd> fd = OpenTrustedPath(source, PathTrust::kRootOnly, false);
+  Result<Fd> fd = OpenTrustedPath(source, PathTrust::kRootOnly, false);
   if (fd.ok()) return fd;
   return Status::Error(source.string() + " cannot be read by '" + reader +
                        "', and root reads it only through directories no one else can change (" +
@@ -62,7 +63,7 @@ Result<fs::path> MakeStageDirectory() {
 }
 
 Status CopyInto(int in, const fs::path& to) {
-  OwnedFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0755));
+  Fd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0755));
   if (out.get() < 0) return Errno("creating", to);
   std::vector<char> buf(1 << 20);
   while (true) {
@@ -89,7 +90,7 @@ Result<std::unique_ptr<OperatorBinaryCopy>> OperatorBinaryCopy::Stage(const fs::
   staged->path_ = source;
   if (::geteuid() != 0 || reader.empty() || IsRootAccount(reader)) return staged;
   fs::path absolute = fs::absolute(source).lexically_normal();
-  NV_ASSIGN_OR_RETURN(OwnedFd in, OpenSource(absolute, reader));
+  NV_ASSIGN_OR_RETURN(Fd in, OpenSource(absolute, reader));
   struct stat st {};
   if (::fstat(in.get(), &st) != 0) return Errno("stat", absolute);
   if (!S_ISREG(st.st_mode)) return Status::Error(absolute.string() + " is not a regular file");

@@ -124,7 +124,7 @@ Result<std::string> RealFileSystem::ReadFile(const fs::path& path) {
 Result<std::string> RealFileSystem::ReadTrusted(const fs::path& path) {
   if (::geteuid() != 0) return ReadFile(path);
   fs::path absolute = fs::absolute(path);
-  Result<OwnedFd> fd = OpenTrustedPath(absolute, PathTrust::kRootOnly, false);
+  Result<Fd> fd = OpenTrustedPath(absolute, PathTrust::kRootOnly, false);
   if (!fd.ok()) {
     if (fd.status().IsNotFound()) return fd.status();
     return Status::Error("refusing to read " + path.string() +

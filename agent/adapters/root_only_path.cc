@@ -50,22 +50,11 @@ Status CheckRootOnly(int fd, const fs::path& path, bool last) {
 
 }  // namespace
 
-OwnedFd::~OwnedFd() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-OwnedFd::OwnedFd(OwnedFd&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-
-OwnedFd& OwnedFd::operator=(OwnedFd&& other) noexcept {
-  std::swap(fd_, other.fd_);
-  return *this;
-}
-
-Result<OwnedFd> OpenTrustedPath(const fs::path& path, PathTrust trust, bool directory) {
+Result<Fd> OpenTrustedPath(const fs::path& path, PathTrust trust, bool directory) {
   fs::path clean = path.lexically_normal();
   if (!clean.is_absolute()) return Status::Error(path.string() + " is not an absolute path");
   constexpr int kDir = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-  OwnedFd current(::open("/", kDir));
+  Fd current(::open("/", kDir));
   if (current.get() < 0) return OpenError("/", errno);
   std::vector<fs::path> parts;
   for (const fs::path& part : clean.relative_path()) {
@@ -81,7 +70,7 @@ Result<OwnedFd> OpenTrustedPath(const fs::path& path, PathTrust trust, bool dire
     walked /= parts[i];
     bool want_dir = directory || i + 1 < parts.size();
     int flags = want_dir ? kDir : (O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    OwnedFd next(::openat(current.get(), parts[i].c_str(), flags));
+    Fd next(::openat(current.get(), parts[i].c_str(), flags));
     if (next.get() < 0) return OpenError(walked, SymlinkAsEloop(current.get(), parts[i], errno));
     current = std::move(next);
   }

@@ -3,24 +3,10 @@
 
 #include <filesystem>
 
+#include "agent/adapters/fd.h"
 #include "agent/base/status.h"
 
 namespace nymvisor {
-
-/// A file descriptor that closes itself; movable, not copyable.
-class OwnedFd {
- public:
-  explicit OwnedFd(int fd = -1) : fd_(fd) {}
-  ~OwnedFd();
-  OwnedFd(OwnedFd&& other) noexcept;
-  OwnedFd& operator=(OwnedFd&& other) noexcept;
-  OwnedFd(const OwnedFd&) = delete;
-  OwnedFd& operator=(const OwnedFd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 /// How much of a path root may trust while walking it.
 enum class PathTrust {
@@ -34,7 +20,7 @@ enum class PathTrust {
 /// could plant on the way. `directory` asks for a directory (O_DIRECTORY),
 /// else a file is opened read-only. Errors name the component that failed
 /// and why (a symlink, an owner, a mode).
-Result<OwnedFd> OpenTrustedPath(const std::filesystem::path& path, PathTrust trust, bool directory);
+Result<Fd> OpenTrustedPath(const std::filesystem::path& path, PathTrust trust, bool directory);
 
 }  // namespace nymvisor
 
