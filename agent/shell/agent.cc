@@ -112,8 +112,15 @@ void Agent::StartPoller() {
   Result<std::string> url = UpgradeInfoUrl(config_);  // validated by Start or Reload
   if (poller_) poller_->Stop();
   poller_ = std::make_unique<UpstreamPoller>(
-      PollerDeps{deps_.http, records_, deps_.clock, deps_.scheduler, deps_.fetch_worker, deps_.log,
-                 deps_.jitter, signatures_, deps_.platform},
+      PollerDeps{.http = deps_.http,
+                 .records = records_,
+                 .clock = deps_.clock,
+                 .scheduler = deps_.scheduler,
+                 .worker = deps_.fetch_worker,
+                 .log = deps_.log,
+                 .jitter = deps_.jitter,
+                 .signatures = signatures_,
+                 .platform = deps_.platform},
       url.value_or(""), config_.nymvisor.upstream_polling_rate, [](const UpgradeInfo&) {},
       [this] {
         Reconcile();
@@ -121,9 +128,13 @@ void Agent::StartPoller() {
       });
   if (config_.nymvisor.upstream_source == "github") {
     const NymvisorSection& n = config_.nymvisor;
-    poller_->FollowGithub(GithubSource{n.github_api_url, n.github_repository, n.github_tag_prefix,
-                                       config_.daemon.name, deps_.platform, n.github_upgrade_delay,
-                                       deps_.github_token});
+    poller_->FollowGithub(GithubSource{.api_url = n.github_api_url,
+                                       .repository = n.github_repository,
+                                       .tag_prefix = n.github_tag_prefix,
+                                       .binary = config_.daemon.name,
+                                       .platform = deps_.platform,
+                                       .delay = n.github_upgrade_delay,
+                                       .token = deps_.github_token});
   }
   poller_->Start();
 }
@@ -228,13 +239,17 @@ bool Agent::ApplyDecision(const ScheduleDecision& decision, const UpgradePlan& p
 
 void Agent::StartStaging(const UpgradeInfo& info) {
   stages_[info.name] = {StageStatus::kInProgress, ""};
-  StageRequest request{info, layout_, deps_.platform, config_.daemon.allow_binaries_download,
-                       config_.daemon.enforce_download_checksum};
-  request.signatures = signatures_;
-  // Saturates: a limit past 2^64 bytes is no limit.
-  request.max_binary_bytes =
-      std::min<uint64_t>(config_.daemon.max_download_size_mib, UINT64_MAX >> 20) << 20;
-  request.now = deps_.clock.Now();
+  StageRequest request{
+      .info = info,
+      .layout = layout_,
+      .platform = deps_.platform,
+      .allow_download = config_.daemon.allow_binaries_download,
+      .enforce_checksum = config_.daemon.enforce_download_checksum,
+      // Saturates: a limit past 2^64 bytes is no limit.
+      .max_binary_bytes = std::min<uint64_t>(config_.daemon.max_download_size_mib, UINT64_MAX >> 20)
+                          << 20,
+      .signatures = signatures_,
+      .now = deps_.clock.Now()};
   auto result = std::make_shared<Result<StagedBinary>>(Status::Error("not staged"));
   auto stopping = stopping_;
   auto last_percent = std::make_shared<int>(-1);

@@ -31,10 +31,13 @@
 #include "agent/shell/upgrade_records.h"
 #include "agent/shell/upgrade_runner.h"
 #include "agent/shell/upstream_poller.h"
+#include "agent/shell/worker_lane.h"
 
 namespace nymvisor {
 
-/// Every effect the agent uses; run_command.cc passes the real ones.
+/// Every effect the agent uses; run_command.cc passes the real ones. Build it
+/// with designated initializers (`.systemd = ...`), so each effect is named
+/// where it is wired.
 struct AgentDeps {
   SystemdManager& systemd;
   HttpClient& http;
@@ -44,10 +47,11 @@ struct AgentDeps {
   Clock& clock;
   Scheduler& scheduler;
   /// Backups, restores and pruning: the node may be down while they run.
-  Worker& worker;
+  BackupLane worker;
   /// Polls and downloads, which may trickle for minutes: a lane of their own,
-  /// so a backup never queues behind them while the node is down.
-  Worker& fetch_worker;
+  /// so a backup never queues behind them while the node is down. A distinct
+  /// type from `worker`, so the two cannot be swapped (shell/worker_lane.h).
+  FetchLane fetch_worker;
   Notifier& notifier;
   Logger& log;
   std::function<Duration(Duration max)> jitter;

@@ -21,9 +21,19 @@ class UpstreamPollerTest : public testing::ShellFixture {
  protected:
   UpstreamPollerTest() {
     worker_.inline_jobs = true;
-    poller_.emplace(PollerDeps{http_, records_, clock_, scheduler_, worker_, log_,
-                               [](Duration) { return Duration::zero(); }},
-                    kUrl, 1h, [this](const UpgradeInfo& info) { queued_.push_back(info.name); });
+    poller_.emplace(Deps(), kUrl, 1h,
+                    [this](const UpgradeInfo& info) { queued_.push_back(info.name); });
+  }
+
+  /// The poller's effects: the fixture's fakes, no jitter.
+  PollerDeps Deps() {
+    return PollerDeps{.http = http_,
+                      .records = records_,
+                      .clock = clock_,
+                      .scheduler = scheduler_,
+                      .worker = worker_,
+                      .log = log_,
+                      .jitter = [](Duration) { return Duration::zero(); }};
   }
 
   void Offer(const std::string& name, const std::string& version, const std::string& etag = "") {
@@ -136,9 +146,7 @@ TEST_F(UpstreamPollerTest, AnUnreachableHostIsReportedOnceWithItsUrl) {
 
 TEST_F(UpstreamPollerTest, NoCredentialOfTheUrlReachesTheJournal) {
   const std::string url = "http://ops:hunter2@127.0.0.1:1/nym-node/upgrade-info.json";
-  poller_.emplace(PollerDeps{http_, records_, clock_, scheduler_, worker_, log_,
-                             [](Duration) { return Duration::zero(); }},
-                  url, 1h, [](const UpgradeInfo&) {});
+  poller_.emplace(Deps(), url, 1h, [](const UpgradeInfo&) {});
   http_.resources[url].status = 404;
   poller_->Start();
   EXPECT_EQ(http_.requests.back().url, url) << "the URL fetched is unchanged";
@@ -184,11 +192,18 @@ class SignedUpstreamTest : public testing::ShellFixture {
     worker_.inline_jobs = true;
     auto verifier = MinisignVerifier::Create({TestKey()});
     ASSERT_TRUE(verifier.ok());
-    SignatureSettings signatures{std::shared_ptr<SignatureVerifier>(std::move(verifier).value()),
-                                 required};
-    poller_.emplace(PollerDeps{http_, records_, clock_, scheduler_, worker_, log_,
-                               [](Duration) { return Duration::zero(); }, signatures},
-                    kUrl, 1h, [this](const UpgradeInfo& info) { queued_.push_back(info.name); });
+    PollerDeps deps{
+        .http = http_,
+        .records = records_,
+        .clock = clock_,
+        .scheduler = scheduler_,
+        .worker = worker_,
+        .log = log_,
+        .jitter = [](Duration) { return Duration::zero(); },
+        .signatures = {.verifier = std::shared_ptr<SignatureVerifier>(std::move(verifier).value()),
+                       .required = required}};
+    poller_.emplace(std::move(deps), kUrl, 1h,
+                    [this](const UpgradeInfo& info) { queued_.push_back(info.name); });
     poller_->Start();
   }
   void Serve(const std::string& body, std::optional<std::string> minisig) {

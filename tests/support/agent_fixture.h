@@ -94,17 +94,30 @@ class AgentFixture : public ShellFixture {
   }
 
   void StartAgent() {
-    agent_.emplace(
-        config_,
-        AgentDeps{
-            systemd_, http_, files_, probes_, backups_, clock_, scheduler_, worker_, fetch_worker_,
-            notifier_, log_, [](Duration) { return Duration::zero(); }, MakeOpenSslHasher,
-            HostPlatform(), &publisher_, [this]() -> Result<Config> { return reloaded_config_; },
-            [](const std::vector<std::string>& keys) -> Result<std::shared_ptr<SignatureVerifier>> {
-              NV_ASSIGN_OR_RETURN(auto made, MinisignVerifier::Create(keys));
-              return std::shared_ptr<SignatureVerifier>(std::move(made));
-            },
-            github_token_, host_});
+    agent_.emplace(config_,
+                   AgentDeps{.systemd = systemd_,
+                             .http = http_,
+                             .files = files_,
+                             .probes = probes_,
+                             .backups = backups_,
+                             .clock = clock_,
+                             .scheduler = scheduler_,
+                             .worker = BackupLane(worker_),
+                             .fetch_worker = FetchLane(fetch_worker_),
+                             .notifier = notifier_,
+                             .log = log_,
+                             .jitter = [](Duration) { return Duration::zero(); },
+                             .make_hasher = MakeOpenSslHasher,
+                             .platform = HostPlatform(),
+                             .control = &publisher_,
+                             .load_config = [this]() -> Result<Config> { return reloaded_config_; },
+                             .make_verifier = [](const std::vector<std::string>& keys)
+                                 -> Result<std::shared_ptr<SignatureVerifier>> {
+                               NV_ASSIGN_OR_RETURN(auto made, MinisignVerifier::Create(keys));
+                               return std::shared_ptr<SignatureVerifier>(std::move(made));
+                             },
+                             .github_token = github_token_,
+                             .host = host_});
     ASSERT_TRUE(agent_->Start().ok());
   }
 
