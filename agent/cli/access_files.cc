@@ -46,7 +46,7 @@ Status RemoveIfPresent(FileSystem& files, const std::filesystem::path& path,
 /// The unprivileged agent accounts of every instance in etc_dir.
 std::set<std::string> AgentAccounts(const AccessPaths& paths, FileSystem& files) {
   std::set<std::string> owners;
-  GeneratorPaths generator{paths.etc_dir, {}, {}};
+  GeneratorPaths generator{.etc_dir = paths.etc_dir, .output_dir = {}, .nymvisor_binary = {}};
   for (const std::string& id : FindInstanceIds(paths.etc_dir, files)) {
     InstanceSources sources;
     Result<LoadedConfig> loaded = LoadUnitConfig(generator, id, files, &sources);
@@ -156,7 +156,7 @@ Result<std::vector<std::string>> RefreshAccess(const AccessPaths& paths, const C
 
 std::vector<std::string> RefreshAllAccess(const AccessPaths& paths, FileSystem& files) {
   std::vector<std::string> notes;
-  GeneratorPaths generator{paths.etc_dir, {}, {}};
+  GeneratorPaths generator{.etc_dir = paths.etc_dir, .output_dir = {}, .nymvisor_binary = {}};
   for (const std::string& id : FindInstanceIds(paths.etc_dir, files)) {
     InstanceSources sources;
     Result<LoadedConfig> loaded = LoadUnitConfig(generator, id, files, &sources);

@@ -62,7 +62,10 @@ Status AddUpgradeCli::Run() {
                       StageOperatorBinary(*inv_, NodeAccount(loaded.config, inv_->ctx.files),
                                           &flags.daemon_binary));
   NV_ASSIGN_OR_RETURN(auto as_node, EnterNodeAccount(*inv_, loaded.config, /*writes=*/true));
-  AddUpgradeDeps deps{inv_->ctx.files, inv_->ctx.processes, inv_->ctx.clock, inv_->ctx.err};
+  AddUpgradeDeps deps{.files = inv_->ctx.files,
+                      .processes = inv_->ctx.processes,
+                      .clock = inv_->ctx.clock,
+                      .warnings = inv_->ctx.err};
   NV_ASSIGN_OR_RETURN(UpgradeInfo added, RunAddUpgrade(flags, loaded.config, deps));
   as_node.reset();
   std::ostream& err = inv_->ctx.err;

@@ -89,14 +89,16 @@ Status InitCli::Run() {
     flags_.Set("nymvisor.id", inv_->id);
   }
   InitDeps deps{
-      inv_->ctx.files,
-      inv_->ctx.processes,
-      inv_->ctx.clock,
-      UserExists,
-      [this](const std::string& user, std::string* path) {
-        return StageOperatorBinary(*inv_, user, path);
-      },
-      [this](const Config& config) { return EnterNodeAccount(*inv_, config, /*writes=*/true); }};
+      .files = inv_->ctx.files,
+      .processes = inv_->ctx.processes,
+      .clock = inv_->ctx.clock,
+      .user_exists = UserExists,
+      .stage = [this](const std::string& user,
+                      std::string* path) { return StageOperatorBinary(*inv_, user, path); },
+      .enter_node =
+          [this](const Config& config) {
+            return EnterNodeAccount(*inv_, config, /*writes=*/true);
+          }};
   NV_ASSIGN_OR_RETURN(InitResult result, RunInit(flags_, inv_->Locator(), inv_->Env(), deps));
   for (const std::string& note : result.notes) {
     inv_->ctx.err << "note: " << RedactUrlsIn(note) << "\n";

@@ -49,8 +49,10 @@ Status WriteDropIn(const std::filesystem::path& out, const std::string& unit,
 Result<LoadedConfig> LoadUnitConfig(const GeneratorPaths& paths, const std::string& id,
                                     FileSystem& files, InstanceSources* sources) {
   NV_RETURN_IF_ERROR(ValidateInstanceId(id));
-  *sources = {
-      id, paths.etc_dir / (id + ".toml"), paths.etc_dir / (id + ".env"), paths.nymvisor_binary, {}};
+  *sources = {.id = id,
+              .config_path = paths.etc_dir / (id + ".toml"),
+              .env_file = paths.etc_dir / (id + ".env"),
+              .nymvisor_binary = paths.nymvisor_binary};
   std::filesystem::path token = paths.etc_dir / (id + ".github-token");
   // Only root may change what becomes the agent's credential.
   if (files.ReadTrusted(token).ok()) sources->github_token = token;

@@ -22,7 +22,7 @@ struct InstanceSources {
   std::string nymvisor_binary = "/usr/bin/nymvisor";
   /// /etc/nymvisor/<id>.github-token when it exists (root-only): handed to
   /// the agent as its credential github-token; empty: none.
-  std::filesystem::path github_token;
+  std::filesystem::path github_token = {};
 };
 
 /// Set by a blocked unit's drop-in: why the generator blocked it.

@@ -28,7 +28,8 @@ class AddUpgradeTest : public ::testing::Test {
     init.daemon_binary = StampFakeNode(dir_ / "dist/v1", {{"version", "1.1.0"}});
     init.Set("daemon.home", (dir_ / "home").string());
     init.Set("nymvisor.id", "mixnode");
-    InitDeps deps{files_, processes_, clock_, UserExists, {}, {}};
+    InitDeps deps{
+        .files = files_, .processes = processes_, .clock = clock_, .user_exists = UserExists};
     Result<InitResult> r =
         RunInit(init, MakeLocatorContext(EnvFromMap({}), true, dir_ / "etc"), EnvFromMap({}), deps);
     EXPECT_TRUE(r.ok()) << r.status().message();
@@ -39,7 +40,8 @@ class AddUpgradeTest : public ::testing::Test {
   }
 
   Status Add() {
-    AddUpgradeDeps deps{files_, processes_, clock_, warnings_};
+    AddUpgradeDeps deps{
+        .files = files_, .processes = processes_, .clock = clock_, .warnings = warnings_};
     return RunAddUpgrade(flags_, config_, deps).status();
   }
   RecordStore Store() { return RecordStore(files_, MakeLayout(config_)); }
@@ -185,7 +187,8 @@ TEST_F(AddUpgradeTest, MissingOrBrokenBinaryChangesNothing) {
 TEST_F(AddUpgradeTest, AFullDiskLeavesThePlanUntouched) {
   testing::FaultyFileSystem faulty;
   faulty.fail_write = [](const fs::path& p) { return p.filename() == "nym-node"; };
-  AddUpgradeDeps deps{faulty, processes_, clock_, warnings_};
+  AddUpgradeDeps deps{
+      .files = faulty, .processes = processes_, .clock = clock_, .warnings = warnings_};
   std::string before = ReadFileOrDie(Data("upgrade-plan.json"));
   EXPECT_NE(RunAddUpgrade(flags_, config_, deps).status().message().find("No space left"),
             std::string::npos);

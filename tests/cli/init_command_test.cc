@@ -32,7 +32,8 @@ class InitCommandTest : public ::testing::Test {
   Result<InitResult> Init(std::map<std::string, std::string> env = {}) {
     LocatorContext ctx =
         MakeLocatorContext(EnvFromMap({{"HOME", (dir_ / "root").string()}}), true, dir_ / "etc");
-    InitDeps deps{files_, processes_, clock_, UserExists, {}, {}};
+    InitDeps deps{
+        .files = files_, .processes = processes_, .clock = clock_, .user_exists = UserExists};
     return RunInit(flags_, ctx, EnvFromMap(std::move(env)), deps);
   }
 
@@ -233,7 +234,8 @@ TEST_F(InitCommandTest, AConfigPathOfAnotherInstanceIsRefused) {
       EnvFromMap({{"HOME", (dir_ / "root").string()},
                   {"NYMVISOR_CONFIG_PATH", (dir_ / "etc/mixnode.toml").string()}}),
       true, dir_ / "etc");
-  InitDeps deps{files_, processes_, clock_, UserExists, {}, {}};
+  InitDeps deps{
+      .files = files_, .processes = processes_, .clock = clock_, .user_exists = UserExists};
   Status st = RunInit(flags_, ctx, EnvFromMap({}), deps).status();
   ASSERT_TRUE(st.IsRefused()) << st.message();
   EXPECT_NE(st.message().find("--id asks for instance 'gateway' but NYMVISOR_CONFIG_PATH"),
@@ -443,7 +445,8 @@ TEST_F(InitCommandTest, AFailedConfigWriteCanBeRetried) {
   testing::FaultyFileSystem faulty;
   faulty.fail_write = [](const fs::path& p) { return p.extension() == ".toml"; };
   LocatorContext ctx = MakeLocatorContext(EnvFromMap({}), true, dir_ / "etc");
-  InitDeps deps{faulty, processes_, clock_, UserExists, {}, {}};
+  InitDeps deps{
+      .files = faulty, .processes = processes_, .clock = clock_, .user_exists = UserExists};
   Status st = RunInit(flags_, ctx, EnvFromMap({}), deps).status();
   EXPECT_NE(st.message().find("No space left on device"), std::string::npos);
   Result<InitResult> r = Init();
@@ -465,23 +468,24 @@ TEST_F(InitCommandTest, ProbesAndInstallsTheStagedCopyAsTheNodesAccount) {
   std::string staged_copy = StampFakeNode(dir_ / "stage/nym-node", {{"version", "1.1.0"}});
   std::vector<std::string> events;
   flags_.Set("daemon.user", "nymnode");
-  InitDeps deps{files_,
-                processes_,
-                clock_,
-                [](const std::string&) { return true; },
-                [&](const std::string& user, std::string* path) -> Result<std::shared_ptr<void>> {
-                  events.push_back("stage " + *path + " for " + user);
-                  *path = staged_copy;
-                  return std::shared_ptr<void>();
-                },
-                [&](const Config& pre) -> Result<std::shared_ptr<void>> {
-                  events.push_back("enter " + pre.daemon.user + " in " + pre.daemon.home);
-                  return std::shared_ptr<void>(nullptr, [&](void*) {
-                    events.push_back(std::filesystem::exists(dir_ / "etc/mixnode.toml")
-                                         ? "leave after the config"
-                                         : "leave");
-                  });
-                }};
+  InitDeps deps{
+      .files = files_,
+      .processes = processes_,
+      .clock = clock_,
+      .user_exists = [](const std::string&) { return true; },
+      .stage = [&](const std::string& user, std::string* path) -> Result<std::shared_ptr<void>> {
+        events.push_back("stage " + *path + " for " + user);
+        *path = staged_copy;
+        return std::shared_ptr<void>();
+      },
+      .enter_node = [&](const Config& pre) -> Result<std::shared_ptr<void>> {
+        events.push_back("enter " + pre.daemon.user + " in " + pre.daemon.home);
+        return std::shared_ptr<void>(nullptr, [&](void*) {
+          events.push_back(std::filesystem::exists(dir_ / "etc/mixnode.toml")
+                               ? "leave after the config"
+                               : "leave");
+        });
+      }};
   LocatorContext ctx =
       MakeLocatorContext(EnvFromMap({{"HOME", (dir_ / "root").string()}}), true, dir_ / "etc");
   Result<InitResult> r = RunInit(flags_, ctx, EnvFromMap({}), deps);
@@ -494,14 +498,14 @@ TEST_F(InitCommandTest, ProbesAndInstallsTheStagedCopyAsTheNodesAccount) {
 }
 
 TEST_F(InitCommandTest, AFailedStagingStopsBeforeAnythingRuns) {
-  InitDeps deps{files_,
-                processes_,
-                clock_,
-                UserExists,
-                [](const std::string&, std::string* path) -> Result<std::shared_ptr<void>> {
-                  return Status::Error(*path + " cannot be read by 'nym'");
-                },
-                {}};
+  InitDeps deps{
+      .files = files_,
+      .processes = processes_,
+      .clock = clock_,
+      .user_exists = UserExists,
+      .stage = [](const std::string&, std::string* path) -> Result<std::shared_ptr<void>> {
+        return Status::Error(*path + " cannot be read by 'nym'");
+      }};
   LocatorContext ctx = MakeLocatorContext(EnvFromMap({}), true, dir_ / "etc");
   Status st = RunInit(flags_, ctx, EnvFromMap({}), deps).status();
   EXPECT_NE(st.message().find("cannot be read by 'nym'"), std::string::npos);
