@@ -1,19 +1,15 @@
 // nymvisor's entry point: wires the real effects into the command line.
-#include <grp.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <iostream>
 
 #include "agent/adapters/account_scope.h"
+#include "agent/adapters/account_switch.h"
 #include "agent/adapters/bus_connection.h"
 #include "agent/adapters/dbus_control_client.h"
 #include "agent/adapters/operator_binary_copy.h"
 #include "agent/adapters/posix_file_system.h"
 #include "agent/adapters/posix_process_runner.h"
-#include "agent/adapters/system_account.h"
 #include "agent/adapters/system_clock.h"
 #include "agent/adapters/systemd_dbus.h"
 #include "agent/cli/access_files.h"
@@ -21,35 +17,6 @@
 #include "agent/cli/run_command.h"
 
 namespace {
-
-/// Root becomes `user` for good (real, effective and saved ids), so what it
-/// runs next cannot regain root.
-nymvisor::Status BecomeAccount(const std::string& user) {
-  if (::geteuid() != 0 || user.empty()) return {};
-  nymvisor::Result<nymvisor::SystemAccount> found = nymvisor::LookUpAccount(user);
-  if (!found.ok()) return found.status().WithContext("daemon.user");
-  if (found->uid == 0) return {};
-  if (::initgroups(user.c_str(), found->gid) != 0 ||
-      ::setresgid(found->gid, found->gid, found->gid) != 0 ||
-      ::setresuid(found->uid, found->uid, found->uid) != 0) {
-    return nymvisor::Status::Error("cannot become '" + user + "': " + std::strerror(errno));
-  }
-  return {};
-}
-
-/// Replaces this process with the node (execv) as the node's account, so the
-/// node is the unit's main process and no wrapper remains.
-nymvisor::Status ExecNode(const std::vector<std::string>& argv,
-                          const std::vector<nymvisor::EnvAssignment>& extra_env,
-                          const std::string& user) {
-  NV_RETURN_IF_ERROR(BecomeAccount(user));
-  for (const auto& [name, value] : extra_env) ::setenv(name.c_str(), value.c_str(), 1);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  ::execv(args[0], args.data());
-  return nymvisor::Status::Error("cannot execute " + argv[0] + ": " + std::strerror(errno));
-}
 
 /// daemon-reload over D-Bus, when systemd runs this machine.
 nymvisor::Status ReloadSystemd() {
@@ -79,7 +46,7 @@ int main(int argc, char** argv) {
       .etc_dir = "/etc/nymvisor",
       .out = std::cout,
       .err = std::cerr,
-      .exec = ExecNode,
+      .exec = nymvisor::ExecAsAccount,
       .run_agent = nymvisor::RunAgent,
       .reload_systemd = ReloadSystemd,
       .refresh_access =
@@ -92,7 +59,7 @@ int main(int argc, char** argv) {
                             nymvisor::AccountScope::Enter(user));
         return std::shared_ptr<void>(std::move(scope));
       },
-      .become = BecomeAccount,
+      .become = nymvisor::BecomeAccount,
       .stage_binary = [](const std::string& path, const std::string& user,
                          std::string* staged) -> nymvisor::Result<std::shared_ptr<void>> {
         NV_ASSIGN_OR_RETURN(std::unique_ptr<nymvisor::OperatorBinaryCopy> copy,
