@@ -124,6 +124,36 @@ class RootCommandsTest(SecurityTestCase):
         self.assertEqual(self.outside_digest(), before, "nothing outside DAEMON_HOME changed")
 
 
+    def test_exec_started_by_root_runs_the_node_as_its_account_for_good(self):
+        """`nymvisor exec` run by root (a node unit without User=, or by hand)
+        becomes the node's account for good before it replaces itself with
+        the node (adapters/account_switch): ids, groups and capabilities."""
+        c = self.container
+        home = self.init_instance()
+        c.run(["systemd-run", "--unit=exec-by-root", "--property=Type=exec",
+               "/usr/bin/nymvisor", "exec", "mixnode"])
+
+        def node_pid():
+            pid = self.prop("exec-by-root.service", "MainPID")
+            if pid == "0":
+                return None
+            exe = c.run(["readlink", "-f", "/proc/%s/exe" % pid], check=False)
+            return pid if exe.stdout.decode().strip().endswith("/bin/nym-node") else None
+        pid = c.wait_for(node_pid, 30, "nymvisor exec to become the node")
+        self.assertEqual(self.main_exe("exec-by-root.service"),
+                         home + "/nymvisor/genesis/bin/nym-node", "no wrapper remains")
+        status = dict(line.split(":", 1) for line in
+                      c.out(["cat", "/proc/%s/status" % pid]).splitlines() if ":" in line)
+        uid, gid = self.nym_uid(), c.out(["id", "-g", "nym"])
+        self.assertEqual(status["Uid"].split(), [uid] * 4, "real, effective, saved, fs uid")
+        self.assertEqual(status["Gid"].split(), [gid] * 4, "real, effective, saved, fs gid")
+        self.assertEqual(sorted(status["Groups"].split()),
+                         sorted(c.out(["id", "-G", "nym"]).split()), "the account's groups only")
+        for caps in ("CapPrm", "CapEff", "CapAmb"):
+            self.assertEqual(status[caps].strip(), "0" * 16, caps)
+        c.run(["systemctl", "stop", "exec-by-root.service"])
+
+
 class AgentPathsTest(SecurityTestCase):
 
     def test_a_planted_download_symlink_is_not_written_through(self):
