@@ -141,27 +141,26 @@ int RunAgent(const LoadedConfig& loaded, std::function<Result<Config>()> reload)
   if (Status st = Build(config, &w); !st.ok()) return Fail(log, st);
   Result<TestHooks> hooks = TestHooksFromEnvironment();
   if (!hooks.ok()) return Fail(log, hooks.status());
-  auto agent = std::make_unique<Agent>(config,
-                                       AgentDeps{.systemd = *w.systemd,
-                                                 .http = w.http,
-                                                 .files = w.files,
-                                                 .probes = *w.probes,
-                                                 .backups = *w.backups,
-                                                 .clock = w.clock,
-                                                 .scheduler = *w.loop,
-                                                 .worker = BackupLane(*w.worker),
-                                                 .fetch_worker = FetchLane(*w.fetch_worker),
-                                                 .notifier = w.notifier,
-                                                 .log = log,
-                                                 .jitter = Jitter,
-                                                 .make_hasher = MakeOpenSslHasher,
-                                                 .platform = HostPlatform(),
-                                                 .control = w.control.get(),
-                                                 .load_config = std::move(reload),
-                                                 .make_verifier = MakeVerifier,
-                                                 .github_token = GithubToken(w.files),
-                                                 .host = &w.host},
-                                       *hooks);
+  AgentDeps deps{.systemd = *w.systemd,
+                 .http = w.http,
+                 .files = w.files,
+                 .probes = *w.probes,
+                 .backups = *w.backups,
+                 .clock = w.clock,
+                 .scheduler = *w.loop,
+                 .worker = BackupLane(*w.worker),
+                 .fetch_worker = FetchLane(*w.fetch_worker),
+                 .notifier = w.notifier,
+                 .log = log,
+                 .jitter = Jitter,
+                 .make_hasher = MakeOpenSslHasher,
+                 .platform = HostPlatform(),
+                 .control = w.control.get(),
+                 .load_config = std::move(reload),
+                 .make_verifier = MakeVerifier,
+                 .github_token = GithubToken(w.files),
+                 .host = &w.host};
+  auto agent = std::make_unique<Agent>(config, std::move(deps), *hooks);
   ControlService service(*agent, *w.authorizer, log, config.nymvisor.id);
   auto watcher = PlanWatcher::Create(*w.loop, MakeLayout(config).PlanFile(),
                                      [&agent] { agent->OnPlanChanged(); });
