@@ -64,7 +64,7 @@ Status AddUpgradeCli::Run() {
   NV_ASSIGN_OR_RETURN(auto as_node, EnterNodeAccount(*inv_, loaded.config, /*writes=*/true));
   AddUpgradeDeps deps{inv_->ctx.files, inv_->ctx.processes, inv_->ctx.clock, inv_->ctx.err};
   NV_ASSIGN_OR_RETURN(UpgradeInfo added, RunAddUpgrade(flags, loaded.config, deps));
-  as_node.reset();
+  as_node.End();
   std::ostream& err = inv_->ctx.err;
   if (flags_.add_binary) {
     err << "attached the binary of " << added.version << " to upgrade " << added.name << "\n";

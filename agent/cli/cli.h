@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/base/scope.h"
 #include "agent/config/env_file.h"
 #include "agent/config/env_overrides.h"
 #include "agent/config/instance_config.h"
@@ -50,7 +51,7 @@ struct CliContext {
   /// Makes the process act as `user` (its uid, gid and groups) until the
   /// returned handle is dropped: how a root CLI works inside a node's files
   /// (adapters/account_scope.h). Unset (tests) or not root: nothing changes.
-  std::function<Result<std::shared_ptr<void>>(const std::string& user)> act_as;
+  std::function<Result<Scope>(const std::string& user)> act_as;
   /// Root becomes `user` for good (real, effective and saved ids): `run`
   /// started by hand as root runs the agent as the node's account, as its
   /// unit does. Unset (tests): nothing changes.
@@ -58,8 +59,8 @@ struct CliContext {
   /// Copies a binary the operator named to a place `user` may run and read
   /// but not change (adapters/operator_binary_copy.h); sets `*staged` to the path to
   /// use and returns the handle that keeps it. Unset: the path itself.
-  std::function<Result<std::shared_ptr<void>>(const std::string& path, const std::string& user,
-                                              std::string* staged)>
+  std::function<Result<Scope>(const std::string& path, const std::string& user,
+                              std::string* staged)>
       stage_binary;
   /// Reaches the running agent of an instance (its control API); unset: none.
   ControlConnector connect_control;

@@ -87,18 +87,18 @@ int main(int argc, char** argv) {
             return nymvisor::RefreshAccess(access, config, path, files);
           },
       .refresh_all_access = [&] { return nymvisor::RefreshAllAccess(access, files); },
-      .act_as = [](const std::string& user) -> nymvisor::Result<std::shared_ptr<void>> {
+      .act_as = [](const std::string& user) -> nymvisor::Result<nymvisor::Scope> {
         NV_ASSIGN_OR_RETURN(std::unique_ptr<nymvisor::AccountScope> scope,
                             nymvisor::AccountScope::Enter(user));
-        return std::shared_ptr<void>(std::move(scope));
+        return nymvisor::Scope::Holding(std::move(scope));
       },
       .become = BecomeAccount,
       .stage_binary = [](const std::string& path, const std::string& user,
-                         std::string* staged) -> nymvisor::Result<std::shared_ptr<void>> {
+                         std::string* staged) -> nymvisor::Result<nymvisor::Scope> {
         NV_ASSIGN_OR_RETURN(std::unique_ptr<nymvisor::OperatorBinaryCopy> copy,
                             nymvisor::OperatorBinaryCopy::Stage(path, user));
         *staged = copy->path().string();
-        return std::shared_ptr<void>(std::move(copy));
+        return nymvisor::Scope::Holding(std::move(copy));
       },
       .connect_control = nymvisor::DbusControlClient::Connect,
       .out_is_tty = ::isatty(STDOUT_FILENO) == 1};

@@ -469,14 +469,14 @@ TEST_F(InitCommandTest, ProbesAndInstallsTheStagedCopyAsTheNodesAccount) {
                 processes_,
                 clock_,
                 [](const std::string&) { return true; },
-                [&](const std::string& user, std::string* path) -> Result<std::shared_ptr<void>> {
+                [&](const std::string& user, std::string* path) -> Result<Scope> {
                   events.push_back("stage " + *path + " for " + user);
                   *path = staged_copy;
-                  return std::shared_ptr<void>();
+                  return Scope();
                 },
-                [&](const Config& pre) -> Result<std::shared_ptr<void>> {
+                [&](const Config& pre) -> Result<Scope> {
                   events.push_back("enter " + pre.daemon.user + " in " + pre.daemon.home);
-                  return std::shared_ptr<void>(nullptr, [&](void*) {
+                  return Scope::OnExit([&] {
                     events.push_back(std::filesystem::exists(dir_ / "etc/mixnode.toml")
                                          ? "leave after the config"
                                          : "leave");
@@ -498,7 +498,7 @@ TEST_F(InitCommandTest, AFailedStagingStopsBeforeAnythingRuns) {
                 processes_,
                 clock_,
                 UserExists,
-                [](const std::string&, std::string* path) -> Result<std::shared_ptr<void>> {
+                [](const std::string&, std::string* path) -> Result<Scope> {
                   return Status::Error(*path + " cannot be read by 'nym'");
                 },
                 {}};
