@@ -5,7 +5,7 @@
 
 #include "agent/adapters/minisign_verifier.h"
 #include "agent/adapters/openssl_hasher.h"
-#include "agent/adapters/posix_file_system.h"
+#include "agent/adapters/real_file_system.h"
 #include "tests/support/config_builders.h"
 #include "tests/support/test_support.h"
 

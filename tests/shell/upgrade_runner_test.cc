@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "agent/adapters/posix_file_system.h"
+#include "agent/adapters/real_file_system.h"
 #include "agent/base/message_ids.h"
 #include "agent/decide/status_snapshot.h"
 #include "tests/support/runner_fixture.h"

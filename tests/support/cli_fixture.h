@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "agent/adapters/posix_file_system.h"
 #include "agent/adapters/posix_process_runner.h"
+#include "agent/adapters/real_file_system.h"
 #include "agent/cli/cli.h"
 #include "tests/support/test_support.h"
 
