@@ -13,7 +13,7 @@
 #include "agent/config/env_overrides.h"
 #include "agent/config/instance_config.h"
 #include "agent/ports/clock.h"
-#include "agent/ports/control.h"
+#include "agent/ports/control_client.h"
 #include "agent/ports/file_system.h"
 #include "agent/ports/process_runner.h"
 

@@ -7,7 +7,7 @@
 
 #include "agent/cli/cli_support.h"
 #include "agent/cli/status_report.h"
-#include "agent/ports/control.h"
+#include "agent/ports/control_client.h"
 
 namespace nymvisor {
 
