@@ -42,7 +42,7 @@ struct CliContext {
   /// NotFound when systemd is not running; unset in tests.
   std::function<Status()> reload_systemd;
   /// Gives the agent of an instance what it needs to run as the node's
-  /// account (cli/access_files.h); returns what changed. Unset in most tests.
+  /// account (cli/refresh_access_command.h); returns what changed. Unset in most tests.
   std::function<Result<std::vector<std::string>>(const Config& config,
                                                  const std::filesystem::path& config_path)>
       refresh_access;

@@ -16,8 +16,8 @@
 #include "agent/adapters/real_file_system.h"
 #include "agent/adapters/system_account.h"
 #include "agent/adapters/system_clock.h"
-#include "agent/cli/access_files.h"
 #include "agent/cli/cli.h"
+#include "agent/cli/refresh_access_command.h"
 #include "agent/cli/run_command.h"
 
 namespace {
