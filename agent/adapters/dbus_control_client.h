@@ -5,7 +5,7 @@
 #include <string>
 
 #include "agent/adapters/bus_connection.h"
-#include "agent/ports/control.h"
+#include "agent/ports/control_client.h"
 
 namespace nymvisor {
 

@@ -5,7 +5,8 @@
 #include <string>
 
 #include "agent/adapters/bus_connection.h"
-#include "agent/ports/control.h"
+#include "agent/ports/control_api.h"
+#include "agent/ports/control_publisher.h"
 
 namespace nymvisor {
 

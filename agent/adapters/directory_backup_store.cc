@@ -178,11 +178,11 @@ Status DirectoryBackupStore::Restore(const stdfs::path& backup) {
   // Unusable rather than failed: the upgrade runner then brings the old
   // version back without this backup instead of retrying for ever.
   if (Status st = RefuseSymlinks({home_, backup_dir_, backup.parent_path(), backup}); !st.ok()) {
-    return Status::NotFound("the backup is unusable: " + st.message());
+    return Status::Unusable("the backup is unusable: " + st.message());
   }
   std::string name = backup.filename().string();
   if (!name.starts_with(kPrefix) || !name.ends_with(kSuffix) || !stdfs::is_directory(backup)) {
-    return Status::NotFound(backup.string() + " is not a complete backup");
+    return Status::Unusable(backup.string() + " is not a complete backup");
   }
   // The home's stamps at the backup: files the new version left alone are
   // not read again. Without an index every file is compared.

@@ -2,7 +2,7 @@
 #define NYMVISOR_AGENT_ADAPTERS_POLKIT_AUTHORIZER_H_
 
 #include "agent/adapters/bus_connection.h"
-#include "agent/ports/control.h"
+#include "agent/ports/authorizer.h"
 
 namespace nymvisor {
 

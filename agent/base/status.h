@@ -14,7 +14,7 @@ namespace nymvisor {
 /// into a Status at the boundary where they are caught. Plain value, any thread.
 class [[nodiscard]] Status {
  public:
-  enum class Code { kOk, kError, kNotFound, kUnavailable, kUsage, kRefused, kDenied };
+  enum class Code { kOk, kError, kNotFound, kUnavailable, kUsage, kRefused, kDenied, kUnusable };
 
   Status() = default;
   static Status Error(std::string message) { return Status(Code::kError, std::move(message)); }
@@ -42,12 +42,20 @@ class [[nodiscard]] Status {
   /// The caller is not allowed to do this.
   static Status Denied(std::string message) { return Status(Code::kDenied, std::move(message)); }
 
+  /// The input (a backup) cannot be used, and was refused before anything
+  /// was touched: retrying will not help, and what it would have changed is
+  /// as it was.
+  static Status Unusable(std::string message) {
+    return Status(Code::kUnusable, std::move(message));
+  }
+
   bool ok() const { return code_ == Code::kOk; }
   bool IsUsage() const { return code_ == Code::kUsage; }
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   bool IsUnavailable() const { return code_ == Code::kUnavailable; }
   bool IsRefused() const { return code_ == Code::kRefused; }
   bool IsDenied() const { return code_ == Code::kDenied; }
+  bool IsUnusable() const { return code_ == Code::kUnusable; }
   /// The name of a refusal's reason; empty for other codes.
   const std::string& reason() const { return reason_; }
   Code code() const { return code_; }

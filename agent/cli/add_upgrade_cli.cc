@@ -67,7 +67,7 @@ Status AddUpgradeCli::Run() {
                       .clock = inv_->ctx.clock,
                       .warnings = inv_->ctx.err};
   NV_ASSIGN_OR_RETURN(UpgradeInfo added, RunAddUpgrade(flags, loaded.config, deps));
-  as_node.reset();
+  as_node.End();
   std::ostream& err = inv_->ctx.err;
   if (flags_.add_binary) {
     err << "attached the binary of " << added.version << " to upgrade " << added.name << "\n";

@@ -80,8 +80,8 @@ Result<std::filesystem::path> AdoptCli::FindOriginalConfig() const {
 Result<LoadedConfig> AdoptCli::ReadOriginalConfig(const std::filesystem::path& path) const {
   // The original's files belong to whoever ran it: read them as that account.
   std::string owner = inv_->ctx.files.OwnerName(path).value_or("root");
-  Result<std::shared_ptr<void>> as_owner =
-      owner != "root" && inv_->ctx.act_as ? inv_->ctx.act_as(owner) : std::shared_ptr<void>();
+  Result<Scope> as_owner =
+      owner != "root" && inv_->ctx.act_as ? inv_->ctx.act_as(owner) : Result<Scope>(Scope());
   NV_RETURN_IF_ERROR(as_owner.status());
   NV_RETURN_IF_ERROR(CheckOriginalId(path));
   // A new --id replaces the original's, which may be outside our id rule.

@@ -8,11 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "agent/base/scope.h"
 #include "agent/config/env_file.h"
 #include "agent/config/env_overrides.h"
 #include "agent/config/instance_config.h"
 #include "agent/ports/clock.h"
-#include "agent/ports/control.h"
+#include "agent/ports/control_client.h"
 #include "agent/ports/file_system.h"
 #include "agent/ports/process_runner.h"
 
@@ -41,7 +42,7 @@ struct CliContext {
   /// NotFound when systemd is not running; unset in tests.
   std::function<Status()> reload_systemd;
   /// Gives the agent of an instance what it needs to run as the node's
-  /// account (cli/access_files.h); returns what changed. Unset in most tests.
+  /// account (cli/refresh_access_command.h); returns what changed. Unset in most tests.
   std::function<Result<std::vector<std::string>>(const Config& config,
                                                  const std::filesystem::path& config_path)>
       refresh_access;
@@ -50,7 +51,7 @@ struct CliContext {
   /// Makes the process act as `user` (its uid, gid and groups) until the
   /// returned handle is dropped: how a root CLI works inside a node's files
   /// (adapters/account_scope.h). Unset (tests) or not root: nothing changes.
-  std::function<Result<std::shared_ptr<void>>(const std::string& user)> act_as;
+  std::function<Result<Scope>(const std::string& user)> act_as;
   /// Root becomes `user` for good (real, effective and saved ids): `run`
   /// started by hand as root runs the agent as the node's account, as its
   /// unit does. Unset (tests): nothing changes.
@@ -58,8 +59,8 @@ struct CliContext {
   /// Copies a binary the operator named to a place `user` may run and read
   /// but not change (adapters/operator_binary_copy.h); sets `*staged` to the path to
   /// use and returns the handle that keeps it. Unset: the path itself.
-  std::function<Result<std::shared_ptr<void>>(const std::string& path, const std::string& user,
-                                              std::string* staged)>
+  std::function<Result<Scope>(const std::string& path, const std::string& user,
+                              std::string* staged)>
       stage_binary;
   /// Reaches the running agent of an instance (its control API); unset: none.
   ControlConnector connect_control;

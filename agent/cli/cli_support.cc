@@ -117,19 +117,18 @@ Status HandOverOldDirectories(const Invocation& inv, const Config& config,
 
 }  // namespace
 
-Result<std::shared_ptr<void>> EnterNodeAccount(const Invocation& inv, const Config& config,
-                                               bool writes) {
+Result<Scope> EnterNodeAccount(const Invocation& inv, const Config& config, bool writes) {
   std::string user = NodeAccount(config, inv.ctx.files);
   if (!inv.ctx.is_root || !inv.ctx.act_as || user.empty() || user == "root") {
-    return std::shared_ptr<void>();
+    return Scope();
   }
   if (writes) NV_RETURN_IF_ERROR(HandOverOldDirectories(inv, config, user));
   return inv.ctx.act_as(user);
 }
 
-Result<std::shared_ptr<void>> StageOperatorBinary(const Invocation& inv, const std::string& user,
-                                                  std::string* path) {
-  if (!inv.ctx.stage_binary) return std::shared_ptr<void>();
+Result<Scope> StageOperatorBinary(const Invocation& inv, const std::string& user,
+                                  std::string* path) {
+  if (!inv.ctx.stage_binary) return Scope();
   return inv.ctx.stage_binary(*path, user, path);
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/base/scope.h"
 #include "agent/cli/cli.h"
 #include "agent/config/config.h"
 #include "agent/records/build_info.h"
@@ -96,13 +97,12 @@ std::string NodeAccount(const Config& config, FileSystem& files);
 /// root, or a root node: nothing changes.
 /// `writes` is false for commands that only read (status, history): they
 /// hand nothing over.
-Result<std::shared_ptr<void>> EnterNodeAccount(const Invocation& inv, const Config& config,
-                                               bool writes);
+Result<Scope> EnterNodeAccount(const Invocation& inv, const Config& config, bool writes);
 
 /// An operator-named binary, copied where the node's account can probe and
 /// copy it but not change it (CliContext::stage_binary); `*path` is updated.
-Result<std::shared_ptr<void>> StageOperatorBinary(const Invocation& inv, const std::string& user,
-                                                  std::string* path);
+Result<Scope> StageOperatorBinary(const Invocation& inv, const std::string& user,
+                                  std::string* path);
 
 void PrintConfig(const Invocation& inv, const Config& config);
 void PrintBuildInfo(const Invocation& inv, const BuildInfo& info);

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "agent/cli/status_report.h"
+#include "agent/cli/status_command.h"
 #include "agent/shell/record_store.h"
 
 namespace nymvisor {

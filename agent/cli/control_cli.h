@@ -6,8 +6,8 @@
 #include <string>
 
 #include "agent/cli/cli_support.h"
-#include "agent/cli/status_report.h"
-#include "agent/ports/control.h"
+#include "agent/cli/status_command.h"
+#include "agent/ports/control_client.h"
 
 namespace nymvisor {
 

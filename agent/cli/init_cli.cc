@@ -3,7 +3,7 @@
 #include "agent/adapters/posix_process_runner.h"
 #include "agent/base/strings.h"
 #include "agent/base/url_redaction.h"
-#include "agent/cli/usage_errors.h"
+#include "agent/cli/cli_usage_errors.h"
 #include "agent/config/config_change.h"
 #include "agent/config/config_keys.h"
 #include "agent/config/upstream_source.h"

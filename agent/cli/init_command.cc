@@ -355,8 +355,6 @@ void NoteAccountChoice(const Config& config, bool home_existed, std::vector<std:
   notes->push_back(note);
 }
 
-using Handle = std::shared_ptr<void>;
-
 }  // namespace
 
 Result<InitResult> RunInit(const InitFlags& flags, const LocatorContext& ctx, const EnvLookup& env,
@@ -368,12 +366,12 @@ Result<InitResult> RunInit(const InitFlags& flags, const LocatorContext& ctx, co
   std::string account = pre.daemon.user;
   bool home_existed = Exists(deps.files, pre.daemon.home);
   if (account.empty()) account = deps.files.OwnerName(pre.daemon.home).value_or("");
-  NV_ASSIGN_OR_RETURN(Handle staged, deps.stage ? deps.stage(account, &binary) : Handle());
+  NV_ASSIGN_OR_RETURN(Scope staged, deps.stage ? deps.stage(account, &binary) : Scope());
   InitResult result;
   {
     // Root works in the daemon home only as the node's account: a symlink or
     // a binary planted there can do nothing that account could not.
-    NV_ASSIGN_OR_RETURN(Handle as_node, deps.enter_node ? deps.enter_node(pre) : Handle());
+    NV_ASSIGN_OR_RETURN(Scope as_node, deps.enter_node ? deps.enter_node(pre) : Scope());
     NV_RETURN_IF_ERROR(InstallInstance(flags, binary, existing, ctx, env, deps, &result));
   }
   Config& config = result.config;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/base/scope.h"
 #include "agent/config/config.h"
 #include "agent/config/config_locator.h"
 #include "agent/config/env_overrides.h"
@@ -59,12 +60,11 @@ struct InitDeps {
   /// Copies the operator's binary where `user` may read and run it but not
   /// change it, updating `*path` (EnterNodeAccount's partner in
   /// cli/cli_support.h). Unset: the binary is used where it is.
-  std::function<Result<std::shared_ptr<void>>(const std::string& user, std::string* path)> stage =
-      {};
+  std::function<Result<Scope>(const std::string& user, std::string* path)> stage = {};
   /// Acts as the node's account of `config` until the handle is dropped:
   /// the probe and everything init writes in the daemon home happen so.
   /// Unset: nothing changes.
-  std::function<Result<std::shared_ptr<void>>(const Config& config)> enter_node = {};
+  std::function<Result<Scope>(const Config& config)> enter_node = {};
 };
 
 /// What init did, for the CLI to print.

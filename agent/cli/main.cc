@@ -7,13 +7,13 @@
 #include "agent/adapters/account_switch.h"
 #include "agent/adapters/bus_connection.h"
 #include "agent/adapters/dbus_control_client.h"
+#include "agent/adapters/dbus_systemd_manager.h"
 #include "agent/adapters/operator_binary_copy.h"
-#include "agent/adapters/posix_file_system.h"
 #include "agent/adapters/posix_process_runner.h"
+#include "agent/adapters/real_file_system.h"
 #include "agent/adapters/system_clock.h"
-#include "agent/adapters/systemd_dbus.h"
-#include "agent/cli/access_files.h"
 #include "agent/cli/cli.h"
+#include "agent/cli/refresh_access_command.h"
 #include "agent/cli/run_command.h"
 
 namespace {
@@ -54,18 +54,18 @@ int main(int argc, char** argv) {
             return nymvisor::RefreshAccess(access, config, path, files);
           },
       .refresh_all_access = [&] { return nymvisor::RefreshAllAccess(access, files); },
-      .act_as = [](const std::string& user) -> nymvisor::Result<std::shared_ptr<void>> {
+      .act_as = [](const std::string& user) -> nymvisor::Result<nymvisor::Scope> {
         NV_ASSIGN_OR_RETURN(std::unique_ptr<nymvisor::AccountScope> scope,
                             nymvisor::AccountScope::Enter(user));
-        return std::shared_ptr<void>(std::move(scope));
+        return nymvisor::Scope::Holding(std::move(scope));
       },
       .become = nymvisor::BecomeAccount,
       .stage_binary = [](const std::string& path, const std::string& user,
-                         std::string* staged) -> nymvisor::Result<std::shared_ptr<void>> {
+                         std::string* staged) -> nymvisor::Result<nymvisor::Scope> {
         NV_ASSIGN_OR_RETURN(std::unique_ptr<nymvisor::OperatorBinaryCopy> copy,
                             nymvisor::OperatorBinaryCopy::Stage(path, user));
         *staged = copy->path().string();
-        return std::shared_ptr<void>(std::move(copy));
+        return nymvisor::Scope::Holding(std::move(copy));
       },
       .connect_control = nymvisor::DbusControlClient::Connect,
       .out_is_tty = ::isatty(STDOUT_FILENO) == 1};

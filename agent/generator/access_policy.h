@@ -8,7 +8,7 @@ namespace nymvisor {
 
 /// The files that let an agent run as its node's account with least
 /// privilege, rendered here (pure) and written by `nymvisor init` and
-/// `nymvisor refresh-access` as root (cli/access_files.h). An agent that
+/// `nymvisor refresh-access` as root (cli/refresh_access_command.h). An agent that
 /// runs as root needs none of them: root may own the bus names
 /// (dbus/net.nymtech.Nymvisor1.conf) and control every unit.
 

@@ -2,7 +2,7 @@
 // /etc/nymvisor/<id>.toml into drop-ins for the node's and the agent's units.
 #include <iostream>
 
-#include "agent/adapters/posix_file_system.h"
+#include "agent/adapters/real_file_system.h"
 #include "agent/generator/generator.h"
 
 int main(int argc, char** argv) {

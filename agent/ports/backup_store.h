@@ -27,6 +27,8 @@ class BackupStore {
   /// removes the partial copy.
   virtual Result<std::filesystem::path> Create(const std::string& upgrade_name) = 0;
   /// Makes the node's data identical to `backup` again. Safe to repeat.
+  /// Unusable when `backup` cannot be used (missing, incomplete, behind a
+  /// symlink): refused before the data is touched, so retrying is pointless.
   virtual Status Restore(const std::filesystem::path& backup) = 0;
   /// Keeps the newest `keep` backups and always every one in `protect` (the
   /// backups a rollback of the running version needs, whatever `keep` says);

@@ -16,7 +16,7 @@
 #include "agent/decide/status_snapshot.h"
 #include "agent/decide/upgrade_schedule.h"
 #include "agent/ports/backup_store.h"
-#include "agent/ports/control.h"
+#include "agent/ports/control_publisher.h"
 #include "agent/ports/hasher.h"
 #include "agent/ports/host_facts.h"
 #include "agent/ports/http_client.h"

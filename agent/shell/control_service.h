@@ -3,7 +3,8 @@
 
 #include <string>
 
-#include "agent/ports/control.h"
+#include "agent/ports/authorizer.h"
+#include "agent/ports/control_api.h"
 #include "agent/shell/agent.h"
 #include "agent/shell/logger.h"
 

@@ -54,16 +54,16 @@ void UpgradeRunner::RunRestore() {
 }
 
 void UpgradeRunner::OnRestored(const Status& result) {
-  // NotFound: the store refused the backup before touching the data. Only the
+  // Unusable: the store refused the backup before touching the data. Only the
   // first attempt knows the data is as the new version left it; after an
   // earlier attempt (or a crash during one) it may be half restored.
-  if (result.IsNotFound() && state_->restore_attempts == 1) {
+  if (result.IsUnusable() && state_->restore_attempts == 1) {
     state_->restore_refused = true;
     deps_.log.Warning("the backup cannot be used (" + result.message() + "); starting " +
                       state_->from_version + " on the data as " + state_->target.version +
                       " left it");
     state_->failure += "; the data was not restored: " + result.message();
-  } else if (result.IsNotFound()) {
+  } else if (result.IsUnusable()) {
     state_->backup_unusable = true;
   }
   Advance(result.ok(), result.message());

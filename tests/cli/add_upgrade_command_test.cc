@@ -5,8 +5,8 @@
 
 #include <sstream>
 
-#include "agent/adapters/posix_file_system.h"
 #include "agent/adapters/posix_process_runner.h"
+#include "agent/adapters/real_file_system.h"
 #include "agent/cli/init_command.h"
 #include "agent/shell/record_store.h"
 #include "agent/shell/upgrade_records.h"

@@ -8,8 +8,8 @@
 #include <regex>
 #include <sstream>
 
-#include "agent/adapters/posix_file_system.h"
 #include "agent/adapters/posix_process_runner.h"
+#include "agent/adapters/real_file_system.h"
 #include "agent/decide/upgrade_state.h"
 #include "agent/records/node_down.h"
 #include "tests/support/cli_fixture.h"

@@ -6,6 +6,7 @@
 
 #include "agent/shell/record_store.h"
 #include "tests/support/cli_fixture.h"
+#include "tests/support/config_builders.h"
 
 namespace nymvisor {
 namespace {
@@ -75,11 +76,7 @@ class ControlCliTest : public testing::CliFixture {
       return std::unique_ptr<ControlClient>(new FakeControlClient(agent_));
     };
   }
-  Layout HomeLayout() {
-    Config c = DefaultConfig("nym-node");
-    c.daemon.home = (dir_ / "home").string();
-    return MakeLayout(c);
-  }
+  Layout HomeLayout() { return testing::NodeLayout(dir_ / "home"); }
   FakeAgent agent_;
   bool running_ = true;
   std::string connected_to_;

@@ -2,8 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include "agent/adapters/posix_file_system.h"
+#include "agent/adapters/real_file_system.h"
 #include "agent/records/layout.h"
+#include "tests/support/config_builders.h"
 #include "tests/support/test_support.h"
 
 namespace nymvisor {
@@ -14,8 +15,7 @@ using testing::WriteFile;
 
 TEST(NodeCommandLine, RunsTheCurrentBinaryWithTheConfiguredArgs) {
   TempDir dir;
-  Config c = DefaultConfig("nym-node");
-  c.daemon.home = dir.path().string();
+  Config c = testing::NodeConfig(dir.path());
   c.daemon.args = {"run", "--id", "mixnode"};
   WriteFile(dir / "nymvisor/upgrades/v2/bin/nym-node", "#!/bin/sh\n", 0755);
   std::filesystem::create_directory_symlink(dir / "nymvisor/upgrades/v2", dir / "nymvisor/current");
@@ -28,8 +28,7 @@ TEST(NodeCommandLine, RunsTheCurrentBinaryWithTheConfiguredArgs) {
 
 TEST(NodeCommandLine, ExplainsAMissingOrNonExecutableBinary) {
   TempDir dir;
-  Config c = DefaultConfig("nym-node");
-  c.daemon.home = dir.path().string();
+  Config c = testing::NodeConfig(dir.path());
   RealFileSystem files;
   EXPECT_NE(NodeCommandLine(c, files).status().message().find("the node binary is missing"),
             std::string::npos);

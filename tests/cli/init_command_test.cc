@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include "agent/adapters/posix_file_system.h"
 #include "agent/adapters/posix_process_runner.h"
+#include "agent/adapters/real_file_system.h"
 #include "agent/config/instance_config.h"
 #include "agent/shell/record_store.h"
 #include "tests/support/test_support.h"
@@ -468,24 +468,23 @@ TEST_F(InitCommandTest, ProbesAndInstallsTheStagedCopyAsTheNodesAccount) {
   std::string staged_copy = StampFakeNode(dir_ / "stage/nym-node", {{"version", "1.1.0"}});
   std::vector<std::string> events;
   flags_.Set("daemon.user", "nymnode");
-  InitDeps deps{
-      .files = files_,
-      .processes = processes_,
-      .clock = clock_,
-      .user_exists = [](const std::string&) { return true; },
-      .stage = [&](const std::string& user, std::string* path) -> Result<std::shared_ptr<void>> {
-        events.push_back("stage " + *path + " for " + user);
-        *path = staged_copy;
-        return std::shared_ptr<void>();
-      },
-      .enter_node = [&](const Config& pre) -> Result<std::shared_ptr<void>> {
-        events.push_back("enter " + pre.daemon.user + " in " + pre.daemon.home);
-        return std::shared_ptr<void>(nullptr, [&](void*) {
-          events.push_back(std::filesystem::exists(dir_ / "etc/mixnode.toml")
-                               ? "leave after the config"
-                               : "leave");
-        });
-      }};
+  InitDeps deps{.files = files_,
+                .processes = processes_,
+                .clock = clock_,
+                .user_exists = [](const std::string&) { return true; },
+                .stage = [&](const std::string& user, std::string* path) -> Result<Scope> {
+                  events.push_back("stage " + *path + " for " + user);
+                  *path = staged_copy;
+                  return Scope();
+                },
+                .enter_node = [&](const Config& pre) -> Result<Scope> {
+                  events.push_back("enter " + pre.daemon.user + " in " + pre.daemon.home);
+                  return Scope::OnExit([&] {
+                    events.push_back(std::filesystem::exists(dir_ / "etc/mixnode.toml")
+                                         ? "leave after the config"
+                                         : "leave");
+                  });
+                }};
   LocatorContext ctx =
       MakeLocatorContext(EnvFromMap({{"HOME", (dir_ / "root").string()}}), true, dir_ / "etc");
   Result<InitResult> r = RunInit(flags_, ctx, EnvFromMap({}), deps);
@@ -498,14 +497,13 @@ TEST_F(InitCommandTest, ProbesAndInstallsTheStagedCopyAsTheNodesAccount) {
 }
 
 TEST_F(InitCommandTest, AFailedStagingStopsBeforeAnythingRuns) {
-  InitDeps deps{
-      .files = files_,
-      .processes = processes_,
-      .clock = clock_,
-      .user_exists = UserExists,
-      .stage = [](const std::string&, std::string* path) -> Result<std::shared_ptr<void>> {
-        return Status::Error(*path + " cannot be read by 'nym'");
-      }};
+  InitDeps deps{.files = files_,
+                .processes = processes_,
+                .clock = clock_,
+                .user_exists = UserExists,
+                .stage = [](const std::string&, std::string* path) -> Result<Scope> {
+                  return Status::Error(*path + " cannot be read by 'nym'");
+                }};
   LocatorContext ctx = MakeLocatorContext(EnvFromMap({}), true, dir_ / "etc");
   Status st = RunInit(flags_, ctx, EnvFromMap({}), deps).status();
   EXPECT_NE(st.message().find("cannot be read by 'nym'"), std::string::npos);

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "agent/adapters/posix_file_system.h"
+#include "agent/adapters/real_file_system.h"
 #include "tests/support/test_support.h"
 
 namespace nymvisor {

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "agent/adapters/posix_file_system.h"
+#include "agent/adapters/real_file_system.h"
 #include "agent/config/instance_config.h"
 #include "tests/support/test_support.h"
 

@@ -2,29 +2,25 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/support/values.h"
+#include "tests/support/builders.h"
 
 namespace nymvisor {
 namespace {
 
-UpgradeInfo Info(const std::string& name, const std::string& version) {
-  UpgradeInfo info;
-  info.name = name;
-  info.version = version;
-  return info;
-}
+using testing::GenesisPlan;
+using testing::Upgrade;
 
 HistoryEntry Entry(const std::string& name, const std::string& version,
                    UpgradeOutcome outcome = UpgradeOutcome::kCompleted) {
-  return {*ParseTimestamp("2026-11-26T12:00:00Z"), Info(name, version), outcome, ""};
+  return {*ParseTimestamp("2026-11-26T12:00:00Z"), Upgrade(name, version), outcome, ""};
 }
 
 UpgradePlan Running(const std::string& name, const std::string& version) {
-  return {Info(name, version), {}};
+  return {Upgrade(name, version), {}};
 }
 
 TEST(FindRollbackTarget, GenesisHasNothingBeforeIt) {
-  UpgradePlan plan{MakeGenesisInfo(testing::NodeBuildInfo("1.1.0")), {}};
+  UpgradePlan plan = GenesisPlan("1.1.0");
   Result<RollbackTarget> t = FindRollbackTarget(plan, {});
   ASSERT_FALSE(t.ok());
   EXPECT_TRUE(t.status().IsRefused());

@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/support/values.h"
+#include "tests/support/builders.h"
 
 namespace nymvisor {
 namespace {
+
+using testing::GenesisPlan;
+using testing::Upgrade;
 
 using namespace std::chrono_literals;
 using Kind = ScheduleDecision::Kind;
@@ -13,13 +16,8 @@ using Kind = ScheduleDecision::Kind;
 const Timestamp kNow = Timestamp() + 1000h;
 
 UpgradePlan Plan(std::vector<std::pair<std::string, Duration>> entries) {
-  UpgradePlan plan{MakeGenesisInfo(testing::NodeBuildInfo("1.0.0")), {}};
-  for (auto& [name, offset] : entries) {
-    UpgradeInfo info;
-    info.name = name;
-    info.upgrade_time = kNow + offset;
-    InsertQueued(&plan, info);
-  }
+  UpgradePlan plan = GenesisPlan("1.0.0");
+  for (auto& [name, offset] : entries) InsertQueued(&plan, Upgrade(name, "", kNow + offset));
   return plan;
 }
 

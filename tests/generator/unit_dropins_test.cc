@@ -2,15 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/config_builders.h"
+
 namespace nymvisor {
 namespace {
 
 using namespace std::chrono_literals;
 
 Config Mixnode() {
-  Config c = DefaultConfig("nym-node");
-  c.nymvisor.id = "mixnode";
-  c.daemon.home = "/var/lib/nym/mixnode";
+  Config c = testing::NodeConfig("/var/lib/nym/mixnode", "mixnode");
   c.daemon.user = "nym";
   return c;
 }

@@ -4,19 +4,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/builders.h"
 #include "tests/support/values.h"
 
 namespace nymvisor {
 namespace {
 
+using testing::GenesisPlan;
+using testing::Upgrade;
+
 using namespace std::chrono_literals;
 
 UpgradeInfo Entry(const std::string& name, int minutes) {
-  UpgradeInfo info;
-  info.name = name;
-  info.version = name;
-  info.upgrade_time = Timestamp() + std::chrono::minutes(minutes);
-  return info;
+  return Upgrade(name, name, Timestamp() + std::chrono::minutes(minutes));
 }
 
 std::vector<std::string> Names(const UpgradePlan& plan) {
@@ -26,7 +26,7 @@ std::vector<std::string> Names(const UpgradePlan& plan) {
 }
 
 TEST(UpgradePlan, InsertKeepsTheQueueSortedAndStable) {
-  UpgradePlan plan{MakeGenesisInfo(testing::NodeBuildInfo("1.0.0")), {}};
+  UpgradePlan plan = GenesisPlan("1.0.0");
   InsertQueued(&plan, Entry("c", 30));
   InsertQueued(&plan, Entry("a", 10));
   InsertQueued(&plan, Entry("b1", 20));
@@ -65,7 +65,7 @@ TEST(UpgradePlan, RoundTripsAndRequiresBothKeys) {
 }
 
 TEST(UpgradePlan, ErrorsNameTheBadQueueEntry) {
-  Json j = UpgradePlanToJson(UpgradePlan{MakeGenesisInfo(testing::NodeBuildInfo("1")), {}});
+  Json j = UpgradePlanToJson(GenesisPlan("1"));
   j["queuedUp"].push_back({{"name", "x"}});
   EXPECT_NE(UpgradePlanFromJson(j).status().message().find("queuedUp[0]"), std::string::npos);
 }

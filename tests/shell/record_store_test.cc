@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include "agent/adapters/posix_file_system.h"
+#include "agent/adapters/real_file_system.h"
+#include "tests/support/builders.h"
+#include "tests/support/config_builders.h"
 #include "tests/support/test_support.h"
 
 namespace nymvisor {
@@ -15,9 +17,7 @@ using testing::WriteFile;
 class RecordStoreTest : public ::testing::Test {
  protected:
   RecordStoreTest() {
-    Config c = DefaultConfig("nym-node");
-    c.daemon.home = dir_.path().string();
-    layout_ = MakeLayout(c);
+    layout_ = testing::NodeLayout(dir_.path());
     std::filesystem::create_directories(layout_.data_dir);
   }
   TempDir dir_;
@@ -48,7 +48,7 @@ TEST_F(RecordStoreTest, CustomDirectoriesReplaceTheDefaults) {
 
 TEST_F(RecordStoreTest, RecordsRoundTrip) {
   RecordStore store(files_, layout_);
-  UpgradePlan plan{MakeGenesisInfo(NodeBuildInfo("1.0.0")), {}};
+  UpgradePlan plan = testing::GenesisPlan("1.0.0");
   ASSERT_TRUE(store.SavePlan(plan).ok());
   EXPECT_EQ(*store.LoadPlan(), plan);
   CurrentVersion current{"genesis", "1.0.0", Timestamp(), NodeBuildInfo("1.0.0")};

@@ -5,7 +5,8 @@
 
 #include "agent/adapters/minisign_verifier.h"
 #include "agent/adapters/openssl_hasher.h"
-#include "agent/adapters/posix_file_system.h"
+#include "agent/adapters/real_file_system.h"
+#include "tests/support/config_builders.h"
 #include "tests/support/test_support.h"
 
 namespace nymvisor {
@@ -27,9 +28,7 @@ class StagerTest : public ::testing::Test {
  protected:
   StagerTest() : body_(100'000, 'b'), stager_(http_, files_, probes_, MakeOpenSslHasher) {
     for (size_t i = 0; i < body_.size(); ++i) body_[i] = static_cast<char>('a' + i % 26);
-    Config c = DefaultConfig("nym-node");
-    c.daemon.home = dir_.path().string();
-    request_.layout = MakeLayout(c);
+    request_.layout = testing::NodeLayout(dir_.path());
     request_.platform = "linux-x86_64";
     request_.info.name = "v2";
     request_.info.version = "1.2.0";

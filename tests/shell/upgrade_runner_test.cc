@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "agent/adapters/posix_file_system.h"
+#include "agent/adapters/real_file_system.h"
 #include "agent/base/message_ids.h"
 #include "agent/decide/status_snapshot.h"
 #include "tests/support/runner_fixture.h"
@@ -349,7 +349,7 @@ TEST_F(UpgradeRunnerTest, ABackupRefusedAtOnceStartsTheOldVersionOnTheDataAsItIs
   UpToHealthCheck();
   systemd_.Change(kUnit, [](UnitState& u) { u.active_state = ActiveState::kFailed; });
   systemd_.Finish();  // stop
-  backups_.fail_restore = Status::NotFound("the backup is unusable: v2 is a symlink");
+  backups_.fail_restore = Status::Unusable("the backup is unusable: v2 is a symlink");
   worker_.RunAll();
   EXPECT_EQ(runner_->state()->step, UpgradeStep::kRollbackStarting) << "nothing was restored";
   EXPECT_EQ(systemd_.calls.back(), std::string("start ") + kUnit);
@@ -369,7 +369,7 @@ TEST_F(UpgradeRunnerTest, ABackupThatVanishesAfterAFailedRestoreLeavesTheNodeDow
   systemd_.Finish();  // stop
   backups_.fail_restore = Status::Error("No space left on device");
   worker_.RunAll();  // may have restored part of it
-  backups_.fail_restore = Status::NotFound("the backup is not a complete backup");
+  backups_.fail_restore = Status::Unusable("the backup is not a complete backup");
   scheduler_.Advance(10s);
   worker_.RunAll();
   ASSERT_TRUE(finished_.has_value());
@@ -383,7 +383,7 @@ TEST_F(UpgradeRunnerTest, ANodeLeftDownIsRecordedBeforeTheUpgradeStateIsCleared)
   systemd_.Finish();  // stop
   backups_.fail_restore = Status::Error("No space left on device");
   worker_.RunAll();  // may have restored part of it
-  backups_.fail_restore = Status::NotFound("the backup is not a complete backup");
+  backups_.fail_restore = Status::Unusable("the backup is not a complete backup");
   scheduler_.Advance(10s);
   EXPECT_TRUE(store_.LoadNodeDown().status().IsNotFound()) << "not before the restore fails";
   worker_.RunAll();

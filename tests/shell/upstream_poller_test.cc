@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/adapters/minisign_verifier.h"
-#include "agent/adapters/posix_file_system.h"
+#include "agent/adapters/real_file_system.h"
 #include "agent/base/message_ids.h"
 #include "tests/support/shell_fixture.h"
 

@@ -10,7 +10,7 @@
 #include "agent/adapters/host_platform.h"
 #include "agent/adapters/minisign_verifier.h"
 #include "agent/adapters/openssl_hasher.h"
-#include "agent/ports/control.h"
+#include "agent/ports/control_publisher.h"
 #include "agent/ports/notifier.h"
 #include "agent/shell/agent.h"
 #include "tests/support/shell_fixture.h"

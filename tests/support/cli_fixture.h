@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "agent/adapters/posix_file_system.h"
 #include "agent/adapters/posix_process_runner.h"
+#include "agent/adapters/real_file_system.h"
 #include "agent/cli/cli.h"
 #include "tests/support/test_support.h"
 
@@ -57,9 +57,9 @@ class CliFixture : public ::testing::Test {
                        },
                    .refresh_access = refresh_access_,
                    .refresh_all_access = {},
-                   .act_as = [this](const std::string& user) -> Result<std::shared_ptr<void>> {
+                   .act_as = [this](const std::string& user) -> Result<Scope> {
                      acted_as_.push_back(user);
-                     return std::shared_ptr<void>();
+                     return Scope();
                    },
                    .become =
                        [this](const std::string& user) {
@@ -67,10 +67,10 @@ class CliFixture : public ::testing::Test {
                          return Status();
                        },
                    .stage_binary = [this](const std::string& path, const std::string& user,
-                                          std::string* staged) -> Result<std::shared_ptr<void>> {
+                                          std::string* staged) -> Result<Scope> {
                      staged_for_.push_back(user);
                      *staged = path;
-                     return std::shared_ptr<void>();
+                     return Scope();
                    },
                    .connect_control = connect_control_,
                    .out_is_tty = false};

@@ -38,7 +38,7 @@ Result<std::filesystem::path> FakeHost::Create(const std::string& upgrade_name) 
 
 Status FakeHost::Restore(const std::filesystem::path& backup) {
   auto it = backups.find(backup);
-  if (it == backups.end()) return Status::NotFound("no backup at " + backup.string());
+  if (it == backups.end()) return Status::Unusable("no backup at " + backup.string());
   if (NodeRuns()) violations.push_back("a restore while the node runs (data " + data + ")");
   data = kHalfRestoredData;
   if (during_restore) during_restore();

@@ -3,24 +3,16 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "tests/support/config_builders.h"
+
 namespace nymvisor::testing {
-namespace {
-
-Config MixnodeConfig(const std::filesystem::path& home) {
-  Config config = DefaultConfig("nym-node");
-  config.nymvisor.id = "mixnode";
-  config.daemon.home = home.string();
-  return config;
-}
-
-}  // namespace
 
 ShellFixture::ShellFixture(const std::filesystem::path& base)
     : dir_(base),
       clock_(*ParseTimestamp("2026-11-26T12:00:00Z")),
       scheduler_(clock_),
       log_(journal_, "mixnode", false),
-      config_(MixnodeConfig(dir_.path())),
+      config_(NodeConfig(dir_.path(), "mixnode")),
       layout_(MakeLayout(config_)),
       store_(files_, layout_),
       records_(files_, layout_),

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/adapters/posix_file_system.h"
+#include "agent/adapters/real_file_system.h"
 #include "agent/config/env_overrides.h"
 #include "agent/ports/clock.h"
 #include "agent/ports/file_system.h"

@@ -1,5 +1,5 @@
-#ifndef NYMVISOR_AGENT_CLI_ACCESS_FILES_H_
-#define NYMVISOR_AGENT_CLI_ACCESS_FILES_H_
+#ifndef NYMVISOR_AGENT_CLI_REFRESH_ACCESS_COMMAND_H_
+#define NYMVISOR_AGENT_CLI_REFRESH_ACCESS_COMMAND_H_
 
 #include <filesystem>
 #include <string>
@@ -37,4 +37,4 @@ std::vector<std::string> RefreshAllAccess(const AccessPaths& paths, FileSystem& 
 
 }  // namespace nymvisor
 
-#endif  // NYMVISOR_AGENT_CLI_ACCESS_FILES_H_
+#endif  // NYMVISOR_AGENT_CLI_REFRESH_ACCESS_COMMAND_H_

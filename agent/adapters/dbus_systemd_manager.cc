@@ -1,4 +1,4 @@
-#include "agent/adapters/systemd_dbus.h"
+#include "agent/adapters/dbus_systemd_manager.h"
 
 #include <sdbus-c++/sdbus-c++.h>
 

@@ -1,4 +1,4 @@
-#include "agent/ports/control.h"
+#include "agent/ports/caller.h"
 
 namespace nymvisor {
 

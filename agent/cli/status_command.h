@@ -1,5 +1,5 @@
-#ifndef NYMVISOR_AGENT_CLI_STATUS_REPORT_H_
-#define NYMVISOR_AGENT_CLI_STATUS_REPORT_H_
+#ifndef NYMVISOR_AGENT_CLI_STATUS_COMMAND_H_
+#define NYMVISOR_AGENT_CLI_STATUS_COMMAND_H_
 
 #include <string>
 
@@ -35,4 +35,4 @@ Result<StatusSnapshot> StatusFromFiles(const Config& config, FileSystem& files);
 
 }  // namespace nymvisor
 
-#endif  // NYMVISOR_AGENT_CLI_STATUS_REPORT_H_
+#endif  // NYMVISOR_AGENT_CLI_STATUS_COMMAND_H_

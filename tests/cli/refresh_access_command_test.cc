@@ -1,10 +1,10 @@
-#include "agent/cli/access_files.h"
+#include "agent/cli/refresh_access_command.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "agent/adapters/posix_file_system.h"
+#include "agent/adapters/real_file_system.h"
 #include "agent/config/instance_config.h"
 #include "tests/support/test_support.h"
 

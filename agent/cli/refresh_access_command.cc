@@ -1,4 +1,4 @@
-#include "agent/cli/access_files.h"
+#include "agent/cli/refresh_access_command.h"
 
 #include <sys/stat.h>
 

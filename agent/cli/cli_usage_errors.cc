@@ -1,4 +1,4 @@
-#include "agent/cli/usage_errors.h"
+#include "agent/cli/cli_usage_errors.h"
 
 #include <algorithm>
 #include <memory>

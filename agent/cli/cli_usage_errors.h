@@ -1,5 +1,5 @@
-#ifndef NYMVISOR_AGENT_CLI_USAGE_ERRORS_H_
-#define NYMVISOR_AGENT_CLI_USAGE_ERRORS_H_
+#ifndef NYMVISOR_AGENT_CLI_CLI_USAGE_ERRORS_H_
+#define NYMVISOR_AGENT_CLI_CLI_USAGE_ERRORS_H_
 
 #include <CLI/CLI.hpp>
 #include <ostream>
@@ -30,4 +30,4 @@ std::string UsageLine(const CLI::App& sub);
 
 }  // namespace nymvisor
 
-#endif  // NYMVISOR_AGENT_CLI_USAGE_ERRORS_H_
+#endif  // NYMVISOR_AGENT_CLI_CLI_USAGE_ERRORS_H_

@@ -1,5 +1,5 @@
-#ifndef NYMVISOR_AGENT_ADAPTERS_POSIX_FILE_SYSTEM_H_
-#define NYMVISOR_AGENT_ADAPTERS_POSIX_FILE_SYSTEM_H_
+#ifndef NYMVISOR_AGENT_ADAPTERS_REAL_FILE_SYSTEM_H_
+#define NYMVISOR_AGENT_ADAPTERS_REAL_FILE_SYSTEM_H_
 
 #include "agent/ports/file_system.h"
 
@@ -32,4 +32,4 @@ class RealFileSystem : public FileSystem {
 
 }  // namespace nymvisor
 
-#endif  // NYMVISOR_AGENT_ADAPTERS_POSIX_FILE_SYSTEM_H_
+#endif  // NYMVISOR_AGENT_ADAPTERS_REAL_FILE_SYSTEM_H_

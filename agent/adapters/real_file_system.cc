@@ -1,4 +1,4 @@
-#include "agent/adapters/posix_file_system.h"
+#include "agent/adapters/real_file_system.h"
 
 #include <fcntl.h>
 #include <pwd.h>

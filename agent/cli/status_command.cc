@@ -1,4 +1,4 @@
-#include "agent/cli/status_report.h"
+#include "agent/cli/status_command.h"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
-#ifndef NYMVISOR_AGENT_ADAPTERS_SYSTEMD_DBUS_H_
-#define NYMVISOR_AGENT_ADAPTERS_SYSTEMD_DBUS_H_
+#ifndef NYMVISOR_AGENT_ADAPTERS_DBUS_SYSTEMD_MANAGER_H_
+#define NYMVISOR_AGENT_ADAPTERS_DBUS_SYSTEMD_MANAGER_H_
 
 #include <map>
 #include <memory>
@@ -46,4 +46,4 @@ class DbusSystemdManager : public SystemdManager {
 
 }  // namespace nymvisor
 
-#endif  // NYMVISOR_AGENT_ADAPTERS_SYSTEMD_DBUS_H_
+#endif  // NYMVISOR_AGENT_ADAPTERS_DBUS_SYSTEMD_MANAGER_H_
