@@ -53,7 +53,7 @@ Status UpgradeRunner::Begin(UpgradeState initial) {
                     EventFields());
   }
   CrashIfAt(state_->step, /*after_effect=*/false);
-  RunStep();
+  RunStepAfterTestDelay(state_->step);
   return {};
 }
 
@@ -92,6 +92,10 @@ void UpgradeRunner::Enter(UpgradeStep step) {
     return;
   }
   CrashIfAt(step, /*after_effect=*/false);
+  RunStepAfterTestDelay(step);
+}
+
+void UpgradeRunner::RunStepAfterTestDelay(UpgradeStep step) {
   auto delay = settings_.hooks.step_delays.find(step);
   if (delay == settings_.hooks.step_delays.end()) return RunStep();
   deps_.log.Warning("test hook: pausing " + FormatDuration(delay->second) + " before step " +

@@ -106,6 +106,9 @@ class UpgradeRunner {
   void Enter(UpgradeStep step);
   /// The test build's crash point, if this is it (TestHooks::crash_at).
   void CrashIfAt(UpgradeStep step, bool after_effect);
+  /// Runs the recorded step, after the test build's pause before it
+  /// (TestHooks::step_delays), the first step of an upgrade included.
+  void RunStepAfterTestDelay(UpgradeStep step);
   /// Runs the effect of the recorded step, through EffectFunction.
   void RunStep();
   /// The member function that performs a step's effect: one per StepEffect,
