@@ -8,15 +8,16 @@ namespace {
 /// migration would reach the data that a resumed upgrade backs up again; after
 /// an operator's rollback the data may be half restored.
 bool StartsUnverifiedBinary(const UpgradeState& state) {
-  switch (state.step) {
-    case UpgradeStep::kSwapping:
+  switch (Spec(state.step).node_start) {
+    case NodeStartRule::kRefusedUnverified:
       return true;  // `current` may have moved before the record did
-    case UpgradeStep::kStopping:
-    case UpgradeStep::kBackingUp:
+    case NodeStartRule::kRefusedOnceSwitched:
       return state.switched;  // resumed after the switch
-    default:
+    case NodeStartRule::kAllowed:
+    case NodeStartRule::kRefusedRestoring:
       return false;
   }
+  return false;
 }
 
 }  // namespace
@@ -47,7 +48,7 @@ Status DecideNodeStart(const std::string& id, const std::optional<UpgradeState>&
                                "'systemctl start nymvisor@" +
                                id + "'");
   }
-  if (!Spec(state->step).keeps_node_down) return {};
+  if (Spec(state->step).node_start != NodeStartRule::kRefusedRestoring) return {};
   return Status::Refused(kNodeStartRefusedReason,
                          "the node is not started while its data is being restored: " + upgrade +
                              " is in step " + step +

@@ -43,7 +43,8 @@ inline constexpr int kNodeStartRefusedExit = 75;
 ///   - rollback-starting, rollback-verifying: allowed. The restore is complete
 ///     and the agent starts the old version itself.
 ///   - recording-failure: allowed, unless the rollback left the node down.
-/// The refused steps carry StepSpec::keeps_node_down. Beyond the steps, a
+/// Each row of the table says which of these it is (StepSpec::node_start,
+/// a NodeStartRule), so a new step decides it in its row. Beyond the steps, a
 /// state whose rollback left the node down (UpgradeState::node_down) and a
 /// node-left-down record refuse any start. OK, or Refused with a message
 /// naming the upgrade, the step and what the operator of instance `id`

@@ -24,6 +24,19 @@ constexpr std::pair<AgentState, std::string_view> kNames[] = {
     {AgentState::kFailed, "failed"},
 };
 
+/// The state a step shows, from its row's phase.
+AgentState StateOf(StepPhase phase) {
+  switch (phase) {
+    case StepPhase::kUpgrading:
+      return AgentState::kUpgrading;
+    case StepPhase::kHealthCheck:
+      return AgentState::kHealthCheck;
+    case StepPhase::kRollingBack:
+      return AgentState::kRollingBack;
+  }
+  return AgentState::kUpgrading;
+}
+
 std::string ShortTime(Timestamp t, bool with_date) {
   std::string full = FormatTimestamp(std::chrono::floor<seconds>(t));
   return with_date ? full.substr(0, 10) + " " + full.substr(11, 5) + " UTC"
@@ -201,10 +214,7 @@ std::string_view AgentStateName(AgentState state) {
 }
 
 AgentState DeriveState(const StatusSnapshot& s) {
-  if (s.step) {
-    if (*s.step == UpgradeStep::kHealthCheck) return AgentState::kHealthCheck;
-    return Spec(*s.step).undoes ? AgentState::kRollingBack : AgentState::kUpgrading;
-  }
+  if (s.step) return StateOf(Spec(*s.step).phase);
   if (!s.download.empty()) return AgentState::kDownloading;
   if (s.checking) return AgentState::kChecking;
   if (!s.node_left_down.empty()) return AgentState::kFailed;

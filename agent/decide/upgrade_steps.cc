@@ -1,5 +1,7 @@
 #include "agent/decide/upgrade_steps.h"
 
+#include <iterator>
+
 #include "agent/decide/upgrade_state.h"
 
 namespace nymvisor {
@@ -9,10 +11,11 @@ using S = UpgradeStep;
 using E = StepEffect;
 using C = StepCondition;
 using R = ResumeRule;
+using P = StepPhase;
+using N = NodeStartRule;
 
 constexpr uint32_t kForwardAttempts = 3;
 constexpr std::optional<UpgradeStep> kEnd = std::nullopt;
-constexpr bool kKeepsNodeDown = true;  // StepSpec::keeps_node_down
 
 constexpr StepEdge To(std::optional<UpgradeStep> to) { return {to, {}}; }
 constexpr StepEdge Branch(UpgradeStep to, StepCondition when, UpgradeStep to_if) {
@@ -23,77 +26,201 @@ constexpr StepEdge Branch(UpgradeStep to, StepCondition when, UpgradeStep to_if,
   return {to, {{when, to_if}, {when2, to_if2}}};
 }
 
-// clang-format off
+// A row that leaves out a field without a default does not compile.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic error "-Wmissing-field-initializers"
 constexpr StepSpec kTable[] = {
-  // step, name, status text, effect,
-  //   node_down, undoes, rollback, done_if_unit_down, resume, max_attempts,
-  //   on success, on failure[, keeps_node_down]
-  // Nothing has happened to the node yet: a failure (a full disk) aborts
-  // without downtime.
-  {S::kPreCopying, "pre-copying", "copying the data ahead of the stop", E::kPreCopy,
-   false, false, false, false, R::kRepeat, kForwardAttempts,
-   To(S::kStopping), To(S::kAborting)},
-  {S::kStopping, "stopping", "stopping the node", E::kStopNode,
-   false, false, false, false, R::kFromStop, kForwardAttempts,
-   Branch(S::kBackingUp, C::kSkipBackup, S::kSwapping),
-   // Once switched (a resumed upgrade), the new version may have run and
-   // changed the data: undo with a restore, not a plain abort.
-   Branch(S::kAborting, C::kSwitched, S::kRollbackStopping)},
-  {S::kBackingUp, "backing-up", "backing up", E::kBackUp,
-   true, false, false, false, R::kFromStop, kForwardAttempts,
-   To(S::kSwapping), Branch(S::kAborting, C::kSwitched, S::kRollbackStopping)},
-  {S::kSwapping, "swapping", "switching the binary", E::kSwitchToTarget,
-   true, false, false, false, R::kFromStop, kForwardAttempts,
-   Branch(S::kStarting, C::kReverting, S::kRestoringPrevious, C::kLeaveStopped, S::kCommitting),
-   Branch(S::kAborting, C::kSwitched, S::kRollbackStopping)},
-  // An operator's rollback: the data of the version it returns to comes back
-  // from the backup taken before the upgrade being undone.
-  {S::kRestoringPrevious, "restoring-previous", "restoring the data of the previous version",
-   E::kRestorePrevious, true, false, false, false, R::kFromStop, kForwardAttempts,
-   Branch(S::kStarting, C::kLeaveStopped, S::kCommitting), To(S::kRollbackStopping),
-   kKeepsNodeDown},
-  {S::kStarting, "starting", "starting the new version", E::kStartNode,
-   true, false, false, false, R::kFromStop, kForwardAttempts,
-   To(S::kHealthCheck), To(S::kRollbackStopping)},
-  {S::kHealthCheck, "health-check", "health-check", E::kJudgeHealth,
-   false, false, false, false, R::kRepeat, kForwardAttempts,
-   To(S::kCommitting), To(S::kRollbackStopping)},
-  // The node is healthy (or, manual, switched): a failed write is retried.
-  {S::kCommitting, "committing", "recording the upgrade", E::kCommit,
-   false, false, false, false, R::kRepeat, 0,
-   To(kEnd), To(S::kCommitting)},
-  // A switch back that failed (a full disk) leaves `current` at the new
-  // version, which must never run unchecked: the abort is retried. A start
-  // of the old version that failed ends it with the node down.
-  {S::kAborting, "aborting", "aborting, starting the old version", E::kAbort,
-   true, true, false, false, R::kRepeat, 0,
-   To(S::kRecordingFailure), Branch(S::kRecordingFailure, C::kSwitched, S::kAborting)},
-  // Never restore under a running node: the stop is retried until it is down.
-  {S::kRollbackStopping, "rollback-stopping", "rolling back: stopping the new version",
-   E::kStopNode, false, true, true, true, R::kRepeat, 0,
-   To(S::kRestoring), To(S::kRollbackStopping), kKeepsNodeDown},
-  // A half-restored tree must not be started: retry, unless no usable backup
-  // is left; then the node stays down and the failure is recorded (critical).
-  // A backup refused before anything was restored leaves the data as the new
-  // version left it: the old version starts on it, through the same check.
-  // A new agent stops the node before it restores again: at boot the unit
-  // may have started the old version on the half-restored tree.
-  {S::kRestoring, "restoring", "rolling back: restoring the data", E::kRestore,
-   true, true, true, false, R::kFromRollbackStop, 0,
-   To(S::kRollbackStarting), Branch(S::kRestoring, C::kRestoreRefused, S::kRollbackStarting,
-                                    C::kBackupUnusable, S::kRecordingFailure),
-   kKeepsNodeDown},
-  {S::kRollbackStarting, "rollback-starting", "rolling back: starting the old version",
-   E::kStartNode, true, true, true, false, R::kRepeat, 0,
-   To(S::kRollbackVerifying), To(S::kRecordingFailure)},
-  {S::kRollbackVerifying, "rollback-verifying", "rolling back: starting the old version",
-   E::kVerifyOldVersion, false, true, true, false, R::kRepeat, 0,
-   To(S::kRecordingFailure), To(S::kRecordingFailure)},
-  {S::kRecordingFailure, "recording-failure", "recording-failure", E::kRecordFailure,
-   false, false, false, false, R::kRepeat, 0,
-   To(kEnd), To(S::kRecordingFailure)},
+    // Nothing has happened to the node yet: a failure (a full disk) aborts
+    // without downtime.
+    {.step = S::kPreCopying,
+     .name = "pre-copying",
+     .status = "copying the data ahead of the stop",
+     .phase = P::kUpgrading,
+     .effect = E::kPreCopy,
+     .resume = R::kRepeat,
+     .max_attempts = kForwardAttempts,
+     .on_success = To(S::kStopping),
+     .on_failure = To(S::kAborting),
+     .node_start = N::kAllowed},
+    {.step = S::kStopping,
+     .name = "stopping",
+     .status = "stopping the node",
+     .phase = P::kUpgrading,
+     .effect = E::kStopNode,
+     .resume = R::kFromStop,
+     .max_attempts = kForwardAttempts,
+     .on_success = Branch(S::kBackingUp, C::kSkipBackup, S::kSwapping),
+     // Once switched (a resumed upgrade), the new version may have run and
+     // changed the data: undo with a restore, not a plain abort.
+     .on_failure = Branch(S::kAborting, C::kSwitched, S::kRollbackStopping),
+     .node_start = N::kRefusedOnceSwitched},
+    {.step = S::kBackingUp,
+     .name = "backing-up",
+     .status = "backing up",
+     .phase = P::kUpgrading,
+     .effect = E::kBackUp,
+     .resume = R::kFromStop,
+     .max_attempts = kForwardAttempts,
+     .on_success = To(S::kSwapping),
+     .on_failure = Branch(S::kAborting, C::kSwitched, S::kRollbackStopping),
+     .node_start = N::kRefusedOnceSwitched,
+     .node_down = true},
+    {.step = S::kSwapping,
+     .name = "swapping",
+     .status = "switching the binary",
+     .phase = P::kUpgrading,
+     .effect = E::kSwitchToTarget,
+     .resume = R::kFromStop,
+     .max_attempts = kForwardAttempts,
+     .on_success = Branch(S::kStarting, C::kReverting, S::kRestoringPrevious, C::kLeaveStopped,
+                          S::kCommitting),
+     .on_failure = Branch(S::kAborting, C::kSwitched, S::kRollbackStopping),
+     .node_start = N::kRefusedUnverified,
+     .node_down = true},
+    // An operator's rollback: the data of the version it returns to comes
+    // back from the backup taken before the upgrade being undone.
+    {.step = S::kRestoringPrevious,
+     .name = "restoring-previous",
+     .status = "restoring the data of the previous version",
+     .phase = P::kUpgrading,
+     .effect = E::kRestorePrevious,
+     .resume = R::kFromStop,
+     .max_attempts = kForwardAttempts,
+     .on_success = Branch(S::kStarting, C::kLeaveStopped, S::kCommitting),
+     .on_failure = To(S::kRollbackStopping),
+     .node_start = N::kRefusedRestoring,
+     .node_down = true},
+    {.step = S::kStarting,
+     .name = "starting",
+     .status = "starting the new version",
+     .phase = P::kUpgrading,
+     .effect = E::kStartNode,
+     .resume = R::kFromStop,
+     .max_attempts = kForwardAttempts,
+     .on_success = To(S::kHealthCheck),
+     .on_failure = To(S::kRollbackStopping),
+     .node_start = N::kAllowed,
+     .node_down = true},
+    {.step = S::kHealthCheck,
+     .name = "health-check",
+     .status = "health-check",
+     .phase = P::kHealthCheck,
+     .effect = E::kJudgeHealth,
+     .resume = R::kRepeat,
+     .max_attempts = kForwardAttempts,
+     .on_success = To(S::kCommitting),
+     .on_failure = To(S::kRollbackStopping),
+     .node_start = N::kAllowed},
+    // The node is healthy (or, manual, switched): a failed write is retried.
+    {.step = S::kCommitting,
+     .name = "committing",
+     .status = "recording the upgrade",
+     .phase = P::kUpgrading,
+     .effect = E::kCommit,
+     .resume = R::kRepeat,
+     .max_attempts = 0,
+     .on_success = To(kEnd),
+     .on_failure = To(S::kCommitting),
+     .node_start = N::kAllowed},
+    // A switch back that failed (a full disk) leaves `current` at the new
+    // version, which must never run unchecked: the abort is retried. A start
+    // of the old version that failed ends it with the node down.
+    {.step = S::kAborting,
+     .name = "aborting",
+     .status = "aborting, starting the old version",
+     .phase = P::kRollingBack,
+     .effect = E::kAbort,
+     .resume = R::kRepeat,
+     .max_attempts = 0,
+     .on_success = To(S::kRecordingFailure),
+     .on_failure = Branch(S::kRecordingFailure, C::kSwitched, S::kAborting),
+     .node_start = N::kAllowed,
+     .node_down = true,
+     .undoes = true},
+    // Never restore under a running node: the stop is retried until it is
+    // down.
+    {.step = S::kRollbackStopping,
+     .name = "rollback-stopping",
+     .status = "rolling back: stopping the new version",
+     .phase = P::kRollingBack,
+     .effect = E::kStopNode,
+     .resume = R::kRepeat,
+     .max_attempts = 0,
+     .on_success = To(S::kRestoring),
+     .on_failure = To(S::kRollbackStopping),
+     .node_start = N::kRefusedRestoring,
+     .undoes = true,
+     .rollback = true,
+     .done_if_unit_down = true},
+    // A half-restored tree must not be started: retry, unless no usable
+    // backup is left; then the node stays down and the failure is recorded
+    // (critical). A backup refused before anything was restored leaves the
+    // data as the new version left it: the old version starts on it, through
+    // the same check. A new agent stops the node before it restores again:
+    // at boot the unit may have started the old version on the half-restored
+    // tree.
+    {.step = S::kRestoring,
+     .name = "restoring",
+     .status = "rolling back: restoring the data",
+     .phase = P::kRollingBack,
+     .effect = E::kRestore,
+     .resume = R::kFromRollbackStop,
+     .max_attempts = 0,
+     .on_success = To(S::kRollbackStarting),
+     .on_failure = Branch(S::kRestoring, C::kRestoreRefused, S::kRollbackStarting,
+                          C::kBackupUnusable, S::kRecordingFailure),
+     .node_start = N::kRefusedRestoring,
+     .node_down = true,
+     .undoes = true,
+     .rollback = true},
+    {.step = S::kRollbackStarting,
+     .name = "rollback-starting",
+     .status = "rolling back: starting the old version",
+     .phase = P::kRollingBack,
+     .effect = E::kStartNode,
+     .resume = R::kRepeat,
+     .max_attempts = 0,
+     .on_success = To(S::kRollbackVerifying),
+     .on_failure = To(S::kRecordingFailure),
+     .node_start = N::kAllowed,
+     .node_down = true,
+     .undoes = true,
+     .rollback = true},
+    {.step = S::kRollbackVerifying,
+     .name = "rollback-verifying",
+     .status = "rolling back: starting the old version",
+     .phase = P::kRollingBack,
+     .effect = E::kVerifyOldVersion,
+     .resume = R::kRepeat,
+     .max_attempts = 0,
+     .on_success = To(S::kRecordingFailure),
+     .on_failure = To(S::kRecordingFailure),
+     .node_start = N::kAllowed,
+     .undoes = true,
+     .rollback = true},
+    {.step = S::kRecordingFailure,
+     .name = "recording-failure",
+     .status = "recording-failure",
+     .phase = P::kUpgrading,
+     .effect = E::kRecordFailure,
+     .resume = R::kRepeat,
+     .max_attempts = 0,
+     .on_success = To(kEnd),
+     .on_failure = To(S::kRecordingFailure),
+     .node_start = N::kAllowed},
 };
-// clang-format on
+#pragma GCC diagnostic pop
+
+constexpr bool InEnumOrder() {
+  for (size_t i = 0; i < std::size(kTable); ++i) {
+    if (static_cast<size_t>(kTable[i].step) != i) return false;
+  }
+  return true;
+}
+static_assert(InEnumOrder(), "kTable has one row per UpgradeStep, in the enum's order");
+// The enum's last step has the last row (a step added after it: name it here).
+static_assert(std::size(kTable) == static_cast<size_t>(S::kRecordingFailure) + 1,
+              "every UpgradeStep has its row in kTable");
 
 bool Holds(StepCondition condition, const UpgradeState& s) {
   switch (condition) {

@@ -86,25 +86,48 @@ enum class ResumeRule {
   kFromRollbackStop,
 };
 
-/// One row of the upgrade state machine.
+/// What the agent's state reads (AgentState in status_snapshot.h: `nymvisor
+/// status`, the control API's State, the metrics) while a step runs.
+enum class StepPhase {
+  kUpgrading,    ///< "upgrading"
+  kHealthCheck,  ///< "health-check"
+  kRollingBack,  ///< "rolling-back"
+};
+
+/// Whether the node unit may start (`nymvisor exec`) while a step is
+/// recorded; decide/node_start_guard.h says why, step by step. The agent
+/// starts the node itself only in steps that allow it.
+enum class NodeStartRule {
+  kAllowed,
+  /// Refused once the upgrade is switched (a resumed upgrade): `current` may
+  /// name a version the agent has not started and checked yet.
+  kRefusedOnceSwitched,
+  /// Refused: `current` may have moved before the record did.
+  kRefusedUnverified,
+  /// Refused: the data is being restored, or a restore follows that must not
+  /// run under a live node.
+  kRefusedRestoring,
+};
+
+/// One row of the upgrade state machine, written with designated
+/// initializers. The fields without a default must be given in every row
+/// (the table's file makes a missing one a compile error); the flags are
+/// false unless a row names them.
 struct StepSpec {
   UpgradeStep step;
   std::string_view name;    ///< in upgrade-state.json and NYMVISOR_STEP=; never renamed
   std::string_view status;  ///< the STATUS= text while it runs
+  StepPhase phase;          ///< what the agent's state reads while it runs
   StepEffect effect;
-  bool node_down;          ///< runs while the node is stopped: its time is downtime
-  bool undoes;             ///< undoes the upgrade: a final failure leaves the node down
-  bool rollback;           ///< undoes a switched upgrade: entering it marks it rolled back
-  bool done_if_unit_down;  ///< a failed stop job still counts once the unit is down
   ResumeRule resume;
   uint32_t max_attempts;  ///< agent runs it may take before the upgrade is given up (0: any)
   StepEdge on_success;
   StepEdge on_failure;
-  /// The node unit must not start while this step is recorded: its data is
-  /// being restored, or a restore follows that must not run under a live
-  /// node (decide/node_start_guard.h). The agent starts the node itself
-  /// only in steps without it.
-  bool keeps_node_down = false;
+  NodeStartRule node_start;
+  bool node_down = false;          ///< runs while the node is stopped: its time is downtime
+  bool undoes = false;             ///< undoes the upgrade: a final failure leaves the node down
+  bool rollback = false;           ///< undoes a switched upgrade: entering it marks it rolled back
+  bool done_if_unit_down = false;  ///< a failed stop job still counts once the unit is down
 };
 
 /// Every step, in enum order. The state machine in one place:
@@ -161,9 +184,9 @@ Result<CrashPoint> ParseCrashPoint(std::string_view text);
 /// What a test build's environment (NYMVISOR_TEST_*) asks of the runner;
 /// empty in service.
 struct TestHooks {
-  StepDelays step_delays;
-  std::optional<CrashPoint> crash_at;  ///< only on the first agent run of an upgrade
-  std::function<void()> crash;         ///< kills the agent (SIGKILL)
+  StepDelays step_delays = {};
+  std::optional<CrashPoint> crash_at = {};  ///< only on the first agent run of an upgrade
+  std::function<void()> crash = {};         ///< kills the agent (SIGKILL)
 };
 
 }  // namespace nymvisor

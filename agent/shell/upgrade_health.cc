@@ -111,7 +111,7 @@ void UpgradeRunner::Hurry() {
 }
 
 bool UpgradeRunner::InHealthCheck() const {
-  return state_ && state_->step == UpgradeStep::kHealthCheck;
+  return state_ && Spec(state_->step).effect == StepEffect::kJudgeHealth;
 }
 
 void UpgradeRunner::OnJobNew(const std::string& job, const std::string& unit) {

@@ -8,17 +8,18 @@
 namespace nymvisor {
 
 RunnerSettings MakeRunnerSettings(const Config& config, TestHooks hooks) {
-  RunnerSettings settings;
-  settings.unit = EffectiveUnit(config);
-  // No automatic restart is tolerated: with Restart=on-failure (the default)
-  // systemd brings a crashed new version back, and that crash must still
-  // roll it back. max_startup_failures is systemd's start limit, not this.
-  settings.health = {HealthCheckPeriod(config), 0};
-  // More backups than a uint32_t counts means keeping every one.
-  settings.backups_to_keep =
-      static_cast<uint32_t>(std::min<uint64_t>(config.daemon.backups_to_keep, UINT32_MAX));
-  settings.hooks = std::move(hooks);
-  return settings;
+  return {
+      .unit = EffectiveUnit(config),
+      // No automatic restart is tolerated: with Restart=on-failure (the
+      // default) systemd brings a crashed new version back, and that crash
+      // must still roll it back. max_startup_failures is systemd's start
+      // limit, not this.
+      .health = {HealthCheckPeriod(config), 0},
+      // More backups than a uint32_t counts means keeping every one.
+      .backups_to_keep =
+          static_cast<uint32_t>(std::min<uint64_t>(config.daemon.backups_to_keep, UINT32_MAX)),
+      .hooks = std::move(hooks),
+  };
 }
 
 UpgradeRunner::UpgradeRunner(RunnerDeps deps, RunnerSettings settings, Finished on_finished)
@@ -52,7 +53,7 @@ Status UpgradeRunner::Begin(UpgradeState initial) {
                     EventFields());
   }
   CrashIfAt(state_->step, /*after_effect=*/false);
-  RunStep();
+  RunStepAfterTestDelay(state_->step);
   return {};
 }
 
@@ -91,6 +92,10 @@ void UpgradeRunner::Enter(UpgradeStep step) {
     return;
   }
   CrashIfAt(step, /*after_effect=*/false);
+  RunStepAfterTestDelay(step);
+}
+
+void UpgradeRunner::RunStepAfterTestDelay(UpgradeStep step) {
   auto delay = settings_.hooks.step_delays.find(step);
   if (delay == settings_.hooks.step_delays.end()) return RunStep();
   deps_.log.Warning("test hook: pausing " + FormatDuration(delay->second) + " before step " +
@@ -105,33 +110,43 @@ void UpgradeRunner::RunStep() {
   CancelTimers();
   spawn_retried_ = false;
   if (deps_.changed) deps_.changed();
-  switch (Spec(state_->step).effect) {
-    case StepEffect::kPreCopy:
-      return RunPreCopy();
-    case StepEffect::kStopNode:
-      return QueueJob(/*start=*/false);
-    case StepEffect::kStartNode:
-      return QueueJob(/*start=*/true);
-    case StepEffect::kBackUp:
-      return RunBackup();
-    case StepEffect::kSwitchToTarget:
-      return RunSwap();
-    case StepEffect::kRestorePrevious:
-      return RunRestorePrevious();
-    case StepEffect::kJudgeHealth:
-      return BeginHealthCheck();
-    case StepEffect::kCommit:
-      return RunCommit();
-    case StepEffect::kAbort:
-      return RunAbort();
-    case StepEffect::kRestore:
-      return RunRestore();
-    case StepEffect::kVerifyOldVersion:
-      return VerifyRollback();
-    case StepEffect::kRecordFailure:
-      return RunRecordFailure();
-  }
+  (this->*EffectFunction(Spec(state_->step).effect))();
 }
+
+// A StepEffect without its case is a compile error here, not a step that
+// silently does nothing: the switch has no default.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic error "-Wswitch"
+UpgradeRunner::EffectFn UpgradeRunner::EffectFunction(StepEffect effect) {
+  switch (effect) {
+    case StepEffect::kPreCopy:
+      return &UpgradeRunner::RunPreCopy;
+    case StepEffect::kStopNode:
+      return &UpgradeRunner::RunStop;
+    case StepEffect::kBackUp:
+      return &UpgradeRunner::RunBackup;
+    case StepEffect::kSwitchToTarget:
+      return &UpgradeRunner::RunSwap;
+    case StepEffect::kRestorePrevious:
+      return &UpgradeRunner::RunRestorePrevious;
+    case StepEffect::kStartNode:
+      return &UpgradeRunner::RunStart;
+    case StepEffect::kJudgeHealth:
+      return &UpgradeRunner::BeginHealthCheck;
+    case StepEffect::kCommit:
+      return &UpgradeRunner::RunCommit;
+    case StepEffect::kAbort:
+      return &UpgradeRunner::RunAbort;
+    case StepEffect::kRestore:
+      return &UpgradeRunner::RunRestore;
+    case StepEffect::kVerifyOldVersion:
+      return &UpgradeRunner::VerifyRollback;
+    case StepEffect::kRecordFailure:
+      return &UpgradeRunner::RunRecordFailure;
+  }
+  return nullptr;
+}
+#pragma GCC diagnostic pop
 
 void UpgradeRunner::CrashIfAt(UpgradeStep step, bool after_effect) {
   const std::optional<CrashPoint>& at = settings_.hooks.crash_at;
@@ -177,6 +192,10 @@ bool UpgradeRunner::UnitIsDown() {
   Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
   return unit.ok() && unit->IsDown();
 }
+
+void UpgradeRunner::RunStop() { QueueJob(/*start=*/false); }
+
+void UpgradeRunner::RunStart() { QueueJob(/*start=*/true); }
 
 void UpgradeRunner::QueueJob(bool start) {
   if (start) (void)deps_.systemd.ResetFailedUnit(settings_.unit);  // clear the start limit

@@ -106,8 +106,19 @@ class UpgradeRunner {
   void Enter(UpgradeStep step);
   /// The test build's crash point, if this is it (TestHooks::crash_at).
   void CrashIfAt(UpgradeStep step, bool after_effect);
+  /// Runs the recorded step, after the test build's pause before it
+  /// (TestHooks::step_delays), the first step of an upgrade included.
+  void RunStepAfterTestDelay(UpgradeStep step);
+  /// Runs the effect of the recorded step, through EffectFunction.
   void RunStep();
+  /// The member function that performs a step's effect: one per StepEffect,
+  /// each in a switch without a default that the compiler checks (-Wswitch
+  /// as an error), so a new effect cannot be left without its function.
+  using EffectFn = void (UpgradeRunner::*)();
+  static EffectFn EffectFunction(StepEffect effect);
   void Advance(bool ok, const std::string& failure = "");
+  void RunStop();   ///< StepEffect::kStopNode
+  void RunStart();  ///< StepEffect::kStartNode
   void QueueJob(bool start);
   bool UnitIsDown();
   void RunPreCopy();

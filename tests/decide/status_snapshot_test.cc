@@ -83,10 +83,18 @@ TEST(DeriveState, OneWordInPriorityOrder) {
   EXPECT_EQ(DeriveState(s), AgentState::kUpgrading);
   s.step = UpgradeStep::kHealthCheck;
   EXPECT_EQ(DeriveState(s), AgentState::kHealthCheck);
-  for (UpgradeStep undo : {UpgradeStep::kAborting, UpgradeStep::kRollbackStopping,
-                           UpgradeStep::kRestoring, UpgradeStep::kRollbackVerifying}) {
-    s.step = undo;
-    EXPECT_EQ(DeriveState(s), AgentState::kRollingBack) << StepName(undo);
+}
+
+// The state a step shows comes from its row: a step that undoes the upgrade
+// shows rolling-back, the health check health-check, the others upgrading.
+TEST(DeriveState, EveryStepShowsThePhaseOfItsRow) {
+  for (const StepSpec& spec : StepTable()) {
+    StatusSnapshot s;
+    s.step = spec.step;
+    std::string_view want = spec.undoes                               ? "rolling-back"
+                            : spec.effect == StepEffect::kJudgeHealth ? "health-check"
+                                                                      : "upgrading";
+    EXPECT_EQ(AgentStateName(DeriveState(s)), want) << spec.name;
   }
 }
 

@@ -36,10 +36,10 @@ TEST(UpgradeState, RoundTripsThroughJson) {
 }
 
 TEST(UpgradeState, EveryStepHasAName) {
-  for (int i = 0; i <= static_cast<int>(UpgradeStep::kRecordingFailure); ++i) {
+  for (const StepSpec& spec : StepTable()) {
     UpgradeState s = Sample();
-    s.step = static_cast<UpgradeStep>(i);
-    EXPECT_NE(StepName(s.step), "unknown");
+    s.step = spec.step;
+    EXPECT_EQ(UpgradeStateToJson(s)["step"], std::string(spec.name));
     EXPECT_EQ(UpgradeStateFromJson(UpgradeStateToJson(s))->step, s.step);
   }
 }

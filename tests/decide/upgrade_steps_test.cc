@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 #include <vector>
 
 #include "agent/decide/upgrade_state.h"
+#include "tests/support/values.h"
 
 namespace nymvisor {
 namespace {
@@ -34,6 +36,7 @@ UpgradeState At(S step) {
   return s;
 }
 
+// The order is also checked when the table compiles (a static_assert).
 TEST(StepTable, HasOneRowPerStepInEnumOrderWithUniqueNames) {
   std::set<std::string_view> names;
   int i = 0;
@@ -183,8 +186,9 @@ TEST(DecideNext, AFailedUndoLeavesTheNodeDownButARetryDoesNot) {
   EXPECT_EQ(DecideNext(refused, false).next, S::kRollbackStarting)
       << "a backup refused before the data was touched: the old version starts on it";
   EXPECT_FALSE(DecideNext(refused, false).node_left_down);
-  for (S step : {S::kStopping, S::kBackingUp, S::kSwapping, S::kStarting, S::kHealthCheck}) {
-    EXPECT_FALSE(DecideNext(At(step), false).node_left_down) << StepName(step);
+  for (const StepSpec& spec : StepTable()) {
+    if (spec.undoes) continue;
+    EXPECT_FALSE(DecideNext(At(spec.step), false).node_left_down) << spec.name;
   }
 }
 
@@ -333,6 +337,45 @@ TEST(StepTable, DowntimeStepsAreTheOnesBetweenStopAndStart) {
   }
   EXPECT_EQ(down, (std::set<S>{S::kBackingUp, S::kSwapping, S::kRestoringPrevious, S::kStarting,
                                S::kAborting, S::kRestoring, S::kRollbackStarting}));
+}
+
+/// The step names in the Python literal assigned to `variable` in `text` (a
+/// list of "name", "done:name" or "enter:name", or a dict keyed by name).
+std::set<std::string> E2eSteps(const std::string& text, const std::string& variable) {
+  size_t at = text.find("\n" + variable + " = ");
+  EXPECT_NE(at, std::string::npos) << variable << " is not in the e2e crash tests";
+  if (at == std::string::npos) return {};
+  size_t open = at + variable.size() + 4;
+  size_t end = text.find(text[open] == '[' ? ']' : '}', open);
+  std::set<std::string> names;
+  for (size_t q = text.find('"', open); q < end; q = text.find('"', q + 1)) {
+    size_t close = text.find('"', q + 1);
+    std::string item = text.substr(q + 1, close - q - 1);
+    bool key = text[open] == '{' && text.find_first_not_of(' ', close + 1) == text.find(':', close);
+    if (text[open] == '[' || key) names.insert(item.substr(item.find(':') + 1));
+    q = close;
+  }
+  return names;
+}
+
+// The end-to-end crash suites name steps by hand (Python cannot read this
+// table): each suite's lists and its excuses must name every step of the
+// table, and nothing else.
+TEST(StepTable, TheEndToEndCrashSuitesNameEveryStep) {
+  std::string text =
+      testing::ReadFileOrDie(std::filesystem::path(SOURCE_DIR) / "tests/e2e/test_reliability.py");
+  const std::vector<std::vector<std::string>> suites = {
+      {"UPGRADE_POINTS", "ROLLBACK_POINTS", "CRASH_POINTS_ELSEWHERE"},
+      {"UPGRADE_CUTS", "ROLLBACK_CUTS", "ABORT_CUTS", "CUTS_ELSEWHERE"},
+  };
+  std::set<std::string> table;
+  for (const StepSpec& spec : StepTable()) table.insert(std::string(spec.name));
+  for (const std::vector<std::string>& lists : suites) {
+    std::set<std::string> named;
+    for (const std::string& list : lists) named.merge(E2eSteps(text, list));
+    EXPECT_EQ(named, table) << "in test_reliability.py, " << lists.front() << " and the lists "
+                            << "after it: add the step or excuse it in " << lists.back();
+  }
 }
 
 TEST(ParseStepDelays, ReadsStepDurationPairs) {

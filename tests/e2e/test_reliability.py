@@ -12,13 +12,23 @@ import time
 
 from nymvisor_case import AGENT, NODE, UpgradeTestCase
 
+# The crash lists below name steps of the step table (agent/decide/
+# upgrade_steps.cc). tests/decide/upgrade_steps_test.cc checks that each
+# suite's lists and its *_ELSEWHERE entries together name every step of
+# StepTable(): a new step fails ctest until it is added here or excused.
+
 # Upgrade points: the agent dies right after a step is recorded (enter) or
 # right after its effect (done), before the next step is recorded.
 UPGRADE_POINTS = ["done:pre-copying", "done:stopping", "enter:backing-up", "done:backing-up", "done:swapping",
                   "done:starting", "enter:health-check", "done:committing"]
 # Rollback points, for a new version that cannot start.
 ROLLBACK_POINTS = ["done:rollback-stopping", "done:restoring", "done:rollback-starting",
-                   "done:recording-failure"]
+                   "done:rollback-verifying", "done:recording-failure"]
+# Steps CrashPointTest leaves to other tests, and why.
+CRASH_POINTS_ELSEWHERE = {
+    "restoring-previous": "an operator's rollback: the unit crash matrix kills the agent there",
+    "aborting": "needs a failing backup: PowerCutAtEveryStepTest cuts the power there",
+}
 
 
 class CrashPointTest(UpgradeTestCase):
@@ -117,17 +127,25 @@ def migrated(version):
     return ("migrated by fake-node %s\n" % version).encode()
 
 
-# The steps in which the node is down or its data is being written; the agent
-# is held at each (NYMVISOR_TEST_STEP_DELAY) and the power cut there.
-UPGRADE_CUTS = ["stopping", "backing-up", "swapping", "starting", "health-check"]
-ROLLBACK_CUTS = ["rollback-stopping", "restoring", "rollback-starting"]
+# Every step of the table (checked as for CRASH_POINTS_ELSEWHERE above): the
+# agent is held at each (NYMVISOR_TEST_STEP_DELAY) and the power cut there.
+UPGRADE_CUTS = ["pre-copying", "stopping", "backing-up", "swapping", "starting", "health-check",
+                "committing"]
+ROLLBACK_CUTS = ["rollback-stopping", "restoring", "rollback-starting", "rollback-verifying",
+                 "recording-failure"]
+ABORT_CUTS = ["aborting"]  # a backup that fails on a file the agent cannot read
+# Steps PowerCutAtEveryStepTest leaves to other tests, and why.
+CUTS_ELSEWHERE = {
+    "restoring-previous": "an operator's rollback: the unit crash matrix cuts the power there, "
+                          "before, in the middle of and after its restore",
+}
 
 
 class PowerCutAtEveryStepTest(UpgradeTestCase):
     """One container, one power cut per step: an upgrade through each of
     UPGRADE_CUTS (kept), one through each of ROLLBACK_CUTS (a new version that
-    fails at start, rolled back) and one through aborting (a backup that
-    fails on a file the agent cannot read). The stand-in node logs the
+    fails at start, rolled back) and one through each of ABORT_CUTS (a backup
+    that fails on a file the agent cannot read). The stand-in node logs the
     sha256 of data/state.db at every start (START_LOG, outside the home).
     After each: no start on data other than the pre-upgrade data or what the
     started version made of it, no upgrade in flight, the records, the
@@ -137,7 +155,7 @@ class PowerCutAtEveryStepTest(UpgradeTestCase):
     health_period = "8s"
     power_cut = PowerCutTest.power_cut
 
-    def test_a_power_cut_at_every_step_where_the_node_is_down_or_its_data_written(self):
+    def test_a_power_cut_at_every_step(self):
         c = self.container
         c.sh("install -m 0666 /dev/null %s" % START_LOG)
         c.write_file("/etc/systemd/system/%s.d/starts.conf" % (NODE % "mixnode"),
@@ -150,8 +168,9 @@ class PowerCutAtEveryStepTest(UpgradeTestCase):
             self.cut_at(step, healthy=True)
         for step in ROLLBACK_CUTS:
             self.cut_at(step, healthy=False)
-        self.cut_at("aborting", healthy=True, hold="backing-up=6s,",
-                    meanwhile=self.make_the_backup_fail)
+        for step in ABORT_CUTS:
+            self.cut_at(step, healthy=True, hold="backing-up=6s,",
+                        meanwhile=self.make_the_backup_fail)
 
     def make_the_backup_fail(self):
         """While the agent is held at backing-up: a file it cannot read."""

@@ -522,6 +522,18 @@ TEST_F(UpgradeRunnerTest, TestHookDelaysAStepAfterRecordingIt) {
   EXPECT_EQ(worker_.queued(), 1u);
 }
 
+// The e2e suite holds the agent at the first step too, to cut the power
+// there while the node still runs.
+TEST_F(UpgradeRunnerTest, TestHookDelaysTheFirstStepToo) {
+  step_delays_ = *ParseStepDelays("pre-copying=5s");
+  MakeRunner();
+  ASSERT_TRUE(runner_->Begin(Initial()).ok());
+  EXPECT_EQ(RecordedStep(), UpgradeStep::kPreCopying);
+  EXPECT_EQ(worker_.queued(), 0u) << "the pre-copy waits for the delay";
+  scheduler_.Advance(5s);
+  EXPECT_EQ(worker_.queued(), 1u);
+}
+
 TEST_F(UpgradeRunnerTest, ReportsEachStepAndTheHealthCheckProgress) {
   UpToHealthCheck();
   scheduler_.Advance(20s);

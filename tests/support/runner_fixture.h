@@ -35,20 +35,19 @@ class RunnerFixture : public ShellFixture {
   }
 
   void MakeRunner() {
-    RunnerSettings settings;
-    settings.unit = kUnit;
-    settings.health = health_;
-    settings.hooks.step_delays = step_delays_;
-    settings.stop_budget = stop_budget_;
-    RunnerDeps deps{systemd_,
-                    backups_,
-                    records_,
-                    clock_,
-                    scheduler_,
-                    worker_,
-                    log_,
-                    [this] { statuses_.push_back(StatusLine()); },
-                    [this] { return boot_id_; }};
+    RunnerSettings settings{.unit = kUnit,
+                            .health = health_,
+                            .stop_budget = stop_budget_,
+                            .hooks = {.step_delays = step_delays_}};
+    RunnerDeps deps{.systemd = systemd_,
+                    .backups = backups_,
+                    .records = records_,
+                    .clock = clock_,
+                    .scheduler = scheduler_,
+                    .worker = worker_,
+                    .log = log_,
+                    .changed = [this] { statuses_.push_back(StatusLine()); },
+                    .boot_id = [this] { return boot_id_; }};
     runner_.emplace(deps, settings, [this](const UpgradeState& s, bool committed) {
       finished_ = s;
       committed_ = committed;

@@ -84,24 +84,28 @@ std::string UpgradeWorld::CurrentVersion() const {
 
 void UpgradeWorld::NewAgent(std::optional<CrashPoint> crash_at, bool resume) {
   worker_.Clear();  // the old agent's threads died with it
-  RunnerSettings settings;
-  settings.unit = kUnit;
-  settings.health = health_;
-  settings.hooks.crash_at = crash_at;
-  settings.hooks.crash = [this] {
-    died_ = true;
-    throw AgentDied{};
-  };
-  runner_.emplace(RunnerDeps{systemd_, host_, records_, clock_, scheduler_, worker_, log_,
-                             [this] {
-                               if (runner_->state()) visited_.insert(runner_->state()->step);
-                             },
-                             [this] { return boot_id_; }},
-                  settings, [this](const UpgradeState& s, bool committed) {
-                    finished_ = s;
-                    committed_ = committed;
-                    starts_when_finished_ = host_.starts.size();
-                  });
+  TestHooks hooks{.crash_at = crash_at, .crash = [this] {
+                    died_ = true;
+                    throw AgentDied{};
+                  }};
+  RunnerSettings settings{.unit = kUnit, .health = health_, .hooks = std::move(hooks)};
+  RunnerDeps deps{.systemd = systemd_,
+                  .backups = host_,
+                  .records = records_,
+                  .clock = clock_,
+                  .scheduler = scheduler_,
+                  .worker = worker_,
+                  .log = log_,
+                  .changed =
+                      [this] {
+                        if (runner_->state()) visited_.insert(runner_->state()->step);
+                      },
+                  .boot_id = [this] { return boot_id_; }};
+  runner_.emplace(deps, settings, [this](const UpgradeState& s, bool committed) {
+    finished_ = s;
+    committed_ = committed;
+    starts_when_finished_ = host_.starts.size();
+  });
   if (!resume) return;
   Result<std::optional<UpgradeState>> saved = records_.LoadState();
   ASSERT_TRUE(saved.ok()) << saved.status().message();
