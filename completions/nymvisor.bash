@@ -33,8 +33,13 @@ _nymvisor() {
       COMPREPLY=($(compgen -W "text json" -- "$cur"))
       return
       ;;
-    --allow-download-upgrade-binaries | --enforce-download-checksum | --restart-daemon-after-upgrade)
+    --allow-download-upgrade-binaries | --enforce-download-checksum | --restart-daemon-after-upgrade | \
+      --restart-daemon-on-failure)
       COMPREPLY=($(compgen -W "true false" -- "$cur"))
+      return
+      ;;
+    --upstream-source)
+      COMPREPLY=($(compgen -W "upgrade-info github" -- "$cur"))
       return
       ;;
   esac
@@ -52,7 +57,9 @@ _nymvisor() {
           --on-failure-daemon-restart-delay --max-daemon-startup-failures
           --startup-period-duration --daemon-shutdown-grace-period --daemon-backup-data-directory
           --unsafe-skip-backup --daemon-unit --daemon-user --backups-to-keep
-          --health-check-period --metrics-textfile --build-info-timeout --reset --force --output
+          --max-download-size-mib --health-check-period --metrics-textfile --trusted-keys
+          --require-signature --upstream-source --github-repository --github-tag-prefix
+          --github-api-url --github-upgrade-delay --build-info-timeout --reset --force --output
           --help" \
           -- "$cur"))
       else

@@ -100,8 +100,10 @@ Status ValidateInstanceId(std::string_view id);
 /// directories and daemon.name.
 Layout MakeLayout(const Config& config);
 
-/// Checks what the individual keys cannot: required values, a non-zero polling
-/// rate, valid URLs, an absolute home, a ".service" unit. Errors name the key.
+/// Checks what the keys' types cannot: no control characters anywhere, then
+/// each key's own check (its row's `check`, in the table's order): required
+/// values, a polling rate of at least 2s, valid URLs, an absolute home, a
+/// ".service" unit. The first error is returned; it names the key.
 Status ValidateConfig(const Config& config);
 
 }  // namespace nymvisor

@@ -9,16 +9,9 @@
 
 namespace nymvisor {
 
-/// Keys a running agent cannot take over on reload: they name the instance,
-/// its files, its unit or its account.
-bool NeedsAgentRestart(const ConfigKey& key);
-
-/// Keys the node's unit or `nymvisor exec` read when the node starts: after
-/// a daemon-reload, a change reaches the node at its next start.
-bool ReadWhenTheNodeStarts(const ConfigKey& key);
-
-/// What changed between two configs, by who takes it up (a key may be in
-/// both `reloadable` and `node_start`). Plain value.
+/// What changed between two configs, by who takes it up: each key's row
+/// says (ConfigKey::change); a key may be in both `reloadable` and
+/// `node_start`. Plain value.
 struct ConfigChange {
   std::vector<std::string> reloadable;     ///< a reload of the agent applies these
   std::vector<std::string> agent_restart;  ///< only a restart of the agent applies these

@@ -158,56 +158,6 @@ Status CheckRequired(const ParseState& state) {
   return {};
 }
 
-/// One comment line above each key in the rendered file.
-std::string_view KeyComment(std::string_view full_name) {
-  static const std::pair<std::string_view, std::string_view> kComments[] = {
-      {"nymvisor.id", "Identifier of this nymvisor instance."},
-      {"nymvisor.upstream_base_upgrade_url",
-       "Base URL; upgrade info is read from <base>/<daemon name>/upgrade-info.json."},
-      {"nymvisor.upstream_polling_rate", "How often upstream is asked for new upgrades."},
-      {"nymvisor.disable_logs", "Silence nymvisor's own log entries (not the node's)."},
-      {"nymvisor.upgrade_data_directory",
-       "Where binaries and the upgrade plan live. Empty: <daemon home>/nymvisor."},
-      {"nymvisor.metrics_textfile",
-       "Prometheus textfile for node_exporter's textfile collector. Empty: no metrics."},
-      {"nymvisor.upstream_source",
-       "Where upgrades come from: upgrade-info (the URL above) or github (the releases below)."},
-      {"nymvisor.github_repository", "With github: the repository whose releases are followed."},
-      {"nymvisor.github_tag_prefix", "With github: the tag prefix of the release train."},
-      {"nymvisor.github_api_url", "With github: the REST API's base URL."},
-      {"nymvisor.github_upgrade_delay",
-       "With github: how long after a release's publication it is applied."},
-      {"daemon.name", "Name of the node binary, e.g. nym-node."},
-      {"daemon.home", "The node's home directory; nymvisor keeps its state in <home>/nymvisor."},
-      {"daemon.absolute_upstream_upgrade_url",
-       "Full upgrade-info URL; when set it replaces the base URL above."},
-      {"daemon.allow_binaries_download", "Download new binaries named by upgrade info."},
-      {"daemon.enforce_download_checksum", "Refuse downloads whose upgrade info has no checksum."},
-      {"daemon.restart_after_upgrade", "Start the node again after switching binaries."},
-      {"daemon.restart_on_failure", "Let systemd restart the node when it fails (Restart=)."},
-      {"daemon.failure_restart_delay", "Delay before such a restart (RestartSec=)."},
-      {"daemon.max_startup_failures",
-       "Failed starts within the startup period before systemd gives up (StartLimitBurst=)."},
-      {"daemon.startup_period_duration", "The startup period (StartLimitIntervalSec=)."},
-      {"daemon.shutdown_grace_period", "Time between SIGINT and SIGKILL (TimeoutStopSec=)."},
-      {"daemon.backup_data_directory", "Where backups go. Empty: <daemon home>/nymvisor/backups."},
-      {"daemon.unsafe_skip_backup", "Upgrade without backing up the node's data first."},
-      {"daemon.unit", "The systemd unit that runs the node."},
-      {"daemon.args", "Arguments the node is started with."},
-      {"daemon.user", "The account the node runs as (User=)."},
-      {"daemon.backups_to_keep", "How many pre-upgrade backups to keep (older ones are deleted)."},
-      {"daemon.max_download_size_mib",
-       "A binary larger than this many MiB is refused while downloading."},
-      {"daemon.health_check_period",
-       "How long a new version must stay healthy before the upgrade is kept. Empty: the "
-       "startup period."},
-  };
-  for (const auto& [name, comment] : kComments) {
-    if (name == full_name) return comment;
-  }
-  return {};
-}
-
 std::string RenderValue(const ConfigKey& key, const Config& config) {
   FieldRef ref = key.field(const_cast<Config&>(config));
   switch (key.kind) {
@@ -236,7 +186,7 @@ std::string RenderConfigToml(const Config& config) {
       section = key.section;
       out += "\n[" + std::string(section) + "]\n";
     }
-    out += "\n# " + std::string(KeyComment(key.FullName())) + "\n";
+    out += "\n# " + std::string(key.comment) + "\n";
     out += std::string(key.name) + " = " + RenderValue(key, config) + "\n";
   }
   return out;

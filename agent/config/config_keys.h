@@ -26,27 +26,60 @@ enum class FlagForm {
 /// How `init` sets a key from its command line, named as the original names
 /// its flags.
 struct InitFlag {
-  std::string_view name;  ///< "--upstream-polling-rate"; empty when init has no flag for it
-  std::string_view help;
-  std::string_view default_text;  ///< for --help; empty: the default value of the key
+  std::string_view name{};  ///< "--upstream-polling-rate"; empty when init has no flag for it
+  std::string_view help{};
+  std::string_view default_text{};  ///< for --help; empty: the default value of the key
   FlagForm form = FlagForm::kValue;
   bool bare() const { return form == FlagForm::kBare; }
 };
 
-/// One config key: its TOML table and name, its environment variable (if any),
-/// its `init` flag (if any), and the field it sets. The table of keys drives
-/// file parsing, rendering, environment overrides, init's flags and `config`
-/// output, so a new key is added once.
+/// Who takes up a changed value (`systemctl reload`, or only a restart of
+/// the agent), and whether the node's unit or `nymvisor exec` reads it when
+/// the node starts. kUnset exists only so that a row that forgets it fails
+/// ConfigKeyTable's tests.
+enum class ChangeClass {
+  kUnset,
+  kReload,                   ///< a reload of the agent applies it
+  kReloadAndNodeStart,       ///< a reload; the node sees it at its next start
+  kAgentRestart,             ///< only a restart of the agent applies it
+  kAgentRestartAndNodeStart  ///< a restart of the agent; the node at its next start
+};
+
+/// How `nymvisor config` shows a key: its label, and its line among the
+/// labels (the original's 17 come first, in its order, then ours).
+struct ConfigLabel {
+  std::string_view text{};  ///< "daemon home:"
+  int line = -1;            ///< 0-based; -1: unset (a test fails)
+};
+
+/// Checks what the key's type cannot (ranges, names, paths). The error
+/// starts "section.name: " (KeyOfError finds the key from it); it may read
+/// other keys. Every key names one: AnyValue when its type says it all.
+using KeyCheck = Status (*)(const Config& config);
+
+/// One config key: everything about it, in one row of AllConfigKeys() (built
+/// with designated initializers). The table drives file parsing and
+/// rendering, environment overrides, init's flags, `config` output, change
+/// handling and validation; tests check the completions, the man page and the
+/// operator guide against it, so a new key is one row plus its check.
 struct ConfigKey {
-  std::string_view section;
-  std::string_view name;
-  std::string_view env_var;  ///< empty when no variable overrides it
-  ValueKind kind;
-  bool optional;  ///< empty string means unset; shown as null in JSON
-  FieldRef (*field)(Config&);
-  InitFlag init;
+  std::string_view section{};
+  std::string_view name{};
+  FieldRef (*field)(Config&) = nullptr;
+  std::string_view env_var{};  ///< empty when no variable overrides it
+  ValueKind kind = ValueKind::kText;
+  bool optional = false;  ///< empty string means unset; shown as null in JSON
+  InitFlag init{};
+  std::string_view comment{};  ///< the line above the key in config.toml
+  ConfigLabel label{};
+  ChangeClass change = ChangeClass::kUnset;
+  KeyCheck check = nullptr;
 
   std::string FullName() const;  ///< "daemon.home"
+  /// A running agent cannot take a new value over on reload.
+  bool NeedsAgentRestart() const;
+  /// The node's unit or `nymvisor exec` reads it when the node starts.
+  bool ReadWhenTheNodeStarts() const;
 };
 
 /// Every key, in the order config.toml lists them.

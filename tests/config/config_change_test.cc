@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "agent/base/strings.h"
 
 namespace nymvisor {
@@ -31,7 +33,24 @@ TEST(NeedsAgentRestart, NamesTheInstanceItsFilesAndItsAccount) {
                     key.FullName() == "nymvisor.upgrade_data_directory" ||
                     key.FullName() == "daemon.backup_data_directory" ||
                     key.FullName() == "nymvisor.metrics_textfile";
-    EXPECT_EQ(NeedsAgentRestart(key), expected) << key.FullName();
+    EXPECT_EQ(key.NeedsAgentRestart(), expected) << key.FullName();
+  }
+}
+
+TEST(ReadWhenTheNodeStarts, NamesWhatTheNodeUnitAndExecRead) {
+  // What RenderNodeDropIn and NodeCommandLine use.
+  const std::set<std::string> expected = {"daemon.name",
+                                          "daemon.home",
+                                          "daemon.args",
+                                          "daemon.user",
+                                          "daemon.unit",
+                                          "daemon.restart_on_failure",
+                                          "daemon.failure_restart_delay",
+                                          "daemon.max_startup_failures",
+                                          "daemon.startup_period_duration",
+                                          "daemon.shutdown_grace_period"};
+  for (const ConfigKey& key : AllConfigKeys()) {
+    EXPECT_EQ(key.ReadWhenTheNodeStarts(), expected.count(key.FullName()) == 1) << key.FullName();
   }
 }
 

@@ -2,8 +2,21 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 namespace nymvisor {
 namespace {
+
+/// A golden file under tests/config/golden; a missing or different one
+/// fails the test, which writes what it got next to the build for review.
+std::string Golden(const std::string& name, const std::string& actual) {
+  std::ifstream in(std::string(SOURCE_DIR) + "/tests/config/golden/" + name);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (text.str() != actual) std::ofstream("golden-" + name) << actual;
+  return text.str();
+}
 
 constexpr char kMinimal[] = "[daemon]\nname = 'nym-node'\nhome = '/var/lib/nym'\n";
 
@@ -136,6 +149,16 @@ TEST(RenderConfigToml, WritesTheOriginalsShape) {
   EXPECT_NE(text.find("restart_on_failure = true\n"), std::string::npos);
   EXPECT_NE(text.find("health_check_period = ''\n"), std::string::npos);
   EXPECT_LT(text.find("[nymvisor]"), text.find("[daemon]"));
+}
+
+TEST(RenderConfigToml, PinsTheWrittenFile) {
+  // Every key with its comment, in the table's order: what init writes.
+  Config c = DefaultConfig("nym-node");
+  c.nymvisor.id = "mixnode";
+  c.daemon.home = "/var/lib/nym/mixnode";
+  c.daemon.args = {"run", "--id", "mixnode"};
+  c.daemon.user = "nym";
+  EXPECT_EQ(RenderConfigToml(c), Golden("config.toml", RenderConfigToml(c)));
 }
 
 }  // namespace

@@ -2,10 +2,22 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace nymvisor {
 namespace {
+
+/// A golden file under tests/config/golden; a missing or different one
+/// fails the test, which writes what it got next to the build for review.
+std::string Golden(const std::string& name, const std::string& actual) {
+  std::ifstream in(std::string(SOURCE_DIR) + "/tests/config/golden/" + name);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (text.str() != actual) std::ofstream("golden-" + name) << actual;
+  return text.str();
+}
 
 Config Sample() {
   Config c = DefaultConfig("nym-node");
@@ -85,6 +97,12 @@ TEST(ConfigReport, ShowsTheResolvedUpstreamWithoutCredentials) {
   EXPECT_NE(FormatConfigText(Sample()).find(
                 "resolved upstream:                 github (nymtech/nym, tags nym-binaries-v*)\n"),
             std::string::npos);
+}
+
+TEST(FormatConfigText, PinsEveryLineInItsOrder) {
+  // Every key once, the original's 17 first; changing this file changes what
+  // operators (and their scripts) read.
+  EXPECT_EQ(FormatConfigText(Sample()), Golden("config.txt", FormatConfigText(Sample())));
 }
 
 }  // namespace

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
+#include "agent/config/config_keys.h"
 #include "tests/support/test_support.h"
 
 namespace nymvisor {
@@ -15,7 +18,12 @@ Config Base() {
 
 TEST(KnownEnvVars, AreTheOriginalNineteenAndOurs) {
   std::vector<std::string_view> names = KnownEnvVars();
-  EXPECT_EQ(names.size(), 28u);
+  // NYMVISOR_CONFIG_PATH, then every key's variable once (the key table
+  // says which keys have one; ConfigKeyTable checks the docs list them).
+  size_t with_variable = 0;
+  for (const ConfigKey& key : AllConfigKeys()) with_variable += key.env_var.empty() ? 0 : 1;
+  EXPECT_EQ(names.size(), with_variable + 1);
+  EXPECT_EQ(std::set<std::string_view>(names.begin(), names.end()).size(), names.size());
   EXPECT_NE(std::find(names.begin(), names.end(), "NYMVISOR_UPSTREAM_SOURCE"), names.end());
   EXPECT_NE(std::find(names.begin(), names.end(), "NYMVISOR_TRUSTED_KEYS"), names.end());
   EXPECT_NE(std::find(names.begin(), names.end(), "NYMVISOR_REQUIRE_SIGNATURE"), names.end());
