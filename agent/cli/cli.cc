@@ -150,7 +150,8 @@ Status RunAgentCommand(const Invocation& inv, const std::vector<std::string>& ar
   NV_ASSIGN_OR_RETURN(LoadedConfig loaded, LoadConfigForCommand(inv));
   NV_RETURN_IF_ERROR(AdoptRunArguments(inv, args, &loaded));
   if (inv.ctx.is_root && inv.ctx.become) {
-    NV_RETURN_IF_ERROR(inv.ctx.become(NodeAccount(loaded.config, inv.ctx.files)));
+    std::string user = NodeAccount(loaded.config, inv.ctx.files);
+    NV_RETURN_IF_ERROR(ExplainAccountError(inv.ctx.become(user), loaded.config, user));
   }
   auto reload = [&inv, args]() -> Result<Config> {
     NV_ASSIGN_OR_RETURN(LoadedConfig fresh, LoadConfigForCommand(inv));

@@ -98,6 +98,16 @@ std::string NodeAccount(const Config& config, FileSystem& files) {
   return owner.ok() ? *owner : "";
 }
 
+Status ExplainAccountError(const Status& status, const Config& config, const std::string& user) {
+  if (status.ok() || !status.IsNotFound()) return status;
+  std::string source = config.daemon.user.empty()
+                           ? "the owner of daemon.home (" + config.daemon.home + ")"
+                           : "daemon.user";
+  return Status::Error(source + " names '" + user +
+                       "', which is not an account on this host: create it (adduser --system " +
+                       user + ") or set daemon.user to the account the node runs as");
+}
+
 namespace {
 
 /// nymvisor's directories that an older install left to root go to the
@@ -123,7 +133,9 @@ Result<Scope> EnterNodeAccount(const Invocation& inv, const Config& config, bool
     return Scope();
   }
   if (writes) NV_RETURN_IF_ERROR(HandOverOldDirectories(inv, config, user));
-  return inv.ctx.act_as(user);
+  Result<Scope> scope = inv.ctx.act_as(user);
+  if (!scope.ok()) return ExplainAccountError(scope.status(), config, user);
+  return scope;
 }
 
 Result<Scope> StageOperatorBinary(const Invocation& inv, const std::string& user,

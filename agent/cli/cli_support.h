@@ -89,6 +89,10 @@ Result<LoadedConfig> LoadConfigWith(const Invocation& inv, const LocatorContext&
 /// of the daemon home ("" when neither is known).
 std::string NodeAccount(const Config& config, FileSystem& files);
 
+/// `status` from acting as `user` (NodeAccount of `config`); an account that
+/// does not exist is named with the key it came from and what to do.
+Status ExplainAccountError(const Status& status, const Config& config, const std::string& user);
+
 /// Root works in a node's files only as the node's account, so that nothing
 /// that account planted there (a symlink, a swapped directory, a binary) can
 /// make root act on it. Hands nymvisor's root-owned directories of an older

@@ -383,6 +383,26 @@ TEST_F(CliTest, ExecRefusesWhileTheNodeLeftDownRecordExists) {
   EXPECT_TRUE(exec_argv_.empty());
 }
 
+TEST_F(CliTest, AnAccountThatDoesNotExistIsNamedWithItsKeyAndTheFix) {
+  ASSERT_EQ(InitMixnode(), 0) << err_.str();
+  std::filesystem::path config = dir_ / "etc/mixnode.toml";
+  std::string text = testing::ReadFileOrDie(config);
+  size_t user = text.find("\nuser = ");
+  ASSERT_NE(user, std::string::npos) << text;
+  text.replace(user, text.find('\n', user + 1) - user, "\nuser = 'ghost'");
+  WriteFile(config, text);
+  account_result_ = Status::NotFound("no account named 'ghost'");
+  for (const char* command : {"exec", "run"}) {
+    err_.str("");
+    std::vector<std::string> args = {command};
+    if (std::string(command) == "exec") args.push_back("mixnode");
+    EXPECT_NE(Run(args), 0) << command;
+    EXPECT_NE(err_.str().find("daemon.user names 'ghost'"), std::string::npos) << err_.str();
+    EXPECT_NE(err_.str().find("adduser --system ghost"), std::string::npos) << err_.str();
+  }
+  EXPECT_TRUE(exec_argv_.empty()) << "the node never ran";
+}
+
 TEST_F(CliTest, RootWorksInANodesFilesOnlyAsTheNodesAccount) {
   if (::geteuid() != 0) GTEST_SKIP() << "hands the home to another account";
   std::filesystem::create_directories(dir_ / "home");

@@ -59,12 +59,13 @@ class CliFixture : public ::testing::Test {
                    .refresh_all_access = {},
                    .act_as = [this](const std::string& user) -> Result<Scope> {
                      acted_as_.push_back(user);
+                     if (!account_result_.ok()) return account_result_;
                      return Scope();
                    },
                    .become =
                        [this](const std::string& user) {
                          became_ = user;
-                         return Status();
+                         return account_result_;
                        },
                    .stage_binary = [this](const std::string& path, const std::string& user,
                                           std::string* staged) -> Result<Scope> {
@@ -94,6 +95,7 @@ class CliFixture : public ::testing::Test {
   std::string exec_user_;
   std::string became_;                   ///< the account `run` became
   std::vector<std::string> acted_as_;    ///< accounts act_as was asked for, in order
+  Status account_result_;                ///< what act_as and become answer
   std::vector<std::string> staged_for_;  ///< accounts binaries were staged for
   std::optional<Config> agent_config_;
   std::optional<Result<Config>> reloaded_;  ///< what the agent's reload read
