@@ -11,6 +11,7 @@
 #include "agent/adapters/file_copy.h"
 #include "agent/ports/backup_store.h"
 #include "agent/records/layout.h"
+#include "tests/support/config_builders.h"
 #include "tests/support/test_support.h"
 
 namespace nymvisor {
@@ -361,8 +362,7 @@ TEST_F(PreflightTest, RefusesAFileOfAnotherAccount) {
 }
 
 TEST(NymvisorPathsInHome, ExcludesNymvisorAndTopLevelCustomDirectories) {
-  Config c = DefaultConfig("nym-node");
-  c.daemon.home = "/h";
+  Config c = testing::NodeConfig("/h");
   c.daemon.backup_data_directory = "/h/backups";
   Layout layout = MakeLayout(c);
   EXPECT_EQ(NymvisorPathsInHome(layout),

@@ -10,6 +10,7 @@
 #include "agent/cli/init_command.h"
 #include "agent/shell/record_store.h"
 #include "agent/shell/upgrade_records.h"
+#include "tests/support/builders.h"
 #include "tests/support/test_support.h"
 
 namespace nymvisor {
@@ -134,10 +135,7 @@ TEST_F(AddUpgradeTest, RefusesOlderVersionsAnotherDaemonAndTheRunningUpgrade) {
 }
 
 TEST_F(AddUpgradeTest, AddBinaryChecksTheExistingRecord) {
-  UpgradeInfo record;
-  record.name = "v2";
-  record.version = "1.2.0";
-  record.upgrade_time = clock_.Now();
+  UpgradeInfo record = testing::Upgrade("v2", "1.2.0", clock_.Now());
   ASSERT_TRUE(Store().SaveUpgradeInfo(record).ok());
   flags_.add_binary = true;
   ASSERT_TRUE(Add().ok());

@@ -5,13 +5,13 @@
 #include <set>
 
 #include "agent/base/strings.h"
+#include "tests/support/config_builders.h"
 
 namespace nymvisor {
 namespace {
 
 TEST(DiffConfigs, SortsEachChangeByWhoTakesItUp) {
-  Config before = DefaultConfig("nym-node");
-  before.daemon.home = "/var/lib/nym";
+  Config before = testing::NodeConfig("/var/lib/nym");
   Config after = before;
   EXPECT_TRUE(DiffConfigs(before, after).empty());
   after.nymvisor.upstream_polling_rate = std::chrono::hours(2);

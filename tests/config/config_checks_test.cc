@@ -3,15 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "agent/config/config_keys.h"
+#include "tests/support/config_builders.h"
 
 namespace nymvisor {
 namespace {
 
-Config Valid() {
-  Config c = DefaultConfig("nym-node");
-  c.daemon.home = "/var/lib/nym/node";
-  return c;
-}
+Config Valid() { return testing::NodeConfig("/var/lib/nym/node"); }
 
 TEST(ConfigChecks, EveryKeyAcceptsTheDefaults) {
   for (const ConfigKey& key : AllConfigKeys()) {

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/support/config_builders.h"
+
 namespace nymvisor {
 namespace {
 
@@ -23,8 +25,7 @@ constexpr char kMinimal[] = "[daemon]\nname = 'nym-node'\nhome = '/var/lib/nym'\
 TEST(ParseConfigToml, MissingOptionalKeysTakeDefaults) {
   Result<ParsedConfig> parsed = ParseConfigToml(kMinimal, "x.toml");
   ASSERT_TRUE(parsed.ok()) << parsed.status().message();
-  Config expected = DefaultConfig("nym-node");
-  expected.daemon.home = "/var/lib/nym";
+  Config expected = testing::NodeConfig("/var/lib/nym");
   EXPECT_EQ(parsed->config, expected);
 }
 
@@ -103,11 +104,9 @@ TEST(ParseConfigToml, HandlesLongLinesCommentsAndCrlf) {
 }
 
 TEST(RenderConfigToml, RoundTripsEveryKey) {
-  Config c = DefaultConfig("nym-node");
-  c.nymvisor.id = "mixnode";
+  Config c = testing::NodeConfig("/var/lib/nym/it's here", "mixnode");
   c.nymvisor.upstream_polling_rate = std::chrono::minutes(90);
   c.nymvisor.disable_logs = true;
-  c.daemon.home = "/var/lib/nym/it's here";
   c.daemon.absolute_upstream_upgrade_url = "https://127.0.0.1:8443/info.json?a=1&b=2";
   c.daemon.max_startup_failures = 4;
   c.daemon.unit = "nym-node.service";
@@ -123,8 +122,7 @@ TEST(RenderConfigToml, RoundTripsEveryKey) {
 }
 
 TEST(RenderConfigToml, ACountPastTomlsIntegersIsWrittenAsTheLargestOne) {
-  Config c = DefaultConfig("nym-node");
-  c.daemon.home = "/h";
+  Config c = testing::NodeConfig("/h");
   c.daemon.max_startup_failures = 4294967296u;  // above 2^32: kept
   Result<ParsedConfig> parsed = ParseConfigToml(RenderConfigToml(c), "rendered");
   ASSERT_TRUE(parsed.ok()) << parsed.status().message();
@@ -138,8 +136,7 @@ TEST(RenderConfigToml, ACountPastTomlsIntegersIsWrittenAsTheLargestOne) {
 }
 
 TEST(RenderConfigToml, WritesTheOriginalsShape) {
-  Config c = DefaultConfig("nym-node");
-  c.daemon.home = "/h";
+  Config c = testing::NodeConfig("/h");
   std::string text = RenderConfigToml(c);
   EXPECT_NE(text.find("[nymvisor]\n"), std::string::npos);
   EXPECT_NE(text.find("upstream_polling_rate = '1h'\n"), std::string::npos);
@@ -153,9 +150,7 @@ TEST(RenderConfigToml, WritesTheOriginalsShape) {
 
 TEST(RenderConfigToml, PinsTheWrittenFile) {
   // Every key with its comment, in the table's order: what init writes.
-  Config c = DefaultConfig("nym-node");
-  c.nymvisor.id = "mixnode";
-  c.daemon.home = "/var/lib/nym/mixnode";
+  Config c = testing::NodeConfig("/var/lib/nym/mixnode", "mixnode");
   c.daemon.args = {"run", "--id", "mixnode"};
   c.daemon.user = "nym";
   EXPECT_EQ(RenderConfigToml(c), Golden("config.toml", RenderConfigToml(c)));

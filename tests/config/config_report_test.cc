@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "tests/support/config_builders.h"
+
 namespace nymvisor {
 namespace {
 
@@ -20,9 +22,7 @@ std::string Golden(const std::string& name, const std::string& actual) {
 }
 
 Config Sample() {
-  Config c = DefaultConfig("nym-node");
-  c.nymvisor.id = "mixnode";
-  c.daemon.home = "/var/lib/nym/mixnode";
+  Config c = testing::NodeConfig("/var/lib/nym/mixnode", "mixnode");
   c.daemon.args = {"run", "--id", "mixnode"};
   c.daemon.user = "nym";
   return c;

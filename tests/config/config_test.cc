@@ -2,14 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/config_builders.h"
+
 namespace nymvisor {
 namespace {
 
-Config Valid() {
-  Config c = DefaultConfig("nym-node");
-  c.daemon.home = "/var/lib/nym";
-  return c;
-}
+Config Valid() { return testing::NodeConfig("/var/lib/nym"); }
 
 TEST(DefaultConfig, MatchesTheOriginalDefaults) {
   Config c = DefaultConfig("nym-node");

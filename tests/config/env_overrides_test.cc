@@ -5,16 +5,13 @@
 #include <set>
 
 #include "agent/config/config_keys.h"
+#include "tests/support/config_builders.h"
 #include "tests/support/test_support.h"
 
 namespace nymvisor {
 namespace {
 
-Config Base() {
-  Config c = DefaultConfig("nym-node");
-  c.daemon.home = "/from/file";
-  return c;
-}
+Config Base() { return testing::NodeConfig("/from/file"); }
 
 TEST(KnownEnvVars, AreTheOriginalNineteenAndOurs) {
   std::vector<std::string_view> names = KnownEnvVars();

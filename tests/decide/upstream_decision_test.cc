@@ -55,8 +55,7 @@ TEST(DecideUpstream, RecognisesWhatIsAlreadyQueued) {
 
 TEST(DecideUpstream, UpstreamMayMoveItsOwnQueuedUpgradeButNotOneQueuedByHand) {
   UpgradePlan plan = GenesisPlan("1.1.0");
-  UpgradeInfo queued = Upgrade("v2", "1.2.0");
-  queued.upgrade_time = Timestamp(std::chrono::hours(1));
+  UpgradeInfo queued = Upgrade("v2", "1.2.0", Timestamp(std::chrono::hours(1)));
   InsertQueued(&plan, queued);
   UpgradeInfo later = queued;
   later.upgrade_time = Timestamp(std::chrono::hours(3));

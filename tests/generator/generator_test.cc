@@ -4,6 +4,7 @@
 
 #include "agent/adapters/real_file_system.h"
 #include "agent/config/config_file.h"
+#include "tests/support/config_builders.h"
 #include "tests/support/test_support.h"
 
 namespace nymvisor {
@@ -75,8 +76,7 @@ TEST_F(GeneratorTest, TheEnvFileOverridesTheConfig) {
 }
 
 TEST_F(GeneratorTest, AnEnvFileCanPointAtAConfigElsewhere) {
-  Config c = DefaultConfig("nym-node");
-  c.daemon.home = "/srv/gw";
+  Config c = testing::NodeConfig("/srv/gw");
   WriteFile(dir_ / "elsewhere.toml", RenderConfigToml(c));
   WriteFile(dir_ / "etc/gw.env",
             "NYMVISOR_CONFIG_PATH=" + (dir_ / "elsewhere.toml").string() + "\n");

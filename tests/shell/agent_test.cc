@@ -141,10 +141,7 @@ TEST_F(AgentTest, AWrongBuildInfoVersionIsNeverApplied) {
 
 TEST_F(AgentTest, AQueuedOlderVersionIsRefusedAtTheLastGate) {
   http_.resources[kInfoUrl].status = 404;
-  UpgradeInfo old;
-  old.name = "old";
-  old.version = "1.0.0";
-  old.upgrade_time = clock_.Now() - 1h;
+  UpgradeInfo old = testing::Upgrade("old", "1.0.0", clock_.Now() - 1h);
   ASSERT_TRUE(records_.Queue(old).ok());  // as if added by hand
   testing::WriteFile(layout_.UpgradeBinary("old"), binary_, 0755);
   probes_.SetBuildInfo(layout_.UpgradeBinary("old").string(), NodeBuildInfo("1.0.0"));

@@ -36,8 +36,7 @@ TEST_F(RecordStoreTest, DefaultLayoutKeepsEverythingUnderTheHome) {
 }
 
 TEST_F(RecordStoreTest, CustomDirectoriesReplaceTheDefaults) {
-  Config c = DefaultConfig("nym-node");
-  c.daemon.home = "/h";
+  Config c = testing::NodeConfig("/h");
   c.nymvisor.upgrade_data_directory = "/data/nym-node";
   c.daemon.backup_data_directory = "/b";
   Layout l = MakeLayout(c);

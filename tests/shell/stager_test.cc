@@ -6,6 +6,7 @@
 #include "agent/adapters/minisign_verifier.h"
 #include "agent/adapters/openssl_hasher.h"
 #include "agent/adapters/real_file_system.h"
+#include "tests/support/builders.h"
 #include "tests/support/config_builders.h"
 #include "tests/support/test_support.h"
 
@@ -30,8 +31,7 @@ class StagerTest : public ::testing::Test {
     for (size_t i = 0; i < body_.size(); ++i) body_[i] = static_cast<char>('a' + i % 26);
     request_.layout = testing::NodeLayout(dir_.path());
     request_.platform = "linux-x86_64";
-    request_.info.name = "v2";
-    request_.info.version = "1.2.0";
+    request_.info = testing::Upgrade("v2", "1.2.0");
     request_.info.platforms["linux-x86_64"] = {Sha256(body_), ChecksumAlgorithm::kSha256, kUrl};
     http_.resources[kUrl].body = body_;
     probes_.SetBuildInfo(Final().string(), testing::NodeBuildInfo("1.2.0"));

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "agent/adapters/real_file_system.h"
+#include "tests/support/builders.h"
+#include "tests/support/config_builders.h"
 #include "tests/support/test_support.h"
 
 namespace nymvisor {
@@ -13,12 +15,6 @@ using testing::NodeBuildInfo;
 using testing::TempDir;
 using testing::WriteFile;
 
-Layout LayoutIn(const TempDir& dir) {
-  Config c = DefaultConfig("nym-node");
-  c.daemon.home = dir.path().string();
-  return MakeLayout(c);
-}
-
 class UpgradeRecordsTest : public ::testing::Test {
  protected:
   UpgradeRecordsTest() : now_(*ParseTimestamp("2026-11-26T12:00:00Z")) {
@@ -28,10 +24,7 @@ class UpgradeRecordsTest : public ::testing::Test {
   }
 
   UpgradeInfo Info(const std::string& name, const std::string& version, Duration in) {
-    UpgradeInfo info;
-    info.name = name;
-    info.version = version;
-    info.upgrade_time = now_ + in;
+    UpgradeInfo info = testing::Upgrade(name, version, now_ + in);
     info.platforms["any"] = {"", ChecksumAlgorithm::kSha256, "https://example/" + name};
     return info;
   }
@@ -49,7 +42,7 @@ class UpgradeRecordsTest : public ::testing::Test {
 
   TempDir dir_;
   RealFileSystem files_;
-  Layout layout_ = LayoutIn(dir_);
+  Layout layout_ = testing::NodeLayout(dir_.path());
   UpgradeRecords records_{files_, layout_};  // copies layout_, so it comes after it
   RecordStore store_{files_, layout_};
   Timestamp now_;

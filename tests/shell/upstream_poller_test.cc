@@ -7,6 +7,7 @@
 #include "agent/adapters/minisign_verifier.h"
 #include "agent/adapters/real_file_system.h"
 #include "agent/base/message_ids.h"
+#include "tests/support/builders.h"
 #include "tests/support/shell_fixture.h"
 
 namespace nymvisor {
@@ -37,10 +38,7 @@ class UpstreamPollerTest : public testing::ShellFixture {
   }
 
   void Offer(const std::string& name, const std::string& version, const std::string& etag = "") {
-    UpgradeInfo info;
-    info.name = name;
-    info.version = version;
-    info.upgrade_time = clock_.Now() + 1h;
+    UpgradeInfo info = testing::Upgrade(name, version, clock_.Now() + 1h);
     http_.resources[kUrl].body = DumpJsonPretty(UpgradeInfoToJson(info));
     http_.resources[kUrl].status = 200;
     http_.resources[kUrl].etag = etag;

@@ -13,6 +13,7 @@
 #include "agent/ports/control_publisher.h"
 #include "agent/ports/notifier.h"
 #include "agent/shell/agent.h"
+#include "tests/support/builders.h"
 #include "tests/support/shell_fixture.h"
 
 namespace nymvisor::testing {
@@ -63,10 +64,7 @@ class AgentFixture : public ShellFixture {
   }
 
   void Publish(Duration in, const std::string& checksum = "") {
-    UpgradeInfo info;
-    info.name = "v2";
-    info.version = "1.2.0";
-    info.upgrade_time = clock_.Now() + in;
+    UpgradeInfo info = Upgrade("v2", "1.2.0", clock_.Now() + in);
     OpenSslHasher h(ChecksumAlgorithm::kSha256);
     h.Update(binary_);
     info.platforms[HostPlatform()] = {checksum.empty() ? h.FinalHex() : checksum,
@@ -82,10 +80,7 @@ class AgentFixture : public ShellFixture {
     std::string url = "https://upstream.example/" + name + "/nym-node";
     http_.resources[url].body = binary;
     probes_.SetBuildInfo(layout_.UpgradeBinary(name).string(), NodeBuildInfo(version));
-    UpgradeInfo info;
-    info.name = name;
-    info.version = version;
-    info.upgrade_time = clock_.Now() + in;
+    UpgradeInfo info = Upgrade(name, version, clock_.Now() + in);
     OpenSslHasher h(ChecksumAlgorithm::kSha256);
     h.Update(binary);
     info.platforms[HostPlatform()] = {h.FinalHex(), ChecksumAlgorithm::kSha256, url};

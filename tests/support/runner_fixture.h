@@ -7,6 +7,7 @@
 
 #include "agent/decide/status_snapshot.h"
 #include "agent/shell/upgrade_runner.h"
+#include "tests/support/builders.h"
 #include "tests/support/shell_fixture.h"
 
 namespace nymvisor::testing {
@@ -21,9 +22,7 @@ class RunnerFixture : public ShellFixture {
   /// With the home made under `base`.
   explicit RunnerFixture(const std::filesystem::path& base) : ShellFixture(base) {
     std::filesystem::create_directories(layout_.UpgradeDir("v2") / "bin");
-    target_.name = "v2";
-    target_.version = "1.2.0";
-    target_.upgrade_time = clock_.Now();
+    target_ = Upgrade("v2", "1.2.0", clock_.Now());
     EXPECT_TRUE(store_.SavePlan({genesis_, {target_}}).ok());
     systemd_.SetEvents(
         {[this](const std::string& job, const std::string& unit) { runner_->OnJobNew(job, unit); },
