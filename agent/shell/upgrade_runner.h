@@ -14,9 +14,9 @@
 #include "agent/ports/clock.h"
 #include "agent/ports/scheduler.h"
 #include "agent/ports/systemd_manager.h"
-#include "agent/ports/worker.h"
 #include "agent/shell/logger.h"
 #include "agent/shell/upgrade_records.h"
+#include "agent/shell/worker_lane.h"
 
 namespace nymvisor {
 
@@ -27,7 +27,7 @@ struct RunnerDeps {
   UpgradeRecords& records;
   Clock& clock;
   Scheduler& scheduler;
-  Worker& worker;
+  BackupLane worker;  ///< the backup lane, never the fetch lane
   Logger& log;
   std::function<void()> changed;  ///< the step or the health check's progress moved on
   /// This boot's id (/proc/sys/kernel/random/boot_id); unset or empty: unknown.

@@ -11,11 +11,11 @@
 #include "agent/ports/clock.h"
 #include "agent/ports/http_client.h"
 #include "agent/ports/scheduler.h"
-#include "agent/ports/worker.h"
 #include "agent/shell/github_source.h"
 #include "agent/shell/logger.h"
 #include "agent/shell/upgrade_records.h"
 #include "agent/shell/upstream_signatures.h"
+#include "agent/shell/worker_lane.h"
 
 namespace nymvisor {
 
@@ -24,7 +24,7 @@ struct PollerDeps {
   UpgradeRecords& records;
   Clock& clock;
   Scheduler& scheduler;
-  Worker& worker;
+  FetchLane worker;  ///< the fetch lane, never the backup lane
   Logger& log;
   /// A random delay in [0, max), so a fleet does not poll in lockstep.
   std::function<Duration(Duration max)> jitter;

@@ -32,7 +32,7 @@ class UpstreamPollerTest : public testing::ShellFixture {
                       .records = records_,
                       .clock = clock_,
                       .scheduler = scheduler_,
-                      .worker = worker_,
+                      .worker = FetchLane(worker_),
                       .log = log_,
                       .jitter = [](Duration) { return Duration::zero(); }};
   }
@@ -195,7 +195,7 @@ class SignedUpstreamTest : public testing::ShellFixture {
         .records = records_,
         .clock = clock_,
         .scheduler = scheduler_,
-        .worker = worker_,
+        .worker = FetchLane(worker_),
         .log = log_,
         .jitter = [](Duration) { return Duration::zero(); },
         .signatures = {.verifier = std::shared_ptr<SignatureVerifier>(std::move(verifier).value()),

@@ -20,6 +20,10 @@ static_assert(std::is_convertible_v<BackupLane&, Worker&>, "a lane serves as a W
 // AgentDeps holds one of each, so `.worker = FetchLane(...)` does not compile.
 static_assert(std::is_same_v<decltype(AgentDeps::worker), BackupLane>);
 static_assert(std::is_same_v<decltype(AgentDeps::fetch_worker), FetchLane>);
+// And the runner and poller each take only their own, so the agent cannot
+// hand one the other's lane.
+static_assert(std::is_same_v<decltype(RunnerDeps::worker), BackupLane>);
+static_assert(std::is_same_v<decltype(PollerDeps::worker), FetchLane>);
 
 TEST(WorkerLaneTest, PostsToTheWorkerItNames) {
   testing::ManualWorker backups;

@@ -43,7 +43,7 @@ class RunnerFixture : public ShellFixture {
                     .records = records_,
                     .clock = clock_,
                     .scheduler = scheduler_,
-                    .worker = worker_,
+                    .worker = BackupLane(worker_),
                     .log = log_,
                     .changed = [this] { statuses_.push_back(StatusLine()); },
                     .boot_id = [this] { return boot_id_; }};

@@ -94,7 +94,7 @@ void UpgradeWorld::NewAgent(std::optional<CrashPoint> crash_at, bool resume) {
                   .records = records_,
                   .clock = clock_,
                   .scheduler = scheduler_,
-                  .worker = worker_,
+                  .worker = BackupLane(worker_),
                   .log = log_,
                   .changed =
                       [this] {
