@@ -218,6 +218,18 @@ constexpr bool InEnumOrder() {
   return true;
 }
 static_assert(InEnumOrder(), "kTable has one row per UpgradeStep, in the enum's order");
+
+// The phase a row shows agrees with what it does: health-check is the step
+// that judges health, rolling-back every step that undoes the upgrade.
+constexpr bool PhasesAgreeWithEffects() {
+  for (const StepSpec& row : kTable) {
+    bool judges = row.effect == E::kJudgeHealth;
+    if ((row.phase == StepPhase::kHealthCheck) != judges) return false;
+    if ((row.phase == StepPhase::kRollingBack) != row.undoes) return false;
+  }
+  return true;
+}
+static_assert(PhasesAgreeWithEffects(), "a row's phase matches its effect and undoes flag");
 // The enum's last step has the last row (a step added after it: name it here).
 static_assert(std::size(kTable) == static_cast<size_t>(S::kRecordingFailure) + 1,
               "every UpgradeStep has its row in kTable");
