@@ -136,8 +136,8 @@ Status DbusControlClient::Skip(const std::string& upgrade) {
   return CallVoid([&] { proxy_->Skip(upgrade); });
 }
 
-Result<std::string> DbusControlClient::Rollback() {
-  return Call([this] { return proxy_->Rollback(); });
+Result<std::string> DbusControlClient::Rollback(const std::string& to) {
+  return Call([this, &to] { return proxy_->Rollback(to); });
 }
 
 Status DbusControlClient::ReleaseNode(bool start) {

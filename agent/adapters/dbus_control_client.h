@@ -27,7 +27,7 @@ class DbusControlClient : public ControlClient {
   Status Resume() override;
   Status ReleaseNode(bool start) override;
   Status Skip(const std::string& upgrade) override;
-  Result<std::string> Rollback() override;
+  Result<std::string> Rollback(const std::string& to) override;
   Status Reload() override;
   Status Follow(Duration timeout, const FollowStep& step) override;
 

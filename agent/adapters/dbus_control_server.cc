@@ -134,7 +134,9 @@ class DbusControlServer::Object
   void Skip(const std::string& upgrade) override {
     ThrowIfError(api_.Skip(CurrentCaller(), upgrade));
   }
-  std::string Rollback() override { return ValueOrThrow(api_.Rollback(CurrentCaller())); }
+  std::string Rollback(const std::string& target) override {
+    return ValueOrThrow(api_.Rollback(CurrentCaller(), target));
+  }
   void Reload() override { ThrowIfError(api_.Reload(CurrentCaller())); }
   void ReleaseNode(const bool& start) override {
     ThrowIfError(api_.ReleaseNode(CurrentCaller(), start));

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/cli/rollback_list_command.h"
 #include "agent/cli/status_command.h"
 #include "agent/shell/record_store.h"
 
@@ -51,10 +52,17 @@ ControlCli::ControlCli(CLI::App* parent, Invocation* inv) : inv_(inv), parent_(p
       "is checked: clear the record that keeps the node from starting",
       false)
       ->add_flag("--start", start_, "Start the node too");
-  Add("rollback",
-      "Go back to the version before the running one, with its data restored from the backup "
-      "taken before the upgrade, through the health check",
-      true);
+  CLI::App* rollback =
+      Add("rollback",
+          "Go back to the version before the running one (or --to an older one), with its data "
+          "restored from the backup taken when it was left, through the health check",
+          true);
+  rollback->add_flag("--list", list_,
+                     "List the versions it can return to, with when each was left and its "
+                     "backup's size (no agent needed)");
+  rollback->add_option("--to", rollback_to_, "The upgrade name to return to, or 'genesis'")
+      ->type_name("NAME");
+  AddOutputOption(rollback, inv);
 }
 
 CLI::App* ControlCli::Add(const std::string& name, const std::string& help, bool mutating) {
@@ -96,7 +104,11 @@ Status ControlCli::Run(int* exit_code) {
       return PrintStatus(*status, StatusSource::kAgent);
     }
   }
-  bool reads_files = commands_["status"]->parsed() || commands_["history"]->parsed();
+  bool listing = commands_["rollback"]->parsed() && list_;
+  if (listing && (!rollback_to_.empty() || wait_)) {
+    return Status::Usage("rollback --list only lists; run 'nymvisor rollback --to NAME' apart");
+  }
+  bool reads_files = commands_["status"]->parsed() || commands_["history"]->parsed() || listing;
   if (!reads_files && id) {
     // The agent is reached by its id alone: an operator who may not read the
     // instance's config can still ask it.
@@ -108,6 +120,7 @@ Status ControlCli::Run(int* exit_code) {
   const Config& config = loaded.config;
   if (commands_["status"]->parsed()) return RunStatus(config);
   if (commands_["history"]->parsed()) return RunHistory(config);
+  if (listing) return RunRollbackList(*inv_, config);
   Result<std::unique_ptr<ControlClient>> client = ConnectRaw(config.nymvisor.id);
   if (client.ok()) return RunSelectedMutating(**client, config.nymvisor.id, exit_code);
   if (client.status().IsNotFound() && WorksOffline()) return RunOffline(config);
@@ -219,7 +232,7 @@ Status ControlCli::RunMutating(const std::string& command, ControlClient& client
   }
   if (command == "rollback") {
     NV_ASSIGN_OR_RETURN(StatusSnapshot before, client.GetStatus());
-    NV_ASSIGN_OR_RETURN(std::string version, client.Rollback());
+    NV_ASSIGN_OR_RETURN(std::string version, client.Rollback(rollback_to_));
     out << "rolling back from " << before.current_version << " to " << version << "\n";
     return wait_ ? WaitForUpgrade(client, "", true, exit_code) : Status();
   }

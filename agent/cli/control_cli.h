@@ -13,10 +13,10 @@ namespace nymvisor {
 
 /// The operator's commands for a running agent, over its control API:
 /// `status`, `history`, `check`, `apply-now`, `hold`, `resume`, `skip NAME`,
-/// `rollback` and `release-node [--start]`, each with --id (NYMVISOR_ID otherwise); the mutating
-/// ones take --wait to follow the work to its end (progress on a terminal, the result as the exit
-/// status). `status` and `history` also work without an agent, from the files, and say so. Main
-/// thread only.
+/// `rollback [--to NAME | --list]` and `release-node [--start]`, each with --id (NYMVISOR_ID
+/// otherwise); the mutating ones take --wait to follow the work to its end (progress on a terminal,
+/// the result as the exit status). `status` and `history` also work without an agent, from the
+/// files, and say so. Main thread only.
 class ControlCli {
  public:
   ControlCli(CLI::App* parent, Invocation* inv);
@@ -49,7 +49,9 @@ class ControlCli {
   CLI::App* parent_;
   std::map<std::string, CLI::App*> commands_;
   bool wait_ = false;
-  bool start_ = false;  ///< release-node --start
+  bool start_ = false;       ///< release-node --start
+  bool list_ = false;        ///< rollback --list
+  std::string rollback_to_;  ///< rollback --to
   std::string timeout_text_ = "30m";
   std::string reason_;
   std::string upgrade_;

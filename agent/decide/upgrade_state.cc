@@ -7,6 +7,18 @@
 namespace nymvisor {
 namespace {
 
+/// "undone": absent in files written before `rollback --to`.
+Status GetUndone(const Json& j, std::vector<std::string>* undone) {
+  const Json* list = FindMember(j, "undone");
+  if (list == nullptr) return {};
+  if (!list->is_array()) return Status::Error("\"undone\" must be a list of upgrade names");
+  for (const Json& name : *list) {
+    if (!name.is_string()) return Status::Error("\"undone\" must be a list of upgrade names");
+    undone->push_back(name.get<std::string>());
+  }
+  return {};
+}
+
 Result<uint32_t> GetCount(const Json& j, std::string_view key) {
   const Json* value = FindMember(j, key);
   if (value == nullptr || !value->is_number_unsigned()) {
@@ -61,6 +73,7 @@ Status FillState(const Json& j, UpgradeState* s) {
   if (FindMember(j, "requestedBy") != nullptr) {
     NV_ASSIGN_OR_RETURN(s->requested_by, GetString(j, "requestedBy"));
   }
+  NV_RETURN_IF_ERROR(GetUndone(j, &s->undone));
   NV_ASSIGN_OR_RETURN(s->failure, GetString(j, "failure"));
   NV_ASSIGN_OR_RETURN(s->restarts_before, GetCount(j, "restartsBefore"));
   NV_ASSIGN_OR_RETURN(s->health_started_at, GetOptionalTimestamp(j, "healthStartedAt"));
@@ -118,6 +131,7 @@ Json UpgradeStateToJson(const UpgradeState& s) {
   j["revertBackup"] = s.revert_backup;
   j["targetBackup"] = s.target_backup ? Json(*s.target_backup) : Json(nullptr);
   j["requestedBy"] = s.requested_by;
+  j["undone"] = s.undone;
   j["failure"] = s.failure;
   j["restartsBefore"] = s.restarts_before;
   j["healthBootId"] = s.health_boot_id;

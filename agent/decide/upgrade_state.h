@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "agent/base/json_util.h"
 #include "agent/decide/upgrade_steps.h"
@@ -42,6 +43,11 @@ struct UpgradeState {
   /// target, so that a later rollback from the target restores that data and
   /// never this revert's own backup. Absent when the history did not say.
   std::optional<std::string> target_backup = std::nullopt;
+  /// Revert only: every upgrade it undoes, the running one first (a
+  /// `rollback --to` an older version undoes the ones between). The commit
+  /// records each as reverted. Empty in files written before it: then only
+  /// `from_name`.
+  std::vector<std::string> undone;
   std::string requested_by;      ///< who asked for it (ApplyNow, Rollback), or empty
   std::string failure;           ///< why it is being aborted or rolled back
   uint32_t restarts_before = 0;  ///< NRestarts when the health check began

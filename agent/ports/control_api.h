@@ -23,8 +23,9 @@ class ControlApi {
   virtual Status Hold(const Caller& caller, const std::string& reason) = 0;
   virtual Status Resume(const Caller& caller) = 0;
   virtual Status Skip(const Caller& caller, const std::string& upgrade) = 0;
-  /// Returns the version it goes back to.
-  virtual Result<std::string> Rollback(const Caller& caller) = 0;
+  /// Goes back to `to` (an upgrade name or "genesis"; "" is the version
+  /// before the running one). Returns the version it goes back to.
+  virtual Result<std::string> Rollback(const Caller& caller, const std::string& to) = 0;
   virtual Status Reload(const Caller& caller) = 0;
   /// Clears the node-left-down record; starts the node when `start`.
   virtual Status ReleaseNode(const Caller& caller, bool start) = 0;

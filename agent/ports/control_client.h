@@ -32,7 +32,8 @@ class ControlClient {
   virtual Status Hold(const std::string& reason) = 0;
   virtual Status Resume() = 0;
   virtual Status Skip(const std::string& upgrade) = 0;
-  virtual Result<std::string> Rollback() = 0;
+  /// `to`: an upgrade name or "genesis"; "" is the version before the running one.
+  virtual Result<std::string> Rollback(const std::string& to) = 0;
   virtual Status Reload() = 0;
   virtual Status ReleaseNode(bool start) = 0;
   /// Calls `step` with every new status (and the UpgradeFinished signal, once

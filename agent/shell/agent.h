@@ -110,10 +110,12 @@ class Agent {
   Status Resume(const std::string& by);
   /// Never applies the queued upgrade `name`; the history records the skip.
   Status Skip(const std::string& name, const std::string& by);
-  /// Goes back to the version before the running one, restoring its data from
-  /// the backup taken before the running upgrade, through the health gate;
-  /// returns that version.
-  Result<std::string> Rollback(const std::string& by);
+  /// Goes back to the version `to` (an upgrade name or "genesis"; "" is the
+  /// version before the running one), restoring its data from the backup
+  /// taken when the upgrade that replaced it was applied, through the health
+  /// gate; returns that version. Refused (UnknownRollbackTarget) when `to`
+  /// is not one of ListRollbackOptions.
+  Result<std::string> Rollback(const std::string& by, const std::string& to = "");
   /// Clears the node-left-down record after the operator checked the data;
   /// starts the node when `start`. NotFound when there is no record.
   Status ReleaseNode(bool start, const std::string& by);
@@ -152,13 +154,12 @@ class Agent {
   /// signatures_ for `config`: a verifier for its trusted keys, or none.
   Result<SignatureSettings> MakeSignatureSettings(const Config& config) const;
   Status RefuseIfBusy() const;
-  Result<UpgradeState> PlanRollback(const std::string& by);
-  /// The backup a rollback from the running version restores: the one its
-  /// history entry records (refused with NoBackup when it is gone, never
-  /// replaced by another), else, for older histories, the newest one.
-  Result<std::filesystem::path> RollbackBackup(const RollbackTarget& target,
-                                               const CurrentVersion& current,
-                                               const UpgradeInfo& to);
+  Result<UpgradeState> PlanRollback(const std::string& by, const std::string& to);
+  /// The backup a rollback to `to` restores: the one the history records
+  /// with the upgrade that replaced it (refused with NoBackup when it is
+  /// gone, never replaced by another), else, for older histories, the newest
+  /// one under that upgrade's name.
+  Result<std::filesystem::path> RollbackBackup(const RollbackTarget& target, const UpgradeInfo& to);
   /// Takes over a reloaded config; `change` is DiffConfigs(config_, config).
   Status ApplyConfig(Config config, const ConfigChange& change);
 

@@ -138,22 +138,22 @@ Status Agent::Skip(const std::string& name, const std::string& by) {
 }
 
 Result<std::filesystem::path> Agent::RollbackBackup(const RollbackTarget& target,
-                                                    const CurrentVersion& current,
                                                     const UpgradeInfo& to) {
+  const std::string& by = target.backup_of;
   std::string what =
-      "the backup of " + to.version + "'s data taken when upgrade " + current.name + " was applied";
+      "the backup of " + to.version + "'s data taken when upgrade " + by + " was applied";
   if (!target.from_backup) {
     // Histories written before backups were recorded with each upgrade: the
-    // newest backup under the running upgrade's name is the best guess (an
+    // newest backup under the replacing upgrade's name is the best guess (an
     // operator rollback's own backup lives under another name).
-    Result<std::filesystem::path> latest = deps_.backups.Latest(current.name);
+    Result<std::filesystem::path> latest = deps_.backups.Latest(by);
     if (latest.ok()) return *latest;
     return Status::Refused("NoBackup", "no backup of " + to.version +
-                                           " (it is taken when upgrade " + current.name +
+                                           " (it is taken when upgrade " + by +
                                            " is applied; DAEMON_UNSAFE_SKIP_BACKUP skips it)");
   }
   if (target.from_backup->empty()) {
-    return Status::Refused("NoBackup", "upgrade " + current.name +
+    return Status::Refused("NoBackup", "upgrade " + by +
                                            " was applied without a backup "
                                            "(DAEMON_UNSAFE_SKIP_BACKUP): there is no data of " +
                                            to.version + " to go back to; nothing was changed");
@@ -168,10 +168,10 @@ Result<std::filesystem::path> Agent::RollbackBackup(const RollbackTarget& target
   return backup;
 }
 
-Result<UpgradeState> Agent::PlanRollback(const std::string& by) {
+Result<UpgradeState> Agent::PlanRollback(const std::string& by, const std::string& to_name) {
   NV_ASSIGN_OR_RETURN(UpgradePlan plan, records_.LoadPlan());
   NV_ASSIGN_OR_RETURN(UpgradeHistory history, records_.LoadHistory());
-  NV_ASSIGN_OR_RETURN(RollbackTarget target, FindRollbackTarget(plan, history));
+  NV_ASSIGN_OR_RETURN(RollbackTarget target, FindRollbackTarget(plan, history, to_name));
   NV_ASSIGN_OR_RETURN(CurrentVersion current, records_.LoadCurrentVersion());
   UpgradeInfo to;
   if (target.to) {
@@ -184,7 +184,7 @@ Result<UpgradeState> Agent::PlanRollback(const std::string& by) {
     return Status::Refused("NoBinary",
                            "the binary of " + to.version + " is gone (" + binary.string() + ")");
   }
-  NV_ASSIGN_OR_RETURN(std::filesystem::path backup, RollbackBackup(target, current, to));
+  NV_ASSIGN_OR_RETURN(std::filesystem::path backup, RollbackBackup(target, to));
   UpgradeState state;
   state.target = to;
   if (to.binary_details) {
@@ -200,6 +200,7 @@ Result<UpgradeState> Agent::PlanRollback(const std::string& by) {
   state.revert = true;
   state.revert_backup = backup.string();
   state.target_backup = target.to_backup;
+  state.undone = target.undone;
   if (!state.target_backup && target.to) {
     // A history from before backups were recorded: pin the best guess now,
     // while this rollback's own backup (under another name) cannot mask it.
@@ -210,10 +211,10 @@ Result<UpgradeState> Agent::PlanRollback(const std::string& by) {
   return state;
 }
 
-Result<std::string> Agent::Rollback(const std::string& by) {
+Result<std::string> Agent::Rollback(const std::string& by, const std::string& to) {
   NV_RETURN_IF_ERROR(RefuseIfBusy());
   if (left_down_) return Status::Refused("NodeLeftDown", DescribeNodeDown(*left_down_));
-  NV_ASSIGN_OR_RETURN(UpgradeState state, PlanRollback(by));
+  NV_ASSIGN_OR_RETURN(UpgradeState state, PlanRollback(by, to));
   ArmTimer(std::nullopt);
   NV_RETURN_IF_ERROR(runner_.Begin(state));
   if (deps_.control) {

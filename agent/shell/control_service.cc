@@ -42,9 +42,9 @@ Status ControlService::Skip(const Caller& caller, const std::string& upgrade) {
   return agent_.Skip(upgrade, caller.Describe());
 }
 
-Result<std::string> ControlService::Rollback(const Caller& caller) {
+Result<std::string> ControlService::Rollback(const Caller& caller, const std::string& to) {
   NV_RETURN_IF_ERROR(Authorize(caller, kActionRollback, "Rollback"));
-  return agent_.Rollback(caller.Describe());
+  return agent_.Rollback(caller.Describe(), to);
 }
 
 Status ControlService::Reload(const Caller& caller) {

@@ -35,7 +35,7 @@ class ControlService : public ControlApi {
   Status Hold(const Caller& caller, const std::string& reason) override;
   Status Resume(const Caller& caller) override;
   Status Skip(const Caller& caller, const std::string& upgrade) override;
-  Result<std::string> Rollback(const Caller& caller) override;
+  Result<std::string> Rollback(const Caller& caller, const std::string& to) override;
   Status Reload(const Caller& caller) override;
   Status ReleaseNode(const Caller& caller, bool start) override;
 

@@ -1,6 +1,7 @@
 // The upgrade's effects on the node's data (steps pre-copying, backing-up,
 // restoring, restoring-previous, and the prune after a commit): each runs
 // on the worker thread and reports back on the main thread.
+#include "agent/decide/rollback_plan.h"
 #include "agent/shell/upgrade_runner.h"
 
 namespace nymvisor {
@@ -86,6 +87,21 @@ std::vector<std::filesystem::path> UpgradeRunner::BackupsToProtect(const Upgrade
     keep.push_back(*state.target_backup);
   }
   return keep;
+}
+
+void UpgradeRunner::PruneBackups(const UpgradeState& state) {
+  std::vector<std::filesystem::path> keep = BackupsToProtect(state);
+  uint32_t count = settings_.backups_to_keep;
+  Result<UpgradePlan> plan = deps_.records.LoadPlan();
+  Result<UpgradeHistory> history = deps_.records.LoadHistory();
+  if (plan.ok() && history.ok()) {
+    RollbackBackups wanted = BackupsForRollbacks(ListRollbackOptions(*plan, *history), count);
+    keep.insert(keep.end(), wanted.paths.begin(), wanted.paths.end());
+    if (wanted.complete) count = 0;  // everything a kept version needs is in `keep`
+  }
+  auto pruned = std::make_shared<Status>();
+  deps_.worker.Post([this, keep, count, pruned] { *pruned = deps_.backups.Prune(count, keep); },
+                    [this, pruned] { WarnIfPruneFailed(*pruned); });
 }
 
 void UpgradeRunner::WarnIfPruneFailed(const Status& pruned) {

@@ -60,14 +60,21 @@ Status UpgradeRecords::AppendHistoryOnce(const HistoryEntry& entry) {
 }
 
 Status UpgradeRecords::RecordRevert(const UpgradeState& state) {
-  Result<UpgradeInfo> undone = store_.LoadUpgradeInfo(state.from_name);
-  UpgradeInfo info = undone.ok() ? *undone : UpgradeInfo{};
-  if (!undone.ok()) {
-    info.name = state.from_name;
-    info.version = state.from_version;
+  // Every upgrade undone, not just the running one: else a version skipped
+  // over by `rollback --to` would still count as one to return to.
+  std::vector<std::string> names = state.undone;
+  if (names.empty()) names.push_back(state.from_name);
+  for (const std::string& name : names) {
+    Result<UpgradeInfo> undone = store_.LoadUpgradeInfo(name);
+    UpgradeInfo info = undone.ok() ? *undone : UpgradeInfo{};
+    if (!undone.ok()) {
+      info.name = name;
+      info.version = name == state.from_name ? state.from_version : "";
+    }
+    NV_RETURN_IF_ERROR(
+        AppendHistoryOnce({state.started_at, info, UpgradeOutcome::kReverted,
+                           "rolled back to " + state.target.version + " on request"}));
   }
-  NV_RETURN_IF_ERROR(AppendHistoryOnce({state.started_at, info, UpgradeOutcome::kReverted,
-                                        "rolled back to " + state.target.version + " on request"}));
   // The version returned to keeps the backup taken before it was first
   // applied, never this rollback's own copy of the newer version's data.
   return AppendHistoryOnce({state.started_at, state.target, UpgradeOutcome::kCompleted,

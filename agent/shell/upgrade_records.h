@@ -49,7 +49,7 @@ class UpgradeRecords {
   /// The upgrade is kept: it becomes the plan's current entry, leaves the
   /// queue and is appended to the history once (a repeat is a no-op). A
   /// manual upgrade (leave_stopped) also marks the node as awaiting start.
-  /// An operator's rollback (revert) records the undone upgrade as reverted,
+  /// An operator's rollback (revert) records every upgrade it undid as reverted,
   /// then the version it returned to as completed.
   Status Commit(const UpgradeState& state);
   /// The upgrade will not be applied: history records why, and it leaves the

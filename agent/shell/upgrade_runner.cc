@@ -347,11 +347,7 @@ void UpgradeRunner::Finish(bool committed) {
   operator_jobs_.clear();
   if (Status st = deps_.records.ClearState(); !st.ok()) deps_.log.Error(st.message());
   if (committed && !state_->backup_path.empty()) {
-    std::vector<std::filesystem::path> keep = BackupsToProtect(*state_);
-    uint32_t count = settings_.backups_to_keep;
-    auto pruned = std::make_shared<Status>();
-    deps_.worker.Post([this, keep, count, pruned] { *pruned = deps_.backups.Prune(count, keep); },
-                      [this, pruned] { WarnIfPruneFailed(*pruned); });
+    PruneBackups(*state_);
   } else if (!committed) {  // a pre-copy's partial copy is of no use now
     deps_.worker.Post([this] { (void)deps_.backups.DiscardPreCopy(); }, [] {});
   }

@@ -163,6 +163,12 @@ class UpgradeRunner {
   /// What a prune after committing `state` must keep: the backup the
   /// running version's rollback will restore, whatever backups_to_keep says.
   static std::vector<std::filesystem::path> BackupsToProtect(const UpgradeState& state);
+  /// After a commit: keeps the backups a rollback to each of the first
+  /// backups_to_keep versions one can return to restores (counted in
+  /// versions, not backups) and removes the rest. A history that does not
+  /// name every one of them (older releases) keeps the newest
+  /// backups_to_keep backups as well.
+  void PruneBackups(const UpgradeState& state);
   void CancelTimers();
   Logger::Fields EventFields() const;
 

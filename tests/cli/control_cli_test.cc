@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/shell/record_store.h"
+#include "tests/support/builders.h"
 #include "tests/support/cli_fixture.h"
 #include "tests/support/config_builders.h"
 
@@ -33,8 +34,8 @@ class FakeControlClient : public ControlClient {
   Status Hold(const std::string& reason) override { return Record("hold " + reason); }
   Status Resume() override { return Record("resume"); }
   Status Skip(const std::string& upgrade) override { return Record("skip " + upgrade); }
-  Result<std::string> Rollback() override {
-    NV_RETURN_IF_ERROR(Record("rollback"));
+  Result<std::string> Rollback(const std::string& to) override {
+    NV_RETURN_IF_ERROR(Record(to.empty() ? "rollback" : "rollback --to " + to));
     return std::string("1.1.0");
   }
   Status Reload() override { return Record("reload"); }
@@ -220,6 +221,59 @@ TEST_F(ControlCliTest, MutatingCommandsCallTheAgent) {
   EXPECT_EQ(out_.str(), "rolling back from 1.1.0 to 1.1.0\n");
   EXPECT_EQ(agent_.calls, (std::vector<std::string>{"hold epoch ends at 14:00", "resume", "skip v2",
                                                     "check", "apply", "rollback"}));
+}
+
+TEST_F(ControlCliTest, RollbackToNamesTheTargetAndListRefusesToBeCombinedWithIt) {
+  EXPECT_EQ(Run({"rollback", "--to", "genesis"}), 0) << err_.str();
+  EXPECT_EQ(Run({"rollback", "--list", "--to", "v2"}), 2);
+  EXPECT_NE(err_.str().find("rollback --list only lists"), std::string::npos) << err_.str();
+  EXPECT_EQ(agent_.calls, (std::vector<std::string>{"rollback --to genesis"}));
+}
+
+TEST_F(ControlCliTest, RollbackListShowsEveryVersionToReturnToWithoutAnAgent) {
+  running_ = false;
+  Layout layout = HomeLayout();
+  RecordStore store(files_, layout);
+  std::filesystem::path before_v2 = layout.home / "nymvisor/backups/v2/backup-1-preupgrade";
+  std::filesystem::path before_v3 = layout.home / "nymvisor/backups/v3/backup-1-preupgrade";
+  testing::WriteFile(before_v3 / "data/state.db", std::string(3000, 'x'));
+  testing::WriteFile(before_v3 / "config/config.toml", std::string(72, 'c'));
+  UpgradeHistory history{{{*ParseTimestamp("2026-11-20T08:00:00Z"), testing::Upgrade("v2", "1.2.0"),
+                           UpgradeOutcome::kCompleted, "", before_v2.string()},
+                          {*ParseTimestamp("2026-11-25T09:30:00Z"), testing::Upgrade("v3", "1.3.0"),
+                           UpgradeOutcome::kCompleted, "", before_v3.string()}}};
+  ASSERT_TRUE(store.SaveHistory(history).ok());
+  ASSERT_TRUE(store.SavePlan({testing::Upgrade("v3", "1.3.0"), {}}).ok());
+  ASSERT_EQ(Run({"rollback", "--list"}), 0) << err_.str();
+  std::string text = out_.str();
+  EXPECT_NE(text.find("running v3 (1.3.0)"), std::string::npos) << text;
+  EXPECT_NE(text.find("v2                   1.2.0       2026-11-25 09:30 UTC  3.0 KiB"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("genesis              1.1.0       2026-11-20 08:00 UTC  gone"),
+            std::string::npos)
+      << text;
+  ASSERT_EQ(Run({"rollback", "--list", "-o", "json"}), 0) << err_.str();
+  Json j = *ParseJson(out_.str());
+  ASSERT_EQ(j.size(), 2u) << j;
+  EXPECT_EQ(j[0]["name"], "v2");
+  EXPECT_EQ(j[0]["version"], "1.2.0");
+  EXPECT_EQ(j[0]["leftAt"], "2026-11-25T09:30:00Z");
+  EXPECT_EQ(j[0]["backup"], before_v3.string());
+  EXPECT_EQ(j[0]["backupBytes"], 3072u);
+  EXPECT_EQ(j[0]["restorable"], true);
+  EXPECT_EQ(j[1]["name"], "genesis");
+  EXPECT_TRUE(j[1]["backupBytes"].is_null());
+  EXPECT_EQ(j[1]["restorable"], false) << "its backup was pruned";
+  EXPECT_TRUE(agent_.calls.empty()) << "no agent is asked";
+}
+
+TEST_F(ControlCliTest, RollbackListOnGenesisSaysThereIsNothingToGoBackTo) {
+  ASSERT_EQ(Run({"rollback", "--list"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(),
+            "the node runs genesis (1.1.0): there is no earlier version to go back to\n");
+  ASSERT_EQ(Run({"rollback", "--list", "-o", "json"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(), "[]\n");
 }
 
 TEST_F(ControlCliTest, SkipNeedsAName) {

@@ -35,6 +35,18 @@ TEST(UpgradeState, RoundTripsThroughJson) {
   EXPECT_EQ(*UpgradeStateFromJson(UpgradeStateToJson(s)), s);
 }
 
+TEST(UpgradeState, KeepsTheUpgradesARollbackUndoes) {
+  UpgradeState s = Sample();
+  s.revert = true;
+  s.undone = {"v4", "v3"};
+  Json j = UpgradeStateToJson(s);
+  EXPECT_EQ(*UpgradeStateFromJson(j), s);
+  j.erase("undone");  // written before rollback --to
+  EXPECT_TRUE(UpgradeStateFromJson(j)->undone.empty());
+  j["undone"] = "v4";
+  EXPECT_FALSE(UpgradeStateFromJson(j).ok());
+}
+
 TEST(UpgradeState, EveryStepHasAName) {
   for (const StepSpec& spec : StepTable()) {
     UpgradeState s = Sample();

@@ -17,7 +17,7 @@ OBJECT = "/net/nymtech/Nymvisor1"
 IFACE = "net.nymtech.Nymvisor1"
 # Every mutating method with its busctl signature and arguments.
 MUTATING = [("CheckNow", []), ("ApplyNow", []), ("Hold", ["s", "because"]), ("Resume", []),
-            ("Skip", ["s", "v2"]), ("Rollback", []), ("Reload", []),
+            ("Skip", ["s", "v2"]), ("Rollback", ["s", ""]), ("Reload", []),
             ("ReleaseNode", ["b", "false"])]
 
 

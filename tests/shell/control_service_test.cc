@@ -40,10 +40,11 @@ class ControlServiceTest : public testing::AgentFixture {
 };
 
 TEST_F(ControlServiceTest, EveryMutatingMethodIsDeniedWithoutItsAction) {
-  std::vector<Status> results = {service_->CheckNow(alice_),   service_->ApplyNow(alice_).status(),
-                                 service_->Hold(alice_, "x"),  service_->Resume(alice_),
-                                 service_->Skip(alice_, "v2"), service_->Rollback(alice_).status(),
-                                 service_->Reload(alice_)};
+  std::vector<Status> results = {
+      service_->CheckNow(alice_),   service_->ApplyNow(alice_).status(),
+      service_->Hold(alice_, "x"),  service_->Resume(alice_),
+      service_->Skip(alice_, "v2"), service_->Rollback(alice_, "").status(),
+      service_->Reload(alice_)};
   for (const Status& st : results) {
     EXPECT_TRUE(st.IsDenied()) << st.message();
     EXPECT_NE(st.message().find("uid 1000 (alice)"), std::string::npos) << st.message();

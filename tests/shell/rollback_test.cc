@@ -84,6 +84,57 @@ TEST_F(RollbackTest, PruneKeepsTheBackupTheRunningVersionsRollbackNeeds) {
   EXPECT_EQ(backups_.home, "data of 1.1.0");
 }
 
+TEST_F(RollbackTest, RollbackToTwoVersionsBackRestoresThatVersionsDataAndUndoesBoth) {
+  UpgradeTwice();
+  Result<std::string> to = agent_->Rollback(kRoot, "genesis");
+  ASSERT_TRUE(to.ok()) << to.status().message();
+  EXPECT_EQ(*to, "1.1.0");
+  RunToCommit();
+  EXPECT_EQ(backups_.home, "data of 1.1.0") << "the data from just before v2";
+  EXPECT_NE(std::find(backups_.calls.begin(), backups_.calls.end(),
+                      "restore /backups/v2/backup-1-preupgrade"),
+            backups_.calls.end());
+  EXPECT_EQ(store_.LoadPlan()->current.name, "genesis");
+  UpgradeHistory history = *store_.LoadHistory();
+  for (const char* undone : {"v3", "v2"}) {
+    const HistoryEntry* entry = LastEntryFor(history, undone);
+    ASSERT_NE(entry, nullptr) << undone;
+    EXPECT_EQ(entry->outcome, UpgradeOutcome::kReverted) << undone;
+  }
+  EXPECT_TRUE(ListRollbackOptions(*store_.LoadPlan(), history).empty());
+}
+
+TEST_F(RollbackTest, RollbackToAVersionNotBeforeTheRunningOneIsRefusedAndTouchesNothing) {
+  UpgradeTwice();
+  int stops = Calls(std::string("stop ") + kUnit);
+  Status refused = agent_->Rollback(kRoot, "v9").status();
+  EXPECT_EQ(refused.reason(), "UnknownRollbackTarget");
+  EXPECT_NE(refused.message().find("v2 (1.2.0), genesis"), std::string::npos) << refused.message();
+  EXPECT_EQ(Calls(std::string("stop ") + kUnit), stops);
+  EXPECT_EQ(store_.LoadPlan()->current.name, "v3");
+}
+
+TEST_F(RollbackTest, RetentionCountsVersionsToReturnToNotBackups) {
+  config_.daemon.backups_to_keep = 2;
+  UpgradeTwice();                  // backups: before v2, before v3
+  EXPECT_EQ(RollBack(), "1.2.0");  // and the rollback's own copy of 1.3.0's data
+  backups_.home = "data of 1.2.0";
+  PublishAs("v4", "1.4.0", std::string(10'000, '4'));
+  ASSERT_TRUE(agent_->CheckNow().ok());
+  RunToCommit();
+  ASSERT_EQ(store_.LoadPlan()->current.name, "v4");
+  // Two versions to return to (v2, genesis): their backups stay, although
+  // the rollback's copy and v3's backup are newer than genesis's.
+  std::vector<std::filesystem::path> left;
+  for (const auto& [path, data] : backups_.backups) left.push_back(path);
+  EXPECT_EQ(left, (std::vector<std::filesystem::path>{"/backups/v2/backup-1-preupgrade",
+                                                      "/backups/v4/backup-1-preupgrade"}));
+  Result<std::string> to = agent_->Rollback(kRoot, "genesis");
+  ASSERT_TRUE(to.ok()) << to.status().message();
+  RunToCommit();
+  EXPECT_EQ(backups_.home, "data of 1.1.0");
+}
+
 TEST_F(RollbackTest, WithOneBackupKeptASecondRollbackIsRefusedRatherThanGivenOtherData) {
   config_.daemon.backups_to_keep = 1;
   UpgradeTwice();  // v3's prune removed the backup from before v2
