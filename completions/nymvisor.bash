@@ -82,8 +82,11 @@ _nymvisor() {
     status | history)
       COMPREPLY=($(compgen -W "--id --output --help" -- "$cur"))
       ;;
-    check | apply-now | resume | rollback)
+    check | apply-now | resume)
       COMPREPLY=($(compgen -W "--id --wait --timeout --help" -- "$cur"))
+      ;;
+    rollback)
+      COMPREPLY=($(compgen -W "--id --to --list --output --wait --timeout --help" -- "$cur"))
       ;;
     hold)
       COMPREPLY=($(compgen -W "--id --reason --wait --timeout --help" -- "$cur"))
