@@ -25,8 +25,8 @@ struct CommandOutcome {
   int exit_code = -1;    ///< valid when started, !timed_out and signal == 0
   int signal = 0;
   bool timed_out = false;
-  std::string last_line;  ///< the last non-empty line it printed (either stream)
-  std::string error;      ///< why it could not be run
+  std::string last_line = "";  ///< the last non-empty line it printed (either stream)
+  std::string error = "";      ///< why it could not be run
   bool operator==(const CommandOutcome&) const = default;
 };
 
@@ -70,12 +70,12 @@ std::string_view PostHookOutcome(const UpgradeState& state, bool committed);
 /// What an operator's command learns about the upgrade. The outcome and
 /// reason are set for the post-upgrade command only.
 struct HookEvent {
-  std::string id;  ///< the instance id
-  std::string upgrade_name;
-  std::string from_version;
-  std::string to_version;
-  std::string outcome;  ///< empty before the upgrade
-  std::string reason;
+  std::string id = "";  ///< the instance id
+  std::string upgrade_name = "";
+  std::string from_version = "";
+  std::string to_version = "";
+  std::string outcome = "";  ///< empty before the upgrade
+  std::string reason = "";
 };
 
 /// The whole environment of an operator's command, "NAME=value" each: a

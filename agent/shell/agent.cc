@@ -401,9 +401,9 @@ void Agent::OnUpgradeFinished(const UpgradeState& state, bool committed) {
   if (unit.ok() && unit->LastDowntimeUsec() != 0) last_downtime_usec_ = unit->LastDowntimeUsec();
   awaiting_start_ = committed && state.leave_stopped;
   RecountUpgrades();
-  ReportOutcome(state.revert ? UpgradeInfo{.name = state.from_name, .version = state.target.version}
-                             : state.target,
-                state.from_version, PostHookOutcome(state, committed),
+  UpgradeInfo reported = state.target;
+  if (state.revert) reported.name = state.from_name;  // the upgrade undone
+  ReportOutcome(reported, state.from_version, PostHookOutcome(state, committed),
                 committed ? "" : state.failure);
   if (deps_.control) {
     deps_.control->UpgradeFinished(state.target.name,

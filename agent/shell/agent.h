@@ -217,12 +217,12 @@ class Agent {
   /// The gate of the due upgrade `name` (in memory: a restarted agent counts
   /// the busy deadline again from its first look).
   struct Gate {
-    std::string name;
-    Timestamp due_since{};
-    std::optional<Timestamp> retry_at;  ///< postponed until then
-    std::string waiting_for;            ///< "busy" or "hook" while postponed
-    bool in_flight = false;             ///< a command of this gate runs now
-    bool passed = false;                ///< set only for the Reconcile that begins it
+    std::string name = "";
+    Timestamp due_since = {};
+    std::optional<Timestamp> retry_at = std::nullopt;  ///< postponed until then
+    std::string waiting_for = "";                      ///< "busy" or "hook" while postponed
+    bool in_flight = false;                            ///< a command of this gate runs now
+    bool passed = false;  ///< set only for the Reconcile that begins it
   };
   Gate gate_;
 };

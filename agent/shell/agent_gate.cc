@@ -62,6 +62,10 @@ void Agent::RunPreHook(const UpgradeInfo& target) {
 void Agent::OnGateDecided(const UpgradeInfo& target, const GateDecision& decision, bool pre_hook) {
   if (gate_.name != target.name || !gate_.in_flight) return;  // a reload or Stop came between
   if (*stopping_) return;
+  if (runner_.active()) {  // apply-now began it meanwhile: the operator decided
+    gate_ = Gate{};
+    return;
+  }
   Logger::Fields fields = UpgradeEventFields(target);
   fields.push_back({"NYMVISOR_REASON", decision.reason});
   using Kind = GateDecision::Kind;
