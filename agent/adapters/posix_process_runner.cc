@@ -76,8 +76,8 @@ std::string ResolveExecutable(const std::string& name) {
 }
 
 /// In the child, between fork and exec: only async-signal-safe calls.
-[[noreturn]] void ExecChild(const char* path, char* const* args, const Pipe& out, const Pipe& err,
-                            const Credentials& creds, int report_fd) {
+[[noreturn]] void ExecChild(const char* path, char* const* args, char* const* envp, const Pipe& out,
+                            const Pipe& err, const Credentials& creds, int report_fd) {
   ::setpgid(0, 0);
   sigset_t none;
   sigemptyset(&none);
@@ -97,24 +97,33 @@ std::string ResolveExecutable(const std::string& name) {
     (void)ignored;
     ::_exit(126);
   }
-  ::execve(path, args, environ);
+  ::execve(path, args, envp);
   int e = errno;
   ssize_t ignored = ::write(report_fd, &e, sizeof e);
   (void)ignored;
   ::_exit(127);
 }
 
+/// Pointers into `strings`, null-terminated, for execve.
+std::vector<char*> CStrings(const std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (const std::string& s : strings) out.push_back(const_cast<char*>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
 /// Starts argv[0] (searched in PATH when it has no '/') in a new process
-/// group, as `creds` when set. Exec failures come back through a pipe.
-Result<pid_t> Spawn(const std::vector<std::string>& argv, const Pipe& out, const Pipe& err,
-                    const Credentials& creds) {
+/// group, as `creds` when set, with `env` as its whole environment when
+/// given. Exec failures come back through a pipe.
+Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::vector<std::string>* env,
+                    const Pipe& out, const Pipe& err, const Credentials& creds) {
   std::string path = ResolveExecutable(argv[0]);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
+  std::vector<char*> args = CStrings(argv);
+  std::vector<char*> own_env = env ? CStrings(*env) : std::vector<char*>();
+  char* const* envp = env ? own_env.data() : environ;
   NV_ASSIGN_OR_RETURN(Pipe report, MakePipe());
   pid_t pid = ::fork();
-  if (pid == 0) ExecChild(path.c_str(), args.data(), out, err, creds, report.write);
+  if (pid == 0) ExecChild(path.c_str(), args.data(), envp, out, err, creds, report.write);
   ::close(report.write);
   int child_errno = 0;
   ssize_t n = pid < 0 ? 0 : ::read(report.read, &child_errno, sizeof child_errno);
@@ -187,12 +196,13 @@ void Reap(pid_t pid, Deadline deadline, ProcessResult* result) {
 }  // namespace
 
 Result<ProcessResult> PosixProcessRunner::Run(const std::vector<std::string>& argv,
-                                              Duration timeout, size_t max_output) {
+                                              Duration timeout, size_t max_output,
+                                              const std::vector<std::string>* env) {
   if (argv.empty()) return Status::Error("no command to run");
   NV_ASSIGN_OR_RETURN(Credentials creds, ResolveUser(run_as_));
   NV_ASSIGN_OR_RETURN(Pipe out, MakePipe());
   Result<Pipe> err = MakePipe();
-  Result<pid_t> pid = err.ok() ? Spawn(argv, out, *err, creds) : Result<pid_t>(err.status());
+  Result<pid_t> pid = err.ok() ? Spawn(argv, env, out, *err, creds) : Result<pid_t>(err.status());
   ::close(out.write);
   if (err.ok()) ::close(err->write);
   if (!pid.ok()) {

@@ -15,7 +15,8 @@ class PosixProcessRunner : public ProcessRunner {
  public:
   explicit PosixProcessRunner(std::string run_as = "") : run_as_(std::move(run_as)) {}
   Result<ProcessResult> Run(const std::vector<std::string>& argv, Duration timeout,
-                            size_t max_output = kDefaultMaxOutput) override;
+                            size_t max_output = kDefaultMaxOutput,
+                            const std::vector<std::string>* env = nullptr) override;
 
  private:
   std::string run_as_;

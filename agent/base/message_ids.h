@@ -28,6 +28,9 @@ inline constexpr std::string_view kSignatureRefused = "9149dd0a79f6425581f522af0
 inline constexpr std::string_view kUpstreamRecovered = "cc1b3045d2974cc7b523b0ab91fda25e";
 inline constexpr std::string_view kNodeLeftDown = "a24725ff52044953b04fe3363d241378";
 inline constexpr std::string_view kNodeReleased = "34cc5bef83734e68b26612478a8e7911";
+inline constexpr std::string_view kUpgradePostponed = "7b0fec8ae7564026bf59620d7e09fc40";
+inline constexpr std::string_view kBusyDeadlinePassed = "bfeadff254474ec38bce1b15692203f7";
+inline constexpr std::string_view kHookRefused = "ad873918951f4b949cdb307afd77e83b";
 
 /// Every id above, for the catalog check.
 inline constexpr std::string_view kAll[] = {
@@ -35,7 +38,8 @@ inline constexpr std::string_view kAll[] = {
     kUpgradeRolledBack, kVerificationFailed, kDowngradeRefused,    kUpstreamUnreachable,
     kUpgradeAborted,    kRollbackFailed,     kManualStartRequired, kUpgradesHeld,
     kUpgradesResumed,   kUpgradeSkipped,     kRollbackRequested,   kRolledBackOnRequest,
-    kSignatureRefused,  kUpstreamRecovered,  kNodeLeftDown,        kNodeReleased};
+    kSignatureRefused,  kUpstreamRecovered,  kNodeLeftDown,        kNodeReleased,
+    kUpgradePostponed,  kBusyDeadlinePassed, kHookRefused};
 
 }  // namespace nymvisor::message_ids
 

@@ -67,6 +67,16 @@ struct DaemonSection {
   /// fill the disk. At least 1.
   uint64_t max_download_size_mib = 512;
   Duration health_check_period = Duration::zero();  ///< unset: startup_period_duration
+  /// Ours: a command (split like ExecStart=, no shell) asked just before an
+  /// upgrade: 0 idle, 1 busy (postponed a minute); unset: never busy.
+  std::string busy_check;
+  /// Ours: how long after an upgrade became due a busy node (or a
+  /// pre_upgrade_command's 75) may postpone it.
+  Duration busy_deadline = 6h;
+  /// Ours: run before the stop: 0 go, 75 wait like busy, else refuse.
+  std::string pre_upgrade_command;
+  /// Ours: run after every commit, rollback, refusal or failure.
+  std::string post_upgrade_command;
   bool operator==(const DaemonSection&) const = default;
 };
 

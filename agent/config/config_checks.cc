@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string_view>
 
+#include "agent/base/command_line.h"
 #include "agent/config/url.h"
 
 namespace nymvisor {
@@ -230,6 +231,33 @@ Status CheckHealthCheckPeriod(const Config& config) {
                   "must be at least " + FormatDuration(kMinPeriod) + " (or unset)");
   }
   return {};
+}
+
+namespace {
+
+Status CheckCommand(std::string_view key, const std::string& command) {
+  if (command.empty()) return {};
+  Result<std::vector<std::string>> words = SplitCommandLine(command);
+  if (!words.ok()) return Refuse(key, words.status().message() + " (in '" + command + "')");
+  return {};
+}
+
+}  // namespace
+
+Status CheckBusyCheck(const Config& config) {
+  return CheckCommand("daemon.busy_check", config.daemon.busy_check);
+}
+
+Status CheckPreUpgradeCommand(const Config& config) {
+  return CheckCommand("daemon.pre_upgrade_command", config.daemon.pre_upgrade_command);
+}
+
+Status CheckPostUpgradeCommand(const Config& config) {
+  return CheckCommand("daemon.post_upgrade_command", config.daemon.post_upgrade_command);
+}
+
+Status CheckBusyDeadline(const Config& config) {
+  return AtLeastOneSecond("daemon.busy_deadline", config.daemon.busy_deadline);
 }
 
 }  // namespace nymvisor

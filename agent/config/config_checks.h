@@ -53,6 +53,14 @@ Status CheckMaxDownloadSize(const Config& config);
 /// daemon.health_check_period: unset or at least 1s.
 Status CheckHealthCheckPeriod(const Config& config);
 
+/// busy_check, pre_upgrade_command, post_upgrade_command: unset, or a
+/// command SplitCommandLine accepts (an absolute program, no variables).
+Status CheckBusyCheck(const Config& config);
+Status CheckPreUpgradeCommand(const Config& config);
+Status CheckPostUpgradeCommand(const Config& config);
+/// busy_deadline: at least 1s (0 would make every busy answer a go).
+Status CheckBusyDeadline(const Config& config);
+
 }  // namespace nymvisor
 
 #endif  // NYMVISOR_AGENT_CONFIG_CONFIG_CHECKS_H_

@@ -110,6 +110,7 @@ UpgradeCounts CountUpgrades(const UpgradeHistory& history) {
         ++c.applied;
         break;
       case UpgradeOutcome::kFailed:
+      case UpgradeOutcome::kRefused:
         ++c.failed;
         break;
       case UpgradeOutcome::kRolledBack:

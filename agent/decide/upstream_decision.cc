@@ -74,6 +74,12 @@ std::optional<UpstreamDecision> CompareWithFailedBinaries(const UpgradeInfo& off
                       offered.name + " --force'");
 }
 
+/// A pre_upgrade_command's refusal the operator cleared (`nymvisor check`):
+/// upstream may offer the upgrade again. Failures and rollbacks stay final.
+bool ClearedRefusal(const HistoryEntry& entry) {
+  return entry.outcome == UpgradeOutcome::kRefused && entry.cleared_at.has_value();
+}
+
 }  // namespace
 
 UpstreamDecision DecideUpstream(const UpgradeInfo& offered, const UpgradePlan& plan,
@@ -95,11 +101,13 @@ UpstreamDecision DecideUpstream(const UpgradeInfo& offered, const UpgradePlan& p
     return Decision(UpstreamVerdict::kUpToDate);
   }
   if (const HistoryEntry* last = LastEntryFor(history, offered.name);
-      last != nullptr && last->outcome != UpgradeOutcome::kCompleted) {
+      last != nullptr && last->outcome != UpgradeOutcome::kCompleted && !ClearedRefusal(*last)) {
     return Decision(UpstreamVerdict::kBlocked,
                     "upgrade '" + offered.name + "' " + std::string(OutcomeName(last->outcome)) +
-                        " earlier (" + last->reason +
-                        "); queue it again with 'nymvisor add-upgrade --force'");
+                        " earlier (" + last->reason + "); " +
+                        (last->outcome == UpgradeOutcome::kRefused
+                             ? "run 'nymvisor check' to clear the refusal and offer it again"
+                             : "queue it again with 'nymvisor add-upgrade --force'"));
   }
   if (auto failed = CompareWithFailedBinaries(offered, history, platform)) return *failed;
   if (!current.ok()) return Decision(UpstreamVerdict::kInvalid, current.status().message());

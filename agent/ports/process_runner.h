@@ -33,8 +33,12 @@ class ProcessRunner {
   virtual ~ProcessRunner() = default;
   /// An error only when the process could not be started; how it ended is in
   /// the ProcessResult. Output beyond `max_output` bytes per stream is dropped.
+  /// `env` ("NAME=value" each), when given, replaces the whole environment:
+  /// an operator's command never sees the agent's own (credentials,
+  /// NOTIFY_SOCKET); null: the child inherits it.
   virtual Result<ProcessResult> Run(const std::vector<std::string>& argv, Duration timeout,
-                                    size_t max_output = kDefaultMaxOutput) = 0;
+                                    size_t max_output = kDefaultMaxOutput,
+                                    const std::vector<std::string>* env = nullptr) = 0;
 };
 
 }  // namespace nymvisor

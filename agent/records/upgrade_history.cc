@@ -17,7 +17,7 @@ Result<UpgradeOutcome> ParseOutcome(const Json& entry) {
     }
   }
   return Status::Error(
-      "key 'outcome' must be one of completed, rolled-back, failed, skipped, reverted");
+      "key 'outcome' must be one of completed, rolled-back, failed, skipped, reverted, refused");
 }
 
 Result<HistoryEntry> EntryFromJson(const Json& j) {
@@ -35,6 +35,9 @@ Result<HistoryEntry> EntryFromJson(const Json& j) {
   }
   if (FindMember(j, "backup") != nullptr) {
     NV_ASSIGN_OR_RETURN(entry.backup, GetString(j, "backup"));
+  }
+  if (FindMember(j, "clearedAt") != nullptr) {
+    NV_ASSIGN_OR_RETURN(entry.cleared_at, GetTimestamp(j, "clearedAt"));
   }
   return entry;
 }
@@ -70,6 +73,7 @@ Json UpgradeHistoryToJson(const UpgradeHistory& history) {
     if (entry.outcome != UpgradeOutcome::kCompleted) j["outcome"] = OutcomeName(entry.outcome);
     if (!entry.reason.empty()) j["reason"] = entry.reason;
     if (entry.backup) j["backup"] = *entry.backup;
+    if (entry.cleared_at) j["clearedAt"] = FormatTimestamp(*entry.cleared_at);
     list.push_back(std::move(j));
   }
   return Json{{"history", list}};
@@ -87,6 +91,8 @@ std::string_view OutcomeName(UpgradeOutcome outcome) {
       return "skipped";
     case UpgradeOutcome::kReverted:
       return "reverted";
+    case UpgradeOutcome::kRefused:
+      return "refused";
   }
   return "completed";
 }

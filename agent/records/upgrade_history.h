@@ -14,12 +14,14 @@ namespace nymvisor {
 /// How an upgrade attempt ended. The original only records completed upgrades
 /// (no outcome key); such entries read back as kCompleted. kSkipped: an
 /// operator said never to apply it; kReverted: it ran, and an operator rolled
-/// the node back to the version before it.
-enum class UpgradeOutcome { kCompleted, kRolledBack, kFailed, kSkipped, kReverted };
+/// the node back to the version before it; kRefused: the operator's
+/// pre_upgrade_command refused it before the node was stopped (final like a
+/// failure until the operator clears it with `nymvisor check`).
+enum class UpgradeOutcome { kCompleted, kRolledBack, kFailed, kSkipped, kReverted, kRefused };
 
 inline constexpr UpgradeOutcome kAllOutcomes[] = {
     UpgradeOutcome::kCompleted, UpgradeOutcome::kRolledBack, UpgradeOutcome::kFailed,
-    UpgradeOutcome::kSkipped, UpgradeOutcome::kReverted};
+    UpgradeOutcome::kSkipped,   UpgradeOutcome::kReverted,   UpgradeOutcome::kRefused};
 
 /// One upgrade-history.json entry. `outcome` and `reason` are our additions; the
 /// original ignores unknown keys, so the file stays readable by it.
@@ -33,6 +35,9 @@ struct HistoryEntry {
   /// was applied without a backup). Absent in histories written before it
   /// was recorded (key "backup").
   std::optional<std::string> backup = std::nullopt;
+  /// kRefused entries: when an operator cleared the refusal (`nymvisor
+  /// check`); upstream may then queue the upgrade again (key "clearedAt").
+  std::optional<Timestamp> cleared_at = std::nullopt;
   bool operator==(const HistoryEntry&) const = default;
 };
 

@@ -232,7 +232,7 @@ bool Agent::ApplyDecision(const ScheduleDecision& decision, const UpgradePlan& p
       StartStaging(*entry);
       return true;
     case Kind::kUpgrade:
-      BeginUpgrade(*entry);
+      StartDueUpgrade(*entry);
       return false;
     case Kind::kIdle:
     case Kind::kWait:
@@ -330,8 +330,9 @@ void Agent::RetryStagingAfter(const std::string& name, Duration delay) {
   });
 }
 
-void Agent::Refuse(const UpgradeInfo& info, const std::string& reason, std::string_view id) {
-  Status st = records_.RecordFailure(info, UpgradeOutcome::kFailed, reason, deps_.clock.Now());
+void Agent::Refuse(const UpgradeInfo& info, const std::string& reason, std::string_view id,
+                   UpgradeOutcome outcome) {
+  Status st = records_.RecordFailure(info, outcome, reason, deps_.clock.Now());
   if (!st.ok()) {
     // Unrecorded, it would be staged and refused again at once (a full disk
     // fails both): try the whole thing again later instead.
@@ -350,6 +351,8 @@ void Agent::Refuse(const UpgradeInfo& info, const std::string& reason, std::stri
   last_error_ = reason;
   RecountUpgrades();
   stages_.erase(info.name);
+  Result<CurrentVersion> current = records_.LoadCurrentVersion();
+  ReportOutcome(info, current.ok() ? current->version : "", "refused", reason);
 }
 
 void Agent::BeginUpgrade(const UpgradeInfo& target) {
@@ -398,6 +401,10 @@ void Agent::OnUpgradeFinished(const UpgradeState& state, bool committed) {
   if (unit.ok() && unit->LastDowntimeUsec() != 0) last_downtime_usec_ = unit->LastDowntimeUsec();
   awaiting_start_ = committed && state.leave_stopped;
   RecountUpgrades();
+  UpgradeInfo reported = state.target;
+  if (state.revert) reported.name = state.from_name;  // the upgrade undone
+  ReportOutcome(reported, state.from_version, PostHookOutcome(state, committed),
+                committed ? "" : state.failure);
   if (deps_.control) {
     deps_.control->UpgradeFinished(state.target.name,
                                    committed ? state.target.version : state.from_version,

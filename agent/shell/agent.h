@@ -14,6 +14,7 @@
 #include "agent/decide/metrics.h"
 #include "agent/decide/rollback_plan.h"
 #include "agent/decide/status_snapshot.h"
+#include "agent/decide/upgrade_gate.h"
 #include "agent/decide/upgrade_schedule.h"
 #include "agent/ports/backup_store.h"
 #include "agent/ports/control_publisher.h"
@@ -138,8 +139,26 @@ class Agent {
   void RetryStagingLater(const std::string& name, const std::string& what, const std::string& why);
   void RetryStagingAfter(const std::string& name, Duration delay);
   void Refuse(const UpgradeInfo& info, const std::string& reason,
-              std::string_view message_id = message_ids::kVerificationFailed);
+              std::string_view message_id = message_ids::kVerificationFailed,
+              UpgradeOutcome outcome = UpgradeOutcome::kFailed);
   void BeginUpgrade(const UpgradeInfo& target);
+  // The gate before the stop (shell/agent_gate.cc): daemon.busy_check, then
+  // daemon.pre_upgrade_command, then BeginUpgrade. Nothing is stopped and no
+  // upgrade-state.json exists while they run or postpone.
+
+  /// The due, staged head of the queue: starts it once the gate lets it.
+  void StartDueUpgrade(const UpgradeInfo& target);
+  void RunBusyCheck(const UpgradeInfo& target);
+  void RunPreHook(const UpgradeInfo& target);
+  /// Acts on the gate's decision about `target`, unless a newer gate began.
+  void OnGateDecided(const UpgradeInfo& target, const GateDecision& decision, bool pre_hook);
+  /// Runs daemon.post_upgrade_command, if set, telling it how `target` ended.
+  void ReportOutcome(const UpgradeInfo& target, const std::string& from_version,
+                     std::string_view outcome, const std::string& reason);
+  /// `nymvisor check`: clears pre_upgrade_command refusals, so that the
+  /// check about to run may queue those upgrades again.
+  void ClearRefusals();
+  HookEvent GateEvent(const UpgradeInfo& target, const std::string& from_version) const;
   void OnUpgradeFinished(const UpgradeState& state, bool committed);
   void ArmTimer(std::optional<Timestamp> at);
   void FillRecords(StatusSnapshot* s);
@@ -196,6 +215,17 @@ class Agent {
   std::string last_metrics_;                 ///< what the metrics file holds
   bool metrics_failing_ = false;             ///< a failure to write them was logged
   TestHooks hooks_;
+  /// The gate of the due upgrade `name` (in memory: a restarted agent counts
+  /// the busy deadline again from its first look).
+  struct Gate {
+    std::string name = "";
+    Timestamp due_since = {};
+    std::optional<Timestamp> retry_at = std::nullopt;  ///< postponed until then
+    std::string waiting_for = "";                      ///< "busy" or "hook" while postponed
+    bool in_flight = false;                            ///< a command of this gate runs now
+    bool passed = false;  ///< set only for the Reconcile that begins it
+  };
+  Gate gate_;
 };
 
 }  // namespace nymvisor

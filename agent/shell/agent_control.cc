@@ -32,6 +32,7 @@ Status Agent::RefuseIfBusy() const {
 
 Status Agent::CheckNow() {
   if (!poller_) return Status::Refused("NotRunning", "the agent has not started yet");
+  ClearRefusals();
   if (!poller_->checking()) poller_->CheckNow();
   Publish();
   return {};

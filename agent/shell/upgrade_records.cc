@@ -112,6 +112,19 @@ Status UpgradeRecords::RecordFailure(const UpgradeInfo& info, UpgradeOutcome out
   return {};
 }
 
+Result<std::vector<std::string>> UpgradeRecords::ClearRefusals(Timestamp now) {
+  NV_ASSIGN_OR_RETURN(auto lock, files_.LockExclusive(store_.layout().LockFile(), kLockTimeout));
+  NV_ASSIGN_OR_RETURN(UpgradeHistory history, store_.LoadHistory());
+  std::vector<std::string> cleared;
+  for (HistoryEntry& entry : history.history) {
+    if (entry.outcome != UpgradeOutcome::kRefused || entry.cleared_at) continue;
+    entry.cleared_at = now;
+    cleared.push_back(entry.info.name);
+  }
+  if (!cleared.empty()) NV_RETURN_IF_ERROR(store_.SaveHistory(history));
+  return cleared;
+}
+
 Result<std::optional<UpgradeState>> UpgradeRecords::LoadState() {
   Result<std::string> text = files_.ReadFile(StateFile());
   if (text.status().IsNotFound()) return std::optional<UpgradeState>();

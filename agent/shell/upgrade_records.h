@@ -56,6 +56,10 @@ class UpgradeRecords {
   /// queue, so it is not tried again until an operator re-queues it.
   Status RecordFailure(const UpgradeInfo& info, UpgradeOutcome outcome, const std::string& reason,
                        Timestamp started_at);
+  /// Marks every pre_upgrade_command refusal not yet cleared as cleared at
+  /// `now` (`nymvisor check`), so that upstream may offer those upgrades
+  /// again; returns their names. Failures and rollbacks stay final.
+  Result<std::vector<std::string>> ClearRefusals(Timestamp now);
 
   /// upgrade-state.json: present only while an upgrade is in flight.
   Result<std::optional<UpgradeState>> LoadState();

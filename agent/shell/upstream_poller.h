@@ -54,6 +54,12 @@ class UpstreamPoller {
   void Start();
   /// Checks now instead of at the next period (an operator asked).
   void CheckNow();
+  /// The next check fetches in full (no If-None-Match): what it offers is
+  /// decided again, e.g. after an operator cleared a refusal.
+  void ForgetValidators() {
+    etag_.clear();
+    last_modified_.clear();
+  }
   /// When the next check is due (wall clock), for the status line.
   std::optional<Timestamp> next_check() const { return next_check_; }
   /// A request to upstream is under way.

@@ -22,6 +22,19 @@ TEST(PosixProcessRunner, CapturesOutputAndExitCode) {
   EXPECT_EQ(r->Describe(), "exited with status 3");
 }
 
+TEST(PosixProcessRunner, AGivenEnvironmentReplacesOursWhole) {
+  ::setenv("NYMVISOR_TEST_SECRET", "hunter2", 1);
+  PosixProcessRunner processes;
+  std::vector<std::string> env = {"ONLY=this"};
+  Result<ProcessResult> r = processes.Run({"/usr/bin/env"}, 10s, kDefaultMaxOutput, &env);
+  ::unsetenv("NYMVISOR_TEST_SECRET");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->out, "ONLY=this\n");
+  Result<ProcessResult> inherited = processes.Run({"/usr/bin/env"}, 10s);
+  ASSERT_TRUE(inherited.ok());
+  EXPECT_NE(inherited->out.find("PATH="), std::string::npos) << "without env, ours is inherited";
+}
+
 TEST(PosixProcessRunner, ReportsSignals) {
   PosixProcessRunner processes;
   Result<ProcessResult> r = processes.Run({"/bin/sh", "-c", "kill -TERM $$"}, 10s);

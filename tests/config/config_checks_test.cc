@@ -30,6 +30,12 @@ TEST(ConfigChecks, EachErrorNamesItsKeySoInitCanNameTheFlag) {
       {"daemon.max_download_size_mib", [](Config& c) { c.daemon.max_download_size_mib = 0; }},
       {"daemon.health_check_period",
        [](Config& c) { c.daemon.health_check_period = std::chrono::milliseconds(500); }},
+      {"daemon.busy_check", [](Config& c) { c.daemon.busy_check = "curl http://127.0.0.1/"; }},
+      {"daemon.busy_deadline", [](Config& c) { c.daemon.busy_deadline = Duration::zero(); }},
+      {"daemon.pre_upgrade_command",
+       [](Config& c) { c.daemon.pre_upgrade_command = "/bin/echo $HOME"; }},
+      {"daemon.post_upgrade_command",
+       [](Config& c) { c.daemon.post_upgrade_command = "/bin/echo 'open"; }},
   };
   for (const auto& [name, spoil] : bad) {
     Config c = Valid();
@@ -41,6 +47,17 @@ TEST(ConfigChecks, EachErrorNamesItsKeySoInitCanNameTheFlag) {
     ASSERT_FALSE(st.ok()) << name;
     EXPECT_EQ(KeyOfError(st), key) << st.message();
   }
+}
+
+TEST(ConfigChecks, ACommandThatCannotBeSplitIsRefusedSayingWhy) {
+  Config c = Valid();
+  c.daemon.busy_check = "/bin/sh -c 'exit 1'";
+  EXPECT_TRUE(CheckBusyCheck(c).ok()) << CheckBusyCheck(c).message();
+  c.daemon.pre_upgrade_command = "check-disk --min 5G";
+  Status st = CheckPreUpgradeCommand(c);
+  EXPECT_EQ(st.message(),
+            "daemon.pre_upgrade_command: 'check-disk' is not an absolute path; name the program "
+            "in full, e.g. /usr/bin/curl (in 'check-disk --min 5G')");
 }
 
 }  // namespace

@@ -41,6 +41,10 @@ TEST(ConfigKeys, InitFlagsKeepTheOriginalNames) {
       {"--github-tag-prefix", "nymvisor.github_tag_prefix"},
       {"--github-api-url", "nymvisor.github_api_url"},
       {"--github-upgrade-delay", "nymvisor.github_upgrade_delay"},
+      {"--busy-check", "daemon.busy_check"},
+      {"--busy-deadline", "daemon.busy_deadline"},
+      {"--pre-upgrade-command", "daemon.pre_upgrade_command"},
+      {"--post-upgrade-command", "daemon.post_upgrade_command"},
   };
   std::map<std::string, std::string> actual;
   for (const ConfigKey& key : AllConfigKeys()) {

@@ -83,6 +83,22 @@ TEST(DecideUpstream, RolledBackOrFailedUpgradesStayBlocked) {
             UpstreamVerdict::kQueue);
 }
 
+TEST(DecideUpstream, ARefusalBlocksUntilClearedButAClearedFailureStaysBlocked) {
+  UpgradeHistory history;
+  history.history.push_back(Ran(Upgrade("v2", "1.2.0"), UpgradeOutcome::kRefused));
+  UpstreamDecision d =
+      DecideUpstream(Upgrade("v2", "1.2.0"), GenesisPlan("1.1.0"), history, kPlatform);
+  EXPECT_EQ(d.verdict, UpstreamVerdict::kBlocked);
+  EXPECT_NE(d.detail.find("run 'nymvisor check'"), std::string::npos) << d.detail;
+  history.history.back().cleared_at = *ParseTimestamp("2026-11-21T10:00:00Z");
+  EXPECT_EQ(Verdict(Upgrade("v2", "1.2.0"), GenesisPlan("1.1.0"), history),
+            UpstreamVerdict::kQueue);
+  history.history.back().outcome = UpgradeOutcome::kFailed;
+  EXPECT_EQ(Verdict(Upgrade("v2", "1.2.0"), GenesisPlan("1.1.0"), history),
+            UpstreamVerdict::kBlocked)
+      << "clearing is for refusals only";
+}
+
 TEST(DecideUpstream, ARolledBackBinaryIsRecognisedUnderANewName) {
   std::string sum(64, 'a');
   UpgradeHistory history{{Ran(OfferBinary("v3", "1.3.0", sum), UpgradeOutcome::kRolledBack)}};

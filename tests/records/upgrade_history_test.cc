@@ -36,6 +36,18 @@ TEST(UpgradeHistory, RollbacksKeepOutcomeAndReason) {
   EXPECT_EQ(*UpgradeHistoryFromJson(j), h);
 }
 
+TEST(UpgradeHistory, ARefusalKeepsWhenItWasCleared) {
+  UpgradeHistory h{{Entry("a", UpgradeOutcome::kRefused, "pre_upgrade_command exited with 3")}};
+  Json j = UpgradeHistoryToJson(h);
+  EXPECT_EQ(j["history"][0]["outcome"], "refused");
+  EXPECT_FALSE(j["history"][0].contains("clearedAt"));
+  EXPECT_EQ(*UpgradeHistoryFromJson(j), h);
+  h.history[0].cleared_at = *ParseTimestamp("2024-11-20T10:00:00Z");
+  j = UpgradeHistoryToJson(h);
+  EXPECT_EQ(j["history"][0]["clearedAt"], "2024-11-20T10:00:00Z");
+  EXPECT_EQ(*UpgradeHistoryFromJson(j), h);
+}
+
 TEST(UpgradeHistory, ACompletedEntryNamesItsBackupAndOlderEntriesHaveNone) {
   UpgradeHistory h{
       {Entry("a", UpgradeOutcome::kCompleted, ""), Entry("b", UpgradeOutcome::kCompleted, "")}};

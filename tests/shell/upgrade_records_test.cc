@@ -112,6 +112,22 @@ TEST_F(UpgradeRecordsTest, ARevertRecordsTheVersionItReturnsToWithThatVersionsOw
   EXPECT_EQ(history.history[1].backup, "/backups/v2/backup-1-preupgrade");
 }
 
+TEST_F(UpgradeRecordsTest, ClearRefusalsClearsOnlyRefusalsAndOnlyOnce) {
+  UpgradeInfo v2 = Info("v2", "1.2.0", 1h);
+  UpgradeInfo v3 = Info("v3", "1.3.0", 2h);
+  ASSERT_TRUE(records_.RecordFailure(v2, UpgradeOutcome::kRefused, "hook said 3", now_).ok());
+  ASSERT_TRUE(records_.RecordFailure(v3, UpgradeOutcome::kFailed, "bad", now_).ok());
+  Result<std::vector<std::string>> cleared = records_.ClearRefusals(now_ + 1h);
+  ASSERT_TRUE(cleared.ok()) << cleared.status().message();
+  EXPECT_EQ(*cleared, std::vector<std::string>{"v2"});
+  UpgradeHistory history = *store_.LoadHistory();
+  ASSERT_EQ(history.history.size(), 2u);
+  EXPECT_EQ(history.history[0].cleared_at, now_ + 1h);
+  EXPECT_FALSE(history.history[1].cleared_at) << "a failure is never cleared";
+  EXPECT_TRUE(records_.ClearRefusals(now_ + 2h)->empty()) << "cleared once";
+  EXPECT_EQ(store_.LoadHistory()->history[0].cleared_at, now_ + 1h);
+}
+
 TEST_F(UpgradeRecordsTest, ManualCommitAwaitsStartUntilANonManualCommit) {
   EXPECT_FALSE(records_.AwaitingStart());
   UpgradeInfo v2 = Info("v2", "1.2.0", 1h);

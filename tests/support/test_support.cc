@@ -42,9 +42,17 @@ void FakeProcessRunner::SetResult(const std::string& binary, const ProcessResult
   results_[binary] = result;
 }
 
-Result<ProcessResult> FakeProcessRunner::Run(const std::vector<std::string>& argv, Duration,
-                                             size_t) {
+void FakeProcessRunner::SetStartError(const std::string& binary, const std::string& error) {
+  start_errors_[binary] = error;
+}
+
+Result<ProcessResult> FakeProcessRunner::Run(const std::vector<std::string>& argv, Duration, size_t,
+                                             const std::vector<std::string>* env) {
   calls_.push_back(argv);
+  envs_.push_back(env ? *env : std::vector<std::string>{});
+  if (auto e = start_errors_.find(argv.at(0)); e != start_errors_.end()) {
+    return Status::Error(e->second);
+  }
   auto it = results_.find(argv.at(0));
   if (it == results_.end()) return Status::Error("cannot run " + argv[0] + ": No such file");
   return it->second;

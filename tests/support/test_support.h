@@ -58,13 +58,20 @@ class FakeProcessRunner : public ProcessRunner {
   void SetBuildInfo(const std::string& binary, const BuildInfo& info);
   /// Makes `binary` end as `result` describes.
   void SetResult(const std::string& binary, const ProcessResult& result);
+  /// Makes `binary` fail to start with `error`.
+  void SetStartError(const std::string& binary, const std::string& error);
   Result<ProcessResult> Run(const std::vector<std::string>& argv, Duration timeout,
-                            size_t max_output = kDefaultMaxOutput) override;
+                            size_t max_output = kDefaultMaxOutput,
+                            const std::vector<std::string>* env = nullptr) override;
   const std::vector<std::vector<std::string>>& calls() const { return calls_; }
+  /// The environment each call was given (empty when it inherited ours).
+  const std::vector<std::vector<std::string>>& envs() const { return envs_; }
 
  private:
   std::map<std::string, ProcessResult> results_;
+  std::map<std::string, std::string> start_errors_;
   std::vector<std::vector<std::string>> calls_;
+  std::vector<std::vector<std::string>> envs_;
 };
 
 /// The real filesystem with hooks: a test sets `fail_write` to make writes to
