@@ -67,6 +67,12 @@ struct DaemonSection {
   /// fill the disk. At least 1.
   uint64_t max_download_size_mib = 512;
   Duration health_check_period = Duration::zero();  ///< unset: startup_period_duration
+  /// Ours: a URL on the node that must answer 2xx during the health check
+  /// (nym-node: http://127.0.0.1:8080/api/v1/health); unset: not asked.
+  std::string health_check_url;
+  /// Ours: a URL on the node whose JSON `build_version` must be the new
+  /// version (nym-node: /api/v1/build-information); unset: not asked.
+  std::string build_info_url;
   bool operator==(const DaemonSection&) const = default;
 };
 

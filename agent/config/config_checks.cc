@@ -232,4 +232,16 @@ Status CheckHealthCheckPeriod(const Config& config) {
   return {};
 }
 
+Status CheckHealthCheckUrl(const Config& config) {
+  const std::string& url = config.daemon.health_check_url;
+  if (url.empty()) return {};
+  return ValidateNodeApiUrl(url).WithContext("daemon.health_check_url");
+}
+
+Status CheckBuildInfoUrl(const Config& config) {
+  const std::string& url = config.daemon.build_info_url;
+  if (url.empty()) return {};
+  return ValidateNodeApiUrl(url).WithContext("daemon.build_info_url");
+}
+
 }  // namespace nymvisor

@@ -30,6 +30,10 @@ TEST(ConfigChecks, EachErrorNamesItsKeySoInitCanNameTheFlag) {
       {"daemon.max_download_size_mib", [](Config& c) { c.daemon.max_download_size_mib = 0; }},
       {"daemon.health_check_period",
        [](Config& c) { c.daemon.health_check_period = std::chrono::milliseconds(500); }},
+      {"daemon.health_check_url",
+       [](Config& c) { c.daemon.health_check_url = "http://node.example/api/v1/health"; }},
+      {"daemon.build_info_url",
+       [](Config& c) { c.daemon.build_info_url = "http://u:p@127.0.0.1:8080/"; }},
   };
   for (const auto& [name, spoil] : bad) {
     Config c = Valid();
