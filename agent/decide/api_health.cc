@@ -1,5 +1,7 @@
 #include "agent/decide/api_health.h"
 
+#include <nlohmann/json.hpp>
+
 #include "agent/base/json_util.h"
 
 namespace nymvisor {

@@ -61,7 +61,6 @@ void UpgradeRunner::ArmHealthTimers() {
   api_ = {};
   api_round_ += 1;
   probing_ = false;
-  last_probe_ = {};
   TickHealthProgress();
 }
 
@@ -210,9 +209,6 @@ void UpgradeRunner::ProbeApi() {
   ApiHealthPolicy policy = ApiPolicy();
   if (!policy.asks() || !deps_.http || probing_ || !InHealthCheck()) return;
   if (!state_->health_started_at || state_->health_paused_at) return;
-  Timestamp now = deps_.clock.Now();
-  if (last_probe_ != Timestamp{} && now - last_probe_ < settings_.probe_interval) return;
-  last_probe_ = now;
   probing_ = true;
   bool ask_build = !policy.build_info_url.empty() && !api_.build_ok;
   auto probe = std::make_shared<ApiProbe>();

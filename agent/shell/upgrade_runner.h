@@ -55,7 +55,6 @@ struct RunnerSettings {
   /// The node's API during the health check (empty: not asked).
   std::string health_url;
   std::string build_info_url;
-  Duration probe_interval = std::chrono::seconds(5);  ///< one probe round at most this often
   TestHooks hooks;
 };
 
@@ -197,7 +196,6 @@ class UpgradeRunner {
   ApiHealth api_;           ///< what this health period's probes saw (in memory only)
   uint64_t api_round_ = 0;  ///< a new period's number: older answers are dropped
   bool probing_ = false;    ///< a probe round is on the worker
-  Timestamp last_probe_{};  ///< when the last round was started
 };
 
 }  // namespace nymvisor

@@ -41,6 +41,8 @@ TEST(ConfigKeys, InitFlagsKeepTheOriginalNames) {
       {"--github-tag-prefix", "nymvisor.github_tag_prefix"},
       {"--github-api-url", "nymvisor.github_api_url"},
       {"--github-upgrade-delay", "nymvisor.github_upgrade_delay"},
+      {"--health-check-url", "daemon.health_check_url"},
+      {"--build-info-url", "daemon.build_info_url"},
   };
   std::map<std::string, std::string> actual;
   for (const ConfigKey& key : AllConfigKeys()) {

@@ -142,8 +142,9 @@ class ApiHealthTest : public UpgradeHealthTest {
     MakeRunner();
   }
   void Answers(long status, const std::string& version) {
-    http_.resources[kHealth] = {.status = status, .body = "{\"status\":\"up\"}"};
-    http_.resources[kBuild] = {.body = "{\"build_version\":\"" + version + "\"}"};
+    http_.resources[kHealth].status = status;
+    http_.resources[kHealth].body = "{\"status\":\"up\"}";
+    http_.resources[kBuild].body = "{\"build_version\":\"" + version + "\"}";
   }
   /// Lets `d` pass in 5 s ticks, each probe round answered on the worker.
   void RunFor(Duration d) {
