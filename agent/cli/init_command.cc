@@ -366,11 +366,13 @@ void NoteNodeApi(const Config& config, FileSystem& files, std::vector<std::strin
   if (!text.ok()) return;
   std::optional<NodeApiUrls> urls = SuggestNodeApiUrls(*text, config.daemon.args);
   if (!urls) return;
-  notes->push_back("daemon.health_check_url: not set; the node's " + path.string() +
-                   " serves its API (address from " + urls->from +
-                   "): to have the health check ask the node too, run init again with "
-                   "--health-check-url " +
-                   urls->health + " --build-info-url " + urls->build_info);
+  std::string from = urls->from == "--http-bind-address" ? "its --http-bind-address"
+                     : urls->from == "the default"
+                         ? "its default, as " + path.string() + " names none"
+                         : urls->from + " in " + path.string();
+  notes->push_back("daemon.health_check_url: not set; the node serves its HTTP API (address from " +
+                   from + "): to have the health check ask the node too, run init again with " +
+                   "--health-check-url " + urls->health + " --build-info-url " + urls->build_info);
 }
 
 }  // namespace
