@@ -57,7 +57,9 @@ TEST(ConfigToJson, UsesSnakeCaseHumantimeAndNull) {
   EXPECT_EQ(j["daemon"]["args"], Json::array({"run", "--id", "mixnode"}));
   EXPECT_EQ(j["daemon"]["backups_to_keep"], 3);
   EXPECT_TRUE(j["daemon"]["health_check_period"].is_null());
-  EXPECT_EQ(j["daemon"].size(), 19u);
+  EXPECT_TRUE(j["daemon"]["health_check_url"].is_null()) << "unset: not asked";
+  EXPECT_TRUE(j["daemon"]["build_info_url"].is_null());
+  EXPECT_EQ(j["daemon"].size(), 21u);
   EXPECT_TRUE(j["nymvisor"]["metrics_textfile"].is_null());
   EXPECT_EQ(j["nymvisor"]["trusted_keys"], Json::array());
   EXPECT_EQ(j["nymvisor"]["require_signature"], false);
