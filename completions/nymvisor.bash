@@ -61,6 +61,7 @@ _nymvisor() {
           --require-signature --upstream-source --github-repository --github-tag-prefix
           --github-api-url --github-upgrade-delay --busy-check --busy-deadline
           --pre-upgrade-command --post-upgrade-command --build-info-timeout --reset --force --output
+          --health-check-url --build-info-url
           --help" \
           -- "$cur"))
       else

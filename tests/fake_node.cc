@@ -24,9 +24,17 @@
 //                                PATH (synced): what data each start found ("missing" if
 //                                start_data cannot be read)
 //   start_data=PATH              the file start_log digests
+//   http_listen=HOST:PORT        `run` serves nym-node's API there: GET /api/v1/health and
+//                                /api/v1/build-information
+//   http_health_status=N         what /api/v1/health answers (default 200)
+//   http_build_version=V         the build_version /api/v1/build-information reports
+//                                (default: version)
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
@@ -57,10 +65,11 @@ constexpr size_t kMagicLen = 8;
 constexpr size_t kLengthLen = 8;  // hex length of the JSON, before the magic
 
 const char* const kKeys[] = {
-    "version",        "binary_name",    "exit_at_start",   "crash_after_seconds",
-    "ignore_sigterm", "ignore_sigint",  "hang_build_info", "bad_build_info",
-    "notify_ready",   "ready_delay_ms", "mutate_file",     "write_file",
-    "write_kib_s",    "write_version",  "start_log",       "start_data"};
+    "version",        "binary_name",        "exit_at_start",     "crash_after_seconds",
+    "ignore_sigterm", "ignore_sigint",      "hang_build_info",   "bad_build_info",
+    "notify_ready",   "ready_delay_ms",     "mutate_file",       "write_file",
+    "write_kib_s",    "write_version",      "start_log",         "start_data",
+    "http_listen",    "http_health_status", "http_build_version"};
 
 std::string ReadSelf() {
   std::ifstream in("/proc/self/exe", std::ios::binary);
@@ -259,6 +268,55 @@ std::unique_ptr<Writer> MakeWriter(const json& s) {
   return std::make_unique<Writer>(path, std::stoi(Get(s, "write_kib_s", "10240")));
 }
 
+/// One answer of the node's API, as nym-node's HTTP server would give it.
+std::string ApiAnswer(const json& s, const std::string& path) {
+  long status = 404;
+  std::string body = "{\"error\":\"not found\"}";
+  if (path == "/api/v1/health") {
+    status = std::stol(Get(s, "http_health_status", "200"));
+    body = status / 100 == 2 ? "{\"status\":\"up\",\"uptime\":1}" : "{\"error\":\"unhealthy\"}";
+  } else if (path == "/api/v1/build-information") {
+    json reported = s;
+    reported["version"] = Get(s, "http_build_version", Get(s, "version"));
+    status = 200;
+    body = BuildInfo(reported).dump();
+  }
+  return "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Type: application/json\r\n" +
+         "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+}
+
+/// Serves the API on http_listen (an IPv4 address and port) until the
+/// process ends; one connection at a time is enough for the agent's probes.
+void ServeApi(const json& s) {
+  std::string listen = Get(s, "http_listen");
+  size_t colon = listen.rfind(':');
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(std::stoi(listen.substr(colon + 1))));
+  inet_pton(AF_INET, listen.substr(0, colon).c_str(), &addr.sin_addr);
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 8) != 0) {
+    std::perror("fake-node http_listen");
+    return;
+  }
+  std::thread([s, fd] {
+    while (true) {
+      int c = ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
+      if (c < 0) continue;
+      char buf[4096];
+      ssize_t n = ::recv(c, buf, sizeof buf - 1, 0);
+      std::string request(buf, n > 0 ? static_cast<size_t>(n) : 0);
+      size_t sp = request.find(' ');
+      std::string path = request.substr(sp + 1, request.find(' ', sp + 1) - sp - 1);
+      std::string answer = ApiAnswer(s, path);
+      (void)!::send(c, answer.data(), answer.size(), MSG_NOSIGNAL);
+      ::close(c);
+    }
+  }).detach();
+}
+
 int CmdRun(const json& s, const std::vector<std::string>& args) {
   std::string version = Get(s, "version");
   std::cout << "fake-node " << version << " starting with";
@@ -277,6 +335,7 @@ int CmdRun(const json& s, const std::vector<std::string>& args) {
   auto start = std::chrono::steady_clock::now();
   bool ready_sent = false;
   std::unique_ptr<Writer> writer = MakeWriter(s);
+  if (!Get(s, "http_listen").empty()) ServeApi(s);
   while (!g_stop) {
     if (writer) writer->Tick();
     auto elapsed = std::chrono::steady_clock::now() - start;

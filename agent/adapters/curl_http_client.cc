@@ -80,7 +80,8 @@ size_t OnBody(char* data, size_t size, size_t count, void* userdata) {
   auto* t = static_cast<Transfer*>(userdata);
   size_t n = size * count;
   if (!t->started) t->error = StartBody(t);
-  bool success = t->response.status == 200 || t->response.status == 206;
+  long code = t->response.status;
+  bool success = code == 200 || code == 206 || (t->request->node_probe && code / 100 == 2);
   t->received += n;
   if (t->received > t->request->max_bytes) {
     t->error = TooLarge(*t->request);
@@ -125,7 +126,8 @@ void SetOptions(CURL* c, const HttpRequest& r, Transfer* t, curl_slist* headers)
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   // A redirect never downgrades https to http, and only http(s) is followed.
   curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, IsHttps(r.url) ? "https" : "http,https");
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, r.node_probe ? 0L : 1L);
+  if (r.node_probe) curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
   curl_easy_setopt(c, CURLOPT_MAXREDIRS, kMaxRedirects);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -168,6 +170,7 @@ curl_slist* ConditionalHeaders(const HttpRequest& r) {
 Status CheckStatus(const Transfer& t) {
   long status = t.response.status;
   if (status == 200 || status == 206 || status == 304) return {};
+  if (t.request->node_probe && status / 100 == 2) return {};
   if (t.request->absent_is_an_answer && (status == 404 || status == 410)) return {};
   if (t.request->rate_limit_is_an_answer && (status == 403 || status == 429)) return {};
   std::string message = "HTTP status " + std::to_string(status) + " from " + t.request->url;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "agent/cli/node_api_plan.h"
 #include "agent/config/config_keys.h"
 #include "agent/config/instance_config.h"
 #include "agent/config/upstream_source.h"
@@ -355,6 +356,25 @@ void NoteAccountChoice(const Config& config, bool home_existed, std::vector<std:
   notes->push_back(note);
 }
 
+/// Suggests the health check's URLs from the node's own config.toml under
+/// the home (read in the caller's scope: as the node's account), unless
+/// either URL is set already. Silent when there is no such file.
+void NoteNodeApi(const Config& config, FileSystem& files, std::vector<std::string>* notes) {
+  if (!config.daemon.health_check_url.empty() || !config.daemon.build_info_url.empty()) return;
+  std::filesystem::path path = std::filesystem::path(config.daemon.home) / "config/config.toml";
+  Result<std::string> text = files.ReadFile(path);
+  if (!text.ok()) return;
+  std::optional<NodeApiUrls> urls = SuggestNodeApiUrls(*text, config.daemon.args);
+  if (!urls) return;
+  std::string from = urls->from == "--http-bind-address" ? "its --http-bind-address"
+                     : urls->from == "the default"
+                         ? "its default, as " + path.string() + " names none"
+                         : urls->from + " in " + path.string();
+  notes->push_back("daemon.health_check_url: not set; the node serves its HTTP API (address from " +
+                   from + "): to have the health check ask the node too, run init again with " +
+                   "--health-check-url " + urls->health + " --build-info-url " + urls->build_info);
+}
+
 }  // namespace
 
 Result<InitResult> RunInit(const InitFlags& flags, const LocatorContext& ctx, const EnvLookup& env,
@@ -373,6 +393,7 @@ Result<InitResult> RunInit(const InitFlags& flags, const LocatorContext& ctx, co
     // a binary planted there can do nothing that account could not.
     NV_ASSIGN_OR_RETURN(Scope as_node, deps.enter_node ? deps.enter_node(pre) : Scope());
     NV_RETURN_IF_ERROR(InstallInstance(flags, binary, existing, ctx, env, deps, &result));
+    NoteNodeApi(result.config, deps.files, &result.notes);
   }
   Config& config = result.config;
   result.previous = existing.previous;

@@ -77,6 +77,12 @@ struct DaemonSection {
   std::string pre_upgrade_command;
   /// Ours: run after every commit, rollback, refusal or failure.
   std::string post_upgrade_command;
+  /// Ours: a URL on the node that must answer 2xx during the health check
+  /// (nym-node: http://127.0.0.1:8080/api/v1/health); unset: not asked.
+  std::string health_check_url;
+  /// Ours: a URL on the node whose JSON `build_version` must be the new
+  /// version (nym-node: /api/v1/build-information); unset: not asked.
+  std::string build_info_url;
   bool operator==(const DaemonSection&) const = default;
 };
 

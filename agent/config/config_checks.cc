@@ -260,4 +260,16 @@ Status CheckBusyDeadline(const Config& config) {
   return AtLeastOneSecond("daemon.busy_deadline", config.daemon.busy_deadline);
 }
 
+Status CheckHealthCheckUrl(const Config& config) {
+  const std::string& url = config.daemon.health_check_url;
+  if (url.empty()) return {};
+  return ValidateNodeApiUrl(url).WithContext("daemon.health_check_url");
+}
+
+Status CheckBuildInfoUrl(const Config& config) {
+  const std::string& url = config.daemon.build_info_url;
+  if (url.empty()) return {};
+  return ValidateNodeApiUrl(url).WithContext("daemon.build_info_url");
+}
+
 }  // namespace nymvisor

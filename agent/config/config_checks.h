@@ -52,6 +52,11 @@ Status CheckUser(const Config& config);
 Status CheckMaxDownloadSize(const Config& config);
 /// daemon.health_check_period: unset or at least 1s.
 Status CheckHealthCheckPeriod(const Config& config);
+/// daemon.health_check_url: unset, or an http(s) URL on a loopback or
+/// literal IP host without credentials (ValidateNodeApiUrl).
+Status CheckHealthCheckUrl(const Config& config);
+/// daemon.build_info_url: as daemon.health_check_url.
+Status CheckBuildInfoUrl(const Config& config);
 
 /// busy_check, pre_upgrade_command, post_upgrade_command: unset, or a
 /// command SplitCommandLine accepts (an absolute program, no variables).

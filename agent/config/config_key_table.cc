@@ -437,6 +437,34 @@ std::vector<ConfigKey> OurDaemonKeys() {
           .change = kReload,
           .check = CheckPostUpgradeCommand,
       },
+      {
+          NV_FIELD(daemon, health_check_url),
+          .env_var = "DAEMON_HEALTH_CHECK_URL",
+          .kind = ValueKind::kUrl,
+          .optional = true,
+          .init = {.name = "--health-check-url",
+                   .help = "Node URL that must answer 2xx during the health check",
+                   .default_text = "none"},
+          .comment = "A URL on the node that must answer 2xx during the health check "
+                     "(loopback or an IP address). Empty: not asked.",
+          .label = {.text = "health check url:", .line = 39},
+          .change = kReload,
+          .check = CheckHealthCheckUrl,
+      },
+      {
+          NV_FIELD(daemon, build_info_url),
+          .env_var = "DAEMON_BUILD_INFO_URL",
+          .kind = ValueKind::kUrl,
+          .optional = true,
+          .init = {.name = "--build-info-url",
+                   .help = "Node URL whose JSON build_version must be the new version",
+                   .default_text = "none"},
+          .comment = "A URL on the node whose JSON build_version must be the new version "
+                     "(loopback or an IP address). Empty: not asked.",
+          .label = {.text = "build info url:", .line = 40},
+          .change = kReload,
+          .check = CheckBuildInfoUrl,
+      },
   };
 }
 

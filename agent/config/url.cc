@@ -1,5 +1,6 @@
 #include "agent/config/url.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -74,6 +75,40 @@ Result<std::string> NormalizeHttpUrl(std::string_view url) {
   CurlString owned(raw);
   if (rc != CURLUE_OK) return Status::Error("invalid URL '" + std::string(url) + "'");
   return std::string(raw);
+}
+
+namespace {
+
+/// localhost, or an IPv4 (dotted, as libcurl writes it) or IPv6 address
+/// (libcurl keeps its brackets).
+bool IsLoopbackOrAddress(std::string host) {
+  std::transform(host.begin(), host.end(), host.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (host == "localhost") return true;
+  unsigned char addr[16];
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    std::string inner = host.substr(1, host.size() - 2);
+    return inet_pton(AF_INET6, inner.c_str(), addr) == 1;
+  }
+  return inet_pton(AF_INET, host.c_str(), addr) == 1;
+}
+
+}  // namespace
+
+Status ValidateNodeApiUrl(std::string_view url) {
+  NV_RETURN_IF_ERROR(ValidateHttpUrl(url));
+  NV_ASSIGN_OR_RETURN(UrlHandle handle, ParseUrl(url));
+  if (GetPart(handle.get(), CURLUPART_USER).ok()) {
+    return Status::Error("URL '" + RedactUrl(url) +
+                         "' must not carry a user or password: the node's API needs none");
+  }
+  NV_ASSIGN_OR_RETURN(std::string host, GetPart(handle.get(), CURLUPART_HOST));
+  if (!IsLoopbackOrAddress(host)) {
+    return Status::Error("URL '" + RedactUrl(url) + "' names the host '" + host +
+                         "'; use 127.0.0.1 (or the node's own IP address written as one), "
+                         "so that a name resolved elsewhere cannot answer for the node");
+  }
+  return {};
 }
 
 Result<std::string> UpgradeInfoUrlFromBase(std::string_view base, std::string_view daemon_name) {

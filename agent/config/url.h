@@ -19,6 +19,12 @@ Status ValidateHttpUrl(std::string_view url);
 /// ValidateHttpUrl.
 Result<std::string> NormalizeHttpUrl(std::string_view url);
 
+/// A URL the agent asks the node itself (health, build information): an
+/// http(s) URL without credentials whose host is loopback (localhost,
+/// 127.0.0.0/8, ::1) or an IP address written literally, so a name that DNS
+/// resolves elsewhere cannot stand in for the node.
+Status ValidateNodeApiUrl(std::string_view url);
+
 /// "<base path without trailing '/'>/<daemon_name>/upgrade-info.json", keeping
 /// the base URL's query, as the original derives the upstream URL.
 Result<std::string> UpgradeInfoUrlFromBase(std::string_view base, std::string_view daemon_name);

@@ -39,6 +39,11 @@ struct HttpRequest {
   /// Extra request headers (Accept, an API version, Authorization). An
   /// Authorization header is never sent on to another host after a redirect.
   std::vector<std::pair<std::string, std::string>> headers;
+  /// Probes of the node's own API (daemon.health_check_url): every 2xx is a
+  /// success (a health endpoint may answer 204), redirects are not followed
+  /// (a 3xx is an error) and no proxy is used (an HTTPS_PROXY in the
+  /// environment would otherwise answer for 127.0.0.1).
+  bool node_probe = false;
 };
 
 struct HttpResponse {

@@ -1,7 +1,9 @@
 // The health check of an upgrade (step kHealthCheck): the gate's judgement
 // of the unit's state changes, and its pause when someone else (an
-// operator's `systemctl stop`) takes the node down during it.
+// operator's `systemctl stop`) takes the node down during it; and the
+// probes of the node's own API (daemon.health_check_url, build_info_url).
 #include <algorithm>
+#include <memory>
 
 #include "agent/shell/upgrade_runner.h"
 
@@ -54,6 +56,11 @@ void UpgradeRunner::ArmHealthTimers() {
   Duration elapsed = deps_.clock.Now() - *state_->health_started_at;
   Duration left = std::max(Duration::zero(), settings_.health.period - elapsed);
   timer_ = deps_.scheduler.After(left, [this] { ReadAndJudge(/*at_end=*/true); });
+  // A new period asks the API afresh: what an earlier agent or an earlier
+  // period saw is not known, so the stricter reading is to start over.
+  api_ = {};
+  api_round_ += 1;
+  probing_ = false;
   TickHealthProgress();
 }
 
@@ -77,6 +84,10 @@ void UpgradeRunner::Judge(const UnitState& unit, bool at_end) {
   Duration elapsed = deps_.clock.Now() - *state_->health_started_at;
   Duration judged = at_end || hurried_ ? std::max(elapsed, settings_.health.period) : elapsed;
   HealthJudgement j = JudgeHealth(settings_.health, state_->restarts_before, unit, judged);
+  if (j.verdict != HealthVerdict::kUnhealthy) {
+    HealthJudgement api = JudgeApiHealth(ApiPolicy(), api_, judged >= settings_.health.period);
+    if (api.verdict == HealthVerdict::kUnhealthy) j = api;
+  }
   if (j.verdict != HealthVerdict::kPending) {
     Advance(j.verdict == HealthVerdict::kHealthy, j.reason);
   }
@@ -90,6 +101,7 @@ void UpgradeRunner::TickHealthProgress() {
     (void)deps_.records.SaveState(*state_);  // what a resumed check may count
   }
   if (deps_.changed) deps_.changed();
+  ProbeApi();
   tick_ = deps_.scheduler.After(std::chrono::seconds(5), [this] {
     tick_ = 0;
     TickHealthProgress();
@@ -161,6 +173,82 @@ void UpgradeRunner::ResumeAfterOperator(const UnitState& unit) {
   deps_.log.Info(settings_.unit + " was started again: the health check of " +
                  state_->target.version + " begins a full period");
   ArmHealthTimers();
+}
+
+/// One round's answers, filled on the worker.
+struct UpgradeRunner::ApiProbe {
+  long health_status = 0;  ///< 0: not asked, or nothing answered
+  std::string health_detail;
+  bool asked_build = false;
+  std::string build_body;
+  std::string build_error;
+};
+
+namespace {
+
+HttpRequest NodeProbe(const std::string& url) {
+  HttpRequest r;
+  r.url = url;
+  r.node_probe = true;
+  r.max_bytes = 64 * 1024;
+  r.connect_timeout = std::chrono::seconds(2);
+  r.total_timeout = std::chrono::seconds(4);
+  r.stall_timeout = std::chrono::seconds(4);
+  return r;
+}
+
+}  // namespace
+
+ApiHealthPolicy UpgradeRunner::ApiPolicy() const {
+  return {.health_url = settings_.health_url,
+          .build_info_url = settings_.build_info_url,
+          .expected_version = state_ ? state_->target.version : ""};
+}
+
+void UpgradeRunner::ProbeApi() {
+  ApiHealthPolicy policy = ApiPolicy();
+  if (!policy.asks() || !deps_.http || probing_ || !InHealthCheck()) return;
+  if (!state_->health_started_at || state_->health_paused_at) return;
+  probing_ = true;
+  bool ask_build = !policy.build_info_url.empty() && !api_.build_ok;
+  auto probe = std::make_shared<ApiProbe>();
+  HttpClient* http = deps_.http;
+  deps_.worker.Post(
+      [http, policy, ask_build, probe] {
+        if (!policy.health_url.empty()) {
+          std::string ignored;
+          Result<HttpResponse> r = http->Get(NodeProbe(policy.health_url), CollectBody(&ignored));
+          probe->health_status = r.ok() ? r->status : 0;
+          if (!r.ok()) probe->health_detail = r.status().message();
+        }
+        if (ask_build) {
+          probe->asked_build = true;
+          Result<HttpResponse> r =
+              http->Get(NodeProbe(policy.build_info_url), CollectBody(&probe->build_body));
+          if (!r.ok()) probe->build_error = r.status().message();
+        }
+      },
+      [this, probe, round = api_round_] { OnApiProbed(*probe, round); });
+}
+
+void UpgradeRunner::OnApiProbed(const ApiProbe& probe, uint64_t round) {
+  if (round != api_round_) return;  // a probe of an earlier period
+  probing_ = false;
+  if (!InHealthCheck() || state_->health_paused_at) return;
+  ApiHealthPolicy policy = ApiPolicy();
+  if (!policy.health_url.empty()) {
+    bool first = !api_.answered;
+    NoteHealthProbe(api_, probe.health_status, probe.health_detail);
+    if (first && api_.answered) deps_.log.Info(policy.health_url + " answers");
+  }
+  if (probe.asked_build) {
+    NoteBuildInfoProbe(api_, policy, probe.build_body, probe.build_error);
+    if (api_.build_ok) {
+      deps_.log.Info(policy.build_info_url + " reports build_version " + policy.expected_version);
+    }
+  }
+  HealthJudgement j = JudgeApiHealth(policy, api_, /*at_end=*/false);
+  if (j.verdict == HealthVerdict::kUnhealthy) Advance(false, j.reason);
 }
 
 }  // namespace nymvisor

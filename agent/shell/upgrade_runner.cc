@@ -18,6 +18,8 @@ RunnerSettings MakeRunnerSettings(const Config& config, TestHooks hooks) {
       // More backups than a uint32_t counts means keeping every one.
       .backups_to_keep =
           static_cast<uint32_t>(std::min<uint64_t>(config.daemon.backups_to_keep, UINT32_MAX)),
+      .health_url = config.daemon.health_check_url,
+      .build_info_url = config.daemon.build_info_url,
       .hooks = std::move(hooks),
   };
 }

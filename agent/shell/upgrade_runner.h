@@ -7,11 +7,13 @@
 #include <string>
 
 #include "agent/config/config.h"
+#include "agent/decide/api_health.h"
 #include "agent/decide/health_gate.h"
 #include "agent/decide/upgrade_state.h"
 #include "agent/decide/upgrade_steps.h"
 #include "agent/ports/backup_store.h"
 #include "agent/ports/clock.h"
+#include "agent/ports/http_client.h"
 #include "agent/ports/scheduler.h"
 #include "agent/ports/systemd_manager.h"
 #include "agent/shell/logger.h"
@@ -34,6 +36,10 @@ struct RunnerDeps {
   /// A health check begun in another boot starts over: the machine was off,
   /// so the new version was not proven while the clock ran.
   std::function<std::string()> boot_id = {};
+  /// Asks the node's API during the health check (daemon.health_check_url,
+  /// build_info_url) on the backup lane, which is idle then; unset: the
+  /// URLs are not asked. Must be safe to call from the worker thread.
+  HttpClient* http = nullptr;
 };
 
 struct RunnerSettings {
@@ -46,6 +52,9 @@ struct RunnerSettings {
   /// A stopping agent lets a health check with at most this much left run to
   /// its real verdict (the unit's TimeoutStopSec=10min bounds the wait).
   Duration stop_budget = std::chrono::minutes(5);
+  /// The node's API during the health check (empty: not asked).
+  std::string health_url;
+  std::string build_info_url;
   TestHooks hooks;
 };
 
@@ -148,6 +157,13 @@ class UpgradeRunner {
   /// A resumed check: counts only the healthy time seen before.
   void ContinueHealthCheck(const UnitState& unit);
   bool InHealthCheck() const;
+  /// What the node's API must show for the version being checked.
+  ApiHealthPolicy ApiPolicy() const;
+  /// Asks the API on the worker, unless a round is under way or nothing is
+  /// asked; the answer is judged on the main thread (OnApiProbed).
+  void ProbeApi();
+  struct ApiProbe;
+  void OnApiProbed(const ApiProbe& probe, uint64_t round);
   /// Forgets another client's job; true if it was one. Pauses the check if
   /// the node is down now.
   bool OnOperatorJobRemoved(const std::string& job);
@@ -183,6 +199,9 @@ class UpgradeRunner {
   Scheduler::TimerId timer_ = 0;
   Scheduler::TimerId tick_ = 0;
   bool hurried_ = false;
+  ApiHealth api_;           ///< what this health period's probes saw (in memory only)
+  uint64_t api_round_ = 0;  ///< a new period's number: older answers are dropped
+  bool probing_ = false;    ///< a probe round is on the worker
 };
 
 }  // namespace nymvisor

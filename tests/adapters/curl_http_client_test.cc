@@ -196,5 +196,28 @@ TEST(CurlHttpClient, RateLimitsCanBeAnAnswerWithTheirHeaders) {
   EXPECT_TRUE(got.body.empty()) << "the body of a refusal never reaches the sink";
 }
 
+TEST(CurlHttpClient, ANodeProbeTakesAny2xxNeverRedirectsAndSkipsTheProxy) {
+  LoopbackHttpServer server;
+  server.Set("/health", {204, "", {}});
+  server.Set("/moved", {302, "", {{"Location", server.Url("/health")}}});
+  CurlHttpClient client;
+  Collected got;
+  HttpRequest probe = Req(server.Url("/health"));
+  EXPECT_FALSE(Fetch(client, probe, &got).ok()) << "a 204 is no download";
+  probe.node_probe = true;
+  // A proxy in the environment (an env file's HTTPS_PROXY) must not answer
+  // for the node: port 9 on loopback refuses, so using it would fail.
+  ::setenv("http_proxy", "http://127.0.0.1:9", 1);
+  Result<HttpResponse> r = Fetch(client, probe, &got);
+  ::unsetenv("http_proxy");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->status, 204);
+  HttpRequest moved = Req(server.Url("/moved"));
+  moved.node_probe = true;
+  Status st = Fetch(client, moved, &got).status();
+  EXPECT_EQ(st.message(), "HTTP status 302 from " + server.Url("/moved"));
+  EXPECT_EQ(server.Requests().back().path, "/moved") << "the redirect was not followed";
+}
+
 }  // namespace
 }  // namespace nymvisor

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <fstream>
+
 #include "agent/adapters/posix_process_runner.h"
 #include "agent/adapters/real_file_system.h"
 #include "agent/config/instance_config.h"
@@ -274,6 +276,46 @@ TEST_F(InitCommandTest, AFirstInitSaysWhichAccountTheNodeRunsAsAndWhy) {
   EXPECT_NE(notes.find("daemon.user: not given, and "), std::string::npos) << notes;
   EXPECT_NE(notes.find("so the node runs as '" + r->config.daemon.user + "'"), std::string::npos)
       << notes;
+}
+
+std::string Joined(const std::vector<std::string>& notes) {
+  std::string all;
+  for (const std::string& n : notes) all += n + "\n";
+  return all;
+}
+
+TEST_F(InitCommandTest, SuggestsTheHealthUrlsFromTheNodesOwnConfig) {
+  std::filesystem::create_directories(dir_ / "home/config");
+  std::ofstream(dir_ / "home/config/config.toml") << "id = 'x'\n[http]\nbind_address = "
+                                                     "'0.0.0.0:8080'\naccess_token = ''\n";
+  Result<InitResult> r = Init();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_NE(Joined(r->notes).find("run init again with --health-check-url "
+                                  "http://127.0.0.1:8080/api/v1/health --build-info-url "
+                                  "http://127.0.0.1:8080/api/v1/build-information"),
+            std::string::npos)
+      << Joined(r->notes);
+  flags_.Set("daemon.health_check_url", "http://127.0.0.1:8080/api/v1/health");
+  r = Init();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(Joined(r->notes).find("--health-check-url"), std::string::npos)
+      << "set already: " << Joined(r->notes);
+  EXPECT_EQ(r->config.daemon.health_check_url, "http://127.0.0.1:8080/api/v1/health");
+}
+
+TEST_F(InitCommandTest, WithoutTheNodesConfigNothingIsSuggested) {
+  Result<InitResult> r = Init();
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(Joined(r->notes).find("--health-check-url"), std::string::npos) << Joined(r->notes);
+}
+
+TEST_F(InitCommandTest, AHealthUrlOnAnotherHostIsRefusedNamingTheFlag) {
+  flags_.Set("daemon.health_check_url", "http://node.example/api/v1/health");
+  Result<InitResult> r = Init();
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("--health-check-url"), std::string::npos)
+      << r.status().message();
+  EXPECT_NE(r.status().message().find("127.0.0.1"), std::string::npos) << r.status().message();
 }
 
 TEST_F(InitCommandTest, AnUnknownDaemonUserIsRefused) {

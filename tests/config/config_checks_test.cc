@@ -36,6 +36,10 @@ TEST(ConfigChecks, EachErrorNamesItsKeySoInitCanNameTheFlag) {
        [](Config& c) { c.daemon.pre_upgrade_command = "/bin/echo $HOME"; }},
       {"daemon.post_upgrade_command",
        [](Config& c) { c.daemon.post_upgrade_command = "/bin/echo 'open"; }},
+      {"daemon.health_check_url",
+       [](Config& c) { c.daemon.health_check_url = "http://node.example/api/v1/health"; }},
+      {"daemon.build_info_url",
+       [](Config& c) { c.daemon.build_info_url = "http://u:p@127.0.0.1:8080/"; }},
   };
   for (const auto& [name, spoil] : bad) {
     Config c = Valid();

@@ -45,6 +45,8 @@ TEST(ConfigKeys, InitFlagsKeepTheOriginalNames) {
       {"--busy-deadline", "daemon.busy_deadline"},
       {"--pre-upgrade-command", "daemon.pre_upgrade_command"},
       {"--post-upgrade-command", "daemon.post_upgrade_command"},
+      {"--health-check-url", "daemon.health_check_url"},
+      {"--build-info-url", "daemon.build_info_url"},
   };
   std::map<std::string, std::string> actual;
   for (const ConfigKey& key : AllConfigKeys()) {

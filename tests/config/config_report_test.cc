@@ -59,7 +59,9 @@ TEST(ConfigToJson, UsesSnakeCaseHumantimeAndNull) {
   EXPECT_TRUE(j["daemon"]["health_check_period"].is_null());
   EXPECT_TRUE(j["daemon"]["busy_check"].is_null());
   EXPECT_EQ(j["daemon"]["busy_deadline"], "6h");
-  EXPECT_EQ(j["daemon"].size(), 23u);
+  EXPECT_TRUE(j["daemon"]["health_check_url"].is_null()) << "unset: not asked";
+  EXPECT_TRUE(j["daemon"]["build_info_url"].is_null());
+  EXPECT_EQ(j["daemon"].size(), 25u);
   EXPECT_TRUE(j["nymvisor"]["metrics_textfile"].is_null());
   EXPECT_EQ(j["nymvisor"]["trusted_keys"], Json::array());
   EXPECT_EQ(j["nymvisor"]["require_signature"], false);

@@ -53,5 +53,26 @@ TEST(NormalizeHttpUrl, FetchesTheSameUpgradeInfo) {
             "http://mirror.example/nym/nym-node/upgrade-info.json?c=1");
 }
 
+TEST(ValidateNodeApiUrl, AcceptsLoopbackAndAddressesWrittenLiterally) {
+  for (const char* url :
+       {"http://127.0.0.1:8080/api/v1/health", "http://localhost:8080/api/v1/health",
+        "http://LOCALHOST:8080/", "http://[::1]:8080/api/v1/health", "https://127.0.0.2/x",
+        "http://203.0.113.7:8080/api/v1/health", "http://[2001:db8::1]:8080/"}) {
+    EXPECT_TRUE(ValidateNodeApiUrl(url).ok()) << url << ": " << ValidateNodeApiUrl(url).message();
+  }
+}
+
+TEST(ValidateNodeApiUrl, RefusesNamesCredentialsAndOtherSchemes) {
+  Status named = ValidateNodeApiUrl("http://node.example:8080/api/v1/health");
+  EXPECT_FALSE(named.ok());
+  EXPECT_NE(named.message().find("names the host 'node.example'; use 127.0.0.1"), std::string::npos)
+      << named.message();
+  Status creds = ValidateNodeApiUrl("http://user:secret@127.0.0.1:8080/");
+  EXPECT_FALSE(creds.ok());
+  EXPECT_EQ(creds.message().find("secret"), std::string::npos) << "redacted: " << creds.message();
+  EXPECT_FALSE(ValidateNodeApiUrl("ftp://127.0.0.1/").ok());
+  EXPECT_FALSE(ValidateNodeApiUrl("127.0.0.1:8080").ok());
+}
+
 }  // namespace
 }  // namespace nymvisor

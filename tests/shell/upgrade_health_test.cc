@@ -129,5 +129,104 @@ TEST_F(UpgradeHealthTest, ANewAgentWaitsOnForTheOperatorWithoutSpendingAnAttempt
   EXPECT_TRUE(committed_);
 }
 
+// The node's own API during the health check (daemon.health_check_url,
+// daemon.build_info_url): probed every 5 s on the backup lane.
+class ApiHealthTest : public UpgradeHealthTest {
+ protected:
+  static constexpr char kHealth[] = "http://127.0.0.1:8080/api/v1/health";
+  static constexpr char kBuild[] = "http://127.0.0.1:8080/api/v1/build-information";
+  void SetUp() override {
+    UpgradeHealthTest::SetUp();
+    health_url_ = kHealth;
+    build_info_url_ = kBuild;
+    MakeRunner();
+  }
+  void Answers(long status, const std::string& version) {
+    http_.resources[kHealth].status = status;
+    http_.resources[kHealth].body = "{\"status\":\"up\"}";
+    http_.resources[kBuild].body = "{\"build_version\":\"" + version + "\"}";
+  }
+  /// Lets `d` pass in 5 s ticks, each probe round answered on the worker.
+  void RunFor(Duration d) {
+    for (Duration t{}; t < d && !finished_ && runner_->state()->step == UpgradeStep::kHealthCheck;
+         t += 5s) {
+      worker_.RunAll();
+      scheduler_.Advance(5s);
+    }
+    worker_.RunAll();
+  }
+  void RollsBackWith(const std::string& reason) {
+    ASSERT_EQ(runner_->state()->step, UpgradeStep::kRollbackStopping);
+    EXPECT_EQ(runner_->state()->failure, reason);
+    systemd_.Finish();  // stop the new version
+    worker_.RunAll();   // restore
+    systemd_.Finish();  // start the old version
+    scheduler_.Advance(10s);
+    ASSERT_TRUE(finished_.has_value());
+    EXPECT_FALSE(committed_);
+    UpgradeHistory history = *store_.LoadHistory();
+    EXPECT_EQ(history.history.back().outcome, UpgradeOutcome::kRolledBack);
+    EXPECT_EQ(history.history.back().reason, reason);
+  }
+};
+
+TEST_F(ApiHealthTest, AnHonestNodeCommits) {
+  Answers(200, "1.2.0");
+  UpToHealthCheck();
+  RunFor(120s);
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_TRUE(committed_);
+  EXPECT_TRUE(Journaled(std::string(kHealth) + " answers"));
+  for (const HttpRequest& r : http_.requests) EXPECT_TRUE(r.node_probe) << r.url;
+}
+
+TEST_F(ApiHealthTest, AHealthUrlAnswering500RollsBackAtTheEnd) {
+  Answers(500, "1.2.0");
+  UpToHealthCheck();
+  RunFor(115s);
+  EXPECT_EQ(runner_->state()->step, UpgradeStep::kHealthCheck) << "it may answer yet";
+  RunFor(10s);
+  RollsBackWith(std::string(kHealth) +
+                " never answered 2xx during the health check (last: HTTP status 500 from " +
+                kHealth + ")");
+}
+
+TEST_F(ApiHealthTest, TheOldVersionAnsweringRollsBackAtOnce) {
+  Answers(200, "1.1.0");
+  UpToHealthCheck();
+  worker_.RunAll();  // the first round, at the start of the period
+  RollsBackWith(std::string(kBuild) +
+                " reports build_version 1.1.0, not 1.2.0: the old binary still answers");
+}
+
+TEST_F(ApiHealthTest, ThreeFailuresInARowAfterAnAnswerRollBack) {
+  Answers(200, "1.2.0");
+  UpToHealthCheck();
+  RunFor(30s);
+  http_.resources.erase(kHealth);  // the API goes away while the unit stays up
+  RunFor(15s);
+  RollsBackWith(std::string(kHealth) + " failed 3 times in a row after answering (last: GET " +
+                kHealth + ": no route)");
+}
+
+TEST_F(ApiHealthTest, TheBuildIsAskedOnlyUntilItMatches) {
+  Answers(200, "1.2.0");
+  UpToHealthCheck();
+  RunFor(120s);
+  int build_asks = 0;
+  for (const HttpRequest& r : http_.requests) build_asks += r.url == kBuild;
+  EXPECT_EQ(build_asks, 1);
+  EXPECT_TRUE(committed_);
+}
+
+TEST_F(UpgradeHealthTest, WithoutUrlsTheApiIsNeverAsked) {
+  UpToHealthCheck();
+  scheduler_.Advance(120s);
+  worker_.RunAll();
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_TRUE(committed_);
+  EXPECT_TRUE(http_.requests.empty());
+}
+
 }  // namespace
 }  // namespace nymvisor

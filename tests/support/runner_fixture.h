@@ -37,6 +37,8 @@ class RunnerFixture : public ShellFixture {
     RunnerSettings settings{.unit = kUnit,
                             .health = health_,
                             .stop_budget = stop_budget_,
+                            .health_url = health_url_,
+                            .build_info_url = build_info_url_,
                             .hooks = {.step_delays = step_delays_}};
     RunnerDeps deps{.systemd = systemd_,
                     .backups = backups_,
@@ -46,7 +48,8 @@ class RunnerFixture : public ShellFixture {
                     .worker = BackupLane(worker_),
                     .log = log_,
                     .changed = [this] { statuses_.push_back(StatusLine()); },
-                    .boot_id = [this] { return boot_id_; }};
+                    .boot_id = [this] { return boot_id_; },
+                    .http = &http_};
     runner_.emplace(deps, settings, [this](const UpgradeState& s, bool committed) {
       finished_ = s;
       committed_ = committed;
@@ -106,6 +109,8 @@ class RunnerFixture : public ShellFixture {
   StepDelays step_delays_;
   Duration stop_budget_ = std::chrono::minutes(5);
   HealthPolicy health_{std::chrono::seconds(120), 2};  ///< set, then MakeRunner()
+  std::string health_url_;      ///< the node's API the runner asks; set, then MakeRunner()
+  std::string build_info_url_;  ///< likewise
 };
 
 }  // namespace nymvisor::testing
