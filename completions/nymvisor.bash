@@ -60,6 +60,7 @@ _nymvisor() {
           --max-download-size-mib --health-check-period --metrics-textfile --trusted-keys
           --require-signature --upstream-source --github-repository --github-tag-prefix
           --github-api-url --github-upgrade-delay --build-info-timeout --reset --force --output
+          --min-release-age --upgrade-window --upgrade-time-zone --rollout-spread
           --help" \
           -- "$cur"))
       else

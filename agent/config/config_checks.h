@@ -52,6 +52,11 @@ Status CheckUser(const Config& config);
 Status CheckMaxDownloadSize(const Config& config);
 /// daemon.health_check_period: unset or at least 1s.
 Status CheckHealthCheckPeriod(const Config& config);
+/// nymvisor.upgrade_windows: each `[DAYS ]HH:MM-HH:MM`, and at least as
+/// long as an upgrade needs (UpgradeWindowNeeds).
+Status CheckUpgradeWindows(const Config& config);
+/// nymvisor.upgrade_time_zone: "UTC", "localtime" or a zone tzdata knows.
+Status CheckUpgradeTimeZone(const Config& config);
 
 }  // namespace nymvisor
 

@@ -125,12 +125,23 @@ int OnKey(void* user, const char* section, const char* name, const char* raw) {
     return 1;
   }
   const ConfigKey* key = FindConfigKey(section, name);
+  if (key == nullptr) key = FindConfigKeyByAlias(section, name);
   std::string full = std::string(section) + (*section ? "." : "") + name;
   if (key == nullptr) {
     state->warnings.push_back(state->Where() + ": unknown key '" + full + "' (ignored)");
     return 1;
   }
   Status st = state->seen.insert(full).second ? Status() : Status::Error("duplicate key");
+  if (st.ok() && full != key->FullName()) {
+    // An older name: set once, and never next to the key's own name.
+    bool both = state->seen.count(key->FullName()) > 0;
+    st = both ? Status::Error("is an older name of " + key->FullName() + ", which is set too")
+              : Status();
+    state->seen.insert(key->FullName());
+  } else if (st.ok() && !key->alias.name.empty() &&
+             state->seen.count(std::string(key->section) + "." + std::string(key->alias.name))) {
+    st = Status::Error("is set together with its older name " + std::string(key->alias.name));
+  }
   state->key_lines[full] = state->reader.line;
   if (st.ok()) {
     Result<TomlValue> value = ParseTomlValue(raw);

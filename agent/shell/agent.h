@@ -14,6 +14,7 @@
 #include "agent/decide/metrics.h"
 #include "agent/decide/rollback_plan.h"
 #include "agent/decide/status_snapshot.h"
+#include "agent/decide/upgrade_policy.h"
 #include "agent/decide/upgrade_schedule.h"
 #include "agent/ports/backup_store.h"
 #include "agent/ports/control_publisher.h"
@@ -24,6 +25,7 @@
 #include "agent/ports/process_runner.h"
 #include "agent/ports/scheduler.h"
 #include "agent/ports/systemd_manager.h"
+#include "agent/ports/time_zones.h"
 #include "agent/ports/worker.h"
 #include "agent/records/layout.h"
 #include "agent/shell/logger.h"
@@ -69,6 +71,11 @@ struct AgentDeps {
   std::string github_token;
   /// Answers the preflight checks of staged binaries; null: none are made.
   HostFacts* host = nullptr;
+  /// The tz database for nymvisor.upgrade_time_zone; null: windows are UTC.
+  TimeZones* zones = nullptr;
+  /// /etc/machine-id: with the instance id, it fixes this instance's
+  /// offset within nymvisor.rollout_spread.
+  std::string machine_id;
 };
 
 /// `nymvisor run`: watches upstream, stages upgrades ahead of time and, at
@@ -161,6 +168,17 @@ class Agent {
                                                const UpgradeInfo& to);
   /// Takes over a reloaded config; `change` is DiffConfigs(config_, config).
   Status ApplyConfig(Config config, const ConfigChange& change);
+  // The schedule rules of issue 23 (shell/agent_policy.cc).
+  /// Holds back a due head until its planned start (windows, release age,
+  /// spread: decide/PlanStart), and sets the wake-up time; notes planned_.
+  ScheduleDecision ApplyPolicy(ScheduleDecision decision, const UpgradePlan& plan);
+  /// The config's windows in UTC around [now, due + 15 days], each end
+  /// shortened by what an upgrade needs.
+  UpgradePolicy MakePolicy(Timestamp now, Timestamp due);
+  /// Records when each queued entry without a publishDate was first seen
+  /// (DATA/upgrade-waits.json, so a restart keeps it); returns the head's.
+  std::optional<Timestamp> NoteFirstSeen(const UpgradePlan& plan, const UpgradeInfo& head);
+  std::filesystem::path WaitsFile() const;
 
   Config config_;
   Layout layout_;
@@ -195,6 +213,7 @@ class Agent {
   std::string last_metrics_;                 ///< what the metrics file holds
   bool metrics_failing_ = false;             ///< a failure to write them was logged
   TestHooks hooks_;
+  std::optional<PlannedStart> planned_;  ///< the head's planned start at the last decision
 };
 
 }  // namespace nymvisor
