@@ -30,6 +30,9 @@ TEST(ConfigChecks, EachErrorNamesItsKeySoInitCanNameTheFlag) {
       {"daemon.max_download_size_mib", [](Config& c) { c.daemon.max_download_size_mib = 0; }},
       {"daemon.health_check_period",
        [](Config& c) { c.daemon.health_check_period = std::chrono::milliseconds(500); }},
+      {"nymvisor.upgrade_windows", [](Config& c) { c.nymvisor.upgrade_windows = {"25:00-26:00"}; }},
+      {"nymvisor.upgrade_time_zone",
+       [](Config& c) { c.nymvisor.upgrade_time_zone = "Europe/Berln"; }},
   };
   for (const auto& [name, spoil] : bad) {
     Config c = Valid();
@@ -41,6 +44,36 @@ TEST(ConfigChecks, EachErrorNamesItsKeySoInitCanNameTheFlag) {
     ASSERT_FALSE(st.ok()) << name;
     EXPECT_EQ(KeyOfError(st), key) << st.message();
   }
+}
+
+TEST(ConfigChecks, AWindowMustHoldTheStopTheStartAndTheHealthPeriod) {
+  Config c = Valid();
+  c.daemon.shutdown_grace_period = std::chrono::seconds(10);
+  c.daemon.health_check_period = std::chrono::seconds(80);  // needs 2 min in all
+  c.nymvisor.upgrade_windows = {"Mon..Fri 02:00-02:02", "Sat 23:59-00:01"};
+  EXPECT_TRUE(CheckUpgradeWindows(c).ok()) << CheckUpgradeWindows(c).message();
+  c.nymvisor.upgrade_windows = {"02:00-02:01"};
+  Status st = CheckUpgradeWindows(c);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("'02:00-02:01' is shorter than an upgrade needs (2m"),
+            std::string::npos)
+      << st.message();
+  c.nymvisor.upgrade_windows = {"Mno 02:00-04:00"};
+  EXPECT_NE(CheckUpgradeWindows(c).message().find("unknown day 'Mno'"), std::string::npos);
+}
+
+TEST(ConfigChecks, TheTimeZoneIsUtcLocaltimeOrOneTzdataKnows) {
+  Config c = Valid();
+  for (const char* zone : {"UTC", "localtime", "Europe/Berlin", "America/New_York"}) {
+    c.nymvisor.upgrade_time_zone = zone;
+    EXPECT_TRUE(CheckUpgradeTimeZone(c).ok()) << zone;
+  }
+  c.nymvisor.upgrade_time_zone = "Mars/Olympus";
+  Status st = CheckUpgradeTimeZone(c);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("nymvisor.upgrade_time_zone: unknown time zone 'Mars/Olympus'"),
+            std::string::npos)
+      << st.message();
 }
 
 }  // namespace

@@ -62,6 +62,9 @@ class WindowTest(PolicyTestCase):
                       self.prop(AGENT % "mixnode", "StatusText"))
         text = c.out(["nymvisor", "status", "--id", "mixnode"])
         self.assertIn("waiting for: window", text)
+        self.assertEqual(c.out(["busctl", "get-property", "net.nymtech.Nymvisor1.mixnode",
+                                "/net/nymtech/Nymvisor1", "net.nymtech.Nymvisor1",
+                                "WaitingFor"]), 's "window"')
         self.assertEqual(self.prop(NODE % "mixnode", "InvocationID"), before,
                          "the node runs on while the upgrade waits")
         self.wait_for_event("UpgradeSucceeded", timeout=300)
