@@ -131,16 +131,15 @@ int OnKey(void* user, const char* section, const char* name, const char* raw) {
     state->warnings.push_back(state->Where() + ": unknown key '" + full + "' (ignored)");
     return 1;
   }
+  // A key and its older name (KeyAlias) may not both be set.
+  std::string other = full != key->FullName() ? key->FullName()
+                      : key->alias.name.empty()
+                          ? ""
+                          : std::string(key->section) + "." + std::string(key->alias.name);
   Status st = state->seen.insert(full).second ? Status() : Status::Error("duplicate key");
-  if (st.ok() && full != key->FullName()) {
-    // An older name: set once, and never next to the key's own name.
-    bool both = state->seen.count(key->FullName()) > 0;
-    st = both ? Status::Error("is an older name of " + key->FullName() + ", which is set too")
-              : Status();
-    state->seen.insert(key->FullName());
-  } else if (st.ok() && !key->alias.name.empty() &&
-             state->seen.count(std::string(key->section) + "." + std::string(key->alias.name))) {
-    st = Status::Error("is set together with its older name " + std::string(key->alias.name));
+  if (st.ok() && !other.empty() && state->seen.count(other)) {
+    st = Status::Error("is set together with " + other + ", its other name; keep only " +
+                       key->FullName());
   }
   state->key_lines[full] = state->reader.line;
   if (st.ok()) {

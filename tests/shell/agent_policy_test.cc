@@ -13,9 +13,9 @@ namespace {
 using namespace std::chrono_literals;
 using AgentPolicyTest = testing::AgentFixture;
 
-// The fixture's clock starts at 2026-11-26 13:00 UTC.
+// The fixture's clock starts at 2026-11-26 12:00 UTC.
 TEST_F(AgentPolicyTest, ADueUpgradeWaitsForItsWindowAndSaysSo) {
-  config_.nymvisor.upgrade_windows = {"15:00-17:00"};
+  config_.nymvisor.upgrade_windows = {"14:00-16:00"};
   Publish(-1h);
   StartAgent();
   EXPECT_EQ(Count(message_ids::kUpgradeStaged), 1) << "staged while it waits";
@@ -31,7 +31,7 @@ TEST_F(AgentPolicyTest, ADueUpgradeWaitsForItsWindowAndSaysSo) {
 }
 
 TEST_F(AgentPolicyTest, TheWindowsAreReadInTheirTimeZone) {
-  // Fixed at UTC+2 for the test: 15:00 local is 13:00 UTC, now.
+  // Fixed at UTC+2 for the test: 14:00 local is 12:00 UTC, now.
   class PlusTwo : public TimeZones {
    public:
     Result<ZoneOffsets> Offsets(std::string_view, Timestamp from, Timestamp to) override {
@@ -39,12 +39,12 @@ TEST_F(AgentPolicyTest, TheWindowsAreReadInTheirTimeZone) {
     }
   };
   static PlusTwo zones;
-  config_.nymvisor.upgrade_windows = {"15:00-17:00"};
+  config_.nymvisor.upgrade_windows = {"14:00-16:00"};
   config_.nymvisor.upgrade_time_zone = "Europe/Athens";
   zones_ = &zones;
   Publish(-1h);
   StartAgent();
-  EXPECT_EQ(Calls(std::string("stop ") + kUnit), 1) << "15:00 at UTC+2 is now";
+  EXPECT_EQ(Calls(std::string("stop ") + kUnit), 1) << "14:00 at UTC+2 is now";
 }
 
 TEST_F(AgentPolicyTest, AReloadReplansAWaitingUpgrade) {
