@@ -59,8 +59,9 @@ _nymvisor() {
           --unsafe-skip-backup --daemon-unit --daemon-user --backups-to-keep
           --max-download-size-mib --health-check-period --metrics-textfile --trusted-keys
           --require-signature --upstream-source --github-repository --github-tag-prefix
-          --github-api-url --github-upgrade-delay --busy-check --busy-deadline
-          --pre-upgrade-command --post-upgrade-command --build-info-timeout --reset --force --output
+          --github-api-url --github-upgrade-delay --build-info-timeout --reset --force --output
+          --min-release-age --upgrade-window --upgrade-time-zone --rollout-spread
+          --busy-check --busy-deadline --pre-upgrade-command --post-upgrade-command
           --health-check-url --build-info-url
           --help" \
           -- "$cur"))

@@ -8,6 +8,7 @@ packages=(
   build-essential cmake ninja-build pkgconf git clang-format scdoc systemd
   libsdbus-c++-dev libsdbus-c++-bin libsystemd-dev libcurl4-openssl-dev
   nlohmann-json3-dev libinih-dev libssl-dev libcli11-dev libgtest-dev libgmock-dev
+  libhowardhinnant-date-dev
   # packaging
   debhelper dpkg-dev lintian
   # end-to-end tests: a real systemd in a container, a loopback upstream

@@ -12,9 +12,9 @@ set(allowed_adapters "base;records;decide;ports;adapters")
 set(allowed_generator "base;records;decide;ports;config;adapters;generator")
 set(allowed_cli "base;records;decide;ports;config;shell;adapters;generator;cli")
 # Library headers that only some layers may use; the rest of the system is open.
-set(restricted "curl/;sdbus-c\\+\\+/;systemd/;openssl/;CLI/;ini\\.h;INIReader\\.h")
-set(libs_adapters "curl/;sdbus-c\\+\\+/;systemd/;openssl/")
-set(libs_config "curl/;ini\\.h")
+set(restricted "curl/;sdbus-c\\+\\+/;systemd/;openssl/;CLI/;ini\\.h;INIReader\\.h;date/")
+set(libs_adapters "curl/;sdbus-c\\+\\+/;systemd/;openssl/;date/")
+set(libs_config "curl/;ini\\.h;date/")
 set(libs_cli "CLI/")
 
 set(errors "")

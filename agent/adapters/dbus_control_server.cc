@@ -60,6 +60,7 @@ constexpr Property kProperties[] = {
      [](const StatusSnapshot& a, const StatusSnapshot& b) {
        return FormatStatusLine(a) == FormatStatusLine(b);
      }},
+    {"WaitingFor", NV_SAME(waiting_for)},
 };
 #undef NV_SAME
 
@@ -158,6 +159,7 @@ class DbusControlServer::Object
   std::string LastUpgradeResult() override { return status_.last_upgrade_result; }
   uint64_t LastDowntimeUsec() override { return status_.last_downtime_usec; }
   std::string StatusText() override { return FormatStatusLine(status_); }
+  std::string WaitingFor() override { return status_.waiting_for; }
 
   BusConnection& bus_;
   ControlApi& api_;

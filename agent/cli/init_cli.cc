@@ -36,6 +36,17 @@ void InitCli::AddKeyFlag(const ConfigKey& key) {
     app_->add_flag(flag, bare_[flag], std::string(key.init.help));
     return;
   }
+  if (!key.alias.flag.empty()) {
+    AddRaw(app_, &raw_, std::string(key.alias.flag), "Older name of " + flag)
+        ->option->type_name(std::string(ValueTypeName(key.kind)));
+  }
+  if (key.list_separator != 0) {
+    app_->add_option(flag, repeated_[flag], std::string(key.init.help))
+        ->allow_extra_args(false)
+        ->type_name(std::string(ValueTypeName(ValueKind::kText)))
+        ->default_str(std::string(key.init.default_text));
+    return;
+  }
   std::string shown(key.init.default_text);
   if (shown.empty()) shown = ValueAsText(key, DefaultConfig("nym-node"));
   CLI::Option* option = AddRaw(app_, &raw_, flag, std::string(key.init.help))->option;
@@ -187,6 +198,11 @@ Status InitCli::ConvertFlags() {
   for (const auto& [flag, raw] : raw_) {
     if (!raw.given() || flag == "--build-info-timeout") continue;
     flags_.Set(FindKeyByInitFlag(flag)->FullName(), raw.text);
+  }
+  for (const auto& [flag, items] : repeated_) {
+    const ConfigKey* key = FindKeyByInitFlag(flag);
+    if (!items.empty())
+      flags_.Set(key->FullName(), Join(items, std::string(1, key->list_separator)));
   }
   std::optional<Duration> timeout;
   NV_RETURN_IF_ERROR(

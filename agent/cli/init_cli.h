@@ -39,6 +39,8 @@ class InitCli {
   std::vector<std::string> args_;         ///< DAEMON_ARGS as given (see InitFlags::daemon_args)
   std::map<std::string, RawOption> raw_;  ///< by flag name
   std::map<std::string, bool> bare_;      ///< bare flags, by flag name
+  /// Repeatable flags (ConfigKey::list_separator), one item per use.
+  std::map<std::string, std::vector<std::string>> repeated_;
 };
 
 /// `init`'s flags whose value may be left out (FlagForm::kOptionalValue, as

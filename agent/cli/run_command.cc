@@ -25,6 +25,7 @@
 #include "agent/adapters/systemd_journal.h"
 #include "agent/adapters/systemd_notifier.h"
 #include "agent/adapters/thread_worker.h"
+#include "agent/adapters/tzdb_time_zones.h"
 #include "agent/base/url_redaction.h"
 #include "agent/ports/backup_store.h"
 #include "agent/ports/journal.h"
@@ -43,6 +44,16 @@ Duration Jitter(Duration max) {
   return Duration(static_cast<int64_t>(rng() % static_cast<uint64_t>(max.count())));
 }
 
+/// /etc/machine-id without its newline; empty when unreadable (every such
+/// instance then shares one offset in the rollout spread).
+std::string MachineId(FileSystem& files) {
+  Result<std::string> id = files.ReadFile("/etc/machine-id");
+  if (!id.ok()) return "";
+  std::string text = *id;
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  return text;
+}
+
 /// The real effects, in the order they must be torn down in reverse.
 struct RealWorld {
   std::unique_ptr<EventLoop> loop;
@@ -57,6 +68,7 @@ struct RealWorld {
   std::unique_ptr<DirectoryBackupStore> backups;
   SystemdNotifier notifier;
   PosixHostFacts host;
+  TzdbTimeZones zones;
   std::unique_ptr<ThreadWorker> worker;        ///< backups and restores
   std::unique_ptr<ThreadWorker> fetch_worker;  ///< polls and downloads
 };
@@ -159,7 +171,9 @@ int RunAgent(const LoadedConfig& loaded, std::function<Result<Config>()> reload)
                  .load_config = std::move(reload),
                  .make_verifier = MakeVerifier,
                  .github_token = GithubToken(w.files),
-                 .host = &w.host};
+                 .host = &w.host,
+                 .zones = &w.zones,
+                 .machine_id = MachineId(w.files)};
   auto agent = std::make_unique<Agent>(config, std::move(deps), *hooks);
   ControlService service(*agent, *w.authorizer, log, config.nymvisor.id);
   auto watcher = PlanWatcher::Create(*w.loop, MakeLayout(config).PlanFile(),

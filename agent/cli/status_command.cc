@@ -32,6 +32,7 @@ std::string NextLine(const StatusSnapshot& s, Timestamp now) {
   }
   if (s.next_upgrade_staged) text += ", staged";
   if (s.next_upgrade_waits_for_binary) text += ", waiting for its binary (add-upgrade)";
+  if (!s.waiting_for.empty()) text += ", waiting for: " + s.waiting_for;
   return text;
 }
 

@@ -32,6 +32,10 @@ Duration HealthCheckPeriod(const Config& config) {
   return config.daemon.startup_period_duration;
 }
 
+Duration UpgradeWindowNeeds(const Config& config) {
+  return config.daemon.shutdown_grace_period + std::chrono::seconds(30) + HealthCheckPeriod(config);
+}
+
 Layout MakeLayout(const Config& config) {
   return MakeLayout(config.daemon.home, config.nymvisor.upgrade_data_directory,
                     config.daemon.backup_data_directory, config.daemon.name);
@@ -58,7 +62,8 @@ namespace {
 /// (a newline would add a line to a drop-in).
 Status CheckNoControlCharacters(const Config& config) {
   for (const ConfigKey& key : AllConfigKeys()) {
-    if (key.kind == ValueKind::kList && key.name != "trusted_keys") continue;
+    if (key.kind == ValueKind::kList && key.name != "trusted_keys" && key.list_separator == 0)
+      continue;
     std::string text = ValueAsText(key, config);
     for (char c : text) {
       if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {

@@ -34,7 +34,15 @@ struct NymvisorSection {
   std::string github_repository = "nymtech/nym";
   std::string github_tag_prefix = "nym-binaries-v";        ///< the release train
   std::string github_api_url = "https://api.github.com/";  ///< kept normalised, as URLs are
-  Duration github_upgrade_delay{};  ///< upgrade time = the release's publish time + this
+  /// Ours: no upgrade is applied before its publication time plus this
+  /// (github_upgrade_delay is its older name, still read).
+  Duration min_release_age{};
+  /// Ours: maintenance windows, `[DAYS ]HH:MM-HH:MM` in upgrade_time_zone;
+  /// empty: upgrades may happen at any time.
+  std::vector<std::string> upgrade_windows;
+  std::string upgrade_time_zone = "UTC";  ///< ours: an IANA name, "UTC" or "localtime"
+  /// Ours: each instance applies a due upgrade at its own offset in [0, this).
+  Duration rollout_spread{};
   bool operator==(const NymvisorSection&) const = default;
 };
 
@@ -107,6 +115,12 @@ std::string EffectiveUnit(const Config& config);
 
 /// How long a new version must stay healthy before an upgrade is committed.
 Duration HealthCheckPeriod(const Config& config);
+
+/// How much of a maintenance window an upgrade needs: the node's stop
+/// (shutdown_grace_period), 30 s to start, and the health period. A window
+/// shorter than this is refused; an upgrade starts only this long before a
+/// window's end.
+Duration UpgradeWindowNeeds(const Config& config);
 
 /// The instance id becomes a file name and a systemd instance name, so it is
 /// limited to [A-Za-z0-9_.:-], does not start with '.', and is at most 128 long.

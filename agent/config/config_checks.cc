@@ -6,7 +6,9 @@
 #include <string_view>
 
 #include "agent/base/command_line.h"
+#include "agent/config/time_zone_names.h"
 #include "agent/config/url.h"
+#include "agent/decide/maintenance_window.h"
 
 namespace nymvisor {
 namespace {
@@ -270,6 +272,29 @@ Status CheckBuildInfoUrl(const Config& config) {
   const std::string& url = config.daemon.build_info_url;
   if (url.empty()) return {};
   return ValidateNodeApiUrl(url).WithContext("daemon.build_info_url");
+}
+
+Status CheckUpgradeWindows(const Config& config) {
+  Duration needs = UpgradeWindowNeeds(config);
+  for (const std::string& text : config.nymvisor.upgrade_windows) {
+    Result<WindowSpec> spec = ParseWindowSpec(text);
+    if (!spec.ok()) return Refuse("nymvisor.upgrade_windows", spec.status().message());
+    if (spec->Length() < needs) {
+      return Refuse("nymvisor.upgrade_windows",
+                    "'" + text + "' is shorter than an upgrade needs (" + FormatDuration(needs) +
+                        ": the stop, 30s to start and the health period); widen it");
+    }
+  }
+  return {};
+}
+
+Status CheckUpgradeTimeZone(const Config& config) {
+  const std::string& zone = config.nymvisor.upgrade_time_zone;
+  if (KnownTimeZone(zone)) return {};
+  return Refuse("nymvisor.upgrade_time_zone",
+                "unknown time zone '" + zone +
+                    "': use an IANA name such as Europe/Berlin (see timedatectl list-timezones), "
+                    "UTC or localtime");
 }
 
 }  // namespace nymvisor

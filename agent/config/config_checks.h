@@ -65,6 +65,11 @@ Status CheckPreUpgradeCommand(const Config& config);
 Status CheckPostUpgradeCommand(const Config& config);
 /// busy_deadline: at least 1s (0 would make every busy answer a go).
 Status CheckBusyDeadline(const Config& config);
+/// nymvisor.upgrade_windows: each `[DAYS ]HH:MM-HH:MM`, and at least as
+/// long as an upgrade needs (UpgradeWindowNeeds).
+Status CheckUpgradeWindows(const Config& config);
+/// nymvisor.upgrade_time_zone: "UTC", "localtime" or a zone tzdata knows.
+Status CheckUpgradeTimeZone(const Config& config);
 
 }  // namespace nymvisor
 

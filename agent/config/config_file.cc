@@ -125,12 +125,22 @@ int OnKey(void* user, const char* section, const char* name, const char* raw) {
     return 1;
   }
   const ConfigKey* key = FindConfigKey(section, name);
+  if (key == nullptr) key = FindConfigKeyByAlias(section, name);
   std::string full = std::string(section) + (*section ? "." : "") + name;
   if (key == nullptr) {
     state->warnings.push_back(state->Where() + ": unknown key '" + full + "' (ignored)");
     return 1;
   }
+  // A key and its older name (KeyAlias) may not both be set.
+  std::string other = full != key->FullName() ? key->FullName()
+                      : key->alias.name.empty()
+                          ? ""
+                          : std::string(key->section) + "." + std::string(key->alias.name);
   Status st = state->seen.insert(full).second ? Status() : Status::Error("duplicate key");
+  if (st.ok() && !other.empty() && state->seen.count(other)) {
+    st = Status::Error("is set together with " + other + ", its other name; keep only " +
+                       key->FullName());
+  }
   state->key_lines[full] = state->reader.line;
   if (st.ok()) {
     Result<TomlValue> value = ParseTomlValue(raw);

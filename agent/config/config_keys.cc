@@ -17,6 +17,23 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
+/// Items between `separator`s, without surrounding white space; empty
+/// items are dropped, so "a; b;" is two items and "" none.
+std::vector<std::string> SplitTrimmed(std::string_view text, char separator) {
+  std::vector<std::string> items;
+  while (true) {
+    size_t end = text.find(separator);
+    std::string_view item = text.substr(0, end);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front())))
+      item.remove_prefix(1);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back())))
+      item.remove_suffix(1);
+    if (!item.empty()) items.emplace_back(item);
+    if (end == std::string_view::npos) return items;
+    text.remove_prefix(end + 1);
+  }
+}
+
 }  // namespace
 
 std::string ConfigKey::FullName() const { return std::string(section) + "." + std::string(name); }
@@ -53,6 +70,7 @@ std::string_view ValueTypeName(ValueKind kind) {
 const ConfigKey* FindKeyByInitFlag(std::string_view flag) {
   for (const ConfigKey& key : AllConfigKeys()) {
     if (!key.init.name.empty() && key.init.name == flag) return &key;
+    if (!key.alias.flag.empty() && key.alias.flag == flag) return &key;
   }
   return nullptr;
 }
@@ -60,6 +78,13 @@ const ConfigKey* FindKeyByInitFlag(std::string_view flag) {
 const ConfigKey* FindConfigKey(std::string_view section, std::string_view name) {
   for (const ConfigKey& key : AllConfigKeys()) {
     if (key.section == section && key.name == name) return &key;
+  }
+  return nullptr;
+}
+
+const ConfigKey* FindConfigKeyByAlias(std::string_view section, std::string_view name) {
+  for (const ConfigKey& key : AllConfigKeys()) {
+    if (key.section == section && !key.alias.name.empty() && key.alias.name == name) return &key;
   }
   return nullptr;
 }
@@ -120,9 +145,13 @@ Status SetFromText(const ConfigKey& key, std::string_view text, Config* config) 
     }
     case ValueKind::kList: {
       // From an environment variable or a flag: items separated by commas
-      // or white space (no list key with one takes items containing them).
+      // or white space, or by the key's own separator.
       std::vector<std::string>& items = *std::get<std::vector<std::string>*>(ref);
       items.clear();
+      if (key.list_separator != 0) {
+        items = SplitTrimmed(text, key.list_separator);
+        return {};
+      }
       std::string item;
       for (char c : std::string(text) + ",") {
         if (c == ',' || std::isspace(static_cast<unsigned char>(c))) {
@@ -154,7 +183,8 @@ std::string ValueAsText(const ConfigKey& key, const Config& config) {
     case ValueKind::kCount:
       return std::to_string(*std::get<uint64_t*>(ref));
     case ValueKind::kList:
-      return Join(*std::get<std::vector<std::string>*>(ref), " ");
+      return Join(*std::get<std::vector<std::string>*>(ref),
+                  key.list_separator != 0 ? std::string(1, key.list_separator) + " " : " ");
     case ValueKind::kUrl: {
       // As the original shows (and writes) a URL; a default is shown so too.
       const std::string& url = *std::get<std::string*>(ref);

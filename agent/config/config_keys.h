@@ -52,6 +52,14 @@ struct ConfigLabel {
   int line = -1;            ///< 0-based; -1: unset (a test fails)
 };
 
+/// An older name of a key: still read from the file, the environment and
+/// init's command line, never written (config.toml shows the new name).
+struct KeyAlias {
+  std::string_view name{};     ///< "github_upgrade_delay"; empty: none
+  std::string_view env_var{};  ///< "NYMVISOR_GITHUB_UPGRADE_DELAY"
+  std::string_view flag{};     ///< "--github-upgrade-delay"
+};
+
 /// Checks what the key's type cannot (ranges, names, paths). The error
 /// starts "section.name: " (KeyOfError finds the key from it); it may read
 /// other keys. Every key names one: AnyValue when its type says it all.
@@ -74,6 +82,11 @@ struct ConfigKey {
   ConfigLabel label{};
   ChangeClass change = ChangeClass::kUnset;
   KeyCheck check = nullptr;
+  /// For a kList key whose items hold spaces or commas (upgrade windows):
+  /// the one character that separates them in a variable or a flag, and
+  /// init's flag may be given once per item. 0: commas or white space.
+  char list_separator = 0;
+  KeyAlias alias{};
 
   std::string FullName() const;  ///< "daemon.home"
   /// A running agent cannot take a new value over on reload.
@@ -87,6 +100,9 @@ const std::vector<ConfigKey>& AllConfigKeys();
 
 /// The key for "section.name", or nullptr.
 const ConfigKey* FindConfigKey(std::string_view section, std::string_view name);
+
+/// The key that "section.name" is an older name of (KeyAlias), or nullptr.
+const ConfigKey* FindConfigKeyByAlias(std::string_view section, std::string_view name);
 
 /// Parses the text form used by environment variables: bools t/true/1/f/false/0
 /// (any case), humantime durations, counts as Rust parses a usize (decimal,

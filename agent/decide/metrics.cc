@@ -78,7 +78,8 @@ void WriteStatus(const StatusSnapshot& s, Writer* w) {
             "1 when the last check got usable upgrade information.",
             s.last_check_time && s.last_check_ok ? 1 : 0);
   w->Single("nymvisor_next_upgrade_timestamp_seconds", "gauge",
-            "When the next queued upgrade is due (Unix time; 0 when none is queued).",
+            "When the next queued upgrade will be applied, after its windows, age and spread "
+            "(Unix time; 0 when none is queued or no time is known).",
             s.next_upgrade.empty() ? 0 : Seconds(s.next_upgrade_time));
   w->Single("nymvisor_last_upgrade_downtime_seconds", "gauge",
             "How long the node was down in its last upgrade.",
@@ -86,6 +87,12 @@ void WriteStatus(const StatusSnapshot& s, Writer* w) {
   w->Single("nymvisor_download_progress_ratio", "gauge",
             "How much of the next upgrade's binary is downloaded (0 to 1; 0 when none is).",
             !s.download.empty() && s.progress ? *s.progress / 100.0 : 0);
+  w->Family("nymvisor_upgrade_waiting_for", "gauge",
+            "Why a due next upgrade waits: 1 for the reason (window, release-age, spread, held).");
+  for (const char* reason : {"window", "release-age", "spread", "held"}) {
+    w->Sample("nymvisor_upgrade_waiting_for", s.waiting_for == reason ? 1 : 0,
+              ",reason=\"" + std::string(reason) + "\"");
+  }
 }
 
 void WriteCounts(const UpgradeCounts& c, Writer* w) {

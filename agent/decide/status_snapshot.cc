@@ -64,6 +64,15 @@ std::string DownloadLine(const StatusSnapshot& s) {
                      : " " + std::to_string(s.download_bytes) + " bytes");
 }
 
+/// "the window", "the release age", "the rollout spread", "the hold".
+std::string WaitingForText(const std::string& waiting_for) {
+  if (waiting_for == "window") return "its maintenance window";
+  if (waiting_for == "release-age") return "the release to reach min_release_age";
+  if (waiting_for == "spread") return "its offset in the rollout spread";
+  if (waiting_for == "held") return "the hold to end (nymvisor resume)";
+  return waiting_for;
+}
+
 std::string IdleLine(const StatusSnapshot& s) {
   std::string text = std::string(s.held ? "held" : "idle") + ", running " + s.current_version;
   if (s.next_check_time) text += ", next check " + ShortTime(*s.next_check_time, false);
@@ -72,6 +81,7 @@ std::string IdleLine(const StatusSnapshot& s) {
     if (s.next_upgrade_time) text += " at " + ShortTime(*s.next_upgrade_time, true);
     if (s.next_upgrade_staged) text += ", staged";
     if (s.next_upgrade_waits_for_binary) text += ", waiting for its binary (add-upgrade)";
+    if (!s.waiting_for.empty()) text += ", waiting for " + WaitingForText(s.waiting_for);
   }
   if (!s.last_outcome.empty()) text += "; last: " + s.last_outcome;
   if (!s.node_left_down.empty()) {
@@ -195,6 +205,9 @@ Status ReadSnapshot(const Json& j, StatusSnapshot* s) {
   NV_RETURN_IF_ERROR(r.Text("lastUpgradeResult", &s->last_upgrade_result));
   NV_RETURN_IF_ERROR(r.Text("lastOutcome", &s->last_outcome));
   NV_RETURN_IF_ERROR(r.Number("lastDowntimeUsec", &s->last_downtime_usec));
+  if (FindMember(j, "waitingFor") != nullptr) {  // absent from an older agent
+    NV_RETURN_IF_ERROR(r.Text("waitingFor", &s->waiting_for));
+  }
   return ReadUpstream(j, s);
 }
 
@@ -283,6 +296,7 @@ Json StatusSnapshotToJson(const StatusSnapshot& s) {
   j["upstreamHint"] = TextOrNull(s.upstream_hint);
   j["upstreamFailingSince"] = TimeOrNull(s.upstream_failing_since);
   j["upstreamFailedPolls"] = s.upstream_failed_polls;
+  j["waitingFor"] = TextOrNull(s.waiting_for);
   j["statusLine"] = FormatStatusLine(s);
   return j;
 }

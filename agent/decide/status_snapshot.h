@@ -81,6 +81,9 @@ struct StatusSnapshot {
   std::string upstream_hint;
   std::optional<Timestamp> upstream_failing_since;
   uint32_t upstream_failed_polls = 0;
+  /// Why a due next upgrade is not applied yet: "window", "release-age",
+  /// "spread", "held"... (decide/upgrade_policy.h), or empty.
+  std::string waiting_for;
   bool operator==(const StatusSnapshot&) const = default;
 };
 

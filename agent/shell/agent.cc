@@ -141,7 +141,9 @@ void Agent::StartPoller() {
                                        .tag_prefix = n.github_tag_prefix,
                                        .binary = config_.daemon.name,
                                        .platform = deps_.platform,
-                                       .delay = n.github_upgrade_delay,
+                                       // min_release_age is a rule of the schedule
+                                       // (PlanStart), so a reload re-plans it.
+                                       .delay = Duration::zero(),
                                        .token = deps_.github_token});
   }
   poller_->Start();
@@ -217,7 +219,7 @@ void Agent::Reconcile() {
     }
     std::erase_if(stages_, [&](const auto& s) { return Queued(*plan, s.first) == nullptr; });
     ScheduleDecision decision =
-        DecideSchedule(*plan, stages_, deps_.clock.Now(), hold_ || left_down_);
+        ApplyPolicy(DecideSchedule(*plan, stages_, deps_.clock.Now(), hold_ || left_down_), *plan);
     if (!ApplyDecision(decision, *plan)) return;
   }
 }

@@ -15,6 +15,7 @@
 #include "agent/decide/rollback_plan.h"
 #include "agent/decide/status_snapshot.h"
 #include "agent/decide/upgrade_gate.h"
+#include "agent/decide/upgrade_policy.h"
 #include "agent/decide/upgrade_schedule.h"
 #include "agent/ports/backup_store.h"
 #include "agent/ports/control_publisher.h"
@@ -25,6 +26,7 @@
 #include "agent/ports/process_runner.h"
 #include "agent/ports/scheduler.h"
 #include "agent/ports/systemd_manager.h"
+#include "agent/ports/time_zones.h"
 #include "agent/ports/worker.h"
 #include "agent/records/layout.h"
 #include "agent/shell/logger.h"
@@ -70,6 +72,11 @@ struct AgentDeps {
   std::string github_token;
   /// Answers the preflight checks of staged binaries; null: none are made.
   HostFacts* host = nullptr;
+  /// The tz database for nymvisor.upgrade_time_zone; null: windows are UTC.
+  TimeZones* zones = nullptr;
+  /// /etc/machine-id: with the instance id, it fixes this instance's
+  /// offset within nymvisor.rollout_spread.
+  std::string machine_id;
 };
 
 /// `nymvisor run`: watches upstream, stages upgrades ahead of time and, at
@@ -181,6 +188,17 @@ class Agent {
   Result<std::filesystem::path> RollbackBackup(const RollbackTarget& target, const UpgradeInfo& to);
   /// Takes over a reloaded config; `change` is DiffConfigs(config_, config).
   Status ApplyConfig(Config config, const ConfigChange& change);
+  // The schedule rules of issue 23 (shell/agent_policy.cc).
+  /// Holds back a due head until its planned start (windows, release age,
+  /// spread: decide/PlanStart), and sets the wake-up time; notes planned_.
+  ScheduleDecision ApplyPolicy(ScheduleDecision decision, const UpgradePlan& plan);
+  /// The config's windows in UTC around [now, due + 15 days], each end
+  /// shortened by what an upgrade needs.
+  UpgradePolicy MakePolicy(Timestamp now, Timestamp due);
+  /// Records when each queued entry without a publishDate was first seen
+  /// (DATA/upgrade-waits.json, so a restart keeps it); returns the head's.
+  std::optional<Timestamp> NoteFirstSeen(const UpgradePlan& plan, const UpgradeInfo& head);
+  std::filesystem::path WaitsFile() const;
 
   Config config_;
   Layout layout_;
@@ -226,6 +244,7 @@ class Agent {
     bool passed = false;  ///< set only for the Reconcile that begins it
   };
   Gate gate_;
+  std::optional<PlannedStart> planned_;  ///< the head's planned start at the last decision
 };
 
 }  // namespace nymvisor

@@ -61,6 +61,10 @@ void Agent::FillRecords(StatusSnapshot* s) {
   StageStatus status = stage == stages_.end() ? StageStatus::kUnknown : stage->second.status;
   s->next_upgrade_staged = status == StageStatus::kStaged;
   s->next_upgrade_waits_for_binary = status == StageStatus::kWaitingForBinary;
+  if (planned_ && next_upgrade_ == next->name) {
+    s->next_upgrade_time = planned_->at;
+    s->waiting_for = std::string(WaitingForName(planned_->waiting_for));
+  }
 }
 
 void Agent::FillActivity(StatusSnapshot* s) const {

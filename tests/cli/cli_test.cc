@@ -90,6 +90,33 @@ TEST_F(CliTest, RestartOnFailureIsOnByDefaultAndTheFlagTakesAnOptionalValue) {
       << err_.str();
 }
 
+TEST_F(CliTest, UpgradeWindowIsRepeatableAndAnEmptyOneClearsThem) {
+  auto windows = [this](std::vector<std::string> flags) -> std::optional<Json> {
+    std::vector<std::string> args = {"init", "--id", "mixnode", "--daemon-home",
+                                     (dir_ / "home").string()};
+    args.insert(args.end(), flags.begin(), flags.end());
+    args.push_back(node_);
+    if (Run(args) != 0) return std::nullopt;
+    if (Run({"config", "--id", "mixnode", "-o", "json"}) != 0) return std::nullopt;
+    return (*ParseJson(out_.str()))["nymvisor"]["upgrade_windows"];
+  };
+  EXPECT_EQ(windows({"--upgrade-window", "Mon..Fri 02:00-04:00", "--upgrade-window",
+                     "Sat,Sun 03:00-07:00", "--upgrade-time-zone", "Europe/Berlin"}),
+            Json::array({"Mon..Fri 02:00-04:00", "Sat,Sun 03:00-07:00"}))
+      << err_.str();
+  EXPECT_EQ(windows({"--rollout-spread", "6h"}),
+            Json::array({"Mon..Fri 02:00-04:00", "Sat,Sun 03:00-07:00"}))
+      << "a re-run keeps them: " << err_.str();
+  EXPECT_EQ(windows({"--upgrade-window", ""}), Json::array()) << err_.str();
+  EXPECT_EQ(windows({"--upgrade-window", "25:00-26:00"}), std::nullopt);
+  EXPECT_NE(err_.str().find("hour 25"), std::string::npos) << err_.str();
+  EXPECT_NE(err_.str().find("--upgrade-window"), std::string::npos) << err_.str();
+  EXPECT_EQ(windows({"--github-upgrade-delay", "2h"}), Json::array()) << err_.str();
+  ASSERT_EQ(Run({"config", "--id", "mixnode", "-o", "json"}), 0);
+  EXPECT_EQ((*ParseJson(out_.str()))["nymvisor"]["min_release_age"], "2h")
+      << "the older flag sets the new key";
+}
+
 TEST_F(CliTest, ConfigShowsAndWritesUrlsNormalisedAsTheOriginal) {
   ASSERT_EQ(Run({"init", "--id", "mixnode", "--daemon-home", (dir_ / "home").string(),
                  "--upstream-base-upgrade-url", "HTTP://Mirror.EXAMPLE:80/a/../rel", node_}),

@@ -40,6 +40,9 @@ TEST(ConfigChecks, EachErrorNamesItsKeySoInitCanNameTheFlag) {
        [](Config& c) { c.daemon.health_check_url = "http://node.example/api/v1/health"; }},
       {"daemon.build_info_url",
        [](Config& c) { c.daemon.build_info_url = "http://u:p@127.0.0.1:8080/"; }},
+      {"nymvisor.upgrade_windows", [](Config& c) { c.nymvisor.upgrade_windows = {"25:00-26:00"}; }},
+      {"nymvisor.upgrade_time_zone",
+       [](Config& c) { c.nymvisor.upgrade_time_zone = "Europe/Berln"; }},
   };
   for (const auto& [name, spoil] : bad) {
     Config c = Valid();
@@ -62,6 +65,36 @@ TEST(ConfigChecks, ACommandThatCannotBeSplitIsRefusedSayingWhy) {
   EXPECT_EQ(st.message(),
             "daemon.pre_upgrade_command: 'check-disk' is not an absolute path; name the program "
             "in full, e.g. /usr/bin/curl (in 'check-disk --min 5G')");
+}
+
+TEST(ConfigChecks, AWindowMustHoldTheStopTheStartAndTheHealthPeriod) {
+  Config c = Valid();
+  c.daemon.shutdown_grace_period = std::chrono::seconds(10);
+  c.daemon.health_check_period = std::chrono::seconds(80);  // needs 2 min in all
+  c.nymvisor.upgrade_windows = {"Mon..Fri 02:00-02:02", "Sat 23:59-00:01"};
+  EXPECT_TRUE(CheckUpgradeWindows(c).ok()) << CheckUpgradeWindows(c).message();
+  c.nymvisor.upgrade_windows = {"02:00-02:01"};
+  Status st = CheckUpgradeWindows(c);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("'02:00-02:01' is shorter than an upgrade needs (2m"),
+            std::string::npos)
+      << st.message();
+  c.nymvisor.upgrade_windows = {"Mno 02:00-04:00"};
+  EXPECT_NE(CheckUpgradeWindows(c).message().find("unknown day 'Mno'"), std::string::npos);
+}
+
+TEST(ConfigChecks, TheTimeZoneIsUtcLocaltimeOrOneTzdataKnows) {
+  Config c = Valid();
+  for (const char* zone : {"UTC", "localtime", "Europe/Berlin", "America/New_York"}) {
+    c.nymvisor.upgrade_time_zone = zone;
+    EXPECT_TRUE(CheckUpgradeTimeZone(c).ok()) << zone;
+  }
+  c.nymvisor.upgrade_time_zone = "Mars/Olympus";
+  Status st = CheckUpgradeTimeZone(c);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("nymvisor.upgrade_time_zone: unknown time zone 'Mars/Olympus'"),
+            std::string::npos)
+      << st.message();
 }
 
 }  // namespace

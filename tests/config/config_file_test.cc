@@ -29,6 +29,34 @@ TEST(ParseConfigToml, MissingOptionalKeysTakeDefaults) {
   EXPECT_EQ(parsed->config, expected);
 }
 
+TEST(ParseConfigToml, TheOlderNameOfMinReleaseAgeIsReadAndWrittenAsTheNewOne) {
+  std::string text = std::string("[nymvisor]\ngithub_upgrade_delay = '2h'\n") + kMinimal;
+  Result<ParsedConfig> parsed = ParseConfigToml(text, "x.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(parsed->config.nymvisor.min_release_age, std::chrono::hours(2));
+  std::string written = RenderConfigToml(parsed->config);
+  EXPECT_NE(written.find("min_release_age = '2h'"), std::string::npos);
+  EXPECT_EQ(written.find("github_upgrade_delay"), std::string::npos);
+  std::string both =
+      std::string("[nymvisor]\ngithub_upgrade_delay = '2h'\nmin_release_age = '1h'\n") + kMinimal;
+  Result<ParsedConfig> refused = ParseConfigToml(both, "x.toml");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("github_upgrade_delay"), std::string::npos)
+      << refused.status().message();
+}
+
+TEST(ParseConfigToml, UpgradeWindowsAreAListThatRoundTrips) {
+  std::string text =
+      std::string("[nymvisor]\nupgrade_windows = ['Mon..Fri 02:00-04:00', 'Sat 22:00-02:00']\n") +
+      kMinimal;
+  Result<ParsedConfig> parsed = ParseConfigToml(text, "x.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(parsed->config.nymvisor.upgrade_windows.size(), 2u);
+  Result<ParsedConfig> again = ParseConfigToml(RenderConfigToml(parsed->config), "y.toml");
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(again->config, parsed->config);
+}
+
 TEST(ParseConfigToml, ATableDefinedTwiceIsAnError) {
   Result<ParsedConfig> parsed = ParseConfigToml(
       "[nymvisor]\nid = 'a'\n[daemon]\nname = 'nym-node'\n[nymvisor]\nupstream_polling_rate = "

@@ -52,6 +52,7 @@ std::set<std::string> KeyInitFlags() {
   std::set<std::string> flags;
   for (const ConfigKey& key : AllConfigKeys()) {
     if (!key.init.name.empty()) flags.insert(std::string(key.init.name));
+    if (!key.alias.flag.empty()) flags.insert(std::string(key.alias.flag));  // still taken
   }
   return flags;
 }

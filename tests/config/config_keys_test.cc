@@ -40,13 +40,16 @@ TEST(ConfigKeys, InitFlagsKeepTheOriginalNames) {
       {"--github-repository", "nymvisor.github_repository"},
       {"--github-tag-prefix", "nymvisor.github_tag_prefix"},
       {"--github-api-url", "nymvisor.github_api_url"},
-      {"--github-upgrade-delay", "nymvisor.github_upgrade_delay"},
       {"--busy-check", "daemon.busy_check"},
       {"--busy-deadline", "daemon.busy_deadline"},
       {"--pre-upgrade-command", "daemon.pre_upgrade_command"},
       {"--post-upgrade-command", "daemon.post_upgrade_command"},
       {"--health-check-url", "daemon.health_check_url"},
       {"--build-info-url", "daemon.build_info_url"},
+      {"--min-release-age", "nymvisor.min_release_age"},
+      {"--upgrade-window", "nymvisor.upgrade_windows"},
+      {"--upgrade-time-zone", "nymvisor.upgrade_time_zone"},
+      {"--rollout-spread", "nymvisor.rollout_spread"},
   };
   std::map<std::string, std::string> actual;
   for (const ConfigKey& key : AllConfigKeys()) {
@@ -58,6 +61,9 @@ TEST(ConfigKeys, InitFlagsKeepTheOriginalNames) {
   }
   EXPECT_EQ(actual, expected);
   EXPECT_EQ(FindKeyByInitFlag("--bogus"), nullptr);
+  EXPECT_EQ(FindKeyByInitFlag("--github-upgrade-delay"),
+            FindConfigKey("nymvisor", "min_release_age"))
+      << "the older name still sets the key";
 }
 
 TEST(ConfigKeys, OnlyBoolsAreBareTheOriginalsAndRequireSignature) {

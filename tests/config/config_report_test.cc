@@ -67,8 +67,11 @@ TEST(ConfigToJson, UsesSnakeCaseHumantimeAndNull) {
   EXPECT_EQ(j["nymvisor"]["require_signature"], false);
   EXPECT_EQ(j["nymvisor"]["upstream_source"], "github") << "the default for a new instance";
   EXPECT_EQ(j["nymvisor"]["github_repository"], "nymtech/nym");
-  EXPECT_EQ(j["nymvisor"]["github_upgrade_delay"], "0s");
-  EXPECT_EQ(j["nymvisor"].size(), 13u);
+  EXPECT_EQ(j["nymvisor"]["min_release_age"], "0s");
+  EXPECT_EQ(j["nymvisor"]["upgrade_windows"], Json::array());
+  EXPECT_EQ(j["nymvisor"]["upgrade_time_zone"], "UTC");
+  EXPECT_EQ(j["nymvisor"]["rollout_spread"], "0s");
+  EXPECT_EQ(j["nymvisor"].size(), 16u);
   EXPECT_EQ(j["upstream"]["source"], "github");
   EXPECT_EQ(j["upstream"]["repository"], "nymtech/nym");
   EXPECT_EQ(j["upstream"]["tag_prefix"], "nym-binaries-v");

@@ -18,7 +18,10 @@ TEST(KnownEnvVars, AreTheOriginalNineteenAndOurs) {
   // NYMVISOR_CONFIG_PATH, then every key's variable once (the key table
   // says which keys have one; ConfigKeyTable checks the docs list them).
   size_t with_variable = 0;
-  for (const ConfigKey& key : AllConfigKeys()) with_variable += key.env_var.empty() ? 0 : 1;
+  for (const ConfigKey& key : AllConfigKeys()) {
+    with_variable += key.env_var.empty() ? 0 : 1;
+    with_variable += key.alias.env_var.empty() ? 0 : 1;  // an older name, still read
+  }
   EXPECT_EQ(names.size(), with_variable + 1);
   EXPECT_EQ(std::set<std::string_view>(names.begin(), names.end()).size(), names.size());
   EXPECT_NE(std::find(names.begin(), names.end(), "NYMVISOR_UPSTREAM_SOURCE"), names.end());
@@ -83,6 +86,30 @@ TEST(ApplyEnvOverrides, EveryVariableOverridesItsKey) {
   EXPECT_TRUE(c.daemon.unsafe_skip_backup);
   EXPECT_EQ(c.nymvisor.trusted_keys, (std::vector<std::string>{"RWkey1", "RWkey2", "RWkey3"}));
   EXPECT_TRUE(c.nymvisor.require_signature);
+}
+
+TEST(ApplyEnvOverrides, AnOlderNameSetsTheKeyAndMayNotDisagreeWithTheNewOne) {
+  Config c = Base();
+  ASSERT_TRUE(ApplyEnvOverrides(EnvFromMap({{"NYMVISOR_GITHUB_UPGRADE_DELAY", "2h"}}), &c).ok());
+  EXPECT_EQ(c.nymvisor.min_release_age, std::chrono::hours(2));
+  Status both = ApplyEnvOverrides(
+      EnvFromMap({{"NYMVISOR_GITHUB_UPGRADE_DELAY", "2h"}, {"NYMVISOR_MIN_RELEASE_AGE", "1h"}}),
+      &c);
+  ASSERT_FALSE(both.ok());
+  EXPECT_NE(both.message().find("NYMVISOR_GITHUB_UPGRADE_DELAY"), std::string::npos);
+  EXPECT_NE(both.message().find("NYMVISOR_MIN_RELEASE_AGE"), std::string::npos);
+}
+
+TEST(ApplyEnvOverrides, UpgradeWindowsAreSeparatedBySemicolons) {
+  Config c = Base();
+  ASSERT_TRUE(ApplyEnvOverrides(EnvFromMap({{"NYMVISOR_UPGRADE_WINDOWS",
+                                             "Mon..Fri 02:00-04:00; Sat,Sun 03:00-05:00"}}),
+                                &c)
+                  .ok());
+  EXPECT_EQ(c.nymvisor.upgrade_windows,
+            (std::vector<std::string>{"Mon..Fri 02:00-04:00", "Sat,Sun 03:00-05:00"}));
+  ASSERT_TRUE(ApplyEnvOverrides(EnvFromMap({{"NYMVISOR_UPGRADE_WINDOWS", ""}}), &c).ok());
+  EXPECT_TRUE(c.nymvisor.upgrade_windows.empty());
 }
 
 TEST(ApplyEnvOverrides, UnsetVariablesLeaveTheFileValues) {

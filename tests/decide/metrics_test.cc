@@ -50,8 +50,20 @@ TEST(FormatMetrics, EverySeriesHasHelpTypeAndTheInstance) {
   size_t help = 0, type = 0;
   for (size_t at = 0; (at = text.find("# HELP ", at)) != std::string::npos; ++at) ++help;
   for (size_t at = 0; (at = text.find("# TYPE ", at)) != std::string::npos; ++at) ++type;
-  EXPECT_EQ(help, 12u);
-  EXPECT_EQ(type, 12u);
+  EXPECT_EQ(help, 13u);
+  EXPECT_EQ(type, 13u);
+}
+
+TEST(FormatMetrics, SayWhyADueUpgradeWaits) {
+  StatusSnapshot s = Sample();
+  s.waiting_for = "window";
+  std::string text = FormatMetrics(s, {3, 1, 1, 0});
+  EXPECT_TRUE(Has(text, R"(nymvisor_upgrade_waiting_for{instance="mixnode",reason="window"} 1)"));
+  EXPECT_TRUE(
+      Has(text, R"(nymvisor_upgrade_waiting_for{instance="mixnode",reason="release-age"} 0)"));
+  s.waiting_for.clear();
+  EXPECT_TRUE(Has(FormatMetrics(s, {3, 1, 1, 0}),
+                  R"(nymvisor_upgrade_waiting_for{instance="mixnode",reason="window"} 0)"));
 }
 
 TEST(FormatMetrics, NothingQueuedNothingDownloadedAndLabelsEscaped) {

@@ -37,6 +37,24 @@ TEST(FormatStatusLine, IdleSaysWhatRunsAndWhatComesNext) {
             "09:30 UTC, waiting for its binary (add-upgrade)");
 }
 
+TEST(FormatStatusLine, SaysWhatADueUpgradeWaitsFor) {
+  StatusSnapshot s = Idle();
+  s.next_upgrade = "v2";
+  s.next_upgrade_version = "1.2.0";
+  s.next_upgrade_time = *ParseTimestamp("2026-11-27T02:00:00Z");
+  s.next_upgrade_staged = true;
+  s.waiting_for = "window";
+  EXPECT_EQ(FormatStatusLine(s),
+            "idle, running 1.1.0; next upgrade v2 (1.2.0) at 2026-11-27 02:00 UTC, staged, "
+            "waiting for its maintenance window");
+  s.waiting_for = "release-age";
+  EXPECT_NE(FormatStatusLine(s).find("waiting for the release to reach min_release_age"),
+            std::string::npos);
+  EXPECT_EQ(StatusSnapshotToJson(s)["waitingFor"], "release-age");
+  s.waiting_for.clear();
+  EXPECT_TRUE(StatusSnapshotToJson(s)["waitingFor"].is_null());
+}
+
 TEST(FormatStatusLine, AnUpgradeInFlightComesFirst) {
   StatusSnapshot s = Idle();
   s.download = "v3";
@@ -184,6 +202,7 @@ TEST(StatusSnapshotFromJson, ReadsBackWhatWasWritten) {
   s.upstream_hint = "Nym no longer publishes this file; set upstream_source = github";
   s.upstream_failing_since = *ParseTimestamp("2026-11-26T10:00:00Z");
   s.upstream_failed_polls = 3;
+  s.waiting_for = "window";
   EXPECT_EQ(*StatusSnapshotFromJson(StatusSnapshotToJson(s)), s);
   s.upstream_source = "github";
   s.upstream_repository = "nymtech/nym";

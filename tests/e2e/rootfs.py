@@ -39,8 +39,10 @@ BASE_PACKAGES = (
     "systemd", "systemd-sysv", "dbus", "libsystemd0", "ca-certificates",
     "procps", "polkitd", "curl",
 )
-# Runtime libraries of nymvisor, so its .deb installs without network.
-DEFAULT_EXTRA_PACKAGES = ("libsdbus-c++1", "libcurl4", "libinih1", "libssl3")
+# Runtime libraries of nymvisor, so its .deb installs without network
+# (libdate-tz3 and tzdata: the time zones of maintenance windows).
+DEFAULT_EXTRA_PACKAGES = ("libsdbus-c++1", "libcurl4", "libinih1", "libssl3",
+                          "libdate-tz3", "tzdata")
 
 # Shell hooks run on the new root ($1) after the packages are installed:
 # - an empty /etc/machine-id lets every fresh tree get its own id on first

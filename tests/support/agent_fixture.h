@@ -112,7 +112,9 @@ class AgentFixture : public ShellFixture {
                                return std::shared_ptr<SignatureVerifier>(std::move(made));
                              },
                              .github_token = github_token_,
-                             .host = host_});
+                             .host = host_,
+                             .zones = zones_,
+                             .machine_id = machine_id_});
     ASSERT_TRUE(agent_->Start().ok());
   }
 
@@ -124,6 +126,8 @@ class AgentFixture : public ShellFixture {
   HostFacts* host_ =
       nullptr;  ///< preflight off unless a test sets it  ///< what the unit's credential would hold
   std::string binary_;
+  TimeZones* zones_ = nullptr;  ///< null: windows in UTC
+  std::string machine_id_;
   std::optional<Agent> agent_;
 };
 
