@@ -1,5 +1,7 @@
 #include "agent/cli/init_cli.h"
 
+#include <map>
+
 #include "agent/adapters/posix_process_runner.h"
 #include "agent/base/strings.h"
 #include "agent/base/url_redaction.h"
@@ -195,9 +197,15 @@ Status InitCli::ConvertFlags() {
   for (const auto& [flag, given] : bare_) {
     if (given) flags_.Set(FindKeyByInitFlag(flag)->FullName(), "true");
   }
+  std::map<std::string, std::string> set_by;  // key -> the flag that set it
   for (const auto& [flag, raw] : raw_) {
     if (!raw.given() || flag == "--build-info-timeout") continue;
-    flags_.Set(FindKeyByInitFlag(flag)->FullName(), raw.text);
+    std::string key = FindKeyByInitFlag(flag)->FullName();
+    if (auto [other, fresh] = set_by.emplace(key, flag); !fresh) {
+      return Status::Error(other->second + " and " + flag + " both set " + key +
+                           " (one is the other's older name); give one of them");
+    }
+    flags_.Set(key, raw.text);
   }
   for (const auto& [flag, items] : repeated_) {
     const ConfigKey* key = FindKeyByInitFlag(flag);

@@ -64,12 +64,14 @@ std::string DownloadLine(const StatusSnapshot& s) {
                      : " " + std::to_string(s.download_bytes) + " bytes");
 }
 
-/// "the window", "the release age", "the rollout spread", "the hold".
+/// What a due upgrade waits for, in words, for the status line.
 std::string WaitingForText(const std::string& waiting_for) {
   if (waiting_for == "window") return "its maintenance window";
   if (waiting_for == "release-age") return "the release to reach min_release_age";
   if (waiting_for == "spread") return "its offset in the rollout spread";
   if (waiting_for == "held") return "the hold to end (nymvisor resume)";
+  if (waiting_for == "busy") return "the node to be idle (busy_check)";
+  if (waiting_for == "hook") return "pre_upgrade_command to say go";
   return waiting_for;
 }
 

@@ -16,6 +16,7 @@ void Agent::StartDueUpgrade(const UpgradeInfo& target) {
   const DaemonSection& d = config_.daemon;
   if (d.busy_check.empty() && d.pre_upgrade_command.empty()) return BeginUpgrade(target);
   Timestamp now = deps_.clock.Now();
+  next_upgrade_ = target.name;  // status names it, and why it waits
   if (gate_.name != target.name) gate_ = Gate{.name = target.name, .due_since = now};
   if (gate_.in_flight) return;
   if (gate_.passed) {

@@ -65,6 +65,10 @@ void Agent::FillRecords(StatusSnapshot* s) {
     s->next_upgrade_time = planned_->at;
     s->waiting_for = std::string(WaitingForName(planned_->waiting_for));
   }
+  if (gate_.name == next->name && !gate_.waiting_for.empty()) {  // busy or hook postponed it
+    s->waiting_for = gate_.waiting_for;
+    if (gate_.retry_at) s->next_upgrade_time = gate_.retry_at;
+  }
 }
 
 void Agent::FillActivity(StatusSnapshot* s) const {

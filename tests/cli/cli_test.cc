@@ -115,6 +115,12 @@ TEST_F(CliTest, UpgradeWindowIsRepeatableAndAnEmptyOneClearsThem) {
   ASSERT_EQ(Run({"config", "--id", "mixnode", "-o", "json"}), 0);
   EXPECT_EQ((*ParseJson(out_.str()))["nymvisor"]["min_release_age"], "2h")
       << "the older flag sets the new key";
+  EXPECT_EQ(windows({"--github-upgrade-delay", "3h", "--min-release-age", "1h"}), std::nullopt)
+      << "neither name silently wins";
+  EXPECT_NE(err_.str().find("--github-upgrade-delay and --min-release-age both set "
+                            "nymvisor.min_release_age"),
+            std::string::npos)
+      << err_.str();
 }
 
 TEST_F(CliTest, ConfigShowsAndWritesUrlsNormalisedAsTheOriginal) {

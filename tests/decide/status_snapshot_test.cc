@@ -51,6 +51,12 @@ TEST(FormatStatusLine, SaysWhatADueUpgradeWaitsFor) {
   EXPECT_NE(FormatStatusLine(s).find("waiting for the release to reach min_release_age"),
             std::string::npos);
   EXPECT_EQ(StatusSnapshotToJson(s)["waitingFor"], "release-age");
+  s.waiting_for = "busy";
+  EXPECT_NE(FormatStatusLine(s).find("waiting for the node to be idle (busy_check)"),
+            std::string::npos);
+  s.waiting_for = "hook";
+  EXPECT_NE(FormatStatusLine(s).find("waiting for pre_upgrade_command to say go"),
+            std::string::npos);
   s.waiting_for.clear();
   EXPECT_TRUE(StatusSnapshotToJson(s)["waitingFor"].is_null());
 }

@@ -53,6 +53,9 @@ TEST_F(AgentGateTest, ABusyNodeIsAskedAgainEveryMinuteAndUpgradedOnceIdle) {
   EXPECT_EQ(Stops(), 0) << "busy: the node keeps running";
   EXPECT_EQ(Count(message_ids::kUpgradePostponed), 1);
   EXPECT_FALSE(records_.LoadState()->has_value()) << "nothing is in flight while postponed";
+  StatusSnapshot s = agent_->Snapshot();
+  EXPECT_EQ(s.waiting_for, "busy") << "status says why the due upgrade waits";
+  EXPECT_EQ(s.next_upgrade_time, clock_.Now() + 1min) << "and when it asks again";
   scheduler_.Advance(1min);
   EXPECT_EQ(Stops(), 0);
   EXPECT_EQ(Count(message_ids::kUpgradePostponed), 1) << "journalled once, not every minute";
@@ -134,6 +137,7 @@ TEST_F(AgentGateTest, ATempFailingPreHookWaitsLikeBusy) {
   EXPECT_EQ(Stops(), 0);
   EXPECT_EQ(Count(message_ids::kUpgradePostponed), 1);
   EXPECT_EQ(Count(message_ids::kHookRefused), 0);
+  EXPECT_EQ(agent_->Snapshot().waiting_for, "hook");
   probes_.SetResult(kPre, Exit(0));
   scheduler_.Advance(1min);
   EXPECT_EQ(Stops(), 1);
