@@ -10,6 +10,8 @@ the ratio, and written to --out as JSON with a description of the machine.
 Container trees go to $NYMVISOR_E2E_WORKDIR (default /var/tmp/nymvisor-bench:
 a disk, not tmpfs, with room for a 4 GiB home and its copies). No figure is
 asserted: a scenario fails only when the agent does something wrong.
+B8 (bench/bench_rollout.py) is a simulation without a container: it runs
+nymvisor-rollout-sim, found beside --bench-bin, and can run alone.
 """
 
 import argparse
