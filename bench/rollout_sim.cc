@@ -50,8 +50,6 @@ constexpr std::array<WindowClass, 4> kWindowClasses = {{
     {"Sat,Sun 03:00-05:00", 10, "Sat,Sun 03:00-05:00"},
 }};
 
-/// The agent expands windows this far ahead (shell/agent_policy.cc).
-constexpr Duration kHorizon = 15 * 24h;
 constexpr std::array<Duration, 4> kCheckpoints = {1h, 6h, 24h, 48h};
 constexpr Duration kSeriesLength = 96h;
 
@@ -116,7 +114,7 @@ Result<Startable> ExpandAll(const Options& options) {
   // As MakePolicy at the release: from a day before to the horizon after
   // the upgrade is due.
   Timestamp from = options.release - 24h;
-  Timestamp to = options.release + options.min_release_age + kHorizon;
+  Timestamp to = options.release + options.min_release_age + kPlanHorizon;
   Startable out;
   for (size_t z = 0; z < kZones.size(); ++z) {
     NV_ASSIGN_OR_RETURN(ZoneOffsets offsets, zones.Offsets(kZones[z], from - 72h, to + 72h));
@@ -124,10 +122,7 @@ Result<Startable> ExpandAll(const Options& options) {
       if (kWindowClasses[c].spec.empty()) continue;
       NV_ASSIGN_OR_RETURN(WindowSpec spec, ParseWindowSpec(kWindowClasses[c].spec));
       std::vector<WindowSpec> specs = {spec};
-      for (TimeInterval window : ExpandWindows(specs, offsets, from, to)) {
-        window.end -= options.downtime;
-        if (window.begin < window.end) out[{z, c}].push_back(window);
-      }
+      out[{z, c}] = StartableTimes(specs, offsets, from, to, options.downtime);
     }
   }
   return out;
@@ -179,7 +174,7 @@ std::string Label(Duration d) {
 /// the old version, and the time behind.
 Json Measure(const Options& options, const std::vector<std::optional<Timestamp>>& starts,
              double score_lost_per_hour) {
-  std::vector<int> down((options.min_release_age + kHorizon) / 1min + 1440, 0);
+  std::vector<int> down((options.min_release_age + kPlanHorizon) / 1min + 1440, 0);
   double behind_sum = 0, behind_max = 0;
   int never = 0;
   for (const std::optional<Timestamp>& at : starts) {

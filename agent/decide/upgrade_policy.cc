@@ -118,4 +118,15 @@ PlannedStart PlanStart(const UpgradeInfo& info, std::optional<Timestamp> first_s
   return plan;
 }
 
+std::vector<TimeInterval> StartableTimes(std::span<const WindowSpec> windows,
+                                         const ZoneOffsets& zone, Timestamp from, Timestamp to,
+                                         Duration needs) {
+  std::vector<TimeInterval> startable;
+  for (TimeInterval window : ExpandWindows(windows, zone, from, to)) {
+    window.end -= needs;
+    if (window.begin < window.end) startable.push_back(window);
+  }
+  return startable;
+}
+
 }  // namespace nymvisor

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -37,6 +38,17 @@ struct UpgradePolicy {
   Duration spread{};
   uint64_t rollout_hash = 0;
 };
+
+/// How far ahead windows are expanded: a start further away is planned
+/// again when the agent wakes a day later.
+inline constexpr Duration kPlanHorizon = std::chrono::hours(15 * 24);
+
+/// The times an upgrade may start: `windows` expanded over [from, to) in
+/// `zone`, each shortened by `needs` (the stop, the start and the health
+/// period), so an upgrade begun inside one ends inside its window. Pure.
+std::vector<TimeInterval> StartableTimes(std::span<const WindowSpec> windows,
+                                         const ZoneOffsets& zone, Timestamp from, Timestamp to,
+                                         Duration needs);
 
 /// When an upgrade will really be applied, and what it waits for now.
 struct PlannedStart {

@@ -11,9 +11,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-/// How far ahead windows are expanded; a start further away is re-planned
-/// when the agent wakes up a day later.
-constexpr Duration kHorizon = 15 * 24h;
 constexpr Duration kReplanAfter = 24h;
 
 }  // namespace
@@ -56,18 +53,14 @@ UpgradePolicy Agent::MakePolicy(Timestamp now, Timestamp due) {
   for (const std::string& text : n.upgrade_windows) {
     if (Result<WindowSpec> spec = ParseWindowSpec(text); spec.ok()) specs.push_back(*spec);
   }
-  Timestamp from = now - 24h, to = std::max(now, due) + kHorizon;
+  Timestamp from = now - 24h, to = std::max(now, due) + kPlanHorizon;
   ZoneOffsets zone = {{from - 72h, to + 72h, {}}};
   if (deps_.zones != nullptr && n.upgrade_time_zone != "UTC") {
     Result<ZoneOffsets> offsets = deps_.zones->Offsets(n.upgrade_time_zone, from - 72h, to + 72h);
     if (offsets.ok()) zone = *offsets;
     if (!offsets.ok()) deps_.log.Warning(offsets.status().message() + "; windows are read in UTC");
   }
-  Duration needs = UpgradeWindowNeeds(config_);
-  for (TimeInterval window : ExpandWindows(specs, zone, from, to)) {
-    window.end -= needs;
-    if (window.begin < window.end) policy.startable.push_back(window);
-  }
+  policy.startable = StartableTimes(specs, zone, from, to, UpgradeWindowNeeds(config_));
   return policy;
 }
 

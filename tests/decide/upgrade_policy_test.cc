@@ -78,6 +78,22 @@ TEST(PlanStart, BeforeUpgradeTimeItIsAPlainWait) {
   EXPECT_EQ(plan.at, kDue);
 }
 
+TEST(StartableTimes, EachWindowLosesWhatAnUpgradeNeedsAndTooShortOnesGo) {
+  const Timestamp midnight = *ParseTimestamp("2026-12-07T00:00:00Z");
+  std::vector<WindowSpec> windows = {*ParseWindowSpec("02:00-04:00"),
+                                     *ParseWindowSpec("06:00-06:05")};
+  ZoneOffsets utc = {{midnight - 72h, midnight + 72h, 0s}};
+  std::vector<TimeInterval> startable =
+      StartableTimes(windows, utc, midnight, midnight + 24h, 10min);
+  ASSERT_EQ(startable.size(), 1u) << "06:00-06:05 cannot hold a 10 min upgrade";
+  EXPECT_EQ(startable[0].begin, midnight + 2h);
+  EXPECT_EQ(startable[0].end, midnight + 4h - 10min) << "an upgrade begun inside ends inside";
+  ZoneOffsets plus_two = {{midnight - 72h, midnight + 72h, 2h}};
+  EXPECT_EQ(StartableTimes(windows, plus_two, midnight, midnight + 24h, 10min).at(0).begin,
+            midnight)
+      << "02:00 at UTC+2 is 00:00 UTC";
+}
+
 TEST(PlanStart, ADueUpgradeWaitsForTheNextWindow) {
   UpgradePolicy policy = Windowed({{kDue + 2h, kDue + 4h}}, 0s, kHalf);
   PlannedStart plan = PlanStart(Upgrade("a", "", kDue), std::nullopt, policy, kDue);
