@@ -53,8 +53,8 @@ struct RunnerSettings {
   /// its real verdict (the unit's TimeoutStopSec=10min bounds the wait).
   Duration stop_budget = std::chrono::minutes(5);
   /// The node's API during the health check (empty: not asked).
-  std::string health_url;
-  std::string build_info_url;
+  std::string health_url = "";
+  std::string build_info_url = "";
   TestHooks hooks;
 };
 
