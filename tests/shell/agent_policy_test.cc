@@ -68,6 +68,7 @@ TEST_F(AgentPolicyTest, TheFirstSightingOfARecordWithoutPublishDateSurvivesARest
   EXPECT_EQ(s.waiting_for, "release-age");
   EXPECT_EQ(s.next_upgrade_time, first + 2h);
   scheduler_.Advance(1h);
+  agent_->Stop([] {});  // as SIGTERM does: its timers go with it
   agent_.reset();
   StartAgent();
   EXPECT_EQ(agent_->Snapshot().next_upgrade_time, first + 2h) << "the wait did not restart";
