@@ -21,16 +21,30 @@ FAKE_NODE = "/usr/local/bin/fake-node"
 
 
 def guide_blocks(text):
-    """[(section, [command, ...])] of the ```sh blocks, in order; comments skipped."""
-    blocks, section, block = [], "", None
+    """[(section, [command, ...])] of the ```sh blocks, in order; comments skipped.
+
+    A line ending in a backslash goes on with the next one, as in a shell. A
+    block marked ```sh file=PATH is a script the guide has the reader save:
+    its one command writes it to PATH, mode 0755, as written. Other blocks
+    (```, ```toml, ...) are shown, not run.
+    """
+    blocks, section, block, path = [], "", None, None
     for line in text.splitlines():
         if block is None and line.startswith("## "):
             section = line[3:].strip()
-        if line.strip() == "```sh":
-            block = []
+        marker = re.match(r"```sh(?: file=(\S+))?$", line.strip())
+        if block is None and marker:
+            block, path = [], marker.group(1)
         elif block is not None and line.strip() == "```":
+            if path:
+                block = ["cat > %s <<'GUIDE_EOF'\n%s\nGUIDE_EOF\nchmod 0755 %s"
+                         % (path, "\n".join(block), path)]
             blocks.append((section, block))
             block = None
+        elif block is not None and path:
+            block.append(line)
+        elif block is not None and block and block[-1].endswith("\\"):
+            block[-1] = block[-1][:-1].rstrip() + " " + line.strip()
         elif block is not None and line.strip() and not line.lstrip().startswith("#"):
             block.append(line.strip())
     return blocks
@@ -53,6 +67,24 @@ class GuideParsingTest(unittest.TestCase):
                        "7. Several nodes on one box"):
             self.assertIn(needed, sections)
         self.assertGreater(len(commands), 30)
+
+    def test_continued_lines_join_and_file_blocks_write_their_script(self):
+        text = ("## 15. When\n```sh file=/usr/local/bin/check\n#!/bin/sh\nexit 0\n```\n"
+                "```sh\nnymvisor init --id m \\\n  --busy-check /usr/local/bin/check\n```\n"
+                "```\nnot run\n```\n")
+        self.assertEqual(guide_commands(text), [
+            ("15. When", "cat > /usr/local/bin/check <<'GUIDE_EOF'\n#!/bin/sh\nexit 0\n"
+                         "GUIDE_EOF\nchmod 0755 /usr/local/bin/check"),
+            ("15. When", "nymvisor init --id m --busy-check /usr/local/bin/check")])
+
+    def test_the_busy_checks_and_hooks_section_runs(self):
+        with open(GUIDE) as f:
+            commands = [c for _, c in guide_commands(f.read())]
+        for needed in ("journalctl -u nymvisor@mixnode NYMVISOR_HOOK=busy_check",
+                       "nymvisor init --id mixnode /usr/local/bin/nym-node --busy-check "
+                       "/usr/local/bin/nym-node-busy"):
+            self.assertIn(needed, commands)
+        self.assertTrue(any(c.startswith("cat > /usr/local/bin/nymvisor-notify") for c in commands))
 
 
 class OperatorGuideTest(SystemdTestCase):
