@@ -28,6 +28,17 @@ Status FromDbusError(const sdbus::Error& e) {
   return Status::Error(e.getMessage().empty() ? name : e.getMessage());
 }
 
+}  // namespace
+
+Status NoSystemBus(const Status& cause, const std::string& instance_id) {
+  return Status::Unavailable(
+      "cannot reach the system bus to ask the agent of '" + instance_id + "' (" + cause.message() +
+      "): is dbus running ('systemctl status dbus')? Run nymvisor on the host where nymvisor@" +
+      instance_id + " runs (not in a container or chroot without its /run/dbus), or as root");
+}
+
+namespace {
+
 /// Runs a proxy call, turning its exception into a Status.
 template <typename F>
 auto Call(F&& f) -> Result<decltype(f())> {
@@ -85,7 +96,9 @@ DbusControlClient::~DbusControlClient() = default;
 
 Result<std::unique_ptr<ControlClient>> DbusControlClient::Connect(const std::string& instance_id) {
   NV_ASSIGN_OR_RETURN(std::string name, ControlBusName(instance_id));
-  NV_ASSIGN_OR_RETURN(std::unique_ptr<BusConnection> bus, BusConnection::ConnectSystem(nullptr));
+  Result<std::unique_ptr<BusConnection>> connected = BusConnection::ConnectSystem(nullptr);
+  if (!connected.ok()) return NoSystemBus(connected.status(), instance_id);
+  std::unique_ptr<BusConnection> bus = std::move(*connected);
   bool owned = false;
   try {
     auto dbus =

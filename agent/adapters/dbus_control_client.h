@@ -9,6 +9,11 @@
 
 namespace nymvisor {
 
+/// What an operator's command says when the system bus cannot be reached
+/// at all (`cause`: the connection's error): what failed and what to do.
+/// Unavailable, so the CLI does not take it for "no agent runs".
+Status NoSystemBus(const Status& cause, const std::string& instance_id);
+
 /// ControlClient over the system bus with the proxy that sdbus-c++-xml2cpp
 /// generates from dbus/net.nymtech.Nymvisor1.xml. A D-Bus error becomes
 /// Denied (AccessDenied), Refused (net.nymtech.Nymvisor1.Error.<reason>) or
@@ -16,7 +21,7 @@ namespace nymvisor {
 class DbusControlClient : public ControlClient {
  public:
   /// Connects to the system bus for the agent of `instance_id`; NotFound
-  /// when no agent owns its bus name.
+  /// when no agent owns its bus name, NoSystemBus when there is no bus.
   static Result<std::unique_ptr<ControlClient>> Connect(const std::string& instance_id);
   ~DbusControlClient() override;
 
