@@ -7,6 +7,7 @@
 
 #include "agent/cli/rollback_list_command.h"
 #include "agent/cli/status_command.h"
+#include "agent/decide/upgrade_gate.h"
 #include "agent/shell/record_store.h"
 
 namespace nymvisor {
@@ -227,6 +228,9 @@ Status ControlCli::RunMutating(const std::string& command, ControlClient& client
   }
   if (command == "apply-now") {
     NV_ASSIGN_OR_RETURN(std::string upgrade, client.ApplyNow());
+    bool started = true;
+    NV_RETURN_IF_ERROR(WaitForPreHook(client, upgrade, &started, exit_code));
+    if (!started) return {};
     out << "upgrade " << upgrade << " started\n";
     return wait_ ? WaitForUpgrade(client, upgrade, false, exit_code) : Status();
   }
@@ -290,6 +294,31 @@ Status ControlCli::WaitForUpgrade(ControlClient& client, const std::string& upgr
   inv_->ctx.out << result->upgrade << ": " << result->result
                 << (result->reason.empty() ? "" : " (" + result->reason + ")") << "\n";
   if (!good) *exit_code = 1;
+  return {};
+}
+
+Status ControlCli::WaitForPreHook(ControlClient& client, const std::string& upgrade, bool* started,
+                                  int* exit_code) {
+  NV_ASSIGN_OR_RETURN(StatusSnapshot now, client.GetStatus());
+  if (now.step || now.next_upgrade != upgrade || now.waiting_for != "hook") return {};
+  inv_->ctx.out << "upgrade " << upgrade << ": pre_upgrade_command runs first\n";
+  std::optional<FinishedEvent> result;
+  // The hook is killed after kGateCommandTimeout; the agent answers soon after.
+  Status followed =
+      client.Follow(kGateCommandTimeout + std::chrono::seconds(30),
+                    [&](const StatusSnapshot& s, const std::optional<FinishedEvent>& done) {
+                      if (done && done->upgrade == upgrade) result = done;
+                      return result.has_value() || s.step.has_value();
+                    });
+  if (!followed.ok()) {
+    return Status::Error("no answer from pre_upgrade_command of upgrade " + upgrade + " (" +
+                         followed.message() + "): see 'nymvisor status' and the journal");
+  }
+  if (!result || result->result == "completed" || result->result == "switched") return {};
+  *started = false;
+  inv_->ctx.out << "upgrade " << upgrade << " not started: " << result->result << " ("
+                << result->reason << ")\n";
+  *exit_code = 1;
   return {};
 }
 

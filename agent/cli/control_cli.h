@@ -34,6 +34,11 @@ class ControlCli {
   /// Follows an upgrade or rollback until UpgradeFinished for `upgrade`.
   Status WaitForUpgrade(ControlClient& client, const std::string& upgrade, bool rollback,
                         int* exit_code);
+  /// After apply-now: while the agent runs pre_upgrade_command first
+  /// (status waits for "hook"), waits for its answer; a refusal or a 75
+  /// is printed, sets exit status 1 and clears `started`.
+  Status WaitForPreHook(ControlClient& client, const std::string& upgrade, bool* started,
+                        int* exit_code);
   Status WaitForCheck(ControlClient& client, std::optional<Timestamp> before, int* exit_code);
   /// The agent's client; NotFound when no agent runs (not yet explained).
   Result<std::unique_ptr<ControlClient>> ConnectRaw(const std::string& id);

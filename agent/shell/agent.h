@@ -155,10 +155,23 @@ class Agent {
 
   /// The due, staged head of the queue: starts it once the gate lets it.
   void StartDueUpgrade(const UpgradeInfo& target);
-  void RunBusyCheck(const UpgradeInfo& target);
-  void RunPreHook(const UpgradeInfo& target);
+  /// The gate's two commands, in this order.
+  enum class GateStep { kBusyCheck, kPreHook };
+  /// Runs `step`'s command for `target` on the fetch lane and judges its
+  /// outcome (JudgeBusyCheck / JudgePreHook) into OnGateDecided, unless a
+  /// newer run began meanwhile.
+  void RunGateStep(const UpgradeInfo& target, GateStep step);
   /// Acts on the gate's decision about `target`, unless a newer gate began.
-  void OnGateDecided(const UpgradeInfo& target, const GateDecision& decision, bool pre_hook);
+  void OnGateDecided(const UpgradeInfo& target, const GateDecision& decision, GateStep step);
+  /// The queued head that apply-now may start now (staged, no hold, no
+  /// upgrade in flight, the node not left down), or the Refused reason.
+  Result<UpgradeInfo> ApplyNowTarget();
+  /// The pre-upgrade command's answer to apply-now: a go begins `target`
+  /// at once; a refusal refuses it as in the schedule; a 75 ends the
+  /// request and leaves the upgrade to its schedule.
+  void OnApplyNowDecided(const UpgradeInfo& target, const GateDecision& decision);
+  /// Tells apply-now's caller (UpgradeFinished) that `target` did not start.
+  void EndApplyNow(const UpgradeInfo& target, const std::string& result, const std::string& reason);
   /// Runs daemon.post_upgrade_command, if set, telling it how `target` ended.
   void ReportOutcome(const UpgradeInfo& target, const std::string& from_version,
                      std::string_view outcome, const std::string& reason);
@@ -166,6 +179,8 @@ class Agent {
   /// check about to run may queue those upgrades again.
   void ClearRefusals();
   HookEvent GateEvent(const UpgradeInfo& target, const std::string& from_version) const;
+  /// The running version (current-version.json), or "" when it cannot be read.
+  std::string RunningVersion();
   void OnUpgradeFinished(const UpgradeState& state, bool committed);
   void ArmTimer(std::optional<Timestamp> at);
   void FillRecords(StatusSnapshot* s);
@@ -241,9 +256,11 @@ class Agent {
     std::optional<Timestamp> retry_at = std::nullopt;  ///< postponed until then
     std::string waiting_for = "";                      ///< "busy" or "hook" while postponed
     bool in_flight = false;                            ///< a command of this gate runs now
-    bool passed = false;  ///< set only for the Reconcile that begins it
+    bool passed = false;     ///< set only for the Reconcile that begins it
+    bool apply_now = false;  ///< apply-now's pre-upgrade command runs (in_flight)
   };
   Gate gate_;
+  uint64_t gate_runs_ = 0;  ///< counts gate commands; only the newest one's answer counts
   std::optional<PlannedStart> planned_;  ///< the head's planned start at the last decision
 };
 

@@ -38,7 +38,7 @@ Status Agent::CheckNow() {
   return {};
 }
 
-Result<std::string> Agent::ApplyNow(const std::string& by) {
+Result<UpgradeInfo> Agent::ApplyNowTarget() {
   NV_RETURN_IF_ERROR(RefuseIfBusy());
   if (left_down_) {
     return Status::Refused("NodeLeftDown", DescribeNodeDown(*left_down_));
@@ -56,6 +56,27 @@ Result<std::string> Agent::ApplyNow(const std::string& by) {
     return Status::Refused("NoStagedUpgrade", "upgrade " + head.name + " (" + head.version +
                                                   ") is not staged yet" +
                                                   (detail.empty() ? "" : ": " + detail));
+  }
+  return head;
+}
+
+Result<std::string> Agent::ApplyNow(const std::string& by) {
+  if (gate_.apply_now && gate_.in_flight) {
+    return Status::Refused("UpgradeInProgress", "apply-now of upgrade " + gate_.name +
+                                                    " waits for pre_upgrade_command already");
+  }
+  NV_ASSIGN_OR_RETURN(UpgradeInfo head, ApplyNowTarget());
+  if (!config_.daemon.pre_upgrade_command.empty()) {
+    // Apply-now skips the waiting (windows, age, spread, busy_check), not
+    // the operator's safety hook: OnApplyNowDecided begins it on a go.
+    deps_.log.Info("applying upgrade " + head.name + " now, at the request of " + by +
+                   ", once pre_upgrade_command says go");
+    gate_ = Gate{
+        .name = head.name, .due_since = deps_.clock.Now(), .in_flight = true, .apply_now = true};
+    next_upgrade_ = head.name;
+    RunGateStep(head, GateStep::kPreHook);
+    Publish();
+    return head.name;
   }
   deps_.log.Info("applying upgrade " + head.name + " now, at the request of " + by);
   BeginUpgrade(head);

@@ -25,8 +25,7 @@ void Agent::StartDueUpgrade(const UpgradeInfo& target) {
   }
   if (gate_.retry_at && now < *gate_.retry_at) return ArmTimer(*gate_.retry_at);
   gate_.in_flight = true;
-  if (!d.busy_check.empty()) return RunBusyCheck(target);
-  RunPreHook(target);
+  RunGateStep(target, d.busy_check.empty() ? GateStep::kPreHook : GateStep::kBusyCheck);
 }
 
 HookEvent Agent::GateEvent(const UpgradeInfo& target, const std::string& from_version) const {
@@ -36,42 +35,41 @@ HookEvent Agent::GateEvent(const UpgradeInfo& target, const std::string& from_ve
                    .to_version = target.version};
 }
 
-void Agent::RunBusyCheck(const UpgradeInfo& target) {
+std::string Agent::RunningVersion() {
   Result<CurrentVersion> current = records_.LoadCurrentVersion();
-  RunGateCommand(deps_.probes, deps_.fetch_worker, deps_.log, "busy_check",
-                 config_.daemon.busy_check,
-                 HookEnvironment(GateEvent(target, current.ok() ? current->version : "")),
-                 [this, target](const CommandOutcome& outcome) {
-                   GateDecision decision = JudgeBusyCheck(
-                       outcome, gate_.due_since, config_.daemon.busy_deadline, deps_.clock.Now());
-                   OnGateDecided(target, decision, /*pre_hook=*/false);
-                 });
+  return current.ok() ? current->version : "";
 }
 
-void Agent::RunPreHook(const UpgradeInfo& target) {
-  Result<CurrentVersion> current = records_.LoadCurrentVersion();
-  RunGateCommand(deps_.probes, deps_.fetch_worker, deps_.log, "pre_upgrade_command",
-                 config_.daemon.pre_upgrade_command,
-                 HookEnvironment(GateEvent(target, current.ok() ? current->version : "")),
-                 [this, target](const CommandOutcome& outcome) {
-                   GateDecision decision = JudgePreHook(
-                       outcome, gate_.due_since, config_.daemon.busy_deadline, deps_.clock.Now());
-                   OnGateDecided(target, decision, /*pre_hook=*/true);
-                 });
+void Agent::RunGateStep(const UpgradeInfo& target, GateStep step) {
+  bool pre_hook = step == GateStep::kPreHook;
+  const DaemonSection& d = config_.daemon;
+  auto judge = pre_hook ? JudgePreHook : JudgeBusyCheck;
+  uint64_t run = ++gate_runs_;
+  RunGateCommand(
+      deps_.probes, deps_.fetch_worker, deps_.log, pre_hook ? "pre_upgrade_command" : "busy_check",
+      pre_hook ? d.pre_upgrade_command : d.busy_check,
+      HookEnvironment(GateEvent(target, RunningVersion())),
+      [this, target, judge, step, run](const CommandOutcome& outcome) {
+        if (run != gate_runs_) return;  // a newer run (apply-now) took over
+        GateDecision decision =
+            judge(outcome, gate_.due_since, config_.daemon.busy_deadline, deps_.clock.Now());
+        OnGateDecided(target, decision, step);
+      });
 }
 
-void Agent::OnGateDecided(const UpgradeInfo& target, const GateDecision& decision, bool pre_hook) {
+void Agent::OnGateDecided(const UpgradeInfo& target, const GateDecision& decision, GateStep step) {
   if (gate_.name != target.name || !gate_.in_flight) return;  // a reload or Stop came between
   if (*stopping_) return;
   if (runner_.active()) {  // apply-now began it meanwhile: the operator decided
     gate_ = Gate{};
     return;
   }
+  if (gate_.apply_now) return OnApplyNowDecided(target, decision);
   Logger::Fields fields = UpgradeEventFields(target);
   fields.push_back({"NYMVISOR_REASON", decision.reason});
   using Kind = GateDecision::Kind;
   if (decision.kind == Kind::kPostpone) {
-    std::string waiting_for = pre_hook ? "hook" : "busy";
+    std::string waiting_for = step == GateStep::kPreHook ? "hook" : "busy";
     if (gate_.waiting_for != waiting_for) {  // once per reason, not every minute
       deps_.log.Event(LogPriority::kNotice, message_ids::kUpgradePostponed,
                       "upgrade " + target.name + " postponed: " + decision.reason, fields);
@@ -94,12 +92,52 @@ void Agent::OnGateDecided(const UpgradeInfo& target, const GateDecision& decisio
     deps_.log.Event(LogPriority::kWarning, message_ids::kBusyDeadlinePassed,
                     "upgrade " + target.name + ": " + decision.reason, fields);
   }
-  if (!pre_hook && !config_.daemon.pre_upgrade_command.empty()) return RunPreHook(target);
+  if (step == GateStep::kBusyCheck && !config_.daemon.pre_upgrade_command.empty()) {
+    return RunGateStep(target, GateStep::kPreHook);
+  }
   if (!gate_.waiting_for.empty()) last_outcome_.clear();
   gate_.in_flight = false;
   gate_.passed = true;
   Reconcile();  // decides again: a reload, hold or skip may have come meanwhile
   if (gate_.name == target.name) gate_.passed = false;
+}
+
+void Agent::OnApplyNowDecided(const UpgradeInfo& target, const GateDecision& decision) {
+  gate_ = Gate{};
+  using Kind = GateDecision::Kind;
+  if (decision.kind == Kind::kRefuse) {
+    Refuse(target, decision.reason, message_ids::kHookRefused, UpgradeOutcome::kRefused);
+    EndApplyNow(target, "refused", decision.reason);
+    return Reconcile();
+  }
+  if (decision.kind == Kind::kPostpone) {
+    std::string reason = decision.reason + "; the upgrade stays queued and follows its schedule";
+    Logger::Fields fields = UpgradeEventFields(target);
+    fields.push_back({"NYMVISOR_REASON", reason});
+    deps_.log.Event(LogPriority::kNotice, message_ids::kUpgradePostponed,
+                    "apply-now of upgrade " + target.name + " ended: " + reason, fields);
+    last_outcome_ = target.name + " postponed: " + decision.reason;
+    EndApplyNow(target, "postponed", reason);
+    return Reconcile();
+  }
+  // A hold, a skip or another upgrade may have come while the hook ran.
+  Result<UpgradeInfo> head = ApplyNowTarget();
+  if (!head.ok() || head->name != target.name) {
+    EndApplyNow(
+        target, "failed",
+        head.ok() ? "the queue changed while pre_upgrade_command ran" : head.status().message());
+    return Reconcile();
+  }
+  BeginUpgrade(target);
+  if (!runner_.active()) EndApplyNow(target, "failed", "it did not start: " + last_error_);
+}
+
+void Agent::EndApplyNow(const UpgradeInfo& target, const std::string& result,
+                        const std::string& reason) {
+  deps_.log.Info("apply-now of upgrade " + target.name + " ended without starting it (" + result +
+                 "): " + reason);
+  if (deps_.control) deps_.control->UpgradeFinished(target.name, RunningVersion(), result, reason);
+  Publish();
 }
 
 void Agent::ReportOutcome(const UpgradeInfo& target, const std::string& from_version,

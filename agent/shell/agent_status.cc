@@ -69,6 +69,7 @@ void Agent::FillRecords(StatusSnapshot* s) {
     s->waiting_for = gate_.waiting_for;
     if (gate_.retry_at) s->next_upgrade_time = gate_.retry_at;
   }
+  if (gate_.name == next->name && gate_.apply_now) s->waiting_for = "hook";  // apply-now asked it
 }
 
 void Agent::FillActivity(StatusSnapshot* s) const {

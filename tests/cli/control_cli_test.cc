@@ -299,6 +299,25 @@ TEST_F(ControlCliTest, WaitFollowsTheUpgradeAndItsResultIsTheExitStatus) {
   EXPECT_NE(out_.str().find("v2: rolled-back (the unit failed)"), std::string::npos) << out_.str();
 }
 
+TEST_F(ControlCliTest, ApplyNowWaitsForThePreHookAndReportsItsRefusal) {
+  agent_.status.waiting_for = "hook";  // the agent runs pre_upgrade_command first
+  agent_.follow = {agent_.status};
+  agent_.finished =
+      FinishedEvent{"v2", "1.1.0", "refused", "pre_upgrade_command exited with status 3"};
+  EXPECT_EQ(Run({"apply-now"}), 1);
+  EXPECT_EQ(out_.str(),
+            "upgrade v2: pre_upgrade_command runs first\n"
+            "upgrade v2 not started: refused (pre_upgrade_command exited with status 3)\n");
+
+  StatusSnapshot running = agent_.status;
+  running.waiting_for.clear();
+  running.step = UpgradeStep::kStopping;
+  agent_.follow = {agent_.status, running};
+  agent_.finished.reset();
+  EXPECT_EQ(Run({"apply-now"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(), "upgrade v2: pre_upgrade_command runs first\nupgrade v2 started\n");
+}
+
 TEST_F(ControlCliTest, ADenialExplainsWhatToDo) {
   agent_.fail = Status::Denied("Hold needs the polkit action net.nymtech.nymvisor1.hold");
   EXPECT_EQ(Run({"hold"}), 1);

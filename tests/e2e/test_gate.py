@@ -94,6 +94,32 @@ class PreHookTest(GateTestCase):
         self.assertIn("clearedAt", self.history()[0])
         self.assertEqual(self.history()[-1]["info"]["name"], "v2")
 
+    def test_apply_now_runs_the_pre_hook_and_says_why_it_refused(self):
+        self.script(PRE, "[ -e %s ] && exit 0; echo 'not while the disk is full' >&2; exit 3"
+                    % ALLOW)
+        self.start_instance(flags=["--pre-upgrade-command", PRE])
+        before = self.prop(NODE % "mixnode", "InvocationID")
+        self.publish("v2", "1.2.0", in_seconds=3600)  # staged, due in an hour
+        self.wait_for_event("UpgradeStaged", timeout=30)
+        refused = self.container.run(["nymvisor", "apply-now", "--id", "mixnode"], check=False)
+        out = refused.stdout.decode()
+        self.assertEqual(refused.returncode, 1, out + refused.stderr.decode())
+        self.assertIn("upgrade v2: pre_upgrade_command runs first", out)
+        self.assertIn("upgrade v2 not started: refused (pre_upgrade_command exited with status "
+                      "3 (last output: not while the disk is full))", out)
+        self.assertEqual(self.prop(NODE % "mixnode", "InvocationID"), before,
+                         "apply-now did not skip the hook")
+        self.assertEqual(self.history()[-1]["outcome"], "refused")
+        self.container.write_file(ALLOW, "")
+        self.container.run(["nymvisor", "check", "--id", "mixnode"])  # clears the refusal
+        self.container.wait_for(
+            lambda: len([e for e in self.agent_events() if e[0] == "UpgradeStaged"]) >= 2, 60,
+            "v2 to be queued and staged again")
+        done = self.container.run(["nymvisor", "apply-now", "--id", "mixnode", "--wait",
+                                   "--timeout", "90s"], check=False)
+        self.assertEqual(done.returncode, 0, done.stdout.decode() + done.stderr.decode())
+        self.assertIn("v2: completed", done.stdout.decode())
+
     def test_a_hanging_pre_hook_is_a_named_failure(self):
         self.script(PRE, "sleep 600")
         self.start_instance(flags=["--pre-upgrade-command", PRE])

@@ -15,6 +15,7 @@ using namespace std::chrono_literals;
 constexpr char kBusy[] = "/opt/check/busy";
 constexpr char kPre[] = "/opt/check/pre";
 constexpr char kPost[] = "/opt/check/post";
+constexpr char kRoot[] = "uid 0 (root)";
 
 ProcessResult Exit(int status, std::string err = "") {
   ProcessResult r;
@@ -141,6 +142,59 @@ TEST_F(AgentGateTest, ATempFailingPreHookWaitsLikeBusy) {
   probes_.SetResult(kPre, Exit(0));
   scheduler_.Advance(1min);
   EXPECT_EQ(Stops(), 1);
+}
+
+TEST_F(AgentGateTest, ApplyNowRunsThePreHookButNotTheBusyCheck) {
+  config_.daemon.busy_check = kBusy;
+  config_.daemon.pre_upgrade_command = kPre;
+  probes_.SetResult(kBusy, Exit(1));
+  probes_.SetResult(kPre, Exit(0));
+  Publish(2h);  // not due yet: apply-now skips the waiting
+  StartAgent();
+  Result<std::string> applied = agent_->ApplyNow(kRoot);
+  ASSERT_TRUE(applied.ok()) << applied.status().message();
+  EXPECT_EQ(*applied, "v2");
+  EXPECT_EQ(std::count_if(probes_.calls().begin(), probes_.calls().end(),
+                          [](const auto& c) { return c.at(0) == kPre; }),
+            1)
+      << "the safety hook runs";
+  EXPECT_EQ(std::count_if(probes_.calls().begin(), probes_.calls().end(),
+                          [](const auto& c) { return c.at(0) == kBusy; }),
+            0)
+      << "the busy check is skipped";
+  EXPECT_EQ(Stops(), 1) << "the hook said go: the upgrade begins";
+  EXPECT_EQ(publisher_.signals.front(), "started v2 1.1.0 1.2.0");
+}
+
+TEST_F(AgentGateTest, ApplyNowReportsARefusalByThePreHookToTheCaller) {
+  config_.daemon.pre_upgrade_command = kPre;
+  probes_.SetResult(kPre, Exit(3, "not enough disk\n"));
+  Publish(2h);
+  StartAgent();
+  ASSERT_TRUE(agent_->ApplyNow(kRoot).ok());
+  EXPECT_EQ(Stops(), 0);
+  EXPECT_EQ(Count(message_ids::kHookRefused), 1);
+  EXPECT_EQ(store_.LoadHistory()->history.back().outcome, UpgradeOutcome::kRefused)
+      << "refused as on its schedule";
+  ASSERT_FALSE(publisher_.signals.empty());
+  EXPECT_EQ(publisher_.signals.back(), "finished v2 1.1.0 refused");
+  EXPECT_TRUE(Journaled("pre_upgrade_command exited with status 3")) << "the reason is told";
+}
+
+TEST_F(AgentGateTest, ApplyNowEndsWhenThePreHookAsksToWaitAndTheScheduleGoesOn) {
+  config_.daemon.pre_upgrade_command = kPre;
+  probes_.SetResult(kPre, Exit(75));
+  Publish(2h);
+  StartAgent();
+  ASSERT_TRUE(agent_->ApplyNow(kRoot).ok());
+  EXPECT_EQ(Stops(), 0);
+  ASSERT_FALSE(publisher_.signals.empty());
+  EXPECT_EQ(publisher_.signals.back(), "finished v2 1.1.0 postponed");
+  EXPECT_FALSE(store_.LoadPlan()->queued_up.empty()) << "still queued";
+  EXPECT_EQ(Count(message_ids::kHookRefused), 0);
+  probes_.SetResult(kPre, Exit(0));
+  scheduler_.Advance(2h);
+  EXPECT_EQ(Stops(), 1) << "applied at its time";
 }
 
 TEST_F(AgentGateTest, ThePostHookSeesACommit) {
