@@ -31,10 +31,13 @@ Status FromDbusError(const sdbus::Error& e) {
 }  // namespace
 
 Status NoSystemBus(const Status& cause, const std::string& instance_id) {
-  return Status::Unavailable(
-      "cannot reach the system bus to ask the agent of '" + instance_id + "' (" + cause.message() +
-      "): is dbus running ('systemctl status dbus')? Run nymvisor on the host where nymvisor@" +
-      instance_id + " runs (not in a container or chroot without its /run/dbus), or as root");
+  return Status::Unavailable("cannot reach the system bus to ask the agent of '" + instance_id +
+                             "' (" + cause.message() +
+                             "): is dbus running ('systemctl status dbus')? Run nymvisor on the "
+                             "host where nymvisor@" +
+                             instance_id +
+                             " runs, not in a container or chroot without its "
+                             "/run/dbus");
 }
 
 namespace {

@@ -10,7 +10,8 @@
 namespace nymvisor {
 
 /// What an operator's command says when the system bus cannot be reached
-/// at all (`cause`: the connection's error): what failed and what to do.
+/// at all (`cause`: the connection's error): what failed, and to check
+/// dbus and run on the host where the agent runs.
 /// Unavailable, so the CLI does not take it for "no agent runs".
 Status NoSystemBus(const Status& cause, const std::string& instance_id);
 
