@@ -61,6 +61,9 @@ constexpr Property kProperties[] = {
        return FormatStatusLine(a) == FormatStatusLine(b);
      }},
     {"WaitingFor", NV_SAME(waiting_for)},
+    {"NewestRelease", NV_SAME(newest_release)},
+    {"VersionsBehind", NV_SAME(versions_behind)},
+    {"ConfigScore", NV_SAME(config_score)},
 };
 #undef NV_SAME
 
@@ -160,6 +163,9 @@ class DbusControlServer::Object
   uint64_t LastDowntimeUsec() override { return status_.last_downtime_usec; }
   std::string StatusText() override { return FormatStatusLine(status_); }
   std::string WaitingFor() override { return status_.waiting_for; }
+  std::string NewestRelease() override { return status_.newest_release; }
+  uint64_t VersionsBehind() override { return status_.versions_behind.value_or(0); }
+  double ConfigScore() override { return status_.config_score.value_or(1.0); }
 
   BusConnection& bus_;
   ControlApi& api_;

@@ -1,6 +1,7 @@
 #include "agent/cli/status_command.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "agent/config/upstream_source.h"
 #include "agent/shell/record_store.h"
@@ -43,6 +44,17 @@ std::string UpstreamLine(const StatusSnapshot& s) {
            s.upstream_url + ")";
   }
   return s.upstream_source + " " + s.upstream_url;
+}
+
+/// "1.2.0: 10 versions behind (config score 0.80)" or "1.2.0 (up to date)".
+std::string NewestLine(const StatusSnapshot& s) {
+  if (!s.versions_behind)
+    return s.newest_release + " (not comparable with " + s.current_version + ")";
+  if (*s.versions_behind == 0) return s.newest_release + " (up to date)";
+  char score[32];
+  std::snprintf(score, sizeof score, "%.2f", s.config_score.value_or(1.0));
+  return s.newest_release + ": " + std::to_string(*s.versions_behind) +
+         " versions behind as nym-api weighs it (config score " + score + ")";
 }
 
 std::string FailingLine(const StatusSnapshot& s, Timestamp now) {
@@ -89,6 +101,7 @@ std::string RenderStatus(const StatusSnapshot& s, Timestamp now, bool terminal,
   }
   if (s.next_check_time) out += Line("Next check", When(*s.next_check_time, now));
   if (!s.upstream_source.empty()) out += Line("Upstream", UpstreamLine(s));
+  if (!s.newest_release.empty()) out += Line("Newest", NewestLine(s));
   if (!s.upstream_failure.empty()) {
     out += Line("Failing", FailingLine(s, now));
     out += Line("Hint", s.upstream_hint);

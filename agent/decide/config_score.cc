@@ -22,4 +22,11 @@ double ConfigScore(uint64_t versions_behind) {
   return std::pow(kPenalty, std::pow(static_cast<double>(versions_behind), kScaling));
 }
 
+std::optional<uint64_t> VersionsBehindOf(std::string_view running, std::string_view newest) {
+  Result<SemanticVersion> r = ParseSemanticVersion(running);
+  Result<SemanticVersion> n = ParseSemanticVersion(newest);
+  if (!r.ok() || !n.ok()) return std::nullopt;
+  return VersionsBehind(*r, *n);
+}
+
 }  // namespace nymvisor

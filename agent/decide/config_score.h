@@ -2,6 +2,8 @@
 #define NYMVISOR_AGENT_DECIDE_CONFIG_SCORE_H_
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 #include "agent/base/semver.h"
 
@@ -17,6 +19,11 @@ uint64_t VersionsBehind(const SemanticVersion& running, const SemanticVersion& n
 /// `versions_behind` behind: 0.995^(versions_behind^1.65) (1 patch: 0.995,
 /// 1 minor: about 0.80, 2 minors: about 0.50). Pure.
 double ConfigScore(uint64_t versions_behind);
+
+/// VersionsBehind for two versions as text (what the records and the
+/// releases carry); nullopt when either is not a semantic version, so
+/// nothing is claimed about a version that cannot be compared. Pure.
+std::optional<uint64_t> VersionsBehindOf(std::string_view running, std::string_view newest);
 
 }  // namespace nymvisor
 

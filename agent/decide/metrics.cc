@@ -60,6 +60,19 @@ class Writer {
   std::string text_;
 };
 
+/// github only, once a poll saw the newest release: absent otherwise, so that
+/// no alert fires on a value nobody measured.
+void WriteNewestRelease(const StatusSnapshot& s, Writer* w) {
+  if (!s.versions_behind) return;
+  w->Single("nymvisor_versions_behind", "gauge",
+            "How far the node runs behind the newest release of its train, as nym-api weighs "
+            "it (100 per major, 10 per minor, 1 per patch).",
+            static_cast<double>(*s.versions_behind));
+  w->Single("nymvisor_config_score", "gauge",
+            "The config score nym-api gives for that (1 when up to date).",
+            s.config_score.value_or(1.0));
+}
+
 void WriteStatus(const StatusSnapshot& s, Writer* w) {
   w->Family("nymvisor_build_info", "gauge", "The version the node runs, as labels; always 1.");
   w->Sample("nymvisor_build_info", 1,
@@ -93,6 +106,7 @@ void WriteStatus(const StatusSnapshot& s, Writer* w) {
     w->Sample("nymvisor_upgrade_waiting_for", s.waiting_for == reason ? 1 : 0,
               ",reason=\"" + std::string(reason) + "\"");
   }
+  WriteNewestRelease(s, w);
 }
 
 void WriteCounts(const UpgradeCounts& c, Writer* w) {
@@ -132,10 +146,17 @@ UpgradeCounts CountUpgrades(const UpgradeHistory& history) {
   return c;
 }
 
-std::string FormatMetrics(const StatusSnapshot& status, const UpgradeCounts& counts) {
+std::string FormatMetrics(const StatusSnapshot& status, const UpgradeCounts& counts,
+                          Duration poll_interval) {
   Writer w(status.instance_id);
   WriteStatus(status, &w);
   WriteCounts(counts, &w);
+  if (poll_interval > Duration::zero()) {
+    w.Single("nymvisor_poll_interval_seconds", "gauge",
+             "How often the agent asks upstream (upstream_polling_rate; each check may come up "
+             "to a jitter later).",
+             std::chrono::duration<double>(poll_interval).count());
+  }
   return w.text();
 }
 

@@ -23,8 +23,12 @@ UpgradeCounts CountUpgrades(const UpgradeHistory& history);
 
 /// The agent's metrics in the Prometheus text exposition format, for
 /// node_exporter's textfile collector: every series is prefixed nymvisor_,
-/// labelled with the instance, and has HELP and TYPE lines. Pure.
-std::string FormatMetrics(const StatusSnapshot& status, const UpgradeCounts& counts);
+/// labelled with the instance, and has HELP and TYPE lines.
+/// `poll_interval` (upstream_polling_rate) is written as
+/// nymvisor_poll_interval_seconds, so an alert can tell a stalled agent by
+/// its last check; zero leaves it out. Pure.
+std::string FormatMetrics(const StatusSnapshot& status, const UpgradeCounts& counts,
+                          Duration poll_interval = Duration::zero());
 
 }  // namespace nymvisor
 

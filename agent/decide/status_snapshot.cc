@@ -1,5 +1,6 @@
 #include "agent/decide/status_snapshot.h"
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -75,8 +76,17 @@ std::string WaitingForText(const std::string& waiting_for) {
   return waiting_for;
 }
 
+/// ", behind 2 (score 0.50)" while the node runs behind the newest release.
+std::string BehindText(const StatusSnapshot& s) {
+  if (!s.versions_behind || *s.versions_behind == 0) return "";
+  char score[32];
+  std::snprintf(score, sizeof score, "%.2f", s.config_score.value_or(1.0));
+  return ", behind " + std::to_string(*s.versions_behind) + " (score " + score + ")";
+}
+
 std::string IdleLine(const StatusSnapshot& s) {
   std::string text = std::string(s.held ? "held" : "idle") + ", running " + s.current_version;
+  text += BehindText(s);
   if (s.next_check_time) text += ", next check " + ShortTime(*s.next_check_time, false);
   if (!s.next_upgrade.empty()) {
     text += "; next upgrade " + s.next_upgrade + " (" + s.next_upgrade_version + ")";
@@ -156,6 +166,24 @@ Status ReadUpstream(const Json& j, StatusSnapshot* s) {
   return r.Number("upstreamFailedPolls", &s->upstream_failed_polls);
 }
 
+/// The newest release and what it implies: absent (an older agent) or null
+/// reads as unknown.
+Status ReadNewestRelease(const Json& j, StatusSnapshot* s) {
+  if (const Json* v = FindMember(j, "newestRelease"); v != nullptr && !v->is_null()) {
+    NV_RETURN_IF_ERROR(SnapshotReader(j).Text("newestRelease", &s->newest_release));
+  }
+  if (const Json* v = FindMember(j, "versionsBehind"); v != nullptr && !v->is_null()) {
+    uint64_t behind = 0;
+    NV_RETURN_IF_ERROR(SnapshotReader(j).Number("versionsBehind", &behind));
+    s->versions_behind = behind;
+  }
+  if (const Json* v = FindMember(j, "configScore"); v != nullptr && !v->is_null()) {
+    if (!v->is_number()) return Status::Error("key 'configScore' must be a number");
+    s->config_score = v->get<double>();
+  }
+  return {};
+}
+
 Status ReadSnapshot(const Json& j, StatusSnapshot* s) {
   NV_RETURN_IF_ERROR(RequireObject(j, "status"));
   SnapshotReader r(j);
@@ -210,6 +238,7 @@ Status ReadSnapshot(const Json& j, StatusSnapshot* s) {
   if (FindMember(j, "waitingFor") != nullptr) {  // absent from an older agent
     NV_RETURN_IF_ERROR(r.Text("waitingFor", &s->waiting_for));
   }
+  NV_RETURN_IF_ERROR(ReadNewestRelease(j, s));
   return ReadUpstream(j, s);
 }
 
@@ -299,6 +328,9 @@ Json StatusSnapshotToJson(const StatusSnapshot& s) {
   j["upstreamFailingSince"] = TimeOrNull(s.upstream_failing_since);
   j["upstreamFailedPolls"] = s.upstream_failed_polls;
   j["waitingFor"] = TextOrNull(s.waiting_for);
+  j["newestRelease"] = TextOrNull(s.newest_release);
+  j["versionsBehind"] = s.versions_behind ? Json(*s.versions_behind) : Json(nullptr);
+  j["configScore"] = s.config_score ? Json(*s.config_score) : Json(nullptr);
   j["statusLine"] = FormatStatusLine(s);
   return j;
 }

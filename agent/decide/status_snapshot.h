@@ -84,6 +84,13 @@ struct StatusSnapshot {
   /// Why a due next upgrade is not applied yet: "window", "release-age",
   /// "spread", "held"... (decide/upgrade_policy.h), or empty.
   std::string waiting_for;
+  /// github only: the newest release of the train the last poll saw (its
+  /// version), how many versions the node runs behind it (decide/
+  /// config_score.h) and the config score that implies. Empty/unset on the
+  /// upgrade-info source and before the first poll.
+  std::string newest_release;
+  std::optional<uint64_t> versions_behind;
+  std::optional<double> config_score;
   bool operator==(const StatusSnapshot&) const = default;
 };
 

@@ -29,6 +29,7 @@
 #include "agent/ports/time_zones.h"
 #include "agent/ports/worker.h"
 #include "agent/records/layout.h"
+#include "agent/records/upgrade_waits.h"
 #include "agent/shell/logger.h"
 #include "agent/shell/stager.h"
 #include "agent/shell/upgrade_records.h"
@@ -187,6 +188,9 @@ class Agent {
   void FillActivity(StatusSnapshot* s) const;
   /// The source followed and, while every poll fails, why and what to do.
   void FillUpstream(StatusSnapshot* s) const;
+  /// github: the newest release the poller saw and how far behind it the
+  /// node runs (decide/config_score.h); nothing before the first poll.
+  void FillNewestRelease(StatusSnapshot* s) const;
   /// Sends a fresh snapshot to STATUS=, the control API and the metrics.
   void Publish();
   void RecountUpgrades();
@@ -214,6 +218,18 @@ class Agent {
   /// (DATA/upgrade-waits.json, so a restart keeps it); returns the head's.
   std::optional<Timestamp> NoteFirstSeen(const UpgradePlan& plan, const UpgradeInfo& head);
   std::filesystem::path WaitsFile() const;
+  /// DATA/upgrade-waits.json; unreadable: journalled, and read as empty.
+  UpgradeWaits LoadWaits();
+  void SaveWaits(const UpgradeWaits& waits);
+  /// When the gate of upgrade `name` first postponed it, as recorded by an
+  /// earlier agent, else `now`: busy_deadline counts from it.
+  Timestamp GateDueSince(const std::string& name, Timestamp now);
+  /// Records the gate's due_since at its first postponement (kept while the
+  /// upgrade is queued), so a restarted agent keeps the deadline.
+  void NoteDueSince(const std::string& name, Timestamp due_since);
+  /// The gate of `name` is done (passed or refused): a later offer of it
+  /// starts a new deadline.
+  void ForgetDueSince(const std::string& name);
 
   Config config_;
   Layout layout_;
@@ -248,8 +264,8 @@ class Agent {
   std::string last_metrics_;                 ///< what the metrics file holds
   bool metrics_failing_ = false;             ///< a failure to write them was logged
   TestHooks hooks_;
-  /// The gate of the due upgrade `name` (in memory: a restarted agent counts
-  /// the busy deadline again from its first look).
+  /// The gate of the due upgrade `name`; its due_since is recorded at the
+  /// first postponement (NoteDueSince), so a restart keeps the deadline.
   struct Gate {
     std::string name = "";
     Timestamp due_since = {};

@@ -17,10 +17,13 @@ void Agent::StartDueUpgrade(const UpgradeInfo& target) {
   if (d.busy_check.empty() && d.pre_upgrade_command.empty()) return BeginUpgrade(target);
   Timestamp now = deps_.clock.Now();
   next_upgrade_ = target.name;  // status names it, and why it waits
-  if (gate_.name != target.name) gate_ = Gate{.name = target.name, .due_since = now};
+  if (gate_.name != target.name) {
+    gate_ = Gate{.name = target.name, .due_since = GateDueSince(target.name, now)};
+  }
   if (gate_.in_flight) return;
   if (gate_.passed) {
     gate_ = Gate{};
+    ForgetDueSince(target.name);
     return BeginUpgrade(target);
   }
   if (gate_.retry_at && now < *gate_.retry_at) return ArmTimer(*gate_.retry_at);
@@ -74,6 +77,7 @@ void Agent::OnGateDecided(const UpgradeInfo& target, const GateDecision& decisio
       deps_.log.Event(LogPriority::kNotice, message_ids::kUpgradePostponed,
                       "upgrade " + target.name + " postponed: " + decision.reason, fields);
     }
+    NoteDueSince(target.name, gate_.due_since);
     gate_ = Gate{.name = target.name,
                  .due_since = gate_.due_since,
                  .retry_at = decision.retry_at,
@@ -84,6 +88,7 @@ void Agent::OnGateDecided(const UpgradeInfo& target, const GateDecision& decisio
   }
   if (decision.kind == Kind::kRefuse) {
     gate_ = Gate{};
+    ForgetDueSince(target.name);
     last_outcome_.clear();
     Refuse(target, decision.reason, message_ids::kHookRefused, UpgradeOutcome::kRefused);
     return Reconcile();

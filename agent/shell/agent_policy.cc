@@ -17,29 +17,58 @@ constexpr Duration kReplanAfter = 24h;
 
 std::filesystem::path Agent::WaitsFile() const { return layout_.data_dir / "upgrade-waits.json"; }
 
-std::optional<Timestamp> Agent::NoteFirstSeen(const UpgradePlan& plan, const UpgradeInfo& head) {
+UpgradeWaits Agent::LoadWaits() {
   UpgradeWaits waits;
   if (Result<std::string> text = deps_.files.ReadFile(WaitsFile()); text.ok()) {
     Result<UpgradeWaits> parsed = ParseUpgradeWaits(*text);
     if (parsed.ok()) waits = *parsed;
     if (!parsed.ok()) deps_.log.Warning(WaitsFile().string() + ": " + parsed.status().message());
   }
+  return waits;
+}
+
+void Agent::SaveWaits(const UpgradeWaits& waits) {
+  Status saved =
+      deps_.files.WriteFileAtomic(WaitsFile(), DumpJsonPretty(UpgradeWaitsToJson(waits)), 0644);
+  if (!saved.ok()) {
+    deps_.log.Warning("cannot record when upgrades were first seen or postponed: " +
+                      saved.message());
+  }
+}
+
+std::optional<Timestamp> Agent::NoteFirstSeen(const UpgradePlan& plan, const UpgradeInfo& head) {
+  UpgradeWaits waits = LoadWaits();
   UpgradeWaits next;
   for (const UpgradeInfo& entry : plan.queued_up) {
+    if (auto due = waits.due_since.find(entry.name); due != waits.due_since.end()) {
+      next.due_since.insert(*due);  // kept while it is queued
+    }
     if (entry.publish_date) continue;
     auto known = waits.first_seen.find(entry.name);
     next.first_seen[entry.name] =
         known != waits.first_seen.end() ? known->second : deps_.clock.Now();
   }
-  if (next != waits) {
-    Status saved =
-        deps_.files.WriteFileAtomic(WaitsFile(), DumpJsonPretty(UpgradeWaitsToJson(next)), 0644);
-    if (!saved.ok())
-      deps_.log.Warning("cannot record when upgrades were first seen: " + saved.message());
-  }
+  if (next != waits) SaveWaits(next);
   auto seen = next.first_seen.find(head.name);
   if (seen == next.first_seen.end()) return std::nullopt;
   return seen->second;
+}
+
+Timestamp Agent::GateDueSince(const std::string& name, Timestamp now) {
+  UpgradeWaits waits = LoadWaits();
+  auto due = waits.due_since.find(name);
+  return due != waits.due_since.end() ? due->second : now;
+}
+
+void Agent::NoteDueSince(const std::string& name, Timestamp due_since) {
+  UpgradeWaits waits = LoadWaits();
+  auto [at, added] = waits.due_since.emplace(name, due_since);
+  if (added) SaveWaits(waits);
+}
+
+void Agent::ForgetDueSince(const std::string& name) {
+  UpgradeWaits waits = LoadWaits();
+  if (waits.due_since.erase(name) != 0) SaveWaits(waits);
 }
 
 UpgradePolicy Agent::MakePolicy(Timestamp now, Timestamp due) {

@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/config/upstream_source.h"
+#include "agent/decide/config_score.h"
 #include "agent/decide/metrics.h"
 #include "agent/shell/agent.h"
 
@@ -33,6 +34,7 @@ void Agent::FillUpstream(StatusSnapshot* s) const {
   if (n.upstream_source == "github") {
     s->upstream_repository = n.github_repository;
     s->upstream_tag_prefix = n.github_tag_prefix;
+    FillNewestRelease(s);
   }
   if (!poller_ || !poller_->health().failing) return;
   const UpstreamHealth& health = poller_->health();
@@ -40,6 +42,13 @@ void Agent::FillUpstream(StatusSnapshot* s) const {
   s->upstream_hint = health.hint;
   s->upstream_failing_since = health.since;
   s->upstream_failed_polls = health.failed_polls;
+}
+
+void Agent::FillNewestRelease(StatusSnapshot* s) const {
+  if (!poller_ || poller_->newest_release().empty()) return;  // not polled yet
+  s->newest_release = poller_->newest_release();
+  s->versions_behind = VersionsBehindOf(s->current_version, s->newest_release);
+  if (s->versions_behind) s->config_score = ConfigScore(*s->versions_behind);
 }
 
 void Agent::FillRecords(StatusSnapshot* s) {
@@ -127,7 +136,7 @@ void Agent::RecountUpgrades() {
 void Agent::WriteMetrics(const StatusSnapshot& status) {
   const std::string& path = config_.nymvisor.metrics_textfile;
   if (path.empty()) return;
-  std::string text = FormatMetrics(status, counts_);
+  std::string text = FormatMetrics(status, counts_, config_.nymvisor.upstream_polling_rate);
   if (text == last_metrics_) return;
   // node_exporter reads the file at any moment: it is replaced atomically.
   if (Status st = deps_.files.WriteFileAtomic(path, text, 0644); !st.ok()) {

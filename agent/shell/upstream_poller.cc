@@ -154,6 +154,7 @@ std::optional<Timestamp> UpstreamPoller::OnGithubChecked(const Result<GithubChec
                "not using GitHub release: " + check.reason, {{"NYMVISOR_REASON", check.reason}});
     Checked(false, check.reason);
   } else {
+    newest_release_ = check.offer.version;
     Handle(check.offer);
   }
   return std::nullopt;

@@ -74,6 +74,10 @@ class UpstreamPoller {
   const std::optional<CheckResult>& last_check() const { return last_check_; }
   /// Whether upstream answers: a failing streak with its URL and a hint.
   const UpstreamHealth& health() const { return health_; }
+  /// github only: the version of the newest release of the train the last
+  /// full look at the list offered (kept while the list is unchanged), or
+  /// empty before it. It may be newer than what the policy lets through.
+  const std::string& newest_release() const { return newest_release_; }
   /// Stops scheduling checks (the agent is stopping).
   void Stop();
 
@@ -121,6 +125,7 @@ class UpstreamPoller {
   std::optional<CheckResult> last_check_;
   Scheduler::TimerId timer_ = 0;
   std::optional<Timestamp> next_check_;
+  std::string newest_release_;
 };
 
 }  // namespace nymvisor

@@ -108,5 +108,24 @@ TEST(RenderStatus, ShowsANodeLeftDownWithWhatToDo) {
   EXPECT_EQ(StatusSnapshotFromJson(j)->node_left_down, s.node_left_down);
 }
 
+TEST(RenderStatus, ShowsTheNewestReleaseAndHowFarBehindItIs) {
+  Timestamp now = *ParseTimestamp("2026-11-26T12:00:00Z");
+  StatusSnapshot s;
+  s.current_version = "1.1.0";
+  EXPECT_EQ(RenderStatus(s, now, false, StatusSource::kAgent).find("Newest"), std::string::npos);
+  s.newest_release = "1.3.0";
+  s.versions_behind = 20;
+  s.config_score = 0.4951;
+  std::string text = RenderStatus(s, now, false, StatusSource::kAgent);
+  EXPECT_NE(text.find("    Newest: 1.3.0: 20 versions behind as nym-api weighs it (config score "
+                      "0.50)\n"),
+            std::string::npos)
+      << text;
+  s.versions_behind = 0;
+  s.config_score = 1.0;
+  EXPECT_NE(RenderStatus(s, now, false, StatusSource::kAgent).find("Newest: 1.3.0 (up to date)"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace nymvisor

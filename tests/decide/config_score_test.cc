@@ -28,5 +28,12 @@ TEST(ConfigScore, MatchesTheIssuesArithmetic) {
   EXPECT_LT(ConfigScore(100), 0.01);
 }
 
+TEST(VersionsBehindOf, ComparesVersionsAsTextAndClaimsNothingOnGarbage) {
+  EXPECT_EQ(VersionsBehindOf("1.1.0", "1.3.0"), 20u);
+  EXPECT_EQ(VersionsBehindOf("1.3.0", "1.3.0"), 0u);
+  EXPECT_EQ(VersionsBehindOf("", "1.3.0"), std::nullopt) << "no version known";
+  EXPECT_EQ(VersionsBehindOf("1.1.0", "nym-binaries-v2026.10"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace nymvisor

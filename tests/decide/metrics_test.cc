@@ -82,5 +82,26 @@ TEST(FormatMetrics, NothingQueuedNothingDownloadedAndLabelsEscaped) {
       Has(FormatMetrics(s, {}), R"(nymvisor_download_progress_ratio{instance="mixnode"} 0.25)"));
 }
 
+TEST(FormatMetrics, HowFarBehindTheNewestReleaseOnlyOnceKnown) {
+  StatusSnapshot s = Sample();
+  std::string text = FormatMetrics(s, {});
+  EXPECT_EQ(text.find("nymvisor_versions_behind"), std::string::npos) << "not measured: absent";
+  EXPECT_EQ(text.find("nymvisor_config_score"), std::string::npos);
+  s.versions_behind = 20;
+  s.config_score = 0.5;
+  text = FormatMetrics(s, {});
+  EXPECT_TRUE(Has(text, "# TYPE nymvisor_versions_behind gauge"));
+  EXPECT_TRUE(Has(text, R"(nymvisor_versions_behind{instance="mixnode"} 20)"));
+  EXPECT_TRUE(Has(text, "# TYPE nymvisor_config_score gauge"));
+  EXPECT_TRUE(Has(text, R"(nymvisor_config_score{instance="mixnode"} 0.5)"));
+}
+
+TEST(FormatMetrics, ThePollIntervalWhenGiven) {
+  EXPECT_EQ(FormatMetrics(Sample(), {}).find("nymvisor_poll_interval_seconds"), std::string::npos);
+  std::string text = FormatMetrics(Sample(), {}, std::chrono::minutes(90));
+  EXPECT_TRUE(Has(text, "# TYPE nymvisor_poll_interval_seconds gauge"));
+  EXPECT_TRUE(Has(text, R"(nymvisor_poll_interval_seconds{instance="mixnode"} 5400)"));
+}
+
 }  // namespace
 }  // namespace nymvisor

@@ -222,5 +222,41 @@ TEST(StatusSnapshotFromJson, ReadsBackWhatWasWritten) {
   EXPECT_FALSE(StatusSnapshotFromJson(j).ok());
 }
 
+TEST(FormatStatusLine, SaysHowFarBehindTheNewestReleaseOnlyWhenBehind) {
+  StatusSnapshot s = Idle();
+  s.newest_release = "1.3.0";
+  s.versions_behind = 20;
+  s.config_score = 0.4951;
+  EXPECT_EQ(FormatStatusLine(s), "idle, running 1.1.0, behind 20 (score 0.50)");
+  s.versions_behind = 0;
+  s.config_score = 1.0;
+  EXPECT_EQ(FormatStatusLine(s), "idle, running 1.1.0");
+}
+
+TEST(StatusSnapshotToJson, TheNewestReleaseIsNullUntilKnownAndReadsBack) {
+  StatusSnapshot s = Idle();
+  Json j = StatusSnapshotToJson(s);
+  EXPECT_TRUE(j["newestRelease"].is_null());
+  EXPECT_TRUE(j["versionsBehind"].is_null());
+  EXPECT_TRUE(j["configScore"].is_null());
+  s.newest_release = "1.3.0";
+  s.versions_behind = 20;
+  s.config_score = 0.4951;
+  j = StatusSnapshotToJson(s);
+  EXPECT_EQ(j["newestRelease"], "1.3.0");
+  EXPECT_EQ(j["versionsBehind"], 20);
+  EXPECT_DOUBLE_EQ(j["configScore"].get<double>(), 0.4951);
+  EXPECT_EQ(*StatusSnapshotFromJson(j), s);
+  j.erase("newestRelease");  // an older agent
+  j.erase("versionsBehind");
+  j.erase("configScore");
+  Result<StatusSnapshot> old = StatusSnapshotFromJson(j);
+  ASSERT_TRUE(old.ok()) << old.status().message();
+  EXPECT_FALSE(old->versions_behind.has_value());
+  j = StatusSnapshotToJson(s);
+  j["configScore"] = "high";
+  EXPECT_NE(StatusSnapshotFromJson(j).status().message().find("configScore"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace nymvisor

@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 
 from nymvisor_case import AGENT, NODE, UpgradeTestCase
@@ -278,6 +279,20 @@ class MetricsTest(ControlTestCase):
         self.assertIsNotNone(promtool, "promtool (Debian's prometheus package) is installed")
         check = subprocess.run([promtool, "check", "metrics"], input=after.encode(),
                                capture_output=True, timeout=60)
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        # The packaged alerting rules use the names this file really has
+        # (versions_behind is github only: test_github checks it; the fleet's
+        # halt metric comes with the fleet rollout).
+        rules = c.read_file("/usr/share/doc/nymvisor/examples/nymvisor-alerts.yml").decode()
+        used = set(re.findall(r"\bnymvisor_[a-z_]+", rules))
+        written = set(re.findall(r"^(nymvisor_[a-z_]+)\{", after, re.M))
+        self.assertIn("nymvisor_poll_interval_seconds", written)
+        self.assertEqual(used - written, {"nymvisor_fleet_halted", "nymvisor_versions_behind"})
+        with tempfile.NamedTemporaryFile("w", suffix=".yml") as f:
+            f.write(rules)
+            f.flush()
+            check = subprocess.run([promtool, "check", "rules", f.name], capture_output=True,
+                                   timeout=60)
         self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
 
 

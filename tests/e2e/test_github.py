@@ -10,6 +10,7 @@ import datetime
 import hashlib
 import json
 import os
+import re
 import subprocess
 import tempfile
 import time
@@ -71,6 +72,10 @@ class GithubReleasesTest(UpgradeTestCase):
                             asset(base, TAG, "hashes.json", len(hashes_bytes))])
         self.upstream.put(API, json.dumps([wallet, binaries]))
 
+    def status(self):
+        return json.loads(self.container.out(["nymvisor", "status", "--id", "mixnode",
+                                              "-o", "json"]))
+
     def api_statuses(self):
         return [r.status for r in self.upstream.requests(API) if r.status is not None]
 
@@ -115,3 +120,40 @@ class GithubReleasesTest(UpgradeTestCase):
         self.assertNotIn("authorization", downloads[0].headers)
         journal = c.out(["journalctl", "-u", AGENT % "mixnode", "--no-pager"])
         self.assertNotIn("nym-wallet-v1.2.99", journal, "the newer wallet release is ignored")
+
+    def test_a_release_held_back_by_its_window_shows_the_node_behind(self):
+        c = self.container
+        textfile = "/var/lib/prometheus/node-exporter/nymvisor-mixnode.prom"
+        later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=12)
+        spec = "%s-%s" % (later.strftime("%H:%M"),
+                          (later + datetime.timedelta(hours=1)).strftime("%H:%M"))
+        self.start_instance(flags=["--upstream-source", "github",
+                                   "--github-api-url", self.upstream.http_url,
+                                   "--upgrade-window", spec, "--metrics-textfile", textfile])
+        self.publish_release(self.stamp_on_host(version="1.3.0"))
+        status = c.wait_for(self.status, 90, "the release to wait for its window",
+                            until=lambda s: s.get("waitingFor") == "window"
+                            and s.get("versionsBehind") is not None)
+        self.assertEqual(status["currentVersion"], "1.1.0")
+        self.assertEqual(status["newestRelease"], "1.3.0")
+        self.assertEqual(status["versionsBehind"], 20, "two minors, as nym-api weighs them")
+        self.assertAlmostEqual(status["configScore"], 0.995 ** (20 ** 1.65), places=9)
+        self.assertIn("behind 20 (score 0.50)", status["statusLine"])
+        self.assertIn("behind 20 (score 0.50)", self.prop(AGENT % "mixnode", "StatusText"))
+        text = c.out(["nymvisor", "status", "--id", "mixnode"])
+        self.assertIn("Newest: 1.3.0: 20 versions behind as nym-api weighs it "
+                      "(config score 0.50)", text)
+        bus = ["busctl", "get-property", "net.nymtech.Nymvisor1.mixnode",
+               "/net/nymtech/Nymvisor1", "net.nymtech.Nymvisor1"]
+        self.assertEqual(c.out(bus + ["NewestRelease"]), 's "1.3.0"')
+        self.assertEqual(c.out(bus + ["VersionsBehind"]), "t 20")
+        metrics = c.wait_for(lambda: c.read_file(textfile).decode(), 30, "the metric",
+                             until=lambda t: "nymvisor_versions_behind" in t)
+        self.assertIn('nymvisor_versions_behind{instance="mixnode"} 20\n', metrics)
+        self.assertRegex(metrics, r'nymvisor_config_score\{instance="mixnode"\} 0\.49\d*\n')
+        # Every metric the packaged alerting rules use is in the real file,
+        # but the fleet's halt, which comes with the fleet rollout.
+        rules = c.read_file("/usr/share/doc/nymvisor/examples/nymvisor-alerts.yml").decode()
+        used = set(re.findall(r"\bnymvisor_[a-z_]+", rules))
+        written = set(re.findall(r"^(nymvisor_[a-z_]+)\{", metrics, re.M))
+        self.assertEqual(used - written, {"nymvisor_fleet_halted"})

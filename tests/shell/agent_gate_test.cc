@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "agent/base/message_ids.h"
 #include "tests/support/agent_fixture.h"
+#include "tests/support/values.h"
 
 namespace nymvisor {
 namespace {
@@ -246,6 +248,28 @@ TEST_F(AgentGateTest, AFailingPostHookIsOnlyJournalled) {
   EXPECT_TRUE(Has(EnvOf(kPost), "NYMVISOR_OUTCOME=refused"));
   EXPECT_TRUE(Journaled("post_upgrade_command after upgrade v2 exited with status 9"));
   EXPECT_EQ(Stops(), 0);
+}
+
+TEST_F(AgentGateTest, ARestartOfTheAgentKeepsTheBusyDeadline) {
+  config_.daemon.busy_check = kBusy;
+  config_.daemon.busy_deadline = 3min;
+  probes_.SetResult(kBusy, Exit(1));
+  Publish(-1h);
+  StartAgent();
+  Timestamp first = clock_.Now();
+  EXPECT_EQ(Count(message_ids::kUpgradePostponed), 1);
+  Json waits = *ParseJson(testing::ReadFileOrDie(layout_.data_dir / "upgrade-waits.json"));
+  EXPECT_EQ(waits["dueSince"]["v2"], FormatTimestamp(first)) << waits.dump();
+  scheduler_.Advance(2min);
+  agent_->Stop([] {});  // as SIGTERM does: its timers go with it
+  agent_.reset();
+  StartAgent();
+  EXPECT_EQ(Stops(), 0) << "still busy, still inside the deadline";
+  scheduler_.Advance(1min);
+  EXPECT_EQ(Stops(), 1) << "the deadline counts from the first refusal, not the restart";
+  EXPECT_EQ(Count(message_ids::kBusyDeadlinePassed), 1);
+  waits = *ParseJson(testing::ReadFileOrDie(layout_.data_dir / "upgrade-waits.json"));
+  EXPECT_FALSE(waits.contains("dueSince")) << "the gate passed: forgotten";
 }
 
 }  // namespace
