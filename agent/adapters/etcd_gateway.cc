@@ -206,7 +206,8 @@ Result<json> EtcdGateway::Call(std::string_view path, const json& body) {
     }
     failures += (failures.empty() ? "" : "; ") + answer.status().message();
   }
-  return EtcdStatus(EtcdError::kUnreachable, "no etcd endpoint answered: " + failures);
+  return EtcdStatus(EtcdError::kUnreachable,
+                    "no etcd endpoint answered (is etcd running there?): " + failures);
 }
 
 Result<EtcdRangeResult> EtcdGateway::Range(const EtcdRange& range) {

@@ -317,7 +317,10 @@ Status ErrorFromAnswer(long http_status, std::string_view body, std::string_view
   }
   std::string message = std::string(what) + ": HTTP " + std::to_string(http_status);
   if (!words.empty()) message += " (" + words + ")";
-  return EtcdStatus(KindOf(http_status, code), message);
+  EtcdError kind = KindOf(http_status, code);
+  // etcd answers a call without a token, once auth is on, with a plain 400.
+  if (words.find("user name is empty") != std::string::npos) kind = EtcdError::kUnauthenticated;
+  return EtcdStatus(kind, message);
 }
 
 }  // namespace nymvisor::etcd_json

@@ -17,8 +17,9 @@ namespace nymvisor {
 ///   state in etcd is unknown; try again later (Status::Unavailable).
 /// - kLeaseNotFound: the lease expired or was revoked (etcd's code 5); a slot
 ///   attached to it is gone.
-/// - kUnauthenticated: the token was refused even after one new login, or
-///   the login itself failed (wrong user or password).
+/// - kUnauthenticated: the token was refused even after one new login, the
+///   login itself failed (wrong user or password), or etcd wants a login
+///   and no credentials were given.
 /// - kPermissionDenied: the user's role does not cover the key (403).
 /// - kBadRequest: etcd refused the request (400): a bug or a bad key.
 /// - kOther: anything else (an answer that is not etcd's).

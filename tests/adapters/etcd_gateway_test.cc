@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "agent/base/scope.h"
 #include "tests/support/etcd_contract.h"
 #include "tests/support/etcd_process.h"
 
@@ -34,31 +35,32 @@ EtcdGatewayOptions Plain(const std::string& endpoint) {
   return EtcdGatewayOptions{.endpoints = {endpoint}, .call_timeout = 2s};
 }
 
-/// One etcd for all contract tests (they use their own key prefixes).
-EtcdProcess* SharedEtcd() {
-  static EtcdProcess* etcd = [] {
-    auto* p = new EtcdProcess();
-    Status st = p->Start();
+/// One etcd for all contract tests (they use their own key prefixes),
+/// started by the first of them.
+std::unique_ptr<EtcdProcess>& SharedEtcd() {
+  static std::unique_ptr<EtcdProcess> etcd;
+  static bool tried = false;
+  if (!tried) {
+    tried = true;
+    etcd = std::make_unique<EtcdProcess>();
+    Status st = etcd->Start();
     if (st.ok()) {
-      EtcdGateway gateway(Plain(p->endpoint()));
+      EtcdGateway gateway(Plain(etcd->endpoint()));
       st = WaitReady(gateway);
     }
     if (!st.ok()) {
-      ADD_FAILURE() << st.message();
-      delete p;
-      return static_cast<EtcdProcess*>(nullptr);
+      ADD_FAILURE() << st.message() << "\n" << etcd->LogTail();
+      etcd.reset();
     }
-    return p;
-  }();
+  }
   return etcd;
 }
 
-/// Ends the shared etcd when the tests are done, whatever they did.
+/// Ends the shared etcd (by its PID) and removes its data when the tests are
+/// done, whatever they did.
 class SharedEtcdEnvironment : public ::testing::Environment {
  public:
-  void TearDown() override {
-    if (EtcdProcess* p = SharedEtcd()) p->Stop();
-  }
+  void TearDown() override { SharedEtcd().reset(); }
 };
 const auto* const kEnvironment = ::testing::AddGlobalTestEnvironment(new SharedEtcdEnvironment);
 
@@ -76,7 +78,7 @@ INSTANTIATE_TEST_SUITE_P(RealEtcd, EtcdContract,
                          ::testing::Values(EtcdContractParam{
                              "RealEtcd",
                              []() -> std::unique_ptr<EtcdContractBackend> {
-                               EtcdProcess* etcd = SharedEtcd();
+                               EtcdProcess* etcd = SharedEtcd().get();
                                if (etcd == nullptr) return nullptr;
                                return std::make_unique<RealBackend>(etcd->endpoint());
                              }}),
@@ -181,7 +183,9 @@ TEST(EtcdGateway, LogsInReLogsInOnAnExpiredTokenAndReportsRefusals) {
       << refused.status().message();
   EXPECT_NE(refused.status().message().find("/run/credentials/fleet"), std::string::npos);
   EtcdGateway anonymous(Plain(process.endpoint()));
-  EXPECT_FALSE(anonymous.Range({.key = "upg/slots/a"}).ok());
+  Result<EtcdRangeResult> no_login = anonymous.Range({.key = "upg/slots/a"});
+  EXPECT_EQ(EtcdErrorOf(no_login.status()), EtcdError::kUnauthenticated)
+      << no_login.status().message();
 }
 
 /// Runs a shell command in `dir`; true when it succeeded.
@@ -214,6 +218,7 @@ TEST(EtcdGateway, SpeaksTlsWithAClientCertificate) {
   std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("nymvisor-etcd-tls-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
+  Scope remove = Scope::OnExit([dir] { std::filesystem::remove_all(dir); });
   MakeCertificates(dir);
   EtcdGatewayOptions tls{.ca_file = (dir / "ca.pem").string(),
                          .cert_file = (dir / "client.pem").string(),
@@ -237,8 +242,6 @@ TEST(EtcdGateway, SpeaksTlsWithAClientCertificate) {
   unknown_ca.ca_file = (dir / "client.pem").string();
   Result<EtcdRangeResult> untrusted = EtcdGateway(unknown_ca).Range({.key = "k"});
   EXPECT_EQ(EtcdErrorOf(untrusted.status()), EtcdError::kOther) << untrusted.status().message();
-  process.Stop();
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

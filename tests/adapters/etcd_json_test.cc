@@ -104,6 +104,8 @@ TEST(EtcdJson, GivesErrorsTheKindTheCallerActsOn) {
             EtcdError::kPermissionDenied);
   EXPECT_EQ(kind(400, R"({"message":"etcdserver: key is not provided","code":3})"),
             EtcdError::kBadRequest);
+  EXPECT_EQ(kind(400, R"({"message":"etcdserver: user name is empty","code":3})"),
+            EtcdError::kUnauthenticated);
   EXPECT_EQ(kind(503, R"({"message":"connection closed","code":14})"), EtcdError::kUnreachable);
   EXPECT_EQ(kind(404, "Not Found\n"), EtcdError::kOther);
   Status st = ErrorFromAnswer(403, R"({"message":"etcdserver: permission denied","code":7})",

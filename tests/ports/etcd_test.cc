@@ -95,10 +95,5 @@ TEST_F(FakeEtcdTest, GivesATxnOneRevisionAndAReadOnlyTxnNone) {
   EXPECT_EQ(etcd_.DeleteRange({.key = "none"})->revision, before + 1);
 }
 
-TEST_F(FakeEtcdTest, RefusesTheSameKeyTwiceInOneBranch) {
-  EtcdTxn twice{.success = {EtcdPut{.key = "a", .value = "1"}, EtcdPut{.key = "a", .value = "2"}}};
-  EXPECT_EQ(EtcdErrorOf(etcd_.Txn(twice).status()), EtcdError::kBadRequest);
-}
-
 }  // namespace
 }  // namespace nymvisor::testing

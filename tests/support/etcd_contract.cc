@@ -266,4 +266,11 @@ TEST_P(EtcdContract, RanksHoldersByCreationAndFreesASlotOnRelease) {
   EXPECT_TRUE(etcd().RevokeLease(c.id).ok());
 }
 
+TEST_P(EtcdContract, RefusesTheSameKeyTwiceInOneBranch) {
+  EtcdTxn twice{
+      .success = {EtcdPut{.key = Key("a"), .value = "1"}, EtcdPut{.key = Key("a"), .value = "2"}}};
+  EXPECT_EQ(EtcdErrorOf(etcd().Txn(twice).status()), EtcdError::kBadRequest);
+  EXPECT_EQ(Must(etcd().Range({.key = Key("a")})).count, 0);
+}
+
 }  // namespace nymvisor::testing
