@@ -319,7 +319,13 @@ Status ErrorFromAnswer(long http_status, std::string_view body, std::string_view
   if (!words.empty()) message += " (" + words + ")";
   EtcdError kind = KindOf(http_status, code);
   // etcd answers a call without a token, once auth is on, with a plain 400.
-  if (words.find("user name is empty") != std::string::npos) kind = EtcdError::kUnauthenticated;
+  if (words.find("user name is empty") != std::string::npos) {
+    kind = EtcdError::kUnauthenticated;
+    message += ": etcd requires a login; give the fleet's etcd user and password";
+  }
+  if (kind == EtcdError::kPermissionDenied) {
+    message += ": the etcd user's role must grant read-write on the fleet's key prefix";
+  }
   return EtcdStatus(kind, message);
 }
 

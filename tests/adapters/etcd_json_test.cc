@@ -111,7 +111,8 @@ TEST(EtcdJson, GivesErrorsTheKindTheCallerActsOn) {
   Status st = ErrorFromAnswer(403, R"({"message":"etcdserver: permission denied","code":7})",
                               "POST http://127.0.0.1:2379/v3/kv/put");
   EXPECT_EQ(st.message(),
-            "POST http://127.0.0.1:2379/v3/kv/put: HTTP 403 (etcdserver: permission denied)");
+            "POST http://127.0.0.1:2379/v3/kv/put: HTTP 403 (etcdserver: permission denied): the "
+            "etcd user's role must grant read-write on the fleet's key prefix");
 }
 
 }  // namespace
