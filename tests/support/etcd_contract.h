@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "agent/base/duration.h"
@@ -28,6 +29,9 @@ struct EtcdContractParam {
   std::string name;
   std::function<std::unique_ptr<EtcdContractBackend>()> make;
 };
+
+/// Names the parameter in test output (the name, not its bytes).
+inline void PrintTo(const EtcdContractParam& param, std::ostream* os) { *os << param.name; }
 
 /// The contract every Etcd must keep (tests/support/etcd_contract.cc):
 /// instantiated for FakeEtcd (tests/ports/etcd_test.cc) and for EtcdGateway
