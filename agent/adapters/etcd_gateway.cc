@@ -159,7 +159,11 @@ Status EtcdGateway::Login(size_t index) {
   Result<json> answer = Post(index, "/v3/auth/authenticate", body);
   if (!answer.ok()) {
     EtcdError kind = EtcdErrorOf(answer.status());
-    if (kind == EtcdError::kUnreachable) return answer.status();
+    // A refused login is a 400 ("authentication failed"); anything else
+    // (no connection, TLS) is not about the credentials.
+    if (kind != EtcdError::kBadRequest && kind != EtcdError::kUnauthenticated) {
+      return answer.status();
+    }
     return EtcdStatus(EtcdError::kUnauthenticated,
                       "etcd refused the login of user \"" + c.user + "\" (credentials from " +
                           options_.credentials_source + "): " + answer.status().message());

@@ -242,6 +242,11 @@ TEST(EtcdGateway, SpeaksTlsWithAClientCertificate) {
   unknown_ca.ca_file = (dir / "client.pem").string();
   Result<EtcdRangeResult> untrusted = EtcdGateway(unknown_ca).Range({.key = "k"});
   EXPECT_EQ(EtcdErrorOf(untrusted.status()), EtcdError::kOther) << untrusted.status().message();
+  unknown_ca.credentials = EtcdCredentials{.user = "agent", .password = "pw"};
+  Result<EtcdRangeResult> no_login = EtcdGateway(unknown_ca).Range({.key = "k"});
+  EXPECT_EQ(EtcdErrorOf(no_login.status()), EtcdError::kOther);  // TLS, not the password
+  EXPECT_EQ(no_login.status().message().find("refused the login"), std::string::npos)
+      << no_login.status().message();
 }
 
 }  // namespace
