@@ -109,9 +109,9 @@ TEST(EtcdGateway, AStoppedOrHungEtcdIsUnreachable) {
   START_ETCD(process, EtcdProcess::Options{}, Plain(process.endpoint()));
   EtcdGateway gateway(EtcdGatewayOptions{.endpoints = {process.endpoint()}, .call_timeout = 1s});
   ASSERT_TRUE(gateway.Put({.key = "k", .value = "v"}).ok());
-  kill(process.pid(), SIGSTOP);  // hung: only the timeout ends the call
+  process.Pause();  // hung: only the timeout ends the call
   Result<EtcdRangeResult> hung = gateway.Range({.key = "k"});
-  kill(process.pid(), SIGCONT);
+  process.Resume();
   EXPECT_EQ(EtcdErrorOf(hung.status()), EtcdError::kUnreachable) << hung.status().message();
   EXPECT_NE(hung.status().message().find(process.endpoint()), std::string::npos);
   process.Stop();

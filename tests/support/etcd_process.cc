@@ -144,6 +144,17 @@ Status EtcdProcess::Launch() {
   return Status::Error("etcd did not open its client port within 20 s");
 }
 
+void EtcdProcess::Pause() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGSTOP);
+  int status = 0;
+  waitpid(pid_, &status, WUNTRACED);  // kill() returns before every thread stopped
+}
+
+void EtcdProcess::Resume() {
+  if (pid_ > 0) kill(pid_, SIGCONT);
+}
+
 void EtcdProcess::Stop() {
   if (pid_ <= 0) return;
   kill(pid_, SIGTERM);

@@ -36,6 +36,10 @@ class EtcdProcess {
   Status Start() { return Start(Options{}); }
   /// Ends etcd (SIGTERM, then SIGKILL) and waits for it; the data stays.
   void Stop();
+  /// Freezes etcd (SIGSTOP) and returns once it is stopped: a hung server
+  /// that accepts connections and never answers. Resume() lets it go on.
+  void Pause();
+  void Resume();
   /// Starts it again on the same ports and data.
   Status Restart();
 
