@@ -19,6 +19,8 @@ packages=(
   minisign
   # the unit tests under sanitizers and the fuzz targets (scripts/sanitize.sh)
   clang libclang-rt-14-dev
+  # the etcd adapter's tests start their own etcd on loopback (ctest label etcd)
+  etcd-server etcd-client
 )
 
 missing=()
@@ -30,6 +32,12 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# etcd-server enables and starts a system-wide etcd where systemd runs: the
+# tests start their own on free ports, so keep the package's one stopped.
+if [ -d /run/systemd/system ] && systemctl is-enabled --quiet etcd.service 2>/dev/null; then
+  systemctl disable --now etcd.service
 fi
 
 # promtool checks the agent's metrics in the end-to-end suite. It comes from
