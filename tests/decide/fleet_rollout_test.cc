@@ -182,7 +182,7 @@ std::vector<Case> Cases() {
        soaking,
        FleetAction::kWaitForSoak},
       {"queued key while a canary is missing: withdraw",
-       {.slots = {Slot(kMe, 5)}, .canaries = {"c1"}},
+       {.slots = {Slot("a", 4), Slot(kMe, 5)}, .canaries = {"c1"}},
        Me(),
        FleetAction::kWaitForCanaries,
        true},
