@@ -23,7 +23,8 @@ int HexValue(char c) {
   return -1;
 }
 
-/// `text` after `prefix`, split at its first '/' when `two` is set.
+/// The rest of a key after its kind's prefix: one segment, or (`two`) two
+/// segments around one '/'; nullopt for any other shape.
 std::optional<std::pair<std::string_view, std::string_view>> Split(std::string_view text,
                                                                    bool two) {
   if (text.empty()) return std::nullopt;

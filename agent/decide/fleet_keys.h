@@ -41,7 +41,7 @@ Result<std::string> UnescapeKeySegment(std::string_view segment);
 /// ("a/b/" -> "a/b0"), as range_end wants it.
 std::string PrefixRangeEnd(std::string_view prefix);
 
-/// The keys of one group. Plain value; built by FleetKeysFor.
+/// The keys of one group. Plain value; built by FleetKeys::For.
 class FleetKeys {
  public:
   /// `group` must pass IsSafeKeySegment (the config checks it).
