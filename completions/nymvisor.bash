@@ -21,8 +21,12 @@ _nymvisor() {
 
   case $prev in
     -c | --config-env-file | --upgrade-data-directory | --daemon-home | --daemon-backup-data-directory | \
-      --metrics-textfile)
+      --metrics-textfile | --fleet-ca-file | --fleet-cert-file | --fleet-key-file)
       COMPREPLY=($(compgen -f -- "$cur"))
+      return
+      ;;
+    --fleet-on-unreachable)
+      COMPREPLY=($(compgen -W "wait proceed" -- "$cur"))
       return
       ;;
     --id)
@@ -63,6 +67,9 @@ _nymvisor() {
           --min-release-age --upgrade-window --upgrade-time-zone --rollout-spread
           --busy-check --busy-deadline --pre-upgrade-command --post-upgrade-command
           --health-check-url --build-info-url
+          --fleet-endpoints --fleet-group --fleet-max-unavailable --fleet-canary --fleet-soak
+          --fleet-ca-file --fleet-cert-file --fleet-key-file --fleet-credential
+          --fleet-on-unreachable
           --help" \
           -- "$cur"))
       else

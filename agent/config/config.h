@@ -43,6 +43,20 @@ struct NymvisorSection {
   std::string upgrade_time_zone = "UTC";  ///< ours: an IANA name, "UTC" or "localtime"
   /// Ours: each instance applies a due upgrade at its own offset in [0, this).
   Duration rollout_spread{};
+  // Ours: fleet rollouts on etcd (docs/fleet.md). Without fleet_endpoints
+  // the others must keep their defaults and nothing changes.
+  std::vector<std::string> fleet_endpoints;  ///< etcd client URLs; empty: no fleet
+  std::string fleet_group;                   ///< the group's key segment
+  uint64_t fleet_max_unavailable = 1;        ///< slots of the group, read each time
+  bool fleet_canary = false;                 ///< this host takes slots first
+  Duration fleet_soak{};                     ///< after every canary committed
+  std::string fleet_ca_file;                 ///< PEM CA for https endpoints
+  std::string fleet_cert_file;               ///< client certificate (with the key)
+  std::string fleet_key_file;                ///< client key (with the certificate)
+  /// The systemd credential (a name under $CREDENTIALS_DIRECTORY) or a
+  /// root-only file (an absolute path) holding "user:password" for etcd.
+  std::string fleet_credential = "nymvisor-fleet";
+  std::string fleet_on_unreachable = "wait";  ///< wait | proceed
   bool operator==(const NymvisorSection&) const = default;
 };
 

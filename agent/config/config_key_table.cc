@@ -2,6 +2,7 @@
 #include "agent/config/config_checks.h"
 #include "agent/config/config_key_rows.h"
 #include "agent/config/config_keys.h"
+#include "agent/config/fleet_config_checks.h"
 
 namespace nymvisor {
 namespace {
@@ -207,6 +208,133 @@ std::vector<ConfigKey> NymvisorKeys() {
           .label = {.text = "rollout spread:", .line = 34},
           .change = kReload,
           .check = AnyValue,
+      },
+      // Fleet rollouts on etcd (docs/fleet.md): inert without fleet_endpoints.
+      {
+          NV_FIELD(nymvisor, fleet_endpoints),
+          .env_var = "NYMVISOR_FLEET_ENDPOINTS",
+          .kind = ValueKind::kList,
+          .init = {.name = "--fleet-endpoints",
+                   .help = "etcd client URLs of the fleet (comma-separated); none: no fleet",
+                   .default_text = "none"},
+          .comment = "etcd client URLs (http(s)://host:port) coordinating upgrades across hosts. "
+                     "Empty: this instance upgrades on its own.",
+          .label = {.text = "fleet endpoints:", .line = 41},
+          .change = kAgentRestart,
+          .check = CheckFleetEndpoints,
+      },
+      {
+          NV_FIELD(nymvisor, fleet_group),
+          .env_var = "NYMVISOR_FLEET_GROUP",
+          .optional = true,
+          .init = {.name = "--fleet-group",
+                   .help = "The group of hosts that upgrade in turn",
+                   .default_text = "none"},
+          .comment = "The group of hosts that upgrade in turn ([A-Za-z0-9._-]); required with "
+                     "fleet_endpoints.",
+          .label = {.text = "fleet group:", .line = 42},
+          .change = kAgentRestart,
+          .check = CheckFleetGroup,
+      },
+      {
+          NV_FIELD(nymvisor, fleet_max_unavailable),
+          .env_var = "NYMVISOR_FLEET_MAX_UNAVAILABLE",
+          .kind = ValueKind::kCount,
+          .init = {.name = "--fleet-max-unavailable",
+                   .help = "How many hosts of the group may upgrade at once"},
+          .comment = "How many hosts of the group may upgrade at once (read from here each "
+                     "time, never stored in etcd).",
+          .label = {.text = "fleet max unavailable:", .line = 43},
+          .change = kReload,
+          .check = CheckFleetMaxUnavailable,
+      },
+      {
+          NV_FIELD(nymvisor, fleet_canary),
+          .env_var = "NYMVISOR_FLEET_CANARY",
+          .kind = ValueKind::kBool,
+          .init = {.name = "--fleet-canary",
+                   .help = "This host upgrades before the rest of its group",
+                   .form = FlagForm::kBare},
+          .comment = "This host is a canary: it upgrades first; the rest wait until every "
+                     "canary committed, plus fleet_soak.",
+          .label = {.text = "fleet canary:", .line = 44},
+          .change = kReload,
+          .check = CheckFleetCanary,
+      },
+      {
+          NV_FIELD(nymvisor, fleet_soak),
+          .env_var = "NYMVISOR_FLEET_SOAK",
+          .kind = ValueKind::kDuration,
+          .init = {.name = "--fleet-soak",
+                   .help = "How long the rest wait after the canaries committed, e.g. 1h"},
+          .comment = "How long the hosts that are not canaries wait after the last canary "
+                     "committed a version.",
+          .label = {.text = "fleet soak:", .line = 45},
+          .change = kReload,
+          .check = CheckFleetSoak,
+      },
+      {
+          NV_FIELD(nymvisor, fleet_ca_file),
+          .env_var = "NYMVISOR_FLEET_CA_FILE",
+          .kind = ValueKind::kPath,
+          .optional = true,
+          .init = {.name = "--fleet-ca-file",
+                   .help = "PEM CA that signed etcd's certificate",
+                   .default_text = "the system's CAs"},
+          .comment = "PEM file of the CA that signed etcd's certificate. Empty: the system's CAs.",
+          .label = {.text = "fleet ca file:", .line = 46},
+          .change = kAgentRestart,
+          .check = CheckFleetCaFile,
+      },
+      {
+          NV_FIELD(nymvisor, fleet_cert_file),
+          .env_var = "NYMVISOR_FLEET_CERT_FILE",
+          .kind = ValueKind::kPath,
+          .optional = true,
+          .init = {.name = "--fleet-cert-file",
+                   .help = "PEM client certificate for etcd (with --fleet-key-file)",
+                   .default_text = "none"},
+          .comment = "PEM client certificate for etcd, given with fleet_key_file. Empty: none.",
+          .label = {.text = "fleet cert file:", .line = 47},
+          .change = kAgentRestart,
+          .check = CheckFleetCertFile,
+      },
+      {
+          NV_FIELD(nymvisor, fleet_key_file),
+          .env_var = "NYMVISOR_FLEET_KEY_FILE",
+          .kind = ValueKind::kPath,
+          .optional = true,
+          .init = {.name = "--fleet-key-file",
+                   .help = "PEM key of the client certificate (root-only)",
+                   .default_text = "none"},
+          .comment = "PEM key of fleet_cert_file (a root-only file). Empty: none.",
+          .label = {.text = "fleet key file:", .line = 48},
+          .change = kAgentRestart,
+          .check = CheckFleetKeyFile,
+      },
+      {
+          // No variable: the etcd password is read from the credential only,
+          // never passed through the environment.
+          NV_FIELD(nymvisor, fleet_credential),
+          .init = {.name = "--fleet-credential",
+                   .help = "systemd credential name (or root-only file) with etcd's user:password"},
+          .comment = "The systemd credential holding 'user:password' for etcd "
+                     "(LoadCredential=nymvisor-fleet:/etc/nymvisor/fleet.cred), or an absolute "
+                     "path to a root-only file. Missing: no etcd authentication.",
+          .label = {.text = "fleet credential:", .line = 49},
+          .change = kAgentRestart,
+          .check = CheckFleetCredential,
+      },
+      {
+          NV_FIELD(nymvisor, fleet_on_unreachable),
+          .env_var = "NYMVISOR_FLEET_ON_UNREACHABLE",
+          .init = {.name = "--fleet-on-unreachable",
+                   .help = "When etcd cannot be reached: wait or proceed"},
+          .comment = "When etcd cannot be reached: wait (no new upgrade starts) or proceed "
+                     "(upgrade without the group's consent).",
+          .label = {.text = "fleet on unreachable:", .line = 50},
+          .change = kReload,
+          .check = CheckFleetOnUnreachable,
       },
   };
 }

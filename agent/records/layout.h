@@ -33,6 +33,9 @@ struct Layout {
   /// (records/node_down.h); only an operator removes it.
   std::filesystem::path NodeDownFile() const { return data_dir / "node-left-down.json"; }
   std::filesystem::path SignatureFile() const { return data_dir / "upstream-signature.json"; }
+  /// Present while this instance asks for or holds a fleet slot
+  /// (records/fleet_slot.h).
+  std::filesystem::path FleetSlotFile() const { return data_dir / "fleet-slot.json"; }
   std::filesystem::path CurrentVersionFile() const { return nymvisor_dir / "current-version.json"; }
   /// genesis/ for "genesis", else upgrades/<name>.
   std::filesystem::path UpgradeDir(const std::string& name) const;

@@ -50,6 +50,16 @@ TEST(ConfigKeys, InitFlagsKeepTheOriginalNames) {
       {"--upgrade-window", "nymvisor.upgrade_windows"},
       {"--upgrade-time-zone", "nymvisor.upgrade_time_zone"},
       {"--rollout-spread", "nymvisor.rollout_spread"},
+      {"--fleet-endpoints", "nymvisor.fleet_endpoints"},
+      {"--fleet-group", "nymvisor.fleet_group"},
+      {"--fleet-max-unavailable", "nymvisor.fleet_max_unavailable"},
+      {"--fleet-canary", "nymvisor.fleet_canary"},
+      {"--fleet-soak", "nymvisor.fleet_soak"},
+      {"--fleet-ca-file", "nymvisor.fleet_ca_file"},
+      {"--fleet-cert-file", "nymvisor.fleet_cert_file"},
+      {"--fleet-key-file", "nymvisor.fleet_key_file"},
+      {"--fleet-credential", "nymvisor.fleet_credential"},
+      {"--fleet-on-unreachable", "nymvisor.fleet_on_unreachable"},
   };
   std::map<std::string, std::string> actual;
   for (const ConfigKey& key : AllConfigKeys()) {
@@ -74,7 +84,7 @@ TEST(ConfigKeys, OnlyBoolsAreBareTheOriginalsAndRequireSignature) {
     bare.insert(std::string(key.init.name));
   }
   EXPECT_EQ(bare, (std::set<std::string>{"--disable-nymvisor-logs", "--unsafe-skip-backup",
-                                         "--require-signature"}));
+                                         "--require-signature", "--fleet-canary"}));
 }
 
 TEST(ConfigKeys, RestartOnFailureDefaultsToTrueAndItsFlagCanTurnItOff) {

@@ -71,7 +71,15 @@ TEST(ConfigToJson, UsesSnakeCaseHumantimeAndNull) {
   EXPECT_EQ(j["nymvisor"]["upgrade_windows"], Json::array());
   EXPECT_EQ(j["nymvisor"]["upgrade_time_zone"], "UTC");
   EXPECT_EQ(j["nymvisor"]["rollout_spread"], "0s");
-  EXPECT_EQ(j["nymvisor"].size(), 16u);
+  EXPECT_EQ(j["nymvisor"]["fleet_endpoints"], Json::array()) << "no fleet";
+  EXPECT_TRUE(j["nymvisor"]["fleet_group"].is_null());
+  EXPECT_EQ(j["nymvisor"]["fleet_max_unavailable"], 1);
+  EXPECT_EQ(j["nymvisor"]["fleet_canary"], false);
+  EXPECT_EQ(j["nymvisor"]["fleet_soak"], "0s");
+  EXPECT_TRUE(j["nymvisor"]["fleet_ca_file"].is_null());
+  EXPECT_EQ(j["nymvisor"]["fleet_credential"], "nymvisor-fleet");
+  EXPECT_EQ(j["nymvisor"]["fleet_on_unreachable"], "wait");
+  EXPECT_EQ(j["nymvisor"].size(), 26u);
   EXPECT_EQ(j["upstream"]["source"], "github");
   EXPECT_EQ(j["upstream"]["repository"], "nymtech/nym");
   EXPECT_EQ(j["upstream"]["tag_prefix"], "nym-binaries-v");
