@@ -282,8 +282,7 @@ Result<int64_t> ParseKeepAlive(const json& answer, int64_t lease_id) {
     return Malformed("a keepalive without result");
   NV_ASSIGN_OR_RETURN(int64_t ttl, Int64Field(*result, "TTL"));
   if (ttl <= 0) {
-    return EtcdStatus(EtcdError::kLeaseNotFound,
-                      "etcd lease " + std::to_string(lease_id) + " is lost (expired or revoked)");
+    return EtcdLeaseLost(lease_id);
   }
   return ttl;
 }
@@ -292,8 +291,7 @@ Result<int64_t> ParseTimeToLive(const json& answer, int64_t lease_id) {
   if (!answer.is_object()) return Malformed("a timetolive answer that is not an object");
   NV_ASSIGN_OR_RETURN(int64_t ttl, Int64Field(answer, "TTL"));
   if (ttl < 0) {
-    return EtcdStatus(EtcdError::kLeaseNotFound,
-                      "etcd lease " + std::to_string(lease_id) + " is lost (expired or revoked)");
+    return EtcdLeaseLost(lease_id);
   }
   return ttl;
 }

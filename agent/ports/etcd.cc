@@ -24,6 +24,11 @@ Status EtcdStatus(EtcdError kind, std::string message) {
   return Status::Error(std::move(message));
 }
 
+Status EtcdLeaseLost(int64_t lease_id) {
+  return EtcdStatus(EtcdError::kLeaseNotFound,
+                    "etcd lease " + std::to_string(lease_id) + " is lost (expired or revoked)");
+}
+
 EtcdError EtcdErrorOf(const Status& status) {
   if (status.ok()) return EtcdError::kNone;
   if (status.IsUnavailable()) return EtcdError::kUnreachable;

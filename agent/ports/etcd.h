@@ -35,6 +35,9 @@ enum class EtcdError {
 
 /// A Status of `kind` with an operator-facing message.
 Status EtcdStatus(EtcdError kind, std::string message);
+/// kLeaseNotFound for a keepalive or time-to-live of `lease_id` that etcd no
+/// longer has (it expired or was revoked): the holder lost what it held.
+Status EtcdLeaseLost(int64_t lease_id);
 /// The kind of a Status returned by an Etcd call (kNone when OK).
 EtcdError EtcdErrorOf(const Status& status);
 

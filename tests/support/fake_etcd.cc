@@ -254,8 +254,7 @@ Result<int64_t> FakeEtcd::KeepAlive(int64_t lease_id) {
   NV_RETURN_IF_ERROR(Enter());
   auto it = leases_.find(lease_id);
   if (it == leases_.end()) {
-    return EtcdStatus(EtcdError::kLeaseNotFound,
-                      "etcd lease " + std::to_string(lease_id) + " is lost (expired or revoked)");
+    return EtcdLeaseLost(lease_id);
   }
   it->second.deadline = clock_.Now() + it->second.ttl * 1s;
   return it->second.ttl;
@@ -274,8 +273,7 @@ Result<int64_t> FakeEtcd::TimeToLive(int64_t lease_id) {
   NV_RETURN_IF_ERROR(Enter());
   auto it = leases_.find(lease_id);
   if (it == leases_.end()) {
-    return EtcdStatus(EtcdError::kLeaseNotFound,
-                      "etcd lease " + std::to_string(lease_id) + " is lost (expired or revoked)");
+    return EtcdLeaseLost(lease_id);
   }
   auto left = std::chrono::duration_cast<std::chrono::seconds>(it->second.deadline - clock_.Now());
   return static_cast<int64_t>(left.count());
