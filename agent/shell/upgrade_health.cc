@@ -109,7 +109,9 @@ void UpgradeRunner::TickHealthProgress() {
 }
 
 void UpgradeRunner::OnUnitChanged(const std::string& unit, const UnitState& unit_state) {
-  if (state_ && unit == settings_.unit) Judge(unit_state, /*at_end=*/false);
+  if (unit != settings_.unit) return;
+  last_signalled_ = unit_state;
+  if (state_) Judge(unit_state, /*at_end=*/false);
 }
 
 void UpgradeRunner::Hurry() {
@@ -130,12 +132,16 @@ void UpgradeRunner::OnJobNew(const std::string& job, const std::string& unit) {
   if (!InHealthCheck() || unit != settings_.unit || job == pending_job_) return;
   if (state_->health_paused_at) return;
   // Only a job that meets the node running is someone's stop or restart;
-  // systemd's own restart after a crash meets it in auto-restart.
+  // systemd's own restart after a crash meets it in auto-restart. A fast
+  // stop may have ended before this signal is read, so the state the bus
+  // delivered last (in order, before this job) counts as well as a fresh read.
+  auto running = [](const UnitState& u) {
+    ActiveState s = u.active_state;
+    return s == ActiveState::kActive || s == ActiveState::kReloading ||
+           s == ActiveState::kDeactivating;
+  };
   Result<UnitState> now = deps_.systemd.GetUnitState(settings_.unit);
-  if (!now.ok()) return;
-  ActiveState s = now->active_state;
-  if (s == ActiveState::kActive || s == ActiveState::kReloading ||
-      s == ActiveState::kDeactivating) {
+  if ((now.ok() && running(*now)) || (last_signalled_ && running(*last_signalled_))) {
     operator_jobs_.insert(job);
   }
 }

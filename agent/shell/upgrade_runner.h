@@ -196,6 +196,7 @@ class UpgradeRunner {
   Timestamp step_began_{};      ///< when the current step was entered
   bool spawn_retried_ = false;  ///< RetrySpawnFailure has queued its one extra start in this step
   std::set<std::string> operator_jobs_;  ///< others' jobs for the node in this health check
+  std::optional<UnitState> last_signalled_;  ///< the node as its last change signal showed it
   Scheduler::TimerId timer_ = 0;
   Scheduler::TimerId tick_ = 0;
   bool hurried_ = false;

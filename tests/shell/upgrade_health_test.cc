@@ -101,6 +101,22 @@ TEST_F(UpgradeHealthTest, TheUnitsChangeBeforeTheJobsEndPausesToo) {
   EXPECT_FALSE(finished_.has_value());
 }
 
+// systemd ran a fast stop to its end before the agent read the stop's
+// JobNew: a fresh read already shows the node down, but the node's own
+// changes still wait behind the job on the bus.
+TEST_F(UpgradeHealthTest, AStopThatEndedBeforeItsJobNewWasReadStillPauses) {
+  UpToHealthCheck();
+  NodeChanges(ActiveState::kActive);  // what the bus last delivered
+  systemd_.units[kUnit].active_state = ActiveState::kInactive;
+  systemd_.units[kUnit].sub_state = "dead";
+  systemd_.OperatorJob("stop", kUnit);
+  NodeChanges(ActiveState::kInactive);
+  EXPECT_TRUE(runner_->paused_for_operator());
+  systemd_.Finish();
+  EXPECT_TRUE(runner_->paused_for_operator());
+  EXPECT_FALSE(finished_.has_value());
+}
+
 TEST_F(UpgradeHealthTest, AStopWithNoOneElsesJobIsStillTheNodeStoppingByItself) {
   UpToHealthCheck();
   systemd_.OperatorJob("start", kUnit);  // a no-op start of the running node
