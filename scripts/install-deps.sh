@@ -21,6 +21,9 @@ packages=(
   clang libclang-rt-14-dev
   # the etcd adapter's tests start their own etcd on loopback (ctest label etcd)
   etcd-server etcd-client
+  # scripts/test.sh builds the same objects twice (the .deb, then the demo's):
+  # a compiler cache for the run makes the second build a lookup
+  ccache
 )
 
 missing=()
