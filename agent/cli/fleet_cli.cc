@@ -75,7 +75,11 @@ FleetCli::FleetCli(CLI::App* parent, Invocation* inv) : inv_(inv) {
   AddIdOption(clear_, inv);
   CLI::Option* version = clear_->add_option("--version", version_, "The halted version to clear")
                              ->type_name("VERSION");
-  clear_->add_flag("--all", all_, "Clear every halt of the group")->excludes(version);
+  CLI::Option* all = clear_->add_flag("--all", all_, "Clear every halt of the group");
+  all->excludes(version);
+  clear_->add_option("VERSION", version_arg_, "The same as --version VERSION")
+      ->excludes(version)
+      ->excludes(all);
   halt_ = app_->add_subcommand(
       "halt", "Stop the group from starting a version until 'nymvisor fleet clear-halt'");
   AddIdOption(halt_, inv);
@@ -98,7 +102,8 @@ Status FleetCli::Run() {
                      .max_unavailable = n.fleet_max_unavailable};
   if (status_->parsed()) return PrintStatus(*inv_, target);
   if (clear_->parsed()) {
-    return ClearFleetHalts(target, ClearHaltRequest{.version = version_, .all = all_},
+    std::string version = version_.empty() ? version_arg_ : version_;
+    return ClearFleetHalts(target, ClearHaltRequest{.version = version, .all = all_},
                            inv_->ctx.out);
   }
   if (version_.empty()) return Status::Usage("fleet halt: --version must not be empty");

@@ -8,7 +8,7 @@
 namespace nymvisor {
 
 /// `nymvisor fleet status [-o json]`, `fleet clear-halt [--version V |
-/// --all]` and `fleet halt --version V [--reason TEXT]`, each with --id:
+/// --all | V]` and `fleet halt --version V [--reason TEXT]`, each with --id:
 /// the operator's view and control of the instance's fleet group
 /// (docs/fleet.md). Reads the instance's config as the other --id commands
 /// do, reaches etcd as its agent would (cli/fleet_client.h) and runs
@@ -26,6 +26,7 @@ class FleetCli {
   CLI::App* clear_ = nullptr;
   CLI::App* halt_ = nullptr;
   std::string version_;
+  std::string version_arg_;  ///< clear-halt VERSION, as docs/fleet.md writes it
   bool all_ = false;
   std::string reason_;
 };
