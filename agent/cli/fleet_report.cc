@@ -136,8 +136,10 @@ std::string DescribeHalt(const FleetHalt& h) {
     case Kind::kRollback:
       return h.version + " is halted: " + who + " rolled it back: " + h.reason;
     case Kind::kLeaseExpired:
-      return "ALL versions are halted: " + who + " lost its slot while upgrading to " + h.version +
-             ": " + h.reason;
+      return "ALL versions are halted: " + who +
+             " lost its slot (its lease expired) while "
+             "upgrading to " +
+             h.version;
     case Kind::kOperator:
       return h.version + " is halted by an operator (on " + who + "): " + h.reason;
   }
