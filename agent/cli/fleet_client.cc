@@ -32,10 +32,19 @@ Status CheckPrivate(const fs::path& path, FileSystem& files) {
   return {};
 }
 
-/// Reads and parses one credential file.
+/// Reads and parses one credential file an operator placed: root-only and
+/// private (CheckPrivate, ReadTrusted).
 Result<EtcdCredentials> ReadCredential(const fs::path& path, FileSystem& files) {
   NV_RETURN_IF_ERROR(CheckPrivate(path, files));
   NV_ASSIGN_OR_RETURN(std::string text, files.ReadTrusted(path));
+  return ParseEtcdCredentials(text, path.string());
+}
+
+/// Reads the unit's own copy in $CREDENTIALS_DIRECTORY: systemd made that
+/// directory for this unit alone, and its modes (an ACL for the unit's
+/// user) are systemd's, not the operator's.
+Result<EtcdCredentials> ReadUnitCredential(const fs::path& path, FileSystem& files) {
+  NV_ASSIGN_OR_RETURN(std::string text, files.ReadFile(path));
   return ParseEtcdCredentials(text, path.string());
 }
 
@@ -53,8 +62,8 @@ Status FindCredential(const Config& config, FileSystem& files, const FleetCreden
   if (fs::path(credential).is_absolute()) {
     if (!files.Stat(credential).ok()) {
       return Status::Error("fleet_credential names " + credential +
-                           ", which does not exist; create it (mode 0600, the etcd user on its "
-                           "first line, the password on its second) or unset fleet_credential");
+                           ", which does not exist; create it (mode 0600, one line "
+                           "user:password) or unset fleet_credential");
     }
     NV_ASSIGN_OR_RETURN(options->credentials, ReadCredential(credential, files));
     options->credentials_source = credential;
@@ -66,7 +75,9 @@ Status FindCredential(const Config& config, FileSystem& files, const FleetCreden
       looked.push_back(path.parent_path().string());
       continue;
     }
-    NV_ASSIGN_OR_RETURN(options->credentials, ReadCredential(path, files));
+    bool unit = lookup.credentials_directory && path.parent_path() == *lookup.credentials_directory;
+    NV_ASSIGN_OR_RETURN(options->credentials,
+                        unit ? ReadUnitCredential(path, files) : ReadCredential(path, files));
     options->credentials_source = path.string();
     return {};
   }
@@ -103,11 +114,12 @@ std::string Unreachable(const Status& st, const FleetErrorContext& c) {
 
 std::string Unauthenticated(const Status& st, const FleetErrorContext& c) {
   if (c.options.credentials) {
-    return st.message() + "; check the user (first line) and the password (second line) in " +
+    return st.message() + "; check the user and the password (one line, user:password) in " +
            c.options.credentials_source;
   }
   return "etcd wants a login and nymvisor has none: " + c.options.credentials_source +
-         "; put the etcd user and password (one per line, mode 0600) in /etc/credstore/ under "
+         "; put the etcd user and password (one line, user:password, mode 0600) in /etc/credstore/ "
+         "under "
          "that name, or set fleet_credential in " +
          c.config_path.string() + " to such a file (" + st.message() + ")";
 }

@@ -35,9 +35,10 @@ struct FleetCredentialLookup {
 /// credential: fleet_credential as an absolute path must exist; as a name,
 /// the first of lookup's places that holds it, and none means no
 /// authentication (credentials_source then says where it looked). The file
-/// must be root-only (FileSystem::ReadTrusted walks the path) and readable
-/// by its owner alone (mode 0600 or 0400), and holds the user on its first
-/// line, the password on its second. Errors name the file and the fix.
+/// an operator placed must be root-only (FileSystem::ReadTrusted walks the
+/// path) and readable by its owner alone (mode 0600 or 0400); the unit's own
+/// copy in credentials_directory is systemd's and read as it is. Both hold
+/// one line, user:password. Errors name the file and the fix.
 Result<EtcdGatewayOptions> BuildFleetClientOptions(const Config& config, FileSystem& files,
                                                    const FleetCredentialLookup& lookup);
 

@@ -28,6 +28,7 @@
 #include "agent/adapters/thread_worker.h"
 #include "agent/adapters/tzdb_time_zones.h"
 #include "agent/base/url_redaction.h"
+#include "agent/cli/fleet_client.h"
 #include "agent/ports/backup_store.h"
 #include "agent/ports/journal.h"
 #include "agent/ports/notifier.h"
@@ -95,39 +96,14 @@ Status Build(const Config& config, RealWorld* w) {
   return {};
 }
 
-/// The fleet credential (docs/fleet.md): $CREDENTIALS_DIRECTORY/<name>, or
-/// the root-only file an absolute fleet_credential names. No credential
-/// under a name: etcd is used without a login; a named file that is
-/// missing or not root-only is an error.
-Status ReadFleetCredential(const Config& config, FileSystem& files, EtcdGatewayOptions* o) {
-  const std::string& name = config.nymvisor.fleet_credential;
-  std::filesystem::path file;
-  Result<std::string> text = Status::NotFound("");
-  if (!name.empty() && name.front() == '/') {
-    file = name;
-    text = files.ReadTrusted(file);
-    if (!text.ok()) return text.status().WithContext("fleet_credential");
-  } else {
-    const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
-    if (dir == nullptr) return {};
-    file = std::filesystem::path(dir) / name;
-    text = files.ReadFile(file);
-    if (!text.ok() && text.status().IsNotFound()) return {};
-    if (!text.ok()) return text.status();
-  }
-  NV_ASSIGN_OR_RETURN(o->credentials, ParseEtcdCredentials(*text, file.string()));
-  o->credentials_source = file.string();
-  return {};
-}
-
-/// The etcd gateway of the config's fleet.
+/// The etcd gateway of the config's fleet, built as `nymvisor fleet` builds
+/// it (cli/fleet_client), except that the credential is only the unit's
+/// own ($CREDENTIALS_DIRECTORY) or an absolute fleet_credential: the agent,
+/// maybe the node's account, has no business in root's credstores.
 Result<std::unique_ptr<EtcdGateway>> MakeEtcd(const Config& config, FileSystem& files) {
-  const NymvisorSection& n = config.nymvisor;
-  EtcdGatewayOptions options{.endpoints = n.fleet_endpoints,
-                             .ca_file = n.fleet_ca_file,
-                             .cert_file = n.fleet_cert_file,
-                             .key_file = n.fleet_key_file};
-  NV_RETURN_IF_ERROR(ReadFleetCredential(config, files, &options));
+  FleetCredentialLookup lookup{.credstores = {}};
+  if (const char* dir = std::getenv("CREDENTIALS_DIRECTORY")) lookup.credentials_directory = dir;
+  NV_ASSIGN_OR_RETURN(EtcdGatewayOptions options, BuildFleetClientOptions(config, files, lookup));
   return std::make_unique<EtcdGateway>(std::move(options));
 }
 

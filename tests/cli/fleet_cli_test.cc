@@ -80,7 +80,7 @@ TEST_F(FleetCliTest, HaltStatusAndClearThroughTheCommandLine) {
   // fleet_credential names a file that is not there: refused before etcd.
   EXPECT_EQ(Run({"fleet", "status"}), 1);
   EXPECT_NE(err_.str().find("fleet_credential names"), std::string::npos) << err_.str();
-  WriteFile(dir_ / "no-such.cred", "nymvisor\nsecret\n", 0600);
+  WriteFile(dir_ / "no-such.cred", "nymvisor:secret\n", 0600);
 
   ASSERT_EQ(Run({"fleet", "halt", "--id", "mixnode", "--version", "1.2.0", "--reason", "bad"}), 0)
       << err_.str();
@@ -107,7 +107,7 @@ TEST_F(FleetCliTest, HaltStatusAndClearThroughTheCommandLine) {
 
 TEST_F(FleetCliTest, AnUnreachableEtcdNamesTheEndpoints) {
   ASSERT_EQ(InitFleet(), 0) << err_.str();
-  WriteFile(dir_ / "no-such.cred", "nymvisor\nsecret\n", 0600);
+  WriteFile(dir_ / "no-such.cred", "nymvisor:secret\n", 0600);
   etcd_.SetDown(true);
   EXPECT_EQ(Run({"fleet", "status"}), 1);
   EXPECT_NE(err_.str().find("etcd did not answer at http://127.0.0.1:2379"), std::string::npos)

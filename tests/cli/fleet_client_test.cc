@@ -54,8 +54,8 @@ TEST_F(FleetClientTest, AMissingNamedCredentialMeansNoLogin) {
 }
 
 TEST_F(FleetClientTest, FindsANamedCredentialWhereSystemdWould) {
-  WriteFile(dir_ / "run-credstore/nymvisor-fleet", "nymvisor\nsecret\n", 0600);
-  WriteFile(dir_ / "unit-creds/nymvisor-fleet", "agent\nunit-secret\n", 0400);
+  WriteFile(dir_ / "run-credstore/nymvisor-fleet", "nymvisor:secret\n", 0600);
+  WriteFile(dir_ / "unit-creds/nymvisor-fleet", "agent:unit-secret\n", 0400);
   Result<EtcdGatewayOptions> o =
       BuildFleetClientOptions(FleetConfig("nymvisor-fleet"), files_, Lookup());
   ASSERT_TRUE(o.ok()) << o.status().message();
@@ -72,7 +72,7 @@ TEST_F(FleetClientTest, FindsANamedCredentialWhereSystemdWould) {
 }
 
 TEST_F(FleetClientTest, RefusesACredentialOthersMayRead) {
-  WriteFile(dir_ / "fleet.cred", "nymvisor\nsecret\n", 0644);
+  WriteFile(dir_ / "fleet.cred", "nymvisor:secret\n", 0644);
   Result<EtcdGatewayOptions> o =
       BuildFleetClientOptions(FleetConfig((dir_ / "fleet.cred").string()), files_, Lookup());
   ASSERT_FALSE(o.ok());
@@ -91,12 +91,13 @@ TEST_F(FleetClientTest, AnAbsoluteCredentialMustExistAndParse) {
                                             "exist"),
             std::string::npos)
       << missing.status().message();
-  WriteFile(path, "nymvisor:secret\n", 0600);
-  Result<EtcdGatewayOptions> one_line =
+  WriteFile(path, "nymvisor\nsecret\n", 0600);
+  Result<EtcdGatewayOptions> two_lines =
       BuildFleetClientOptions(FleetConfig(path), files_, Lookup());
-  ASSERT_FALSE(one_line.ok());
-  EXPECT_NE(one_line.status().message().find("the user on its first line"), std::string::npos)
-      << one_line.status().message();
+  ASSERT_FALSE(two_lines.ok());
+  EXPECT_NE(two_lines.status().message().find("must hold one line, user:password"),
+            std::string::npos)
+      << two_lines.status().message();
 }
 
 TEST(ExplainFleetError, NamesWhatToLookAt) {
@@ -117,7 +118,7 @@ TEST(ExplainFleetError, NamesWhatToLookAt) {
   context.options.credentials = EtcdCredentials{.user = "nymvisor", .password = "pw"};
   context.options.credentials_source = "/etc/credstore/nymvisor-fleet";
   Status refused = ExplainFleetError(EtcdStatus(EtcdError::kUnauthenticated, "401"), context);
-  EXPECT_NE(refused.message().find("check the user (first line) and the password (second line) "
+  EXPECT_NE(refused.message().find("check the user and the password (one line, user:password) "
                                    "in /etc/credstore/nymvisor-fleet"),
             std::string::npos)
       << refused.message();

@@ -181,15 +181,15 @@ TEST_F(FleetRealEtcd, ALoginProblemNamesTheCredentialAndTheUser) {
   WriteConfig("fleet.toml", "fleet_endpoints = ['" + e +
                                 "']\nfleet_group = 'eu'\nfleet_credential = '" +
                                 (dir_ / "fleet.cred").string() + "'\n");
-  WriteFile(dir_ / "fleet.cred", "limited\nwrong\n", 0600);
+  WriteFile(dir_ / "fleet.cred", "limited:wrong\n", 0600);
   Outcome wrong = Nymvisor("fleet.toml", "fleet status");
   EXPECT_EQ(wrong.exit_code, 1);
   EXPECT_NE(wrong.err.find("user \"limited\""), std::string::npos) << wrong.err;
-  EXPECT_NE(wrong.err.find("check the user (first line) and the password (second line) in " +
+  EXPECT_NE(wrong.err.find("check the user and the password (one line, user:password) in " +
                            (dir_ / "fleet.cred").string()),
             std::string::npos)
       << wrong.err;
-  WriteFile(dir_ / "fleet.cred", "limited\npw2\n", 0600);
+  WriteFile(dir_ / "fleet.cred", "limited:pw2\n", 0600);
   Outcome denied = Nymvisor("fleet.toml", "fleet status");
   EXPECT_EQ(denied.exit_code, 1);
   EXPECT_NE(denied.err.find("etcd denied the etcd user 'limited' (credential " +
