@@ -150,7 +150,7 @@ class FleetTestCase(SystemdTestCase):
         flags = ["--fleet-endpoints", self.etcd.url, "--fleet-group", GROUP,
                  "--fleet-max-unavailable", str(max_unavailable)]
         if canary:
-            flags += ["--fleet-canary", "true"]
+            flags += ["--fleet-canary"]
         if soak:
             flags += ["--fleet-soak", soak]
         if on_unreachable:

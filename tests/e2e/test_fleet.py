@@ -112,8 +112,8 @@ class TwoAtOnceAndOutageTest(FleetTestCase):
         for host in self.hosts:  # the hosts not upgrading wait; the others finish
             c.wait_for(lambda: (host.state_step(), host.waiting_for(), host.current()[0]), 90,
                        "host %s to finish or wait for etcd" % host.label,
-                       until=lambda s: s[1] == "fleet-unreachable" or (s[0] is None and
-                                                                      s[2] == "v3"),
+                       until=lambda s: s[1] == "fleet-unreachable" or (
+                           s[0] in (None, "releasing-slot") and s[2] == "v3"),
                        interval=0.5)
             if host.current()[0] != "v3":
                 waiting.append(host)
