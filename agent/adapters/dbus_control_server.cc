@@ -40,6 +40,16 @@ struct Property {
   bool (*same)(const StatusSnapshot& a, const StatusSnapshot& b);
 };
 
+// The fleet's properties; empty (false) without a fleet.
+std::string FleetGroupOf(const StatusSnapshot& s) { return s.fleet ? s.fleet->group : ""; }
+std::string FleetWaitingForOf(const StatusSnapshot& s) {
+  return s.fleet ? s.fleet->waiting_for : "";
+}
+std::string FleetHaltOf(const StatusSnapshot& s) {
+  return s.fleet && s.fleet->halt ? s.fleet->halt->version : "";
+}
+bool FleetHeldOf(const StatusSnapshot& s) { return s.fleet && FleetSlotHeld(*s.fleet); }
+
 #define NV_SAME(field) \
   [](const StatusSnapshot& a, const StatusSnapshot& b) { return a.field == b.field; }
 constexpr Property kProperties[] = {
@@ -64,6 +74,16 @@ constexpr Property kProperties[] = {
     {"NewestRelease", NV_SAME(newest_release)},
     {"VersionsBehind", NV_SAME(versions_behind)},
     {"ConfigScore", NV_SAME(config_score)},
+    {"FleetGroup", [](const StatusSnapshot& a,
+                      const StatusSnapshot& b) { return FleetGroupOf(a) == FleetGroupOf(b); }},
+    {"FleetWaitingFor",
+     [](const StatusSnapshot& a, const StatusSnapshot& b) {
+       return FleetWaitingForOf(a) == FleetWaitingForOf(b);
+     }},
+    {"FleetHalt", [](const StatusSnapshot& a,
+                     const StatusSnapshot& b) { return FleetHaltOf(a) == FleetHaltOf(b); }},
+    {"FleetSlotHeld", [](const StatusSnapshot& a,
+                         const StatusSnapshot& b) { return FleetHeldOf(a) == FleetHeldOf(b); }},
 };
 #undef NV_SAME
 
@@ -166,6 +186,10 @@ class DbusControlServer::Object
   std::string NewestRelease() override { return status_.newest_release; }
   uint64_t VersionsBehind() override { return status_.versions_behind.value_or(0); }
   double ConfigScore() override { return status_.config_score.value_or(1.0); }
+  std::string FleetGroup() override { return FleetGroupOf(status_); }
+  std::string FleetWaitingFor() override { return FleetWaitingForOf(status_); }
+  std::string FleetHalt() override { return FleetHaltOf(status_); }
+  bool FleetSlotHeld() override { return FleetHeldOf(status_); }
 
   BusConnection& bus_;
   ControlApi& api_;

@@ -108,20 +108,16 @@ std::string LeaseIdJson(int64_t id) { return std::to_string(id); }
 }  // namespace
 
 Result<EtcdCredentials> ParseEtcdCredentials(std::string_view text, std::string_view file) {
-  auto line = [&text]() {
-    size_t end = text.find('\n');
-    std::string_view l = text.substr(0, end);
-    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
-    if (l.ends_with('\r')) l.remove_suffix(1);
-    return std::string(l);
-  };
-  EtcdCredentials out{.user = line(), .password = line()};
-  if (out.user.empty() || out.password.empty()) {
+  if (text.ends_with('\n')) text.remove_suffix(1);
+  if (text.ends_with('\r')) text.remove_suffix(1);
+  size_t colon = text.find(':');
+  if (colon == 0 || colon == std::string_view::npos || colon + 1 == text.size() ||
+      text.find('\n') != std::string_view::npos) {
     return Status::Error(std::string(file) +
-                         ": the etcd credentials file must hold the user on its first line and "
-                         "the password on its second");
+                         ": the etcd credentials file must hold one line, user:password");
   }
-  return out;
+  return EtcdCredentials{.user = std::string(text.substr(0, colon)),
+                         .password = std::string(text.substr(colon + 1))};
 }
 
 EtcdGateway::EtcdGateway(EtcdGatewayOptions options) : options_(std::move(options)) {

@@ -21,9 +21,11 @@ struct EtcdCredentials {
   std::string password{};
 };
 
-/// Parses the fleet credential file: the user on the first line, the
-/// password on the second (a password may hold any character but a
-/// newline; a trailing "\r" is dropped). `file` names it in errors.
+/// Parses the fleet credential file: one line "user:password", split at
+/// the first ':' (a user holds no ':'; a password may hold any character
+/// but a newline; a trailing newline or "\r\n" is dropped). The format
+/// docs/fleet.md and the config's fleet_credential name. `file` names it
+/// in errors.
 Result<EtcdCredentials> ParseEtcdCredentials(std::string_view text, std::string_view file);
 
 struct EtcdGatewayOptions {

@@ -11,6 +11,7 @@
 #include "agent/adapters/dbus_control_server.h"
 #include "agent/adapters/dbus_systemd_manager.h"
 #include "agent/adapters/directory_backup_store.h"
+#include "agent/adapters/etcd_gateway.h"
 #include "agent/adapters/event_loop.h"
 #include "agent/adapters/host_platform.h"
 #include "agent/adapters/instance_lock.h"
@@ -33,6 +34,7 @@
 #include "agent/ports/worker.h"
 #include "agent/shell/agent.h"
 #include "agent/shell/control_service.h"
+#include "agent/shell/fleet_coordinator.h"
 
 namespace nymvisor {
 namespace {
@@ -71,6 +73,8 @@ struct RealWorld {
   TzdbTimeZones zones;
   std::unique_ptr<ThreadWorker> worker;        ///< backups and restores
   std::unique_ptr<ThreadWorker> fetch_worker;  ///< polls and downloads
+  std::unique_ptr<ThreadWorker> fleet_worker;  ///< etcd calls; only with a fleet
+  std::unique_ptr<EtcdGateway> etcd;           ///< only with a fleet
 };
 
 Status Build(const Config& config, RealWorld* w) {
@@ -85,7 +89,66 @@ Status Build(const Config& config, RealWorld* w) {
                                                       NymvisorPathsInHome(layout), w->clock);
   NV_ASSIGN_OR_RETURN(w->worker, ThreadWorker::Create(*w->loop));
   NV_ASSIGN_OR_RETURN(w->fetch_worker, ThreadWorker::Create(*w->loop));
+  if (!config.nymvisor.fleet_endpoints.empty()) {
+    NV_ASSIGN_OR_RETURN(w->fleet_worker, ThreadWorker::Create(*w->loop));
+  }
   return {};
+}
+
+/// The fleet credential (docs/fleet.md): $CREDENTIALS_DIRECTORY/<name>, or
+/// the root-only file an absolute fleet_credential names. No credential
+/// under a name: etcd is used without a login; a named file that is
+/// missing or not root-only is an error.
+Status ReadFleetCredential(const Config& config, FileSystem& files, EtcdGatewayOptions* o) {
+  const std::string& name = config.nymvisor.fleet_credential;
+  std::filesystem::path file;
+  Result<std::string> text = Status::NotFound("");
+  if (!name.empty() && name.front() == '/') {
+    file = name;
+    text = files.ReadTrusted(file);
+    if (!text.ok()) return text.status().WithContext("fleet_credential");
+  } else {
+    const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+    if (dir == nullptr) return {};
+    file = std::filesystem::path(dir) / name;
+    text = files.ReadFile(file);
+    if (!text.ok() && text.status().IsNotFound()) return {};
+    if (!text.ok()) return text.status();
+  }
+  NV_ASSIGN_OR_RETURN(o->credentials, ParseEtcdCredentials(*text, file.string()));
+  o->credentials_source = file.string();
+  return {};
+}
+
+/// The etcd gateway of the config's fleet.
+Result<std::unique_ptr<EtcdGateway>> MakeEtcd(const Config& config, FileSystem& files) {
+  const NymvisorSection& n = config.nymvisor;
+  EtcdGatewayOptions options{.endpoints = n.fleet_endpoints,
+                             .ca_file = n.fleet_ca_file,
+                             .cert_file = n.fleet_cert_file,
+                             .key_file = n.fleet_key_file};
+  NV_RETURN_IF_ERROR(ReadFleetCredential(config, files, &options));
+  return std::make_unique<EtcdGateway>(std::move(options));
+}
+
+/// The fleet coordinator, or null without fleet_endpoints. The holder id
+/// is "<nymvisor.id>@<machine id>" (decide/FleetHolderId).
+Result<std::unique_ptr<FleetCoordinator>> MakeFleet(const Config& config, RealWorld& w,
+                                                    Logger& log) {
+  if (config.nymvisor.fleet_endpoints.empty()) return std::unique_ptr<FleetCoordinator>();
+  NV_ASSIGN_OR_RETURN(w.etcd, MakeEtcd(config, w.files));
+  NV_ASSIGN_OR_RETURN(std::string machine, w.files.ReadFile("/etc/machine-id"));
+  NV_ASSIGN_OR_RETURN(std::string holder, FleetHolderId(machine, config.nymvisor.id));
+  NV_ASSIGN_OR_RETURN(FleetSettings settings, MakeFleetSettings(config, holder));
+  return std::make_unique<FleetCoordinator>(
+      FleetDeps{.etcd = *w.etcd,
+                .files = w.files,
+                .record_file = MakeLayout(config).FleetSlotFile(),
+                .clock = w.clock,
+                .scheduler = *w.loop,
+                .lane = FleetLane(*w.fleet_worker),
+                .log = log},
+      std::move(settings));
 }
 
 Status WireSignals(EventLoop& loop, Agent& agent) {
@@ -153,6 +216,8 @@ int RunAgent(const LoadedConfig& loaded, std::function<Result<Config>()> reload)
   if (Status st = Build(config, &w); !st.ok()) return Fail(log, st);
   Result<TestHooks> hooks = TestHooksFromEnvironment();
   if (!hooks.ok()) return Fail(log, hooks.status());
+  Result<std::unique_ptr<FleetCoordinator>> fleet = MakeFleet(config, w, log);
+  if (!fleet.ok()) return Fail(log, fleet.status().WithContext("fleet"));
   AgentDeps deps{.systemd = *w.systemd,
                  .http = w.http,
                  .files = w.files,
@@ -173,7 +238,8 @@ int RunAgent(const LoadedConfig& loaded, std::function<Result<Config>()> reload)
                  .github_token = GithubToken(w.files),
                  .host = &w.host,
                  .zones = &w.zones,
-                 .machine_id = MachineId(w.files)};
+                 .machine_id = MachineId(w.files),
+                 .fleet = fleet->get()};
   auto agent = std::make_unique<Agent>(config, std::move(deps), *hooks);
   ControlService service(*agent, *w.authorizer, log, config.nymvisor.id);
   auto watcher = PlanWatcher::Create(*w.loop, MakeLayout(config).PlanFile(),
@@ -184,10 +250,12 @@ int RunAgent(const LoadedConfig& loaded, std::function<Result<Config>()> reload)
   if (Status st = w.control->Serve(service); !st.ok()) return Fail(log, st);
   if (Status st = agent->Start(); !st.ok()) return Fail(log, st);
   int rc = w.loop->Run();
-  w.fetch_worker.reset();  // joins the workers before the agent their jobs point into goes
+  w.fleet_worker.reset();  // joins the workers before the agent their jobs point into goes
+  w.fetch_worker.reset();
   w.worker.reset();
   w.control.reset();  // unexports before the service behind it goes
   agent.reset();
+  fleet->reset();  // after the agent, whose runner points at it; before the loop goes
   return rc;
 }
 

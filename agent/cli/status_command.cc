@@ -37,6 +37,20 @@ std::string NextLine(const StatusSnapshot& s, Timestamp now) {
   return text;
 }
 
+/// "group g as mixnode@..., max_unavailable 1, canary; holding; waits for ...".
+std::string FleetLine(const FleetStatus& f) {
+  std::string text = "group " + f.group + " as " + f.holder + ", max_unavailable " +
+                     std::to_string(f.max_unavailable) + (f.canary ? ", canary" : "");
+  if (!f.phase.empty()) text += "; slot " + f.phase;
+  if (!f.waiting_for.empty()) text += "; waiting for " + f.waiting_for + ": " + f.detail;
+  if (f.halt) {
+    text += "; halted: " + f.halt->version + " by " + f.halt->holder + " at " +
+            FormatTimestamp(f.halt->time) +
+            (f.halt->reason.empty() ? "" : " (" + f.halt->reason + ")");
+  }
+  return text;
+}
+
 /// "github nymtech/nym, tags nym-binaries-v* (<url>)" or the upgrade-info URL.
 std::string UpstreamLine(const StatusSnapshot& s) {
   if (s.upstream_source == "github") {
@@ -92,6 +106,7 @@ std::string RenderStatus(const StatusSnapshot& s, Timestamp now, bool terminal,
   out += Line("Next", NextLine(s, now));
   if (!s.node_left_down.empty()) out += Line("Node down", s.node_left_down);
   if (s.held) out += Line("Held", "yes: no upgrade is applied until 'nymvisor resume'");
+  if (s.fleet) out += Line("Fleet", FleetLine(*s.fleet));
   if (s.last_check_time) {
     out += Line("Last check", When(*s.last_check_time, now) + ": " + s.last_check_result);
   } else if (source == StatusSource::kAgent) {

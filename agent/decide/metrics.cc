@@ -73,6 +73,17 @@ void WriteNewestRelease(const StatusSnapshot& s, Writer* w) {
             s.config_score.value_or(1.0));
 }
 
+/// Only with a fleet (docs/fleet.md), so hosts without one show no fleet series.
+void WriteFleet(const StatusSnapshot& s, Writer* w) {
+  if (!s.fleet) return;
+  w->Single("nymvisor_fleet_halted", "gauge",
+            "1 while the fleet rollout of the version this instance wants is halted.",
+            s.fleet->halt ? 1 : 0);
+  w->Single("nymvisor_fleet_slot_held", "gauge",
+            "1 while this instance holds one of its fleet group's slots.",
+            FleetSlotHeld(*s.fleet) ? 1 : 0);
+}
+
 void WriteStatus(const StatusSnapshot& s, Writer* w) {
   w->Family("nymvisor_build_info", "gauge", "The version the node runs, as labels; always 1.");
   w->Sample("nymvisor_build_info", 1,
@@ -107,6 +118,7 @@ void WriteStatus(const StatusSnapshot& s, Writer* w) {
               ",reason=\"" + std::string(reason) + "\"");
   }
   WriteNewestRelease(s, w);
+  WriteFleet(s, w);
 }
 
 void WriteCounts(const UpgradeCounts& c, Writer* w) {

@@ -239,6 +239,9 @@ Status ReadSnapshot(const Json& j, StatusSnapshot* s) {
     NV_RETURN_IF_ERROR(r.Text("waitingFor", &s->waiting_for));
   }
   NV_RETURN_IF_ERROR(ReadNewestRelease(j, s));
+  if (const Json* fleet = FindMember(j, "fleet"); fleet != nullptr && !fleet->is_null()) {
+    NV_ASSIGN_OR_RETURN(s->fleet, FleetStatusFromJson(*fleet));
+  }
   return ReadUpstream(j, s);
 }
 
@@ -277,6 +280,8 @@ Result<AgentState> ParseAgentState(std::string_view name) {
 }
 
 std::string FormatStatusLine(const StatusSnapshot& s) {
+  std::string fleet = s.fleet ? FleetStatusText(*s.fleet) : "";
+  if (s.step && !fleet.empty()) return UpgradeLine(s) + "; " + fleet;
   if (s.step) return UpgradeLine(s);
   if (!s.download.empty()) return DownloadLine(s);
   return IdleLine(s);
@@ -331,6 +336,7 @@ Json StatusSnapshotToJson(const StatusSnapshot& s) {
   j["newestRelease"] = TextOrNull(s.newest_release);
   j["versionsBehind"] = s.versions_behind ? Json(*s.versions_behind) : Json(nullptr);
   j["configScore"] = s.config_score ? Json(*s.config_score) : Json(nullptr);
+  if (s.fleet) j["fleet"] = FleetStatusToJson(*s.fleet);  // only with a fleet
   j["statusLine"] = FormatStatusLine(s);
   return j;
 }
@@ -340,6 +346,7 @@ StatusSnapshot RedactSnapshot(StatusSnapshot s) {
                             &s.upstream_failure, &s.download}) {
     *text = RedactUrlsIn(*text);
   }
+  if (s.fleet) s.fleet->detail = RedactUrlsIn(s.fleet->detail);
   return s;
 }
 

@@ -8,6 +8,7 @@
 
 #include "agent/base/json_util.h"
 #include "agent/base/timestamp.h"
+#include "agent/decide/fleet_status.h"
 #include "agent/decide/upgrade_steps.h"
 
 namespace nymvisor {
@@ -91,6 +92,8 @@ struct StatusSnapshot {
   std::string newest_release;
   std::optional<uint64_t> versions_behind;
   std::optional<double> config_score;
+  /// The fleet rollout (nymvisor.fleet_endpoints); unset without one.
+  std::optional<FleetStatus> fleet;
   bool operator==(const StatusSnapshot&) const = default;
 };
 

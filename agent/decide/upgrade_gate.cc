@@ -88,6 +88,7 @@ std::vector<std::string> HookEnvironment(const HookEvent& event) {
   if (!event.outcome.empty()) {
     env.push_back("NYMVISOR_OUTCOME=" + event.outcome);
     env.push_back("NYMVISOR_REASON=" + event.reason);
+    if (event.fleet) env.push_back("NYMVISOR_FLEET_HALT=" + event.fleet_halt);
   }
   return env;
 }

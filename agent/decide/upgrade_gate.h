@@ -76,12 +76,15 @@ struct HookEvent {
   std::string to_version = "";
   std::string outcome = "";  ///< empty before the upgrade
   std::string reason = "";
+  bool fleet = false;           ///< the instance is in a fleet (nymvisor.fleet_endpoints)
+  std::string fleet_halt = "";  ///< the version its rollback halted for the fleet, or empty
 };
 
 /// The whole environment of an operator's command, "NAME=value" each: a
 /// fixed PATH and LANG, and NYMVISOR_ID, NYMVISOR_UPGRADE_NAME,
 /// NYMVISOR_FROM_VERSION, NYMVISOR_TO_VERSION (plus NYMVISOR_OUTCOME and
-/// NYMVISOR_REASON after the upgrade). Nothing of the agent's own
+/// NYMVISOR_REASON after the upgrade, and in a fleet NYMVISOR_FLEET_HALT:
+/// the version its rollback halted, or empty). Nothing of the agent's own
 /// environment (credentials, NOTIFY_SOCKET) is passed on.
 std::vector<std::string> HookEnvironment(const HookEvent& event);
 

@@ -73,6 +73,10 @@ Status FillState(const Json& j, UpgradeState* s) {
   if (FindMember(j, "requestedBy") != nullptr) {
     NV_ASSIGN_OR_RETURN(s->requested_by, GetString(j, "requestedBy"));
   }
+  if (FindMember(j, "fleet") != nullptr) {  // absent without a fleet, and before fleets
+    NV_ASSIGN_OR_RETURN(s->fleet, GetBool(j, "fleet"));
+    NV_ASSIGN_OR_RETURN(s->committed, GetBool(j, "fleetCommitted"));
+  }
   NV_RETURN_IF_ERROR(GetUndone(j, &s->undone));
   NV_ASSIGN_OR_RETURN(s->failure, GetString(j, "failure"));
   NV_ASSIGN_OR_RETURN(s->restarts_before, GetCount(j, "restartsBefore"));
@@ -132,6 +136,10 @@ Json UpgradeStateToJson(const UpgradeState& s) {
   j["targetBackup"] = s.target_backup ? Json(*s.target_backup) : Json(nullptr);
   j["requestedBy"] = s.requested_by;
   j["undone"] = s.undone;
+  if (s.fleet) {  // files without a fleet stay as they were
+    j["fleet"] = true;
+    j["fleetCommitted"] = s.committed;
+  }
   j["failure"] = s.failure;
   j["restartsBefore"] = s.restarts_before;
   j["healthBootId"] = s.health_boot_id;

@@ -60,6 +60,11 @@ struct UpgradeState {
   /// resumes the check counts only this, never the time nobody watched (it
   /// was dead, the machine was off).
   Duration health_seen = Duration::zero();
+  /// The upgrade takes a fleet slot first and gives it back at the end
+  /// (nymvisor.fleet_endpoints when it began); absent in older files: false.
+  bool fleet = false;
+  /// The commit is recorded (releasing-slot then writes the done mark).
+  bool committed = false;
   bool operator==(const UpgradeState&) const = default;
 };
 

@@ -21,6 +21,8 @@ constexpr StepEdge To(std::optional<UpgradeStep> to) { return {to, {}}; }
 constexpr StepEdge Branch(UpgradeStep to, StepCondition when, UpgradeStep to_if) {
   return {to, {{when, to_if}, {}}};
 }
+/// Ends the upgrade, or goes on to `to_if` for a fleet's upgrade.
+constexpr StepEdge IfFleet(UpgradeStep to_if) { return {kEnd, {{C::kFleet, to_if}, {}}}; }
 constexpr StepEdge Branch(UpgradeStep to, StepCondition when, UpgradeStep to_if,
                           StepCondition when2, UpgradeStep to_if2) {
   return {to, {{when, to_if}, {when2, to_if2}}};
@@ -30,6 +32,19 @@ constexpr StepEdge Branch(UpgradeStep to, StepCondition when, UpgradeStep to_if,
 #pragma GCC diagnostic push
 #pragma GCC diagnostic error "-Wmissing-field-initializers"
 constexpr StepSpec kTable[] = {
+    // A fleet's upgrade waits here for its slot (docs/fleet.md) after the
+    // windows, release age and spread let it start. Nothing of the node has
+    // been touched: hold, skip and a reload may abandon it.
+    {.step = S::kTakingSlot,
+     .name = "taking-slot",
+     .status = "waiting for a fleet slot",
+     .phase = P::kUpgrading,
+     .effect = E::kTakeSlot,
+     .resume = R::kRepeat,
+     .max_attempts = 0,
+     .on_success = Branch(S::kPreCopying, C::kSkipBackup, S::kStopping),
+     .on_failure = To(S::kTakingSlot),
+     .node_start = N::kAllowed},
     // Nothing has happened to the node yet: a failure (a full disk) aborts
     // without downtime.
     {.step = S::kPreCopying,
@@ -119,7 +134,7 @@ constexpr StepSpec kTable[] = {
      .effect = E::kCommit,
      .resume = R::kRepeat,
      .max_attempts = 0,
-     .on_success = To(kEnd),
+     .on_success = IfFleet(S::kReleasingSlot),
      .on_failure = To(S::kCommitting),
      .node_start = N::kAllowed},
     // A switch back that failed (a full disk) leaves `current` at the new
@@ -205,8 +220,32 @@ constexpr StepSpec kTable[] = {
      .effect = E::kRecordFailure,
      .resume = R::kRepeat,
      .max_attempts = 0,
-     .on_success = To(kEnd),
+     .on_success = {kEnd, {{C::kFleetRolledBack, S::kHalting}, {C::kFleet, S::kReleasingSlot}}},
      .on_failure = To(S::kRecordingFailure),
+     .node_start = N::kAllowed},
+    // The upgrade is recorded (committed or failed) and the node is up:
+    // the slot goes back, retried until etcd answers.
+    {.step = S::kReleasingSlot,
+     .name = "releasing-slot",
+     .status = "giving the fleet slot back",
+     .phase = P::kUpgrading,
+     .effect = E::kReleaseSlot,
+     .resume = R::kRepeat,
+     .max_attempts = 0,
+     .on_success = To(kEnd),
+     .on_failure = To(S::kReleasingSlot),
+     .node_start = N::kAllowed},
+    // A rollback halts the version for the whole group, retried until etcd
+    // answers.
+    {.step = S::kHalting,
+     .name = "halting",
+     .status = "halting the fleet rollout",
+     .phase = P::kUpgrading,
+     .effect = E::kHaltFleet,
+     .resume = R::kRepeat,
+     .max_attempts = 0,
+     .on_success = To(kEnd),
+     .on_failure = To(S::kHalting),
      .node_start = N::kAllowed},
 };
 #pragma GCC diagnostic pop
@@ -231,7 +270,7 @@ constexpr bool PhasesAgreeWithEffects() {
 }
 static_assert(PhasesAgreeWithEffects(), "a row's phase matches its effect and undoes flag");
 // The enum's last step has the last row (a step added after it: name it here).
-static_assert(std::size(kTable) == static_cast<size_t>(S::kRecordingFailure) + 1,
+static_assert(std::size(kTable) == static_cast<size_t>(S::kHalting) + 1,
               "every UpgradeStep has its row in kTable");
 
 bool Holds(StepCondition condition, const UpgradeState& s) {
@@ -250,6 +289,10 @@ bool Holds(StepCondition condition, const UpgradeState& s) {
       return s.restore_refused;
     case C::kReverting:
       return s.revert;
+    case C::kFleet:
+      return s.fleet;
+    case C::kFleetRolledBack:
+      return s.fleet && s.rolled_back;
   }
   return false;
 }

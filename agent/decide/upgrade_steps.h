@@ -19,6 +19,7 @@ struct UpgradeState;
 /// The named steps of one upgrade. Each is recorded durably before it runs, so
 /// an agent that dies at any point resumes it; every step can be run again.
 enum class UpgradeStep {
+  kTakingSlot,
   kPreCopying,
   kStopping,
   kBackingUp,
@@ -33,6 +34,8 @@ enum class UpgradeStep {
   kRollbackStarting,
   kRollbackVerifying,
   kRecordingFailure,
+  kReleasingSlot,
+  kHalting,
 };
 
 /// The one effect the runner performs for a step.
@@ -49,6 +52,9 @@ enum class StepEffect {
   kRestore,           ///< point `current` back, restore the data from the backup
   kVerifyOldVersion,  ///< the old version must be up after a short wait
   kRecordFailure,     ///< write the history (rolled back / failed), drop from the queue
+  kTakeSlot,          ///< ask the fleet for a slot until it says go (shell/FleetCoordinator)
+  kReleaseSlot,       ///< give the fleet slot back (a done mark after a commit)
+  kHaltFleet,         ///< halt the version for the fleet and give the slot back
 };
 
 /// A condition on the upgrade's state that picks an edge.
@@ -58,8 +64,10 @@ enum class StepCondition {
   kLeaveStopped,
   kSwitched,
   kBackupUnusable,
-  kRestoreRefused,  ///< the backup was refused before the data was touched
-  kReverting,       ///< an operator's rollback to the previous version
+  kRestoreRefused,   ///< the backup was refused before the data was touched
+  kReverting,        ///< an operator's rollback to the previous version
+  kFleet,            ///< the upgrade takes a fleet slot (nymvisor.fleet_endpoints)
+  kFleetRolledBack,  ///< a fleet upgrade that was rolled back: it halts the version
 };
 
 /// A way out of a step that is taken when `when` holds.
@@ -131,7 +139,7 @@ struct StepSpec {
 };
 
 /// Every step, in enum order. The state machine in one place:
-///   pre-copying → stopping → backing-up → swapping → starting → health-check
+///   [taking-slot →] pre-copying → stopping → backing-up → swapping → starting → health-check
 ///   → committing
 /// (pre-copying copies the data while the node runs, so backing-up copies
 /// only what changed since; both are skipped with skip_backup; a manual upgrade goes from swapping
@@ -139,7 +147,11 @@ struct StepSpec {
 /// version it returns to after swapping, in restoring-previous). Before the
 /// switch a failure aborts; after it, it rolls back: rollback-stopping →
 /// restoring → rollback-starting → rollback-verifying; every unsuccessful path
-/// ends in recording-failure.
+/// ends in recording-failure. With a fleet (UpgradeState::fleet) the
+/// upgrade first waits in taking-slot (the node runs; nothing is touched, so
+/// hold and skip may abandon it), and gives the slot back after committing
+/// or recording a failure (releasing-slot), or halts the version after a
+/// rollback (halting).
 std::span<const StepSpec> StepTable();
 const StepSpec& Spec(UpgradeStep step);
 std::string_view StepName(UpgradeStep step);

@@ -61,7 +61,8 @@ Agent::Agent(Config config, AgentDeps deps, TestHooks hooks)
                   .log = deps_.log,
                   .changed = [this] { Publish(); },
                   .boot_id = [this] { return deps_.host ? deps_.host->BootId() : std::string(); },
-                  .http = &deps_.http},
+                  .http = &deps_.http,
+                  .fleet = deps_.fleet},
               MakeRunnerSettings(config_, hooks),
               [this](const UpgradeState& s, bool committed) { OnUpgradeFinished(s, committed); }),
       stopping_(std::make_shared<std::atomic<bool>>(false)),
@@ -93,6 +94,10 @@ Status Agent::Start() {
   NV_RETURN_IF_ERROR(deps_.systemd.Subscribe());
   NV_RETURN_IF_ERROR(deps_.systemd.WatchUnit(unit_));
   NV_ASSIGN_OR_RETURN(std::optional<UpgradeState> in_flight, records_.LoadState());
+  if (deps_.fleet) {  // before any step: a held slot's lease is kept alive at once
+    deps_.fleet->OnChanged([this] { Publish(); });
+    deps_.fleet->Start();
+  }
   deps_.log.Info("nymvisor agent started for " + unit_ + "; upstream " + url +
                  (hold_ ? "; upgrades are held since " + FormatTimestamp(hold_->since) : ""));
   if (in_flight) {
@@ -289,6 +294,7 @@ void Agent::BeginUpgrade(const UpgradeInfo& target) {
   state.started_at = deps_.clock.Now();
   state.skip_backup = config_.daemon.unsafe_skip_backup;
   state.leave_stopped = target.manual || !config_.daemon.restart_after_upgrade;
+  state.fleet = deps_.fleet != nullptr;  // windows, age and spread were met: the slot comes next
   if (Status st = runner_.Begin(state); !st.ok()) {
     deps_.log.Error("cannot start upgrade " + target.name + ": " + st.message());
     last_error_ = st.message();
@@ -319,7 +325,8 @@ void Agent::OnUpgradeFinished(const UpgradeState& state, bool committed) {
   UpgradeInfo reported = state.target;
   if (state.revert) reported.name = state.from_name;  // the upgrade undone
   ReportOutcome(reported, state.from_version, PostHookOutcome(state, committed),
-                committed ? "" : state.failure);
+                committed ? "" : state.failure,
+                state.fleet && state.rolled_back && !committed ? state.target.version : "");
   if (deps_.control) {
     deps_.control->UpgradeFinished(state.target.name,
                                    committed ? state.target.version : state.from_version,
@@ -339,8 +346,11 @@ void Agent::Stop(std::function<void()> done) {
   ArmTimer(std::nullopt);
   if (retry_timer_ != 0) deps_.scheduler.Cancel(retry_timer_);
   retry_timer_ = 0;
-  // A health check paused for the operator is recorded: the next agent waits on.
-  if (!runner_.active() || runner_.paused_for_operator()) return done();
+  // A health check paused for the operator is recorded: the next agent waits
+  // on; so is an upgrade waiting for its fleet slot (the node was not touched).
+  if (!runner_.active() || runner_.paused_for_operator() || runner_.waiting_for_slot()) {
+    return done();
+  }
   on_stopped_ = std::move(done);
   runner_.Hurry();
 }

@@ -78,6 +78,9 @@ struct AgentDeps {
   /// /etc/machine-id: with the instance id, it fixes this instance's
   /// offset within nymvisor.rollout_spread.
   std::string machine_id;
+  /// The fleet rollout (nymvisor.fleet_endpoints); null: no fleet. Started
+  /// by Start (its keepalive runs from then on).
+  FleetCoordinator* fleet = nullptr;
 };
 
 /// `nymvisor run`: watches upstream, stages upgrades ahead of time and, at
@@ -174,8 +177,11 @@ class Agent {
   /// Tells apply-now's caller (UpgradeFinished) that `target` did not start.
   void EndApplyNow(const UpgradeInfo& target, const std::string& result, const std::string& reason);
   /// Runs daemon.post_upgrade_command, if set, telling it how `target` ended.
+  /// `fleet_halt`: the version a rollback halted for the fleet (hook's
+  /// NYMVISOR_FLEET_HALT), or empty.
   void ReportOutcome(const UpgradeInfo& target, const std::string& from_version,
-                     std::string_view outcome, const std::string& reason);
+                     std::string_view outcome, const std::string& reason,
+                     const std::string& fleet_halt = "");
   /// `nymvisor check`: clears pre_upgrade_command refusals, so that the
   /// check about to run may queue those upgrades again.
   void ClearRefusals();

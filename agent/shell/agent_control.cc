@@ -91,6 +91,7 @@ Status Agent::Hold(const std::string& reason, const std::string& by) {
   HoldRecord hold{deps_.clock.Now(), reason, by};
   NV_RETURN_IF_ERROR(records_.SaveHold(hold));
   hold_ = hold;
+  runner_.AbandonWhileWaiting();  // a fleet's upgrade still waiting for its slot
   deps_.log.Event(
       LogPriority::kNotice, message_ids::kUpgradesHeld,
       "upgrades of " + unit_ + " are held by " + by + (reason.empty() ? "" : ": " + reason),
@@ -133,7 +134,9 @@ Status Agent::Resume(const std::string& by) {
 }
 
 Status Agent::Skip(const std::string& name, const std::string& by) {
-  if (runner_.state() && runner_.state()->target.name == name) return RefuseIfBusy();
+  if (runner_.state() && runner_.state()->target.name == name && !runner_.AbandonWhileWaiting()) {
+    return RefuseIfBusy();  // only an upgrade waiting for its fleet slot is dropped
+  }
   NV_ASSIGN_OR_RETURN(UpgradePlan plan, records_.LoadPlan());
   const UpgradeInfo* queued = FindQueuedByName(plan, name);
   if (queued == nullptr) {
@@ -263,9 +266,17 @@ Status Agent::Reload() {
 }
 
 Status Agent::ApplyConfig(Config config, const ConfigChange& change) {
-  NV_RETURN_IF_ERROR(RefuseIfBusy());
+  // An upgrade waiting for its fleet slot has not touched the node: it is
+  // dropped and begins again under the new config (its windows, its slots).
+  if (!runner_.waiting_for_slot()) NV_RETURN_IF_ERROR(RefuseIfBusy());
   NV_RETURN_IF_ERROR(UpgradeInfoUrl(config).status());
   NV_ASSIGN_OR_RETURN(SignatureSettings signatures, MakeSignatureSettings(config));
+  std::optional<FleetSettings> fleet;
+  if (deps_.fleet) {
+    NV_ASSIGN_OR_RETURN(fleet, MakeFleetSettings(config, deps_.fleet->settings().holder));
+  }
+  runner_.AbandonWhileWaiting();
+  if (fleet) deps_.fleet->Reload(*fleet);
   config_ = std::move(config);
   signatures_ = std::move(signatures);
   runner_.UpdateSettings(MakeRunnerSettings(config_, hooks_));

@@ -146,11 +146,14 @@ void Agent::EndApplyNow(const UpgradeInfo& target, const std::string& result,
 }
 
 void Agent::ReportOutcome(const UpgradeInfo& target, const std::string& from_version,
-                          std::string_view outcome, const std::string& reason) {
+                          std::string_view outcome, const std::string& reason,
+                          const std::string& fleet_halt) {
   if (config_.daemon.post_upgrade_command.empty()) return;
   HookEvent event = GateEvent(target, from_version);
   event.outcome = std::string(outcome);
   event.reason = reason;
+  event.fleet = deps_.fleet != nullptr;
+  event.fleet_halt = fleet_halt;
   RunGateCommand(deps_.probes, deps_.fetch_worker, deps_.log, "post_upgrade_command",
                  config_.daemon.post_upgrade_command, HookEnvironment(event),
                  [this, name = target.name](const CommandOutcome& result) {

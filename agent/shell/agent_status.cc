@@ -24,6 +24,7 @@ StatusSnapshot Agent::Snapshot() {
   FillRecords(&s);
   FillActivity(&s);
   FillUpstream(&s);
+  if (deps_.fleet) s.fleet = deps_.fleet->Report();
   return RedactSnapshot(std::move(s));
 }
 

@@ -39,7 +39,9 @@ Status UpgradeRunner::Begin(UpgradeState initial) {
   Result<UnitState> unit = deps_.systemd.GetUnitState(settings_.unit);
   initial.node_was_active =
       !unit.ok() || unit->IsUp() || unit->active_state == ActiveState::kActivating;
-  initial.step = initial.skip_backup ? UpgradeStep::kStopping : UpgradeStep::kPreCopying;
+  initial.step = initial.fleet         ? UpgradeStep::kTakingSlot
+                 : initial.skip_backup ? UpgradeStep::kStopping
+                                       : UpgradeStep::kPreCopying;
   step_began_ = deps_.clock.Now();
   NV_RETURN_IF_ERROR(deps_.records.SaveState(initial));
   state_ = std::move(initial);
@@ -145,6 +147,12 @@ UpgradeRunner::EffectFn UpgradeRunner::EffectFunction(StepEffect effect) {
       return &UpgradeRunner::VerifyRollback;
     case StepEffect::kRecordFailure:
       return &UpgradeRunner::RunRecordFailure;
+    case StepEffect::kTakeSlot:
+      return &UpgradeRunner::RunTakeSlot;
+    case StepEffect::kReleaseSlot:
+      return &UpgradeRunner::RunReleaseSlot;
+    case StepEffect::kHaltFleet:
+      return &UpgradeRunner::RunHaltFleet;
   }
   return nullptr;
 }
@@ -293,7 +301,7 @@ void UpgradeRunner::RunCommit() {
     deps_.log.Event(LogPriority::kNotice, message_ids::kUpgradeSucceeded,
                     settings_.unit + " now runs " + state_->target.version + downtime, fields);
   }
-  Finish(true);
+  FinishOrHandOver(true);
 }
 
 Status UpgradeRunner::SaveNodeLeftDown() {
@@ -340,7 +348,7 @@ void UpgradeRunner::RunRecordFailure() {
         "upgrade to " + state_->target.version + " abandoned before the switch: " + state_->failure,
         fields);
   }
-  Finish(false);
+  FinishOrHandOver(false);
 }
 
 void UpgradeRunner::Finish(bool committed) {

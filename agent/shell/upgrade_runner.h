@@ -16,6 +16,7 @@
 #include "agent/ports/http_client.h"
 #include "agent/ports/scheduler.h"
 #include "agent/ports/systemd_manager.h"
+#include "agent/shell/fleet_coordinator.h"
 #include "agent/shell/logger.h"
 #include "agent/shell/upgrade_records.h"
 #include "agent/shell/worker_lane.h"
@@ -40,15 +41,19 @@ struct RunnerDeps {
   /// build_info_url) on the backup lane, which is idle then; unset: the
   /// URLs are not asked. Must be safe to call from the worker thread.
   HttpClient* http = nullptr;
+  /// The fleet (nymvisor.fleet_endpoints); null: no fleet, and upgrades
+  /// whose state says fleet do their fleet steps as no-ops.
+  FleetCoordinator* fleet = nullptr;
 };
 
 struct RunnerSettings {
   std::string unit;  ///< the node's unit
   HealthPolicy health;
   uint32_t backups_to_keep = 3;
-  Duration job_timeout = std::chrono::minutes(10);     ///< no JobRemoved by then: a failure
-  Duration rollback_check = std::chrono::seconds(10);  ///< the old version must stay up this long
-  Duration retry_delay = std::chrono::seconds(10);     ///< before repeating a failed write
+  Duration job_timeout = std::chrono::minutes(10);      ///< no JobRemoved by then: a failure
+  Duration rollback_check = std::chrono::seconds(10);   ///< the old version must stay up this long
+  Duration retry_delay = std::chrono::seconds(10);      ///< before repeating a failed write
+  Duration fleet_ask_every = std::chrono::seconds(10);  ///< taking-slot asks the fleet again
   /// A stopping agent lets a health check with at most this much left run to
   /// its real verdict (the unit's TimeoutStopSec=10min bounds the wait).
   Duration stop_budget = std::chrono::minutes(5);
@@ -89,6 +94,12 @@ class UpgradeRunner {
   Status Begin(UpgradeState initial);
   /// Continues an upgrade recorded by an earlier agent process.
   void Resume(UpgradeState state);
+  /// Drops an upgrade that still waits for its fleet slot (taking-slot:
+  /// nothing of the node was touched), withdrawing its slot key, without a
+  /// history entry and without calling Finished. False in any other step.
+  bool AbandonWhileWaiting();
+  /// Waits in taking-slot: hold, skip and reload may abandon it.
+  bool waiting_for_slot() const { return state_ && state_->step == UpgradeStep::kTakingSlot; }
 
   bool active() const { return state_.has_value(); }
   /// New settings (a config reload); only while no upgrade is in flight.
@@ -172,6 +183,12 @@ class UpgradeRunner {
   void VerifyRollback();
   void RunCommit();
   void RunRecordFailure();
+  void RunTakeSlot();     ///< StepEffect::kTakeSlot
+  void RunReleaseSlot();  ///< StepEffect::kReleaseSlot
+  void RunHaltFleet();    ///< StepEffect::kHaltFleet
+  /// Ends a recorded upgrade: through the fleet's steps when it has a
+  /// fleet, else Finish at once.
+  void FinishOrHandOver(bool committed);
   /// Writes node-left-down.json for a rollback that left the node down,
   /// before upgrade-state.json goes: only an operator clears it.
   Status SaveNodeLeftDown();
@@ -195,14 +212,15 @@ class UpgradeRunner {
   std::string pending_job_;
   Timestamp step_began_{};      ///< when the current step was entered
   bool spawn_retried_ = false;  ///< RetrySpawnFailure has queued its one extra start in this step
-  std::set<std::string> operator_jobs_;  ///< others' jobs for the node in this health check
+  std::set<std::string> operator_jobs_;      ///< others' jobs for the node in this health check
   std::optional<UnitState> last_signalled_;  ///< the node as its last change signal showed it
   Scheduler::TimerId timer_ = 0;
   Scheduler::TimerId tick_ = 0;
   bool hurried_ = false;
-  ApiHealth api_;           ///< what this health period's probes saw (in memory only)
-  uint64_t api_round_ = 0;  ///< a new period's number: older answers are dropped
-  bool probing_ = false;    ///< a probe round is on the worker
+  ApiHealth api_;             ///< what this health period's probes saw (in memory only)
+  uint64_t api_round_ = 0;    ///< a new period's number: older answers are dropped
+  bool probing_ = false;      ///< a probe round is on the worker
+  uint64_t fleet_round_ = 0;  ///< each fleet request's number: a stale answer is dropped
 };
 
 }  // namespace nymvisor

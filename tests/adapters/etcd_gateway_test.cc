@@ -84,15 +84,17 @@ INSTANTIATE_TEST_SUITE_P(RealEtcd, EtcdContract,
                              }}),
                          EtcdContractName);
 
-TEST(ParseEtcdCredentials, TakesTheUserThenThePasswordLine) {
-  Result<EtcdCredentials> c = ParseEtcdCredentials("agent\npa:ss word\r\n", "/etc/fleet");
+TEST(ParseEtcdCredentials, TakesUserColonPasswordOnOneLine) {
+  Result<EtcdCredentials> c = ParseEtcdCredentials("agent:pa:ss word\r\n", "/etc/fleet");
   ASSERT_TRUE(c.ok()) << c.status().message();
   EXPECT_EQ(c->user, "agent");
   EXPECT_EQ(c->password, "pa:ss word");
-  Result<EtcdCredentials> one_line = ParseEtcdCredentials("agent:pw\n", "/etc/fleet");
-  ASSERT_FALSE(one_line.ok());
-  EXPECT_NE(one_line.status().message().find("/etc/fleet"), std::string::npos);
+  Result<EtcdCredentials> two_lines = ParseEtcdCredentials("agent\npw\n", "/etc/fleet");
+  ASSERT_FALSE(two_lines.ok());
+  EXPECT_NE(two_lines.status().message().find("/etc/fleet"), std::string::npos);
   EXPECT_FALSE(ParseEtcdCredentials("", "/etc/fleet").ok());
+  EXPECT_FALSE(ParseEtcdCredentials("agent:\n", "/etc/fleet").ok());
+  EXPECT_FALSE(ParseEtcdCredentials(":pw\n", "/etc/fleet").ok());
 }
 
 /// Starts an etcd of its own and waits for it, or fails the test.

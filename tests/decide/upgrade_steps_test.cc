@@ -46,7 +46,7 @@ TEST(StepTable, HasOneRowPerStepInEnumOrderWithUniqueNames) {
     EXPECT_FALSE(spec.status.empty()) << spec.name;
     EXPECT_EQ(*ParseStepName(spec.name), spec.step);
   }
-  EXPECT_EQ(i, static_cast<int>(S::kRecordingFailure) + 1);
+  EXPECT_EQ(i, static_cast<int>(S::kHalting) + 1);
   EXPECT_NE(ParseStepName("dancing").status().message().find("unknown upgrade step 'dancing'"),
             std::string::npos);
 }
@@ -59,10 +59,12 @@ TEST(StepTable, TheNamesOnDiskNeverChange) {
                    StepName(S::kHealthCheck), StepName(S::kCommitting), StepName(S::kAborting),
                    StepName(S::kRollbackStopping), StepName(S::kRestoring),
                    StepName(S::kRollbackStarting), StepName(S::kRollbackVerifying),
-                   StepName(S::kRecordingFailure)}),
+                   StepName(S::kRecordingFailure), StepName(S::kTakingSlot),
+                   StepName(S::kReleasingSlot), StepName(S::kHalting)}),
             (Steps{"pre-copying", "stopping", "backing-up", "swapping", "restoring-previous",
                    "starting", "health-check", "committing", "aborting", "rollback-stopping",
-                   "restoring", "rollback-starting", "rollback-verifying", "recording-failure"}));
+                   "restoring", "rollback-starting", "rollback-verifying", "recording-failure",
+                   "taking-slot", "releasing-slot", "halting"}));
 }
 
 /// One row of expectations: from `step` with the condition flags set, where
@@ -72,6 +74,8 @@ struct EdgeCase {
   bool skip_backup, leave_stopped, switched, backup_unusable, revert;
   std::optional<S> on_success;
   std::optional<S> on_failure;
+  bool fleet = false;  ///< UpgradeState::fleet
+  bool rolled_back = false;
 };
 
 TEST(DecideNext, APreCopyRunsWhileTheNodeIsUpAndItsFailureAbortsWithoutAStop) {
@@ -111,10 +115,25 @@ TEST(DecideNext, EveryEdgeOfTheTable) {
       {S::kRollbackVerifying, false, false, false, false, false, S::kRecordingFailure,
        S::kRecordingFailure},
       {S::kRecordingFailure, false, false, false, false, false, kEnd, S::kRecordingFailure},
+      // A fleet: the slot first, given back after the commit or the
+      // recorded failure, the version halted after a rollback.
+      {S::kTakingSlot, false, false, false, false, false, S::kPreCopying, S::kTakingSlot, true},
+      {S::kTakingSlot, true, false, false, false, false, S::kStopping, S::kTakingSlot, true},
+      {S::kCommitting, false, false, true, false, false, S::kReleasingSlot, S::kCommitting, true},
+      {S::kRecordingFailure, false, false, false, false, false, S::kReleasingSlot,
+       S::kRecordingFailure, true},
+      {S::kRecordingFailure, false, false, true, false, false, S::kHalting, S::kRecordingFailure,
+       true, true},
+      {S::kRecordingFailure, false, false, true, false, false, kEnd, S::kRecordingFailure, false,
+       true},
+      {S::kReleasingSlot, false, false, false, false, false, kEnd, S::kReleasingSlot, true},
+      {S::kHalting, false, false, true, false, false, kEnd, S::kHalting, true, true},
   };
   std::set<S> covered;
   for (const EdgeCase& c : cases) {
     UpgradeState s = At(c.step);
+    s.fleet = c.fleet;
+    s.rolled_back = c.rolled_back;
     s.skip_backup = c.skip_backup;
     s.leave_stopped = c.leave_stopped;
     s.switched = c.switched;
@@ -224,6 +243,21 @@ TEST(DecideNext, EveryPathEndsInACommitOrARecordedFailure) {
   }
 }
 
+TEST(DecideNext, AFleetsUpgradeTakesTheSlotFirstAndGivesItBackLast) {
+  UpgradeState s = At(S::kTakingSlot);
+  s.fleet = true;
+  EXPECT_EQ(Walk(s, {}), (Steps{"taking-slot", "pre-copying", "stopping", "backing-up", "swapping",
+                                "starting", "health-check", "committing", "releasing-slot"}));
+  EXPECT_EQ(Walk(s, {true, false}), (Steps{"taking-slot", "pre-copying", "aborting",
+                                           "recording-failure", "releasing-slot"}));
+  UpgradeState rolled = At(S::kRecordingFailure);
+  rolled.fleet = true;
+  rolled.rolled_back = true;
+  EXPECT_EQ(Walk(rolled, {}), (Steps{"recording-failure", "halting"}));
+  EXPECT_EQ(Spec(S::kTakingSlot).node_start, NodeStartRule::kAllowed) << "the node runs meanwhile";
+  EXPECT_FALSE(Spec(S::kTakingSlot).node_down);
+}
+
 /// Expectations for an agent that starts again at `step` on its `attempts`th run.
 struct ResumeCase {
   S step;
@@ -262,6 +296,11 @@ TEST(DecideResume, FromEveryStep) {
       {S::kRollbackStopping, 40, S::kRollbackStopping, false},
       {S::kRestoring, 40, S::kRollbackStopping, false},
       {S::kRecordingFailure, 40, S::kRecordingFailure, false},
+      // The fleet's steps are repeated: nothing of the node is in them.
+      {S::kTakingSlot, 2, S::kTakingSlot, false},
+      {S::kTakingSlot, 40, S::kTakingSlot, false},
+      {S::kReleasingSlot, 40, S::kReleasingSlot, false},
+      {S::kHalting, 40, S::kHalting, false},
   };
   std::set<S> covered;
   for (const ResumeCase& c : cases) {

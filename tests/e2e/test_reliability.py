@@ -28,6 +28,10 @@ ROLLBACK_POINTS = ["done:rollback-stopping", "done:restoring", "done:rollback-st
 CRASH_POINTS_ELSEWHERE = {
     "restoring-previous": "an operator's rollback: the unit crash matrix kills the agent there",
     "aborting": "needs a failing backup: PowerCutAtEveryStepTest cuts the power there",
+    "taking-slot": "a fleet's step (needs etcd): the unit crash matrix kills the agent there, "
+                   "test_fleet.py runs it on several hosts",
+    "releasing-slot": "a fleet's step (needs etcd): the unit crash matrix kills the agent there",
+    "halting": "a fleet's step (needs etcd): the unit crash matrix kills the agent there",
 }
 
 
@@ -138,6 +142,9 @@ ABORT_CUTS = ["aborting"]  # a backup that fails on a file the agent cannot read
 CUTS_ELSEWHERE = {
     "restoring-previous": "an operator's rollback: the unit crash matrix cuts the power there, "
                           "before, in the middle of and after its restore",
+    "taking-slot": "a fleet's step (needs etcd): the unit crash matrix cuts the power there",
+    "releasing-slot": "a fleet's step (needs etcd): the unit crash matrix cuts the power there",
+    "halting": "a fleet's step (needs etcd): the unit crash matrix cuts the power there",
 }
 
 

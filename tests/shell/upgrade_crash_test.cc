@@ -42,6 +42,11 @@ const UpgradePath kPaths[] = {
     {"revert", false, false, true},
     {"failed_revert", true, false, true},
     {"aborted_revert", false, true, true},
+    // In a fleet: the slot is taken first and given back, or the version
+    // halted, at the end.
+    {"fleet_upgrade", false, false, false, true},
+    {"fleet_rollback", true, false, false, true},
+    {"fleet_abort", false, true, false, true},
 };
 
 bool WritesData(UpgradeStep step) {
@@ -144,6 +149,12 @@ TEST(CrashMatrix, ThePathsRunTheStepsTheyAreNamedFor) {
   EXPECT_TRUE(StepsOf(kPaths[4]).contains(S::kRestoringPrevious));
   EXPECT_TRUE(StepsOf(kPaths[4]).contains(S::kRestoring));
   EXPECT_TRUE(StepsOf(kPaths[5]).contains(S::kAborting));
+  EXPECT_TRUE(StepsOf(kPaths[6]).contains(S::kTakingSlot));
+  EXPECT_TRUE(StepsOf(kPaths[6]).contains(S::kReleasingSlot));
+  EXPECT_FALSE(StepsOf(kPaths[6]).contains(S::kHalting));
+  EXPECT_TRUE(StepsOf(kPaths[7]).contains(S::kHalting));
+  EXPECT_TRUE(StepsOf(kPaths[8]).contains(S::kReleasingSlot));
+  EXPECT_FALSE(StepsOf(kPaths[0]).contains(S::kTakingSlot)) << "no fleet, no fleet steps";
 }
 
 // The operator's rollback, run without a fault, ends as it promises: genesis

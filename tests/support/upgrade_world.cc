@@ -55,7 +55,11 @@ void UpgradeWorld::RunV2() {
 }
 
 UpgradeState UpgradeWorld::Start() {
-  if (!path_.revert) return Initial();
+  if (!path_.revert) {
+    UpgradeState s = Initial();
+    s.fleet = path_.fleet;  // as Agent::BeginUpgrade sets it
+    return s;
+  }
   // What Agent::PlanRollback makes of the records: genesis is the version
   // before v2, and the backup recorded with v2's completion holds its data.
   Result<RollbackTarget> to = FindRollbackTarget(*store_.LoadPlan(), *store_.LoadHistory());
@@ -89,6 +93,19 @@ void UpgradeWorld::NewAgent(std::optional<CrashPoint> crash_at, bool resume) {
                     throw AgentDied{};
                   }};
   RunnerSettings settings{.unit = kUnit, .health = health_, .hooks = std::move(hooks)};
+  runner_.reset();
+  fleet_.reset();
+  if (path_.fleet) {
+    fleet_.emplace(FleetDeps{.etcd = etcd_,
+                             .files = files_,
+                             .record_file = layout_.FleetSlotFile(),
+                             .clock = clock_,
+                             .scheduler = scheduler_,
+                             .lane = FleetLane(worker_),
+                             .log = log_},
+                   FleetSettings{.group = "g", .holder = "mixnode@" + std::string(32, 'a')});
+    fleet_->Start();
+  }
   RunnerDeps deps{.systemd = systemd_,
                   .backups = host_,
                   .records = records_,
@@ -100,7 +117,8 @@ void UpgradeWorld::NewAgent(std::optional<CrashPoint> crash_at, bool resume) {
                       [this] {
                         if (runner_->state()) visited_.insert(runner_->state()->step);
                       },
-                  .boot_id = [this] { return boot_id_; }};
+                  .boot_id = [this] { return boot_id_; },
+                  .fleet = fleet_ ? &*fleet_ : nullptr};
   runner_.emplace(deps, settings, [this](const UpgradeState& s, bool committed) {
     finished_ = s;
     committed_ = committed;
@@ -156,6 +174,7 @@ void UpgradeWorld::CheckPromises() {
   EXPECT_EQ(host_.UnsoundStarts(), std::vector<std::string>{})
       << "a node start on data that is neither the pre-upgrade data nor its own";
   if (path_.revert) CheckRevertStarts();
+  if (path_.fleet) CheckFleet();
   EXPECT_EQ(host_.violations, std::vector<std::string>{});
   CheckRecords();
   // An upgrade committed, or an operator's rollback undone, keeps v2.
@@ -194,6 +213,20 @@ void UpgradeWorld::CheckRecords() {
     EXPECT_EQ(history.history.back().info.name, "genesis");
     EXPECT_EQ(history.history.back().outcome, UpgradeOutcome::kCompleted);
   }
+}
+
+void UpgradeWorld::CheckFleet() {
+  EXPECT_FALSE(std::filesystem::exists(layout_.FleetSlotFile())) << "the slot was given back";
+  Result<FleetKeys> keys = FleetKeys::For("g");
+  auto count = [&](const std::string& prefix) {
+    Result<EtcdRangeResult> r = etcd_.Range({.key = prefix, .range_end = EtcdPrefixEnd(prefix)});
+    return r.ok() ? r->kvs.size() : size_t{99};
+  };
+  EXPECT_EQ(count(keys->SlotsPrefix()), 0u) << "no slot key is left";
+  EXPECT_EQ(count(keys->ProgressPrefix()), 0u) << "no progress mark is left";
+  EXPECT_EQ(count(keys->HaltPrefix()), finished_->rolled_back ? 1u : 0u)
+      << "a rollback halts the version, nothing else does";
+  EXPECT_EQ(count(keys->DonePrefix()), committed_ ? 1u : 0u) << "a commit leaves its done mark";
 }
 
 void UpgradeWorld::CheckRevertStarts() {

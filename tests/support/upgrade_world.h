@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "agent/shell/fleet_coordinator.h"
 #include "agent/shell/upgrade_runner.h"
+#include "tests/support/fake_etcd.h"
 #include "tests/support/fake_host.h"
 #include "tests/support/runner_fixture.h"
 
@@ -26,6 +28,9 @@ struct UpgradePath {
   /// taken before v2 holds the pre-upgrade data; the operator rolls back to
   /// genesis, begun as Agent::PlanRollback begins it (restoring-previous).
   bool revert = false;
+  /// The instance is in a fleet: the upgrade takes a slot first
+  /// (taking-slot) and gives it back (releasing-slot) or halts (halting).
+  bool fleet = false;
 };
 
 /// One upgrade on a FakeHost, driven to its end through agent deaths and
@@ -67,8 +72,10 @@ class UpgradeWorld : public RunnerFixture {
 
   UpgradePath path_;
   FakeHost host_;
-  std::set<UpgradeStep> visited_;  ///< every step a runner ran
-  bool died_ = false;              ///< an AgentDied was thrown
+  FakeEtcd etcd_{clock_};                  ///< survives agents and power cuts, as etcd would
+  std::optional<FleetCoordinator> fleet_;  ///< the agent's, with path_.fleet
+  std::set<UpgradeStep> visited_;          ///< every step a runner ran
+  bool died_ = false;                      ///< an AgentDied was thrown
   size_t starts_when_finished_ = 0;
   int boots_ = 1;
 
@@ -79,6 +86,9 @@ class UpgradeWorld : public RunnerFixture {
   /// Every node start ran the version on its own data, the only data each
   /// of them may see in an operator's rollback.
   void CheckRevertStarts();
+  /// The slot was given back: no fleet-slot.json, no slot or progress key;
+  /// a rollback halted the version, a commit left its done mark.
+  void CheckFleet();
 };
 
 }  // namespace nymvisor::testing
