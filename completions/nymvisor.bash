@@ -6,13 +6,13 @@ _nymvisor() {
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD - 1]}
   local commands="init add-upgrade config build-info daemon-build-info exec run status history
-    check apply-now hold resume skip rollback release-node refresh-access help"
+    check apply-now hold resume skip rollback release-node refresh-access fleet help"
 
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
       init | add-upgrade | config | build-info | daemon-build-info | exec | run | status | \
         history | check | apply-now | hold | resume | skip | rollback | release-node | \
-        refresh-access)
+        refresh-access | fleet)
         cmd=${COMP_WORDS[i]}
         break
         ;;
@@ -106,6 +106,23 @@ _nymvisor() {
       ;;
     release-node)
       COMPREPLY=($(compgen -W "--id --start --help" -- "$cur"))
+      ;;
+    fleet)
+      local sub="" j
+      for ((j = i + 1; j < COMP_CWORD; j++)); do
+        case ${COMP_WORDS[j]} in
+          status | clear-halt | halt)
+            sub=${COMP_WORDS[j]}
+            break
+            ;;
+        esac
+      done
+      case $sub in
+        status) COMPREPLY=($(compgen -W "--id --output --help" -- "$cur")) ;;
+        clear-halt) COMPREPLY=($(compgen -W "--id --version --all --help" -- "$cur")) ;;
+        halt) COMPREPLY=($(compgen -W "--id --version --reason --help" -- "$cur")) ;;
+        *) COMPREPLY=($(compgen -W "status clear-halt halt --id --help" -- "$cur")) ;;
+      esac
       ;;
     *)
       COMPREPLY=($(compgen -W "--output --help" -- "$cur"))

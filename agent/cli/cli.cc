@@ -12,6 +12,7 @@
 #include "agent/cli/cli_usage_errors.h"
 #include "agent/cli/control_cli.h"
 #include "agent/cli/exec_command.h"
+#include "agent/cli/fleet_cli.h"
 #include "agent/cli/init_cli.h"
 #include "agent/decide/node_start_guard.h"
 #include "agent/generator/generator.h"
@@ -190,6 +191,7 @@ struct BigCommands {
   AddUpgradeCli& add_upgrade;
   ControlCli& control;
   AdoptCli& adopt;
+  FleetCli& fleet;
 };
 
 Status RunSelected(const Invocation& inv, const SimpleCommands& cmds, BigCommands big,
@@ -198,6 +200,7 @@ Status RunSelected(const Invocation& inv, const SimpleCommands& cmds, BigCommand
   AddUpgradeCli& add_upgrade = big.add_upgrade;
   ControlCli& control = big.control;
   if (big.adopt.selected()) return big.adopt.Run();
+  if (big.fleet.selected()) return big.fleet.Run();
   if (init.selected()) return init.Run();
   if (add_upgrade.selected()) return add_upgrade.Run();
   if (control.selected()) return control.Run(exit_code);
@@ -280,6 +283,7 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
   AddSimpleCommands(&app, &inv, &cmds);
   ControlCli control(&app, &inv);
   AdoptCli adopt(&app, &inv);
+  FleetCli fleet(&app, &inv);
   CLI::App* help = app.add_subcommand("help", "Print this help, or a command's (help COMMAND)");
   std::string help_topic;
   help->add_option("COMMAND", help_topic, "The command to explain");
@@ -300,7 +304,7 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
   Status st = env_file.empty() ? Status() : LoadEnvFile(env_file, &inv);
   if (st.ok()) st = MergeTopLevelId(top_id, &inv);
   int exit_code = 0;
-  if (st.ok()) st = RunSelected(inv, cmds, {init, add_upgrade, control, adopt}, &exit_code);
+  if (st.ok()) st = RunSelected(inv, cmds, {init, add_upgrade, control, adopt, fleet}, &exit_code);
   if (st.ok()) return exit_code;
   ctx.err << "error: " << RedactUrlsIn(st.message()) << "\n";
   if (st.IsRefused() && st.reason() == kOtherInstanceReason) return kOtherInstanceExit;

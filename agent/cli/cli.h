@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/adapters/etcd_gateway.h"
 #include "agent/base/scope.h"
 #include "agent/config/env_file.h"
 #include "agent/config/env_overrides.h"
@@ -65,6 +66,9 @@ struct CliContext {
   /// Reaches the running agent of an instance (its control API); unset: none.
   ControlConnector connect_control;
   bool out_is_tty = false;  ///< standard output is a terminal (progress bars)
+  /// The etcd client of a fleet (adapters/EtcdGateway with these options);
+  /// unset: no fleet can be reached (`nymvisor fleet` says so).
+  std::function<std::unique_ptr<Etcd>(const EtcdGatewayOptions& options)> connect_etcd;
 };
 
 /// The exit code of a command refused because --id, NYMVISOR_ID and the

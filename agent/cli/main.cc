@@ -8,6 +8,7 @@
 #include "agent/adapters/bus_connection.h"
 #include "agent/adapters/dbus_control_client.h"
 #include "agent/adapters/dbus_systemd_manager.h"
+#include "agent/adapters/etcd_gateway.h"
 #include "agent/adapters/operator_binary_copy.h"
 #include "agent/adapters/posix_process_runner.h"
 #include "agent/adapters/real_file_system.h"
@@ -68,6 +69,10 @@ int main(int argc, char** argv) {
         return nymvisor::Scope::Holding(std::move(copy));
       },
       .connect_control = nymvisor::DbusControlClient::Connect,
-      .out_is_tty = ::isatty(STDOUT_FILENO) == 1};
+      .out_is_tty = ::isatty(STDOUT_FILENO) == 1,
+      .connect_etcd =
+          [](const nymvisor::EtcdGatewayOptions& options) -> std::unique_ptr<nymvisor::Etcd> {
+        return std::make_unique<nymvisor::EtcdGateway>(options);
+      }};
   return nymvisor::RunCli(std::vector<std::string>(argv + 1, argv + argc), ctx);
 }

@@ -74,7 +74,8 @@ class CliFixture : public ::testing::Test {
                      return Scope();
                    },
                    .connect_control = connect_control_,
-                   .out_is_tty = false};
+                   .out_is_tty = false,
+                   .connect_etcd = connect_etcd_};
     return RunCli(args, ctx);
   }
 
@@ -100,6 +101,8 @@ class CliFixture : public ::testing::Test {
   std::optional<Config> agent_config_;
   std::optional<Result<Config>> reloaded_;  ///< what the agent's reload read
   ControlConnector connect_control_;        ///< unset: no agent can be reached
+  /// unset: no etcd can be reached (`nymvisor fleet` says so)
+  std::function<std::unique_ptr<Etcd>(const EtcdGatewayOptions&)> connect_etcd_;
   std::function<Result<std::vector<std::string>>(const Config&, const std::filesystem::path&)>
       refresh_access_;  ///< unset: init writes no access files
   int reloads_ = 0;
