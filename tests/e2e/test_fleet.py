@@ -142,6 +142,7 @@ class KilledHolderTest(FleetTestCase):
         for host in self.hosts:  # a killed agent stays dead until the test starts it
             host.container.write_file("/etc/systemd/system/%s.d/e2e.conf" % (AGENT % "mixnode"),
                                       "[Service]\nRestart=no\n")
+            host.container.run(["systemctl", "daemon-reload"])
         self.start_all(lambda host: self.fleet_flags())
         entered = {h.label: h.node_times()[1] for h in self.hosts}
         self.publish("v2", "1.2.0")
