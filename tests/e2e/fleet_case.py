@@ -167,9 +167,11 @@ class FleetTestCase(SystemdTestCase):
         """Put release `name` on the shared upstream, due now."""
         return self.hosts[0].publish(name, version, in_seconds=0, **settings)
 
-    def wait_all_on(self, name, version, hosts=None):
+    def wait_all_on(self, name, version, hosts=None, timeout=180):
         """Wait until every host (of `hosts`) runs `name` with consistent records."""
         for host in hosts or self.hosts:
+            host.container.wait_for(host.current, timeout, "host %s to run %s" % (host.label, name),
+                                    until=lambda cur: cur == (name, version), interval=0.5)
             host.assert_consistent_on(name, version)
 
     def fleet_keys(self, kind=""):

@@ -61,7 +61,7 @@ class CanaryAndHaltTest(FleetTestCase):
                           http_build_version="1.2.0")
         entered = {h.label: h.node_times()[1] for h in self.hosts}
         self.publish("v3", "1.3.0")
-        canary.assert_consistent_on("v3", "1.3.0")
+        self.wait_all_on("v3", "1.3.0", hosts=[canary])
         failed = self.wait_for_halt("1.3.0")
         last = [h for h in others if h is not failed][0]
         failed.assert_consistent_on("v2", "1.2.0")
@@ -78,7 +78,7 @@ class CanaryAndHaltTest(FleetTestCase):
         # The operator fixes the last host's node and clears the halt.
         last.node_env(http_listen="127.0.0.1:%d" % ports[last.label])
         last.fleet("clear-halt", "--version", "1.3.0")
-        last.assert_consistent_on("v3", "1.3.0")
+        self.wait_all_on("v3", "1.3.0", hosts=[last])
         self.assertFalse(last.fleet_status()["halted"])
         self.assertEqual(failed.current(), ("v2", "1.2.0"), "the failed host did not retry")
 
@@ -152,7 +152,7 @@ class KilledHolderTest(FleetTestCase):
                            until=lambda s: "health-check" in s)
         victim = self.hosts[steps.index("health-check")]
         others = [h for h in self.hosts if h is not victim]
-        victim.container.run(["systemctl", "kill", "--signal=SIGKILL", AGENT % "mixnode"])
+        victim.container.sh("kill -KILL $(systemctl show -p MainPID --value %s)" % (AGENT % "mixnode"))
         victim.container.wait_for_state(AGENT % "mixnode", "failed", timeout=30)
 
         c.wait_for(lambda: self.fleet_keys("halt/"), 90, "the lease to expire and halt the group",
