@@ -30,6 +30,7 @@
 #include "agent/ports/worker.h"
 #include "agent/records/layout.h"
 #include "agent/records/upgrade_waits.h"
+#include "agent/shell/fleet_coordinator.h"
 #include "agent/shell/logger.h"
 #include "agent/shell/stager.h"
 #include "agent/shell/upgrade_records.h"

@@ -7,13 +7,6 @@
 
 namespace nymvisor {
 
-struct FleetCoordinator::Outcome {
-  State state{};
-  FleetAnswer answer{};
-  Status status{};
-  std::vector<std::string> warnings{};  ///< journalled on the main thread
-};
-
 namespace {
 
 std::string LeaseText(int64_t lease) { return lease == 0 ? "" : std::to_string(lease); }
@@ -80,7 +73,9 @@ FleetCoordinator::FleetCoordinator(FleetDeps deps, FleetSettings settings)
       settings_(std::move(settings)),
       keys_(FleetKeys::For(settings_.group).value_or(*FleetKeys::For("invalid-group"))) {}
 
-FleetCoordinator::~FleetCoordinator() { deps_.scheduler.Cancel(keepalive_timer_); }
+FleetCoordinator::~FleetCoordinator() {
+  if (keepalive_timer_ != 0) deps_.scheduler.Cancel(keepalive_timer_);
+}
 
 void FleetCoordinator::Run(std::function<void(Outcome&)> job,
                            std::function<void(const Outcome&)> then) {
@@ -365,87 +360,6 @@ void FleetCoordinator::AnswerOffline(const FleetSettings& s, const std::string& 
   o.answer.proceed = d.action != FleetOfflineAction::kWaitForEtcd;
   o.answer.waiting_for = o.answer.proceed ? FleetWait::kNone : FleetWait::kUnreachable;
   o.answer.detail = d.why + " (" + error.message() + ")";
-}
-
-void FleetCoordinator::WithdrawBlocking(const std::string& holder, Outcome& o) {
-  if (lane_.record && lane_.record->phase == FleetSlotPhase::kInProgress) return;
-  Result<EtcdDeleteResult> del = deps_.etcd.DeleteRange({.key = keys_.Slot(holder)});
-  if (!del.ok()) o.warnings.push_back("cannot withdraw its slot key: " + del.status().message());
-  if (Status st = SaveRecord(std::nullopt); !st.ok()) o.warnings.push_back(st.message());
-}
-
-void FleetCoordinator::Withdraw(std::function<void()> done) {
-  asked_ = false;
-  last_answer_ = {};
-  Run(
-      [this, holder = settings_.holder](Outcome& o) {
-        WithdrawBlocking(holder, o);
-        if (lane_.lease != 0) (void)deps_.etcd.RevokeLease(lane_.lease);
-        lane_.lease = 0;
-      },
-      [done = std::move(done)](const Outcome&) {
-        if (done) done();
-      });
-}
-
-Result<std::vector<FleetWrite>> FleetCoordinator::EndingWrites(const FleetSettings& s,
-                                                               const std::string& version,
-                                                               Ending ending,
-                                                               const std::string& reason) {
-  FleetWriter w{
-      .holder = s.holder, .version = version, .canary = s.canary, .now = deps_.clock.Now()};
-  switch (ending) {
-    case Ending::kRolledBack:
-      return RollbackWrites(keys_, w, reason);
-    case Ending::kAborted:
-      return std::vector<FleetWrite>{
-          {.op = FleetWrite::Op::kDelete, .key = keys_.Progress(s.holder)},
-          {.op = FleetWrite::Op::kDelete, .key = keys_.Slot(s.holder)}};
-    case Ending::kCommitted:
-      break;
-  }
-  NV_ASSIGN_OR_RETURN(FleetView view, ReadGroup());
-  return CommitWrites(keys_, w, view);
-}
-
-void FleetCoordinator::GiveBackBlocking(const FleetSettings& s, const std::string& version,
-                                        Ending ending, const std::string& reason, Outcome& o) {
-  if (lane_.record) {
-    FleetSlotRecord r = *lane_.record;
-    r.phase = FleetSlotPhase::kGivingBack;
-    r.outcome = ending == Ending::kRolledBack  ? "rolled-back"
-                : ending == Ending::kCommitted ? "committed"
-                                               : "aborted";
-    if (Status st = SaveRecord(r); !st.ok()) o.warnings.push_back(st.message());
-  }
-  Result<std::vector<FleetWrite>> writes = EndingWrites(s, version, ending, reason);
-  Result<bool> wrote = writes.ok() ? Write(*writes, {}) : Result<bool>(writes.status());
-  if (!wrote.ok()) {
-    o.status = wrote.status();
-    return;
-  }
-  if (Status st = SaveRecord(std::nullopt); !st.ok()) o.warnings.push_back(st.message());
-  if (lane_.lease != 0) (void)deps_.etcd.RevokeLease(lane_.lease);
-  lane_.lease = 0;
-}
-
-void FleetCoordinator::Release(const std::string& version, bool committed,
-                               std::function<void(const Status&)> done) {
-  FleetSettings s = settings_;
-  asked_ = false;
-  Ending ending = committed ? Ending::kCommitted : Ending::kAborted;
-  Run([this, s, version, ending](Outcome& o) { GiveBackBlocking(s, version, ending, "", o); },
-      [done = std::move(done)](const Outcome& o) { done(o.status); });
-}
-
-void FleetCoordinator::Halt(const std::string& version, const std::string& reason,
-                            std::function<void(const Status&)> done) {
-  FleetSettings s = settings_;
-  asked_ = false;
-  std::string why = reason.empty() ? "rolled back" : reason;
-  Run([this, s, version,
-       why](Outcome& o) { GiveBackBlocking(s, version, Ending::kRolledBack, why, o); },
-      [done = std::move(done)](const Outcome& o) { done(o.status); });
 }
 
 void FleetCoordinator::Note(const FleetAnswer& answer) {

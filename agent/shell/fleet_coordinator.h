@@ -119,8 +119,21 @@ class FleetCoordinator {
   bool slot_held() const;
 
  private:
+  /// The slot's state. The lane's copy (`lane_`) is the truth and is
+  /// touched only by jobs, which run one at a time; the main thread shows
+  /// the copy each job hands back (`shown_`).
+  struct State {
+    std::optional<FleetSlotRecord> record{};
+    int64_t lease = 0;
+    bool halted_when_last_seen = false;
+  };
   /// What a job on the lane hands back to the main thread.
-  struct Outcome;
+  struct Outcome {
+    State state{};
+    FleetAnswer answer{};
+    nymvisor::Status status{};
+    std::vector<std::string> warnings{};  ///< journalled on the main thread
+  };
   /// Runs `job` on the lane with the current state; applies what it
   /// returns on the main thread, then calls `then`.
   void Run(std::function<void(Outcome&)> job, std::function<void(const Outcome&)> then);
@@ -160,14 +173,6 @@ class FleetCoordinator {
   FleetDeps deps_;
   FleetSettings settings_;
   FleetKeys keys_;
-  /// The slot's state. The lane's copy (`lane_`) is the truth and is
-  /// touched only by jobs, which run one at a time; the main thread shows
-  /// the copy each job hands back (`shown_`).
-  struct State {
-    std::optional<FleetSlotRecord> record{};
-    int64_t lease = 0;
-    bool halted_when_last_seen = false;
-  };
   State lane_{};
   State shown_{};
   FleetAnswer last_answer_{};

@@ -108,6 +108,27 @@ TEST(RenderStatus, ShowsANodeLeftDownWithWhatToDo) {
   EXPECT_EQ(StatusSnapshotFromJson(j)->node_left_down, s.node_left_down);
 }
 
+TEST(RenderStatus, ShowsTheFleetAndWhatItWaitsFor) {
+  Timestamp now = *ParseTimestamp("2026-11-26T12:00:00Z");
+  StatusSnapshot s;
+  s.current_version = "1.1.0";
+  EXPECT_EQ(RenderStatus(s, now, false, StatusSource::kAgent).find("Fleet"), std::string::npos);
+  s.step = UpgradeStep::kTakingSlot;
+  s.fleet = FleetStatus{.group = "g",
+                        .holder = "mixnode@0123",
+                        .phase = "asked",
+                        .waiting_for = "slot",
+                        .detail = "waits for a fleet slot (held by mixnode@4567)",
+                        .canary = true};
+  std::string text = RenderStatus(s, now, false, StatusSource::kAgent);
+  EXPECT_NE(text.find("Fleet: group g as mixnode@0123, max_unavailable 1, canary; slot asked; "
+                      "waiting for slot: waits for a fleet slot (held by mixnode@4567)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(FormatStatusLine(s).find("fleet g: waits for a fleet slot"), std::string::npos)
+      << FormatStatusLine(s);
+}
+
 TEST(RenderStatus, ShowsTheNewestReleaseAndHowFarBehindItIs) {
   Timestamp now = *ParseTimestamp("2026-11-26T12:00:00Z");
   StatusSnapshot s;

@@ -96,6 +96,11 @@ TEST(HookEnvironment, CarriesTheUpgradeAndNothingElse) {
   std::vector<std::string> after = HookEnvironment(e);
   EXPECT_EQ(std::count(after.begin(), after.end(), "NYMVISOR_OUTCOME=rolled-back"), 1);
   EXPECT_EQ(std::count(after.begin(), after.end(), "NYMVISOR_REASON=the node exited"), 1);
+  EXPECT_EQ(after.size(), 8u) << "no fleet, no NYMVISOR_FLEET_HALT";
+  e.fleet = true;
+  EXPECT_EQ(HookEnvironment(e).back(), "NYMVISOR_FLEET_HALT=") << "in a fleet: empty, no halt";
+  e.fleet_halt = "1.2.0";
+  EXPECT_EQ(HookEnvironment(e).back(), "NYMVISOR_FLEET_HALT=1.2.0");
 }
 
 }  // namespace

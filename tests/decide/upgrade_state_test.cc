@@ -47,6 +47,17 @@ TEST(UpgradeState, KeepsTheUpgradesARollbackUndoes) {
   EXPECT_FALSE(UpgradeStateFromJson(j).ok());
 }
 
+TEST(UpgradeState, KeepsWhetherItTakesAFleetSlot) {
+  UpgradeState s = Sample();
+  Json without = UpgradeStateToJson(s);
+  EXPECT_FALSE(without.contains("fleet")) << "a file without a fleet stays as it was";
+  EXPECT_FALSE(UpgradeStateFromJson(without)->fleet);
+  s.fleet = true;
+  s.committed = true;
+  s.step = UpgradeStep::kReleasingSlot;
+  EXPECT_EQ(*UpgradeStateFromJson(UpgradeStateToJson(s)), s);
+}
+
 TEST(UpgradeState, EveryStepHasAName) {
   for (const StepSpec& spec : StepTable()) {
     UpgradeState s = Sample();

@@ -114,7 +114,8 @@ class AgentFixture : public ShellFixture {
                              .github_token = github_token_,
                              .host = host_,
                              .zones = zones_,
-                             .machine_id = machine_id_});
+                             .machine_id = machine_id_,
+                             .fleet = fleet_});
     ASSERT_TRUE(agent_->Start().ok());
   }
 
@@ -128,6 +129,7 @@ class AgentFixture : public ShellFixture {
   std::string binary_;
   TimeZones* zones_ = nullptr;  ///< null: windows in UTC
   std::string machine_id_;
+  FleetCoordinator* fleet_ = nullptr;  ///< the fleet, when a test makes one
   std::optional<Agent> agent_;
 };
 
