@@ -116,6 +116,35 @@ std::string CommandList(const CLI::App& app) {
   return Join(names, ", ");
 }
 
+/// "nymvisor fleet halt" for the subcommand `sub`.
+std::string FullName(const CLI::App& sub) {
+  std::string name;
+  for (const CLI::App* a = &sub; a->get_parent() != nullptr; a = a->get_parent()) {
+    name = " " + a->get_name() + name;
+  }
+  return "nymvisor" + name;
+}
+
+/// In a command group (`fleet`), the subcommand the words after the
+/// group's name pick; `*unknown` is set to a word that names none.
+CLI::App* Nested(CLI::App* group, const std::vector<std::string>& args, std::string* unknown) {
+  if (group->get_subcommands({}).empty()) return group;
+  auto it = std::find(args.begin(), args.end(), group->get_name());
+  for (++it; it < args.end(); ++it) {
+    if (*it == "--" || it->starts_with("-")) {
+      if (*it == "--id") ++it;  // its value is not a command
+      continue;
+    }
+    try {
+      return group->get_subcommand(*it);
+    } catch (const CLI::OptionNotFound&) {  // library boundary: not one of its commands
+      *unknown = *it;
+      return group;
+    }
+  }
+  return group;
+}
+
 }  // namespace
 
 std::vector<std::string> SplitShortEquals(const std::vector<std::string>& args) {
@@ -139,8 +168,7 @@ std::string CommandWord(const std::vector<std::string>& args) {
 
 std::string UsageLine(const CLI::App& sub) {
   auto formatter = std::dynamic_pointer_cast<CLI::Formatter>(sub.get_formatter());
-  std::string name = "nymvisor";
-  if (sub.get_parent() != nullptr) name += " " + sub.get_name();
+  std::string name = FullName(sub);
   std::string usage = formatter ? formatter->make_usage(&sub, name) : "Usage: " + name + "\n";
   if (usage.starts_with("\n")) usage.erase(0, 1);
   return usage;
@@ -170,8 +198,15 @@ int ReportParseError(CLI::App& app, const CLI::ParseError& e, const std::vector<
         << "; see 'nymvisor --help'.\n";
     return 2;
   }
-  err << "error: nymvisor " << word << ": " << Reason(e, sub, args) << "\n"
-      << UsageLine(*sub) << "See 'nymvisor " << word << " --help'.\n";
+  std::string unknown;
+  sub = Nested(sub, args, &unknown);
+  if (!unknown.empty()) {
+    err << "error: unknown command '" << unknown << "' of '" << FullName(*sub)
+        << "'; its commands are " << CommandList(*sub) << "\n";
+    return 2;
+  }
+  err << "error: " << FullName(*sub) << ": " << Reason(e, sub, args) << "\n"
+      << UsageLine(*sub) << "See '" << FullName(*sub) << " --help'.\n";
   return 2;
 }
 

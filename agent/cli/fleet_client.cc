@@ -103,15 +103,21 @@ std::string Unreachable(const Status& st, const FleetErrorContext& c) {
 
 std::string Unauthenticated(const Status& st, const FleetErrorContext& c) {
   if (c.options.credentials) {
-    return "etcd refused user '" + c.options.credentials->user + "' (credential " +
-           c.options.credentials_source + "): " + st.message() +
-           "; check the user and password there (first line the user, second the password)";
+    return st.message() + "; check the user (first line) and the password (second line) in " +
+           c.options.credentials_source;
   }
-  std::string source = c.options.credentials_source;
-  return "etcd wants a login and nymvisor has none: " + source +
-         "; put the etcd user and password (one per line, mode 0600) in "
-         "/etc/credstore/<fleet_credential>, or set fleet_credential in " +
+  return "etcd wants a login and nymvisor has none: " + c.options.credentials_source +
+         "; put the etcd user and password (one per line, mode 0600) in /etc/credstore/ under "
+         "that name, or set fleet_credential in " +
          c.config_path.string() + " to such a file (" + st.message() + ")";
+}
+
+/// etcd answers a login with 412 when it has no users: say so.
+std::string NoAuthInEtcd(const FleetErrorContext& c) {
+  return "etcd at " + Endpoints(c) + " has authentication disabled, but " +
+         c.options.credentials_source + " gives user '" + c.options.credentials->user +
+         "'; enable it in etcd (docs/fleet.md, \"A user limited to the prefix\") or remove that "
+         "credential";
 }
 
 std::string Denied(const Status& st, const FleetErrorContext& c) {
@@ -142,6 +148,10 @@ Status ExplainFleetError(const Status& status, const FleetErrorContext& context)
     case EtcdError::kBadRequest:
     case EtcdError::kOther:
       break;
+  }
+  if (context.options.credentials &&
+      status.message().find("authentication is not enabled") != std::string::npos) {
+    return Status::Error(NoAuthInEtcd(context));
   }
   return Status::Error("etcd at " + Endpoints(context) + ": " + status.message());
 }

@@ -124,7 +124,7 @@ Status HaltFleetVersion(const FleetTarget& t, const std::string& version, const 
                  .cause = FleetHaltCause::kOperator,
                  .reason = reason,
                  .holder = t.holder,
-                 .time = now};
+                 .time = std::chrono::floor<std::chrono::seconds>(now)};
   std::string key = t.keys.Halt(version);
   EtcdTxn txn{.compare = {EtcdCompare{.key = key, .target = EtcdCompare::Target::kVersion}},
               .success = {EtcdPut{.key = key, .value = FleetHaltValue(halt)}},

@@ -70,8 +70,8 @@ std::string Me(const FleetReport& r, const std::string& holder) {
 
 void RenderSlots(const FleetReport& r, Timestamp now, std::ostream& out) {
   std::vector<FleetSlot> queue = Queue(r.view);
-  out << "Slots (" << r.max_unavailable
-      << " by this host's fleet_max_unavailable):" << (queue.empty() ? " none taken\n" : "\n");
+  out << "Slots: " << r.max_unavailable << " at a time (this host's fleet_max_unavailable)"
+      << (queue.empty() ? "; none taken\n" : "\n");
   for (size_t i = 0; i < queue.size(); ++i) {
     const FleetSlot& s = queue[i];
     HolderParts parts = SplitHolder(s.holder);
@@ -113,8 +113,8 @@ void RenderHalts(const FleetReport& r, Timestamp now, std::ostream& out) {
   out << "HALTED:\n";
   for (const FleetHalt& h : halts) {
     out << "  " << DescribeHalt(h) << "\n"
-        << "    " << When(h.time, now)
-        << "; to resume: " << ClearHaltCommand(r.instance_id, h.version) << "\n";
+        << "    since " << When(h.time, now)
+        << "; resume with: " << ClearHaltCommand(r.instance_id, h.version) << "\n";
   }
 }
 
@@ -136,8 +136,10 @@ std::string DescribeHalt(const FleetHalt& h) {
     case Kind::kRollback:
       return h.version + " is halted: " + who + " rolled it back: " + h.reason;
     case Kind::kLeaseExpired:
-      return "ALL versions are halted: " + who + " lost its slot while upgrading to " + h.version +
-             ": " + h.reason;
+      return "ALL versions are halted: " + who +
+             " lost its slot (its lease expired) while "
+             "upgrading to " +
+             h.version;
     case Kind::kOperator:
       return h.version + " is halted by an operator (on " + who + "): " + h.reason;
   }

@@ -62,7 +62,15 @@ TEST_F(FleetCliTest, BadFlagsAreUsageErrors) {
   ASSERT_EQ(InitMixnode(), 0) << err_.str();
   EXPECT_EQ(Run({"fleet"}), 2) << err_.str();
   EXPECT_EQ(Run({"fleet", "halt"}), 2) << err_.str();
-  EXPECT_NE(err_.str().find("--version"), std::string::npos) << err_.str();
+  EXPECT_NE(err_.str().find("error: nymvisor fleet halt: --version is required\n"
+                            "Usage: nymvisor fleet halt [OPTIONS]"),
+            std::string::npos)
+      << err_.str();
+  EXPECT_EQ(Run({"fleet", "--id", "mixnode", "stauts"}), 2) << err_.str();
+  EXPECT_NE(err_.str().find("unknown command 'stauts' of 'nymvisor fleet'; its commands are "
+                            "status, clear-halt, halt"),
+            std::string::npos)
+      << err_.str();
   EXPECT_EQ(Run({"fleet", "clear-halt", "--version", "1.2.0", "--all"}), 2) << err_.str();
   EXPECT_EQ(Run({"fleet", "status", "--bogus"}), 2) << err_.str();
 }

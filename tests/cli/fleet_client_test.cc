@@ -117,10 +117,17 @@ TEST(ExplainFleetError, NamesWhatToLookAt) {
   context.options.credentials = EtcdCredentials{.user = "nymvisor", .password = "pw"};
   context.options.credentials_source = "/etc/credstore/nymvisor-fleet";
   Status refused = ExplainFleetError(EtcdStatus(EtcdError::kUnauthenticated, "401"), context);
-  EXPECT_NE(refused.message().find("etcd refused user 'nymvisor' (credential "
-                                   "/etc/credstore/nymvisor-fleet)"),
+  EXPECT_NE(refused.message().find("check the user (first line) and the password (second line) "
+                                   "in /etc/credstore/nymvisor-fleet"),
             std::string::npos)
       << refused.message();
+  Status no_auth = ExplainFleetError(
+      EtcdStatus(EtcdError::kOther, "HTTP 412 (etcdserver: authentication is not enabled)"),
+      context);
+  EXPECT_NE(no_auth.message().find("has authentication disabled, but "
+                                   "/etc/credstore/nymvisor-fleet gives user 'nymvisor'"),
+            std::string::npos)
+      << no_auth.message();
   EXPECT_EQ(refused.message().find("pw"), std::string::npos) << "never the password";
   Status denied = ExplainFleetError(EtcdStatus(EtcdError::kPermissionDenied, "403"), context);
   EXPECT_NE(denied.message().find("'nymvisor'"), std::string::npos) << denied.message();

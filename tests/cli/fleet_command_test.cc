@@ -101,7 +101,7 @@ TEST_F(FleetCommandTest, StatusShowsEveryHaltWithTheCommandThatClearsIt) {
   EXPECT_NE(text.find("nymvisor fleet clear-halt --id mixnode --version 1.2.0"), std::string::npos)
       << text;
   EXPECT_NE(text.find(std::string("ALL versions are halted: ") + kC +
-                      " lost its slot while upgrading to 1.3.0"),
+                      " lost its slot (its lease expired) while upgrading to 1.3.0"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("nymvisor fleet clear-halt --id mixnode --version 1.3.0"), std::string::npos)

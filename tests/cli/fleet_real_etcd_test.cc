@@ -1,4 +1,4 @@
-// Needs a real etcd (Debian's etcd-server): the ctest FleetCliRealEtcd
+// Needs a real etcd (Debian's etcd-server and etcd-client): the ctest FleetCliRealEtcd
 // (label "etcd") runs this binary, which starts one etcd on free loopback
 // ports (ended by its PID) and runs the real `nymvisor fleet ...` binary
 // against a group it populated, as an operator would, mistakes included.
@@ -158,6 +158,54 @@ TEST_F(FleetRealEtcd, MistakesAreNamed) {
   Outcome down = Nymvisor("fleet.toml", "fleet status");
   EXPECT_EQ(down.exit_code, 1);
   EXPECT_NE(down.err.find("etcd did not answer at " + endpoint), std::string::npos) << down.err;
+}
+
+/// etcdctl (Debian's etcd-client) as etcd's root user, once auth is on.
+int Etcdctl(const std::string& endpoint, const std::string& args) {
+  std::string command = "ETCDCTL_API=3 etcdctl --endpoints=" + endpoint + " --user root:rootpw " +
+                        args + " >/dev/null 2>&1";
+  int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST_F(FleetRealEtcd, ALoginProblemNamesTheCredentialAndTheUser) {
+  std::string e = etcd_.endpoint();
+  // Before auth is on, --user is ignored: set up root, a fleet role and a
+  // user whose role covers another prefix only.
+  for (const char* step :
+       {"user add root:rootpw", "user grant-role root root", "role add other",
+        "role grant-permission other --prefix=true readwrite other/", "user add limited:pw2",
+        "user grant-role limited other", "auth enable"}) {
+    ASSERT_EQ(Etcdctl(e, step), 0) << "etcdctl " << step << " (install etcd-client)";
+  }
+  WriteConfig("fleet.toml", "fleet_endpoints = ['" + e +
+                                "']\nfleet_group = 'eu'\nfleet_credential = '" +
+                                (dir_ / "fleet.cred").string() + "'\n");
+  WriteFile(dir_ / "fleet.cred", "limited\nwrong\n", 0600);
+  Outcome wrong = Nymvisor("fleet.toml", "fleet status");
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_NE(wrong.err.find("user \"limited\""), std::string::npos) << wrong.err;
+  EXPECT_NE(wrong.err.find("check the user (first line) and the password (second line) in " +
+                           (dir_ / "fleet.cred").string()),
+            std::string::npos)
+      << wrong.err;
+  WriteFile(dir_ / "fleet.cred", "limited\npw2\n", 0600);
+  Outcome denied = Nymvisor("fleet.toml", "fleet status");
+  EXPECT_EQ(denied.exit_code, 1);
+  EXPECT_NE(denied.err.find("etcd denied the etcd user 'limited' (credential " +
+                            (dir_ / "fleet.cred").string() + ") access to nymvisor/fleet/eu/"),
+            std::string::npos)
+      << denied.err;
+  WriteConfig("fleet.toml",
+              "fleet_endpoints = ['" + e +
+                  "']\nfleet_group = 'eu'\nfleet_credential = 'nymvisor-test-none'\n");
+  Outcome none = Nymvisor("fleet.toml", "fleet status");
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_NE(none.err.find("etcd wants a login and nymvisor has none: no credential "
+                          "'nymvisor-test-none' (looked in " +
+                          dir_.path().string() + ", /etc/credstore"),
+            std::string::npos)
+      << none.err;
 }
 
 }  // namespace
