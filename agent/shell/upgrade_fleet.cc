@@ -20,7 +20,9 @@ void UpgradeRunner::RunTakeSlot() {
     if (round != fleet_round_ || !waiting_for_slot()) return;
     if (deps_.changed) deps_.changed();
     if (answer.proceed) return Advance(true);
-    timer_ = deps_.scheduler.After(settings_.fleet_ask_every, [this] {
+    Duration again = answer.waiting_for == FleetWait::kSlot ? settings_.fleet_queue_ask_every
+                                                            : settings_.fleet_ask_every;
+    timer_ = deps_.scheduler.After(again, [this] {
       timer_ = 0;
       RunTakeSlot();
     });

@@ -54,6 +54,10 @@ struct RunnerSettings {
   Duration rollback_check = std::chrono::seconds(10);   ///< the old version must stay up this long
   Duration retry_delay = std::chrono::seconds(10);      ///< before repeating a failed write
   Duration fleet_ask_every = std::chrono::seconds(10);  ///< taking-slot asks the fleet again
+  /// Queued behind a holder, it asks sooner: the slot frees the moment the
+  /// holder commits, and each ask is one range read (B7 measured a rollout
+  /// at 1.6 times the one-by-one time when it waited fleet_ask_every).
+  Duration fleet_queue_ask_every = std::chrono::seconds(2);
   /// A stopping agent lets a health check with at most this much left run to
   /// its real verdict (the unit's TimeoutStopSec=10min bounds the wait).
   Duration stop_budget = std::chrono::minutes(5);
