@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <memory>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "agent/decide/fleet_keys.h"
@@ -49,6 +50,7 @@ struct RunSpec {
   uint64_t max_unavailable = 1;
   std::optional<CrashPoint> crash_at{};  ///< host 0's first agent dies there
   bool unhealthy0 = false;               ///< host 0's v2 fails its health check
+  bool backup_fails0 = false;            ///< host 0's backups fail: it aborts
   FaultKind fault = FaultKind::kRandom;
 };
 
@@ -66,7 +68,8 @@ class Model {
     bool unhealthy = spec.fault == FaultKind::kRandom ? Chance(0.25) : spec.unhealthy0;
     for (int i = 0; i < kHosts; ++i) {
       FleetSettings s{.max_unavailable = spec.max_unavailable, .canary = i == 0, .soak = kSoak};
-      hosts_.push_back(std::make_unique<ModelHost>(etcd_, i, s, i == 0 && unhealthy));
+      hosts_.push_back(std::make_unique<ModelHost>(etcd_, i, s, i == 0 && unhealthy,
+                                                   i == 0 && spec.backup_fails0));
     }
     etcd_clock_.Set(hosts_[0]->Now());
     start_ = etcd_clock_.Now();
@@ -91,6 +94,8 @@ class Model {
   }
 
   bool failed() const { return failed_; }
+  /// Host 0's crash hook fired (its first agent died at spec.crash_at).
+  bool hooked() const { return hosts_[0]->died_; }
 
  private:
   bool Chance(double p) { return std::uniform_real_distribution<>(0, 1)(rng_) < p; }
@@ -225,7 +230,12 @@ class Model {
     for (int i = 0; i < kHosts; ++i) {
       const ModelHost& h = *hosts_[i];
       bool halted = h.fleet_ && h.fleet_->Report().waiting_for == "fleet-halt";
-      bool waits = h.step() == UpgradeStep::kTakingSlot && halted && HaltJustified();
+      // A canary that gave v2 up (an abort, a failure before the switch)
+      // never commits it: the others wait for it until an operator acts.
+      bool canary_gave_up = hosts_[0]->finished_ && !hosts_[0]->committed_ && h.fleet_ &&
+                            h.fleet_->Report().waiting_for == "canaries";
+      bool waits =
+          h.step() == UpgradeStep::kTakingSlot && ((halted && HaltJustified()) || canary_gave_up);
       if (hung_[i] || !(h.finished_ || waits) || h.Busy()) return false;
     }
     return !etcd_down_;
@@ -381,23 +391,48 @@ TEST(FleetModelTest, RandomSchedulesKeepEveryPromise) {
 TEST(FleetModelTest, EveryStepTimesEveryFault) {
   Tally tally;
   uint32_t seed = 1000;
+  std::set<std::string> hooked;
   for (const StepSpec& row : StepTable()) {
     for (bool done : {false, true}) {
+      std::string point = (done ? "done:" : "enter:") + std::string(row.name);
       for (FaultKind f : {FaultKind::kNone, FaultKind::kPowerCut, FaultKind::kEtcdDown,
                           FaultKind::kLeaseExpiry}) {
-        for (bool unhealthy : {false, true}) {
+        for (int outcome : {0, 1, 2}) {  // v2 healthy, unhealthy, its backup fails
           Model model(RunSpec{.seed = ++seed,
                               .crash_at = CrashPoint{row.step, done},
-                              .unhealthy0 = unhealthy,
+                              .unhealthy0 = outcome == 1,
+                              .backup_fails0 = outcome == 2,
                               .fault = f},
                       tally);
           model.Run();
-          ASSERT_FALSE(model.failed()) << "crash at " << (done ? "done:" : "enter:") << row.name;
+          ASSERT_FALSE(model.failed()) << "crash at " << point;
+          if (model.hooked()) hooked.insert(point);
         }
       }
     }
   }
-  EXPECT_GT(tally.crash_hooks, 0);
+  // Every step a fleet upgrade of genesis to v2 passes through died at least
+  // once; the operator's rollback (restoring-previous) is not on this path.
+  for (const StepSpec& row : StepTable()) {
+    if (row.step == UpgradeStep::kRestoringPrevious) continue;
+    for (const char* when : {"enter:", "done:"}) {
+      EXPECT_TRUE(hooked.count(when + std::string(row.name)))
+          << "never died at " << when << row.name;
+    }
+  }
+}
+
+TEST(FleetModelTest, WithoutEndpointsNothingChanges) {
+  testing::UpgradeWorld world(testing::UpgradePath{.name = "alone"});
+  world.NewAgent(std::nullopt, false);
+  world.Begin();
+  world.DriveToTheEnd(false);
+  world.CheckPromises();
+  for (UpgradeStep s :
+       {UpgradeStep::kTakingSlot, UpgradeStep::kReleasingSlot, UpgradeStep::kHalting}) {
+    EXPECT_FALSE(world.visited_.count(s)) << StepName(s);
+  }
+  EXPECT_EQ(world.etcd_.calls(), 0) << "no etcd call";
 }
 
 }  // namespace

@@ -2,8 +2,10 @@
 
 namespace nymvisor::testing {
 
-ModelHost::ModelHost(FakeEtcd& shared, int index, FleetSettings settings, bool unhealthy)
-    : UpgradeWorld(UpgradePath{.name = "model", .unhealthy = unhealthy, .fleet = true}),
+ModelHost::ModelHost(FakeEtcd& shared, int index, FleetSettings settings, bool unhealthy,
+                     bool backup_fails)
+    : UpgradeWorld(UpgradePath{
+          .name = "model", .unhealthy = unhealthy, .backup_fails = backup_fails, .fleet = true}),
       shared_(shared),
       settings_(std::move(settings)),
       name_("h" + std::to_string(index)) {

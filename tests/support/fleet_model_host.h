@@ -18,8 +18,9 @@ namespace nymvisor::testing {
 class ModelHost : public UpgradeWorld {
  public:
   /// Host number `index` of a group "g" on `shared`; `unhealthy`: v2 fails
-  /// every health check on it.
-  ModelHost(FakeEtcd& shared, int index, FleetSettings settings, bool unhealthy);
+  /// every health check on it; `backup_fails`: every backup fails (an abort).
+  ModelHost(FakeEtcd& shared, int index, FleetSettings settings, bool unhealthy,
+            bool backup_fails = false);
 
   /// A new agent process over the shared etcd (see UpgradeWorld::NewAgent).
   void NewAgent(std::optional<CrashPoint> crash_at, bool resume);
