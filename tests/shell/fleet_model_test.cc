@@ -65,11 +65,17 @@ class Model {
  public:
   Model(RunSpec spec, Tally& tally)
       : spec_(spec), rng_(spec.seed), etcd_clock_(Timestamp{}), etcd_(etcd_clock_), tally_(tally) {
-    bool unhealthy = spec.fault == FaultKind::kRandom ? Chance(0.25) : spec.unhealthy0;
+    bool random = spec.fault == FaultKind::kRandom;
+    // Random runs: any host may be the unhealthy one, and there may be no
+    // canary (a canary's failure holds the others back, which would hide a
+    // missing halt).
+    int unhealthy = random ? (Chance(0.3) ? Pick(kHosts) : -1) : (spec.unhealthy0 ? 0 : -1);
+    canary_ = !random || Chance(0.6);
     for (int i = 0; i < kHosts; ++i) {
-      FleetSettings s{.max_unavailable = spec.max_unavailable, .canary = i == 0, .soak = kSoak};
-      hosts_.push_back(std::make_unique<ModelHost>(etcd_, i, s, i == 0 && unhealthy,
-                                                   i == 0 && spec.backup_fails0));
+      FleetSettings s{
+          .max_unavailable = spec.max_unavailable, .canary = canary_ && i == 0, .soak = kSoak};
+      hosts_.push_back(
+          std::make_unique<ModelHost>(etcd_, i, s, i == unhealthy, i == 0 && spec.backup_fails0));
     }
     etcd_clock_.Set(hosts_[0]->Now());
     start_ = etcd_clock_.Now();
@@ -232,7 +238,7 @@ class Model {
       bool halted = h.fleet_ && h.fleet_->Report().waiting_for == "fleet-halt";
       // A canary that gave v2 up (an abort, a failure before the switch)
       // never commits it: the others wait for it until an operator acts.
-      bool canary_gave_up = hosts_[0]->finished_ && !hosts_[0]->committed_ && h.fleet_ &&
+      bool canary_gave_up = canary_ && hosts_[0]->finished_ && !hosts_[0]->committed_ && h.fleet_ &&
                             h.fleet_->Report().waiting_for == "canaries";
       bool waits =
           h.step() == UpgradeStep::kTakingSlot && ((halted && HaltJustified()) || canary_gave_up);
@@ -309,7 +315,7 @@ class Model {
   /// Host `i` just left taking-slot for its node.
   void CheckLeaving(int i) {
     if (RolledBack(i)) Fail(hosts_[i]->name_ + " upgrades to a version rolled back elsewhere");
-    if (i == 0) return;  // the canary
+    if (!canary_ || i == 0) return;  // no canary, or the canary itself
     if (!commit_at_[0]) return Fail(hosts_[i]->name_ + " went before the canary committed");
     if (hosts_[i]->Now() < *commit_at_[0] + kSoak) {
       Fail(hosts_[i]->name_ + " went before the canary's soak passed");
@@ -366,6 +372,7 @@ class Model {
   std::vector<std::optional<Timestamp>> commit_at_;
   std::vector<std::string> trace_;
   Timestamp start_{};
+  bool canary_ = true;  ///< host 0 is a canary
   bool etcd_down_ = false, ever_hung_ = false, failed_ = false;
 };
 
