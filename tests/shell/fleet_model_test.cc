@@ -59,7 +59,8 @@ struct RunSpec {
 /// of fault fails instead of passing without trying.
 struct Tally {
   int runs = 0, committed = 0, rollbacks = 0, kills = 0, power_cuts = 0, etcd_outages = 0,
-      hangs = 0, crash_hooks = 0, halted_waiters = 0, hung_then_committed = 0, orphans = 0;
+      hangs = 0, crash_hooks = 0, halted_waiters = 0, hung_then_committed = 0, orphans = 0,
+      restarts_with_key = 0;
 };
 
 class Model {
@@ -85,6 +86,7 @@ class Model {
     hung_.assign(kHosts, false);
     hung_ever_.assign(kHosts, false);
     commit_at_.assign(kHosts, std::nullopt);
+    queued_at_.assign(kHosts, 0);
   }
 
   void Run() {
@@ -191,6 +193,8 @@ class Model {
     } else if (!hung_[i]) {
       bool power = kind == FaultKind::kPowerCut;
       (power ? tally_.power_cuts : tally_.kills)++;
+      queued_at_[i] = SlotRevision(i);
+      if (queued_at_[i] != 0) tally_.restarts_with_key++;
       Guard(i, [&] { hosts_[i]->Die(power); });
       Check(hosts_[i]->name_ + (power ? " loses power" : " is killed"));
     }
@@ -311,6 +315,7 @@ class Model {
     if (touching > static_cast<int>(spec_.max_unavailable)) Fail("too many hosts hold slots");
     if (down > static_cast<int>(spec_.max_unavailable)) Fail("too many nodes down at once");
     if (!etcd_down_) CheckNoOrphans();
+    if (!etcd_down_) CheckQueuePlaces();
   }
 
   /// Host `i` just left taking-slot for its node.
@@ -347,6 +352,28 @@ class Model {
     }
   }
 
+  /// The create revision of host `i`'s slot key (its place in the queue);
+  /// 0: none.
+  int64_t SlotRevision(int i) {
+    Result<EtcdRangeResult> r =
+        etcd_.Range({.key = FleetKeys::For("g")->Slot(hosts_[i]->settings_.holder)});
+    return r.ok() && !r->kvs.empty() ? r->kvs[0].create_revision : 0;
+  }
+
+  /// A restarted agent finds its slot key again: it keeps its place in the
+  /// queue (and its lease) instead of queueing anew.
+  void CheckQueuePlaces() {
+    for (int i = 0; i < kHosts; ++i) {
+      if (queued_at_[i] == 0) continue;
+      int64_t now = SlotRevision(i);
+      if (now == 0 || hung_ever_[i]) {
+        queued_at_[i] = 0;
+      } else if (now != queued_at_[i]) {
+        Fail(hosts_[i]->name_ + " queued anew after a restart");
+      }
+    }
+  }
+
   void CheckEnd() {
     if (!Settled()) return Fail("the hosts did not settle");
     Result<FleetKeys> keys = FleetKeys::For("g");
@@ -375,6 +402,7 @@ class Model {
   std::vector<std::optional<UpgradeStep>> prev_;
   std::vector<bool> hung_, hung_ever_;  ///< hangs now; hung in this run
   std::vector<std::optional<Timestamp>> commit_at_;
+  std::vector<int64_t> queued_at_;  ///< its slot key's create revision when it was restarted
   std::vector<std::string> trace_;
   Timestamp start_{};
   bool canary_ = true;     ///< host 0 is a canary
@@ -399,13 +427,15 @@ TEST(FleetModelTest, RandomSchedulesKeepEveryPromise) {
     EXPECT_GT(tally.etcd_outages, 20);
     EXPECT_GT(tally.hangs, 20);
     EXPECT_GT(tally.hung_then_committed, 10) << "a hung holder came back and cleared its halt";
+    EXPECT_GT(tally.restarts_with_key, 100) << "restarts of an agent whose slot key is in etcd";
     EXPECT_GT(tally.orphans, 10) << "runs where a hung holder's lease expired mid-upgrade";
     std::cout << "runs " << tally.runs << ", committed " << tally.committed << ", rolled back "
               << tally.rollbacks << ", left waiting " << tally.halted_waiters << ", kills "
               << tally.kills << ", power cuts " << tally.power_cuts << ", crash hooks "
               << tally.crash_hooks << ", etcd outages " << tally.etcd_outages << ", hangs "
               << tally.hangs << " (" << tally.hung_then_committed
-              << " came back and committed), orphan marks " << tally.orphans << "\n";
+              << " came back and committed), orphan marks " << tally.orphans
+              << ", restarts with a slot key " << tally.restarts_with_key << "\n";
   }
 }
 
