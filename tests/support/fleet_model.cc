@@ -310,7 +310,13 @@ void Model::CheckEnd() {
     if (hung_ever_[i] && h.committed_) tally_.hung_then_committed++;
     if (h.SlotFileExists()) Fail(h.name_ + " keeps fleet-slot.json after its upgrade");
     if (Keys(keys->Slot(h.settings_.holder), false) != 0) Fail(h.name_ + " keeps its slot");
+    bool done = Keys(keys->Done("1.2.0", h.settings_.holder), false) == 1;
+    if (done != h.committed_) {
+      Fail(h.name_ +
+           (done ? " has a done mark without a commit" : " committed without a done mark"));
+    }
   }
+  if (RolledBack(-1) && Keys(keys->Halt("1.2.0"), false) != 1) Fail("a rollback left no halt");
   tally_.runs++;
 }
 
