@@ -14,11 +14,15 @@ TEST(EventLoop, TimersFireInOrderAndCancelledOnesDoNot) {
   auto loop = EventLoop::Create();
   ASSERT_TRUE(loop.ok()) << loop.status().message();
   std::vector<int> fired;
-  (*loop)->After(20ms, [&] { fired.push_back(2); });
-  (*loop)->After(5ms, [&] { fired.push_back(1); });
-  auto cancelled = (*loop)->After(10ms, [&] { fired.push_back(99); });
+  // Deadlines far apart: a loaded machine may pause this thread between
+  // two registrations (5 ms apart once flipped the order under load).
+  (*loop)->After(400ms, [&] {
+    fired.push_back(2);
+    (*loop)->After(250ms, [&] { (*loop)->Exit(3); });  // after the cancelled one's time
+  });
+  (*loop)->After(50ms, [&] { fired.push_back(1); });
+  auto cancelled = (*loop)->After(200ms, [&] { fired.push_back(99); });
   (*loop)->Cancel(cancelled);
-  (*loop)->After(30ms, [&] { (*loop)->Exit(3); });
   EXPECT_EQ((*loop)->Run(), 3);
   EXPECT_EQ(fired, (std::vector<int>{1, 2}));
 }
