@@ -259,10 +259,10 @@ void Model::CheckLeaving(int i) {
 
 void Model::CheckKeys(ModelHost& h) {
   Result<FleetKeys> keys = FleetKeys::For("g");
-  if (Keys(keys->Slot(h.settings_.holder), false) != 1) {
+  if (Keys(keys->Slot(h.fleet_settings_.holder), false) != 1) {
     Fail(h.name_ + "'s slot key is gone while its upgrade touches the node");
   }
-  if (Keys(keys->Progress(h.settings_.holder), false) != 1) {
+  if (Keys(keys->Progress(h.fleet_settings_.holder), false) != 1) {
     Fail(h.name_ + "'s progress mark is missing while its upgrade touches the node");
   }
 }
@@ -270,7 +270,7 @@ void Model::CheckKeys(ModelHost& h) {
 void Model::CheckNoOrphans() {
   Result<FleetKeys> keys = FleetKeys::For("g");
   for (int i = 0; i < kHosts; ++i) {
-    const std::string& holder = hosts_[i]->settings_.holder;
+    const std::string& holder = hosts_[i]->fleet_settings_.holder;
     if (Keys(keys->Progress(holder), false) == 0 || Keys(keys->Slot(holder), false) == 1) continue;
     if (!hung_ever_[i]) Fail(hosts_[i]->name_ + "'s lease was lost without a hang");
     if (!orphaned_) tally_.orphans++;
@@ -280,7 +280,7 @@ void Model::CheckNoOrphans() {
 
 int64_t Model::SlotRevision(int i) {
   Result<EtcdRangeResult> r =
-      etcd_.Range({.key = FleetKeys::For("g")->Slot(hosts_[i]->settings_.holder)});
+      etcd_.Range({.key = FleetKeys::For("g")->Slot(hosts_[i]->fleet_settings_.holder)});
   return r.ok() && !r->kvs.empty() ? r->kvs[0].create_revision : 0;
 }
 
@@ -309,8 +309,8 @@ void Model::CheckEnd() {
     (h.finished_->rolled_back ? tally_.rollbacks : tally_.committed)++;
     if (hung_ever_[i] && h.committed_) tally_.hung_then_committed++;
     if (h.SlotFileExists()) Fail(h.name_ + " keeps fleet-slot.json after its upgrade");
-    if (Keys(keys->Slot(h.settings_.holder), false) != 0) Fail(h.name_ + " keeps its slot");
-    bool done = Keys(keys->Done("1.2.0", h.settings_.holder), false) == 1;
+    if (Keys(keys->Slot(h.fleet_settings_.holder), false) != 0) Fail(h.name_ + " keeps its slot");
+    bool done = Keys(keys->Done("1.2.0", h.fleet_settings_.holder), false) == 1;
     if (done != h.committed_) {
       Fail(h.name_ +
            (done ? " has a done mark without a commit" : " committed without a done mark"));

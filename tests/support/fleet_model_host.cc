@@ -6,62 +6,12 @@ ModelHost::ModelHost(FakeEtcd& shared, int index, FleetSettings settings, bool u
                      bool backup_fails)
     : UpgradeWorld(UpgradePath{
           .name = "model", .unhealthy = unhealthy, .backup_fails = backup_fails, .fleet = true}),
-      shared_(shared),
-      settings_(std::move(settings)),
       name_("h" + std::to_string(index)) {
-  settings_.group = "g";
-  settings_.holder = "mixnode@" + std::string(31, 'a') + std::to_string(index);
-}
-
-void ModelHost::NewAgent(std::optional<CrashPoint> crash_at, bool resume) {
-  worker_.Clear();  // the old agent's threads died with it
-  fleet_worker_.Clear();
-  TestHooks hooks{.crash_at = crash_at, .crash = [this] {
-                    died_ = true;
-                    throw AgentDied{};
-                  }};
-  RunnerSettings settings{.unit = kUnit, .health = health_, .hooks = std::move(hooks)};
-  runner_.reset();
-  fleet_.reset();
-  fleet_.emplace(FleetDeps{.etcd = shared_,
-                           .files = files_,
-                           .record_file = layout_.FleetSlotFile(),
-                           .clock = clock_,
-                           .scheduler = scheduler_,
-                           .lane = FleetLane(fleet_worker_),
-                           .log = log_},
-                 settings_);
-  fleet_->Start();
-  RunnerDeps deps{.systemd = systemd_,
-                  .backups = host_,
-                  .records = records_,
-                  .clock = clock_,
-                  .scheduler = scheduler_,
-                  .worker = BackupLane(worker_),
-                  .log = log_,
-                  .changed =
-                      [this] {
-                        if (runner_->state()) visited_.insert(runner_->state()->step);
-                      },
-                  .boot_id = [this] { return boot_id_; },
-                  .fleet = &*fleet_};
-  runner_.emplace(deps, settings, [this](const UpgradeState& s, bool committed) {
-    finished_ = s;
-    committed_ = committed;
-  });
-  if (!resume) return;
-  Result<std::optional<UpgradeState>> saved = records_.LoadState();
-  ASSERT_TRUE(saved.ok()) << saved.status().message();
-  if (*saved) runner_->Resume(**saved);
-}
-
-void ModelHost::Die(bool power) {
-  if (power) {
-    host_.PowerCut();
-    boot_id_ = "boot-" + std::to_string(++boots_);
-    host_.Boot();
-  }
-  NewAgent(std::nullopt, /*resume=*/true);
+  fleet_etcd_ = &shared;
+  fleet_lane_ = &fleet_worker_;
+  fleet_settings_ = std::move(settings);
+  fleet_settings_.group = "g";
+  fleet_settings_.holder = "mixnode@" + std::string(31, 'a') + std::to_string(index);
 }
 
 std::vector<ModelHost::Action> ModelHost::Actions() const {

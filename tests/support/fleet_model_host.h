@@ -22,11 +22,6 @@ class ModelHost : public UpgradeWorld {
   ModelHost(FakeEtcd& shared, int index, FleetSettings settings, bool unhealthy,
             bool backup_fails = false);
 
-  /// A new agent process over the shared etcd (see UpgradeWorld::NewAgent).
-  void NewAgent(std::optional<CrashPoint> crash_at, bool resume);
-  /// The agent dies (with `power`, the machine loses power and boots too);
-  /// a new one resumes from the records.
-  void Die(bool power);
   /// What can happen on this host without time passing.
   enum class Action { kFailHealth, kFinishJob, kRunFleet, kRunWorker };
   std::vector<Action> Actions() const;
@@ -48,10 +43,8 @@ class ModelHost : public UpgradeWorld {
   /// When the history recorded v2 as completed; nullopt before.
   std::optional<Timestamp> CommittedAt();
 
-  FakeEtcd& shared_;
   ManualWorker fleet_worker_;  ///< the fleet lane's own thread, as in run_command.cc
-  FleetSettings settings_;
-  std::string name_;  ///< "h<index>", for traces
+  std::string name_;           ///< "h<index>", for traces
 };
 
 }  // namespace nymvisor::testing

@@ -88,6 +88,7 @@ std::string UpgradeWorld::CurrentVersion() const {
 
 void UpgradeWorld::NewAgent(std::optional<CrashPoint> crash_at, bool resume) {
   worker_.Clear();  // the old agent's threads died with it
+  fleet_lane_->Clear();
   TestHooks hooks{.crash_at = crash_at, .crash = [this] {
                     died_ = true;
                     throw AgentDied{};
@@ -96,14 +97,14 @@ void UpgradeWorld::NewAgent(std::optional<CrashPoint> crash_at, bool resume) {
   runner_.reset();
   fleet_.reset();
   if (path_.fleet) {
-    fleet_.emplace(FleetDeps{.etcd = etcd_,
+    fleet_.emplace(FleetDeps{.etcd = *fleet_etcd_,
                              .files = files_,
                              .record_file = layout_.FleetSlotFile(),
                              .clock = clock_,
                              .scheduler = scheduler_,
-                             .lane = FleetLane(worker_),
+                             .lane = FleetLane(*fleet_lane_),
                              .log = log_},
-                   FleetSettings{.group = "g", .holder = "mixnode@" + std::string(32, 'a')});
+                   fleet_settings_);
     fleet_->Start();
   }
   RunnerDeps deps{.systemd = systemd_,

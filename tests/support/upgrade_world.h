@@ -74,8 +74,14 @@ class UpgradeWorld : public RunnerFixture {
   FakeHost host_;
   FakeEtcd etcd_{clock_};                  ///< survives agents and power cuts, as etcd would
   std::optional<FleetCoordinator> fleet_;  ///< the agent's, with path_.fleet
-  std::set<UpgradeStep> visited_;          ///< every step a runner ran
-  bool died_ = false;                      ///< an AgentDied was thrown
+  /// Where the agent's fleet lives (path_.fleet): this world's own etcd and
+  /// one holder by default; a fleet model points them at an etcd the hosts
+  /// share, a holder per host and a fleet lane of its own.
+  Etcd* fleet_etcd_ = &etcd_;
+  FleetSettings fleet_settings_{.group = "g", .holder = "mixnode@" + std::string(32, 'a')};
+  ManualWorker* fleet_lane_ = &worker_;
+  std::set<UpgradeStep> visited_;  ///< every step a runner ran
+  bool died_ = false;              ///< an AgentDied was thrown
   size_t starts_when_finished_ = 0;
   int boots_ = 1;
 
