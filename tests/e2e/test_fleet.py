@@ -3,7 +3,7 @@ systemd-nspawn hosts polling one upstream: canaries first and a soak, at most
 fleet_max_unavailable nodes down (judged from the node units' own
 timestamps and the commits), a rollback that halts the rollout until
 `nymvisor fleet clear-halt`, a slot holder killed for longer than its lease,
-and an etcd outage mid-rollout.
+and an etcd outage mid-rollout, waited out or (proceed) gone through alone.
 """
 
 import time
@@ -175,4 +175,37 @@ class KilledHolderTest(FleetTestCase):
         self.assertEqual(min(windows)[0], victim.node_times()[0], "the victim went first")
 
 
-__all__ = ["CanaryAndHaltTest", "TwoAtOnceAndOutageTest", "KilledHolderTest", "NODE"]
+class ProceedWhenUnreachableTest(FleetTestCase):
+    """fleet_on_unreachable proceed: etcd stopped while one host holds the
+    slot; the others upgrade alone (the mode gives up the one-at-a-time
+    guarantee for progress), and every host tidies its keys once etcd is
+    back."""
+
+    def test_the_others_upgrade_alone_while_etcd_is_away(self):
+        self.start_all(lambda host: self.fleet_flags(on_unreachable="proceed"))
+        self.publish("v2", "1.2.0")
+        c = self.container
+        steps = c.wait_for(lambda: [h.state_step() for h in self.hosts], 60,
+                           "an upgrade in its health check", interval=0.2,
+                           until=lambda s: "health-check" in s)
+        holder = self.hosts[steps.index("health-check")]
+        others = [h for h in self.hosts if h is not holder]
+        self.etcd.stop()
+        down_at = time.time() * 1_000_000
+        for host in self.hosts:  # all reach v2 with etcd away; giving back waits for it
+            c.wait_for(lambda: (host.current(), host.state_step()), 120,
+                       "host %s to run v2 without etcd" % host.label,
+                       until=lambda s: s[0] == ("v2", "1.2.0") and s[1] in (None, "releasing-slot"),
+                       interval=0.5)
+        for host in others:
+            self.assertGreater(host.node_times()[0], down_at,
+                               "host %s stopped its node while etcd was away" % host.label)
+        self.etcd.start()
+        self.wait_all_on("v2", "1.2.0")
+        c.wait_for(lambda: (self.fleet_keys("slots/"), self.fleet_keys("progress/")), 60,
+                   "the slot and progress keys to go", until=lambda k: k == ({}, {}), interval=1)
+        self.assertEqual(self.fleet_keys("halt/"), {}, "nothing was halted")
+
+
+__all__ = ["CanaryAndHaltTest", "TwoAtOnceAndOutageTest", "KilledHolderTest",
+           "ProceedWhenUnreachableTest", "NODE"]
