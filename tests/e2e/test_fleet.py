@@ -8,7 +8,7 @@ and an etcd outage mid-rollout, waited out or (proceed) gone through alone.
 
 import time
 
-from fleet_case import AGENT, NODE, FleetTestCase, most_at_once
+from fleet_case import AGENT, GROUP, NODE, FleetTestCase, most_at_once
 from etcd import free_port
 
 SOAK_S = 5
@@ -70,6 +70,15 @@ class CanaryAndHaltTest(FleetTestCase):
                                 until=lambda w: w == "fleet-halt", interval=0.5)
         self.assertEqual(last.node_times()[1], entered[last.label], "the last node never stopped")
         self.assertEqual(last.current(), ("v2", "1.2.0"))
+        # The wait shows on D-Bus and in STATUS= as well as in status.
+        prop = ["busctl", "get-property", "net.nymtech.Nymvisor1.mixnode", "/net/nymtech/Nymvisor1",
+                "net.nymtech.Nymvisor1"]
+        self.assertEqual(last.container.out(prop + ["FleetWaitingFor"]).strip(), 's "fleet-halt"')
+        self.assertEqual(last.container.out(prop + ["FleetHalt"]).strip(), 's "1.3.0"')
+        self.assertEqual(last.container.out(prop + ["FleetGroup"]).strip(), 's "%s"' % GROUP)
+        status_text = last.container.out(["systemctl", "show", "-p", "StatusText", "--value",
+                                          AGENT % "mixnode"])
+        self.assertIn("fleet %s: fleet halted for 1.3.0" % GROUP, status_text)
         halts = last.fleet_status()["halts"]
         self.assertEqual([(h["version"], h["cause"]) for h in halts], [("1.3.0", "rollback")], halts)
         self.assertTrue(halts[0]["holder"].startswith("mixnode@"), halts)
@@ -190,8 +199,8 @@ class ProceedWhenUnreachableTest(FleetTestCase):
                            until=lambda s: "health-check" in s)
         holder = self.hosts[steps.index("health-check")]
         others = [h for h in self.hosts if h is not holder]
+        down_at = time.time() * 1_000_000  # etcd stops answering as its shutdown begins
         self.etcd.stop()
-        down_at = time.time() * 1_000_000
         for host in self.hosts:  # all reach v2 with etcd away; giving back waits for it
             c.wait_for(lambda: (host.current(), host.state_step()), 120,
                        "host %s to run v2 without etcd" % host.label,
