@@ -1,9 +1,11 @@
 #ifndef NYMVISOR_AGENT_DECIDE_FLEET_STATUS_H_
 #define NYMVISOR_AGENT_DECIDE_FLEET_STATUS_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "agent/base/json_util.h"
 #include "agent/base/status.h"
@@ -27,6 +29,11 @@ struct FleetStatus {
   uint64_t max_unavailable = 1;
   bool operator==(const FleetStatus&) const = default;
 };
+
+/// Every value FleetStatus::waiting_for takes besides "", in the order the
+/// metrics list them.
+inline constexpr std::array<std::string_view, 5> kFleetWaitReasons = {
+    "slot", "canaries", "soak", "fleet-halt", "fleet-unreachable"};
 
 /// Whether it holds a slot: a phase past "asked".
 bool FleetSlotHeld(const FleetStatus& fleet);

@@ -82,6 +82,12 @@ void WriteFleet(const StatusSnapshot& s, Writer* w) {
   w->Single("nymvisor_fleet_slot_held", "gauge",
             "1 while this instance holds one of its fleet group's slots.",
             FleetSlotHeld(*s.fleet) ? 1 : 0);
+  w->Family("nymvisor_fleet_waiting", "gauge",
+            "1 for what an upgrade waits for before its fleet slot (all 0: not waiting).");
+  for (std::string_view reason : kFleetWaitReasons) {
+    w->Sample("nymvisor_fleet_waiting", s.fleet->waiting_for == reason ? 1 : 0,
+              ",reason=\"" + std::string(reason) + "\"");
+  }
 }
 
 void WriteStatus(const StatusSnapshot& s, Writer* w) {

@@ -50,6 +50,17 @@ TEST(FleetStatus, TheSnapshotCarriesItOnlyWithAFleet) {
   EXPECT_NE(metrics.find("nymvisor_fleet_halted{instance=\"\"} 1"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("nymvisor_fleet_slot_held{instance=\"\"} 0"), std::string::npos)
       << metrics;
+  EXPECT_NE(metrics.find("nymvisor_fleet_waiting{instance=\"\",reason=\"fleet-halt\"} 1"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("nymvisor_fleet_waiting{instance=\"\",reason=\"slot\"} 0"),
+            std::string::npos)
+      << metrics;
+  s.fleet->waiting_for = "";
+  EXPECT_EQ(
+      FormatMetrics(s, {}).find("nymvisor_fleet_waiting{instance=\"\",reason=\"fleet-halt\"} 1"),
+      std::string::npos)
+      << "not waiting: every reason 0";
 }
 
 TEST(FleetStatus, SaysWhyItWaits) {

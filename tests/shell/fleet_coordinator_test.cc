@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "agent/adapters/real_file_system.h"
+#include "agent/decide/fleet_status.h"
 #include "tests/support/agent_fakes.h"
 #include "tests/support/fake_etcd.h"
 #include "tests/support/test_support.h"
@@ -200,6 +201,19 @@ TEST_F(FleetCoordinatorTest, WithdrawGivesTheQueuedKeyBack) {
   EXPECT_FALSE(b.HasRecord());
   EXPECT_EQ(b.coordinator->lease(), 0);
   EXPECT_EQ(b.coordinator->Report().waiting_for, "");
+}
+
+TEST(FleetWaitName, NamesWhatTheMetricsList) {
+  // The metrics write one series per reason of kFleetWaitReasons: a wait
+  // the list lacked would never show there.
+  std::vector<std::string_view> names;
+  for (FleetWait w : {FleetWait::kSlot, FleetWait::kCanaries, FleetWait::kSoak, FleetWait::kHalt,
+                      FleetWait::kUnreachable}) {
+    names.push_back(FleetWaitName(w));
+  }
+  EXPECT_EQ(names,
+            std::vector<std::string_view>(kFleetWaitReasons.begin(), kFleetWaitReasons.end()));
+  EXPECT_EQ(FleetWaitName(FleetWait::kNone), "");
 }
 
 }  // namespace
