@@ -7,23 +7,12 @@
 
 #include "agent/base/semver.h"
 #include "agent/base/strings.h"
+#include "agent/decide/fleet_view.h"
 
 namespace nymvisor {
 namespace {
 
 using Kind = FleetHaltCause;
-
-const char* CauseName(FleetHaltCause cause) {
-  switch (cause) {
-    case Kind::kRollback:
-      return "rollback";
-    case Kind::kLeaseExpired:
-      return "lease-expired";
-    case Kind::kOperator:
-      return "operator";
-  }
-  return "rollback";
-}
 
 /// "2026-11-26 11:55 UTC (5m ago)"; "-" for an unknown time.
 std::string When(Timestamp t, Timestamp now) {
@@ -216,7 +205,7 @@ Json HaltsJson(const FleetReport& r) {
                              [&](const FleetHalt& k) { return k.version == h.version; });
     halts.push_back(Json{{"version", h.version},
                          {"allVersions", h.cause == Kind::kLeaseExpired},
-                         {"cause", CauseName(h.cause)},
+                         {"cause", FleetHaltCauseName(h.cause)},
                          {"reason", h.reason},
                          {"holder", h.holder},
                          {"time", TimeJson(h.time)},

@@ -2,27 +2,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/decide/fleet_view.h"
+
 namespace nymvisor {
 namespace {
 
-const char* CauseName(FleetHaltCause cause) {
-  switch (cause) {
-    case FleetHaltCause::kRollback:
-      return "rollback";
-    case FleetHaltCause::kLeaseExpired:
-      return "lease-expired";
-    case FleetHaltCause::kOperator:
-      return "operator";
-  }
-  return "rollback";
-}
-
 Result<FleetHaltCause> ParseCause(const std::string& text) {
-  for (FleetHaltCause c :
-       {FleetHaltCause::kRollback, FleetHaltCause::kLeaseExpired, FleetHaltCause::kOperator}) {
-    if (text == CauseName(c)) return c;
-  }
-  return Status::Error("unknown halt cause '" + text + "'");
+  std::optional<FleetHaltCause> cause = ParseFleetHaltCause(text);
+  if (!cause) return Status::Error("unknown halt cause '" + text + "'");
+  return *cause;
 }
 
 Json TextOrNull(const std::string& text) { return text.empty() ? Json(nullptr) : Json(text); }
@@ -60,7 +48,7 @@ Json FleetStatusToJson(const FleetStatus& f) {
   j["detail"] = TextOrNull(f.detail);
   if (f.halt) {
     j["halt"] = Json{{"version", f.halt->version},
-                     {"cause", CauseName(f.halt->cause)},
+                     {"cause", FleetHaltCauseName(f.halt->cause)},
                      {"reason", f.halt->reason},
                      {"holder", f.halt->holder},
                      {"time", FormatTimestamp(f.halt->time)}};

@@ -13,13 +13,6 @@ constexpr std::pair<FleetHaltCause, const char*> kCauses[] = {
     {FleetHaltCause::kOperator, "operator"},
 };
 
-const char* CauseName(FleetHaltCause cause) {
-  for (const auto& [c, name] : kCauses) {
-    if (c == cause) return name;
-  }
-  return "rollback";
-}
-
 /// The value as a JSON object; an empty object when it is none.
 Json ObjectOf(const std::string& text) {
   Result<Json> j = ParseJson(text);
@@ -49,10 +42,7 @@ FleetHalt HaltOf(const std::string& version, const std::string& value) {
                  .reason = Text(j, "reason"),
                  .holder = Text(j, "holder"),
                  .time = Time(j, "time")};
-  std::string cause = Text(j, "cause");
-  for (const auto& [c, name] : kCauses) {
-    if (cause == name) halt.cause = c;
-  }
+  halt.cause = ParseFleetHaltCause(Text(j, "cause")).value_or(FleetHaltCause::kOperator);
   if (halt.reason.empty()) halt.reason = "halt mark without a readable reason";
   return halt;
 }
@@ -70,6 +60,20 @@ void AddDone(FleetView* view, const ParsedFleetKey& parsed, const std::string& v
 
 }  // namespace
 
+const char* FleetHaltCauseName(FleetHaltCause cause) {
+  for (const auto& [c, name] : kCauses) {
+    if (c == cause) return name;
+  }
+  return "rollback";
+}
+
+std::optional<FleetHaltCause> ParseFleetHaltCause(std::string_view name) {
+  for (const auto& [c, text] : kCauses) {
+    if (name == text) return c;
+  }
+  return std::nullopt;
+}
+
 std::string FleetSlotValue(const std::string& version, Timestamp since, bool canary) {
   return DumpJsonCompact(
       Json{{"version", version}, {"since", FormatTimestamp(since)}, {"canary", canary}});
@@ -80,7 +84,7 @@ std::string FleetProgressValue(const std::string& version, Timestamp since) {
 }
 
 std::string FleetHaltValue(const FleetHalt& halt) {
-  return DumpJsonCompact(Json{{"cause", CauseName(halt.cause)},
+  return DumpJsonCompact(Json{{"cause", FleetHaltCauseName(halt.cause)},
                               {"reason", halt.reason},
                               {"holder", halt.holder},
                               {"time", FormatTimestamp(halt.time)}});

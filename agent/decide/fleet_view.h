@@ -2,7 +2,9 @@
 #define NYMVISOR_AGENT_DECIDE_FLEET_VIEW_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "agent/base/timestamp.h"
@@ -26,6 +28,12 @@ struct FleetKv {
   int64_t create_revision = 0;
   std::string lease{};  ///< "" or "0": none
 };
+
+/// "rollback", "lease-expired" or "operator": the cause as halt keys, the
+/// status JSON and `nymvisor fleet` name it.
+const char* FleetHaltCauseName(FleetHaltCause cause);
+/// The cause `name` names; nullopt for any other text.
+std::optional<FleetHaltCause> ParseFleetHaltCause(std::string_view name);
 
 /// `{"version","since","canary"}` under slots/<holder>.
 std::string FleetSlotValue(const std::string& version, Timestamp since, bool canary);
