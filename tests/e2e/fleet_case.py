@@ -174,6 +174,14 @@ class FleetTestCase(SystemdTestCase):
                                     until=lambda cur: cur == (name, version), interval=0.5)
             host.assert_consistent_on(name, version)
 
+    def host_in_health_check(self):
+        """Wait until some host's upgrade is in its health check (it holds
+        the slot, its node up again); return that host."""
+        steps = self.container.wait_for(lambda: [h.state_step() for h in self.hosts], 60,
+                                        "an upgrade in its health check", interval=0.2,
+                                        until=lambda s: "health-check" in s)
+        return self.hosts[steps.index("health-check")]
+
     def fleet_keys(self, kind=""):
         """{key below the group prefix: value} of etcd's keys (of one kind)."""
         prefix = "nymvisor/fleet/%s/" % GROUP

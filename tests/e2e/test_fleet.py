@@ -113,8 +113,7 @@ class TwoAtOnceAndOutageTest(FleetTestCase):
 
         self.publish("v3", "1.3.0")
         c = self.container
-        c.wait_for(lambda: [h.state_step() for h in self.hosts], 60, "an upgrade to 1.3.0 to run",
-                   until=lambda steps: "health-check" in steps, interval=0.2)
+        self.host_in_health_check()  # an upgrade to 1.3.0 runs
         self.etcd.stop()
         down_at = time.time() * 1_000_000
         waiting = []
@@ -156,10 +155,7 @@ class KilledHolderTest(FleetTestCase):
         entered = {h.label: h.node_times()[1] for h in self.hosts}
         self.publish("v2", "1.2.0")
         c = self.container
-        steps = c.wait_for(lambda: [h.state_step() for h in self.hosts], 60,
-                           "an upgrade in its health check", interval=0.2,
-                           until=lambda s: "health-check" in s)
-        victim = self.hosts[steps.index("health-check")]
+        victim = self.host_in_health_check()
         others = [h for h in self.hosts if h is not victim]
         victim.container.sh("kill -KILL $(systemctl show -p MainPID --value %s)" % (AGENT % "mixnode"))
         victim.container.wait_for_state(AGENT % "mixnode", "failed", timeout=30)
@@ -194,10 +190,7 @@ class ProceedWhenUnreachableTest(FleetTestCase):
         self.start_all(lambda host: self.fleet_flags(on_unreachable="proceed"))
         self.publish("v2", "1.2.0")
         c = self.container
-        steps = c.wait_for(lambda: [h.state_step() for h in self.hosts], 60,
-                           "an upgrade in its health check", interval=0.2,
-                           until=lambda s: "health-check" in s)
-        holder = self.hosts[steps.index("health-check")]
+        holder = self.host_in_health_check()
         others = [h for h in self.hosts if h is not holder]
         down_at = time.time() * 1_000_000  # etcd stops answering as its shutdown begins
         self.etcd.stop()
